@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DisplacementConfig(AppConfig):
+    name = "displacement"
+    verbose_name = _("Casework")
+    default_auto_field = "django.db.models.BigAutoField"

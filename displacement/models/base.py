@@ -1,0 +1,65 @@
+"""Abstract bases, a multiple-choice array field and the history decorator every model uses."""
+
+import pghistory
+from django import forms
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def tracked(model_class=None, *, exclude=None):
+    """Record every insert, update and delete of ``model_class`` with database triggers.
+
+    Triggers see bulk ``update()`` and raw SQL too. The history table is append-only, and
+    each row carries the pghistory context (acting user and URL, set by the middleware).
+    ``exclude`` names fields whose values must not be copied into the history (direct
+    identifiers: a purge must not leave them behind in an append-only table).
+    """
+    if model_class is None:
+        return lambda cls: tracked(cls, exclude=exclude)
+    return pghistory.track(
+        pghistory.InsertEvent(),
+        pghistory.UpdateEvent(),
+        pghistory.DeleteEvent(),
+        obj_field=pghistory.ObjForeignKey(related_name="history"),
+        model_name=f"{model_class.__name__}History",
+        append_only=True,
+        exclude=exclude,
+    )(model_class)
+
+
+class ChoiceArrayField(ArrayField):
+    """An array of choices edited as a group of checkboxes rather than a comma-separated string."""
+
+    def formfield(self, **kwargs):
+        defaults = {
+            "form_class": forms.TypedMultipleChoiceField,
+            "choices": self.base_field.choices,
+            "coerce": self.base_field.to_python,
+            "widget": forms.CheckboxSelectMultiple,
+        }
+        defaults.update(kwargs)
+        # Skip ArrayField.formfield, which would force its own SimpleArrayField.
+        return super(ArrayField, self).formfield(**defaults)
+
+
+class TimeStamped(models.Model):
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+
+class Owned(TimeStamped):
+    """A record that belongs to the organisation that created it."""
+
+    organization = models.ForeignKey(
+        "displacement.Organization",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+
+    class Meta:
+        abstract = True

@@ -1,0 +1,73 @@
+"""One move of a household; a household's moves in date order are its trajectory."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from .base import Owned, tracked
+from .vocab import DatePrecision, ShelterType
+
+
+@tracked
+class Displacement(Owned):
+    household = models.ForeignKey(
+        "displacement.Household", on_delete=models.CASCADE, related_name="displacements",
+        verbose_name=_("household"),
+    )
+    origin = models.ForeignKey(
+        "displacement.Place", on_delete=models.PROTECT, related_name="+", verbose_name=_("origin")
+    )
+    destination = models.ForeignKey(
+        "displacement.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("destination"),
+    )
+    left_on = models.DateField(_("left on"))
+    left_on_precision = models.CharField(
+        _("precision of the departure date"), max_length=10, choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+    )
+    arrived_on = models.DateField(_("arrived on"), null=True, blank=True)
+    cause = models.ForeignKey(
+        "displacement.Event", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="displacements", verbose_name=_("cause"),
+    )
+    shelter_type = models.CharField(
+        _("shelter at destination"), max_length=30, choices=ShelterType.choices,
+        default=ShelterType.UNKNOWN,
+    )
+    people_count = models.PositiveSmallIntegerField(
+        _("people who moved"), null=True, blank=True,
+        help_text=_("Leave empty when the whole household moved."),
+    )
+
+    class Meta:
+        ordering = ["household", "left_on", "id"]
+        verbose_name = _("displacement")
+        verbose_name_plural = _("displacements")
+        indexes = [
+            models.Index(fields=["household", "left_on"], name="displacement_trajectory_idx"),
+            models.Index(fields=["origin", "left_on"], name="displacement_origin_idx"),
+            models.Index(fields=["destination", "left_on"], name="displacement_dest_idx"),
+            models.Index(fields=["left_on"], name="displacement_left_on_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(arrived_on__isnull=True) | Q(arrived_on__gte=F("left_on")),
+                name="displacement_arrived_after_left",
+            ),
+            models.CheckConstraint(
+                condition=Q(people_count__isnull=True) | Q(people_count__gte=1),
+                name="displacement_people_count_positive",
+            ),
+        ]
+
+    def __str__(self):
+        destination = self.destination.name_en if self.destination_id else "?"
+        return f"{self.left_on:%Y-%m-%d} {self.origin.name_en} → {destination}"
+
+    def clean(self):
+        if self.arrived_on and self.left_on and self.arrived_on < self.left_on:
+            raise ValidationError({"arrived_on": _("Arrival cannot be before departure.")})
+        if self.origin_id and self.origin_id == self.destination_id:
+            raise ValidationError({"destination": _("Destination must differ from the origin.")})

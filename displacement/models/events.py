@@ -1,0 +1,138 @@
+"""What happened: attacks, battles and displacements, in ACLED's vocabulary."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from .base import Owned, tracked
+from .vocab import (
+    EVENT_TYPE_OF_SUB_TYPE,
+    SUB_EVENT_TYPES,
+    DatePrecision,
+    DisplacementKind,
+    EventCategory,
+    EventType,
+    GeoPrecision,
+    SubEventType,
+    Target,
+    VerificationStatus,
+    Weapon,
+)
+
+
+def _sub_type_belongs_to_type() -> Q:
+    condition = Q(sub_event_type="")
+    for event_type, sub_types in SUB_EVENT_TYPES.items():
+        condition |= Q(event_type=event_type, sub_event_type__in=list(sub_types))
+    return condition
+
+
+@tracked
+class Event(Owned):
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(
+        _("description"), blank=True,
+        help_text=_("What happened, without naming private persons."),
+    )
+    category = models.CharField(_("category"), max_length=20, choices=EventCategory.choices)
+    event_type = models.CharField(_("event type"), max_length=40, choices=EventType.choices, blank=True)
+    sub_event_type = models.CharField(
+        _("sub-event type"), max_length=50, choices=SubEventType.choices, blank=True
+    )
+    displacement_kind = models.CharField(
+        _("displacement kind"), max_length=30, choices=DisplacementKind.choices, blank=True
+    )
+    weapon = models.CharField(_("weapon"), max_length=30, choices=Weapon.choices, blank=True)
+    target = models.CharField(_("target"), max_length=30, choices=Target.choices, blank=True)
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"), null=True, blank=True)
+    date_precision = models.CharField(
+        _("date precision"), max_length=10, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    place = models.ForeignKey(
+        "displacement.Place", on_delete=models.PROTECT, related_name="events", verbose_name=_("place")
+    )
+    geo_precision = models.PositiveSmallIntegerField(
+        _("geographic precision"), choices=GeoPrecision.choices, default=GeoPrecision.NEAR
+    )
+    killed = models.PositiveIntegerField(_("killed"), null=True, blank=True)
+    injured = models.PositiveIntegerField(_("injured"), null=True, blank=True)
+    affected = models.PositiveIntegerField(_("people affected"), null=True, blank=True)
+    civilian_targeting = models.BooleanField(_("civilians targeted"), default=False)
+    actor1 = models.CharField(_("actor 1"), max_length=200, blank=True)
+    actor2 = models.CharField(_("actor 2"), max_length=200, blank=True)
+    verification_status = models.CharField(
+        _("verification"), max_length=20, choices=VerificationStatus.choices,
+        default=VerificationStatus.REPORTED,
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", editable=False, verbose_name=_("verification decided by"),
+    )
+    verified_at = models.DateTimeField(_("verification decided at"), null=True, editable=False)
+    sources = models.ManyToManyField(
+        "displacement.Source", blank=True, related_name="events", verbose_name=_("sources")
+    )
+    caused_by = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="consequences",
+        verbose_name=_("caused by"),
+        help_text=_("Earlier events this one is a consequence of (an evacuation after shelling)."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        editable=False, verbose_name=_("created by"),
+    )
+
+    class Meta:
+        ordering = ["-start", "-id"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        indexes = [
+            models.Index(fields=["organization", "-start"], name="event_org_start_idx"),
+            models.Index(fields=["place", "start"], name="event_place_start_idx"),
+            models.Index(fields=["event_type", "sub_event_type"], name="event_type_idx"),
+            models.Index(fields=["verification_status"], name="event_verification_idx"),
+            models.Index(fields=["category", "start"], name="event_category_start_idx"),
+            models.Index(fields=["target"], name="event_target_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=F("start")), name="event_end_after_start"
+            ),
+            models.CheckConstraint(condition=_sub_type_belongs_to_type(), name="event_sub_type_of_type"),
+            models.CheckConstraint(
+                condition=Q(category=EventCategory.VIOLENCE, displacement_kind="")
+                | Q(category=EventCategory.DISPLACEMENT, event_type="", sub_event_type=""),
+                name="event_fields_match_category",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.start:%Y-%m-%d} · {self.title}"
+
+    def clean(self):
+        errors = {}
+        if self.end and self.start and self.end < self.start:
+            errors["end"] = _("The end cannot be before the start.")
+        if self.category == EventCategory.VIOLENCE:
+            if not self.event_type:
+                errors["event_type"] = _("A violent event needs an event type.")
+            if self.displacement_kind:
+                errors["displacement_kind"] = _("Only displacement events have a displacement kind.")
+        elif self.category == EventCategory.DISPLACEMENT:
+            if self.event_type or self.sub_event_type:
+                errors["event_type"] = _("Displacement events have no ACLED event type.")
+        if self.sub_event_type and self.event_type:
+            expected = EVENT_TYPE_OF_SUB_TYPE.get(self.sub_event_type)
+            if expected != self.event_type:
+                errors["sub_event_type"] = _(
+                    "“%(sub)s” is not a sub-type of “%(type)s”; it belongs to “%(expected)s”."
+                ) % {
+                    "sub": SubEventType(self.sub_event_type).label,
+                    "type": EventType(self.event_type).label,
+                    "expected": EventType(expected).label,
+                }
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,108 @@
+"""Households and their members, under pseudonymous codes; direct identifiers live apart."""
+
+import secrets
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .base import ChoiceArrayField, Owned, TimeStamped, tracked
+from .vocab import AgeBand, Relationship, Sex, Vulnerability
+
+# No 0/O or 1/I: codes are read aloud over bad phone lines.
+_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+def new_code(prefix: str, length: int = 7) -> str:
+    return prefix + "".join(secrets.choice(_CODE_ALPHABET) for _ in range(length))
+
+
+def new_household_code() -> str:
+    return new_code("HH-")
+
+
+def new_person_code() -> str:
+    return new_code("P-")
+
+
+@tracked
+class Household(Owned):
+    code = models.CharField(
+        _("code"), max_length=20, unique=True, default=new_household_code, editable=False,
+        help_text=_("Pseudonymous code; never derived from a name."),
+    )
+    current_place = models.ForeignKey(
+        "displacement.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("current location"),
+    )
+    legal_hold = models.BooleanField(
+        _("legal hold"), default=False,
+        help_text=_("Keep identifiers beyond the retention period (court case, ongoing search)."),
+    )
+    notes = models.TextField(_("notes"), blank=True, help_text=_("No names, phones or addresses here."))
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        indexes = [
+            models.Index(fields=["organization", "-created_at"], name="household_org_created_idx"),
+            models.Index(fields=["current_place"], name="household_place_idx"),
+        ]
+
+    def __str__(self):
+        return self.code
+
+
+@tracked
+class Person(TimeStamped):
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="members", verbose_name=_("household")
+    )
+    code = models.CharField(
+        _("code"), max_length=20, unique=True, default=new_person_code, editable=False
+    )
+    relationship = models.CharField(
+        _("relationship to head"), max_length=20, choices=Relationship.choices,
+        default=Relationship.HEAD,
+    )
+    age_band = models.CharField(_("age band"), max_length=10, choices=AgeBand.choices)
+    sex = models.CharField(_("sex"), max_length=12, choices=Sex.choices)
+    vulnerabilities = ChoiceArrayField(
+        models.CharField(max_length=30, choices=Vulnerability.choices),
+        default=list, blank=True, verbose_name=_("vulnerabilities"),
+    )
+
+    class Meta:
+        ordering = ["household", "id"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        indexes = [models.Index(fields=["age_band"], name="person_age_band_idx")]
+
+    def __str__(self):
+        return f"{self.code} ({self.get_age_band_display()}, {self.get_sex_display()})"
+
+
+@tracked(exclude=["full_name", "phone", "address", "date_of_birth", "document_numbers"])
+class ContactDetails(TimeStamped):
+    """Direct identifiers of a household. Never leaves the owning organisation."""
+
+    household = models.OneToOneField(
+        Household, on_delete=models.CASCADE, related_name="contact_details",
+        verbose_name=_("household"),
+    )
+    full_name = models.CharField(_("full name of the contact person"), max_length=300, blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    address = models.TextField(_("exact address"), blank=True)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    document_numbers = models.TextField(_("document numbers"), blank=True)
+    purged_at = models.DateTimeField(
+        _("identifiers removed at"), null=True, blank=True, editable=False,
+        help_text=_("Set when the retention job removed these identifiers."),
+    )
+
+    class Meta:
+        verbose_name = _("contact details")
+        verbose_name_plural = _("contact details")
+
+    def __str__(self):
+        return _("Contact details of %(household)s") % {"household": self.household.code}

@@ -1,0 +1,127 @@
+"""Testimonies: what a person told us, the events they speak of, and their consent."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .base import Owned, TimeStamped, tracked
+from .households import new_code
+from .vocab import ConsentMethod, ConsentPurpose, Language, Sensitivity, TestimonyRelation, WitnessRole
+
+
+def new_testimony_code() -> str:
+    return new_code("T-", 8)
+
+
+@tracked
+class Testimony(Owned):
+    code = models.CharField(
+        _("code"), max_length=20, unique=True, default=new_testimony_code, editable=False
+    )
+    recorded_on = models.DateField(_("recorded on"), default=timezone.localdate)
+    interviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("interviewer"),
+    )
+    language = models.CharField(_("language"), max_length=10, choices=Language.choices, default=Language.UKRAINIAN)
+    witness_role = models.CharField(_("witness role"), max_length=30, choices=WitnessRole.choices)
+    household = models.ForeignKey(
+        "displacement.Household", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="testimonies", verbose_name=_("household"),
+    )
+    summary = models.CharField(
+        _("summary"), max_length=500,
+        help_text=_("A short summary that names no one and no exact address."),
+    )
+    narrative = models.TextField(
+        _("narrative"), blank=True, help_text=_("The account in the witness's words. Sensitive."),
+    )
+    sensitivity = models.CharField(
+        _("sensitivity"), max_length=12, choices=Sensitivity.choices, default=Sensitivity.INTERNAL
+    )
+    events = models.ManyToManyField(
+        "displacement.Event", through="TestimonyEvent", blank=True, related_name="testimonies",
+        verbose_name=_("events"),
+    )
+    sources = models.ManyToManyField(
+        "displacement.Source", blank=True, related_name="testimonies", verbose_name=_("sources")
+    )
+
+    class Meta:
+        ordering = ["-recorded_on", "-id"]
+        verbose_name = _("testimony")
+        verbose_name_plural = _("testimonies")
+        indexes = [
+            models.Index(fields=["organization", "-recorded_on"], name="testimony_org_recorded_idx"),
+            models.Index(fields=["household"], name="testimony_household_idx"),
+            models.Index(fields=["sensitivity"], name="testimony_sensitivity_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} · {self.recorded_on:%Y-%m-%d}"
+
+
+@tracked
+class TestimonyEvent(models.Model):
+    testimony = models.ForeignKey(Testimony, on_delete=models.CASCADE, related_name="event_links")
+    event = models.ForeignKey("displacement.Event", on_delete=models.PROTECT, related_name="testimony_links")
+    relation = models.CharField(_("relation"), max_length=30, choices=TestimonyRelation.choices)
+
+    class Meta:
+        verbose_name = _("event spoken of")
+        verbose_name_plural = _("events spoken of")
+        constraints = [
+            models.UniqueConstraint(fields=["testimony", "event"], name="testimony_event_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.testimony.code} {self.get_relation_display()} {self.event_id}"
+
+
+@tracked
+class Consent(TimeStamped):
+    """Consent for one purpose. Withdrawal is recorded, never deleted."""
+
+    testimony = models.ForeignKey(Testimony, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(_("purpose"), max_length=30, choices=ConsentPurpose.choices)
+    method = models.CharField(_("how it was given"), max_length=20, choices=ConsentMethod.choices, default=ConsentMethod.VERBAL)
+    given_on = models.DateField(_("given on"), default=timezone.localdate)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        editable=False, verbose_name=_("recorded by"),
+    )
+    scope = models.CharField(_("scope and conditions"), max_length=300, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        editable=False, verbose_name=_("withdrawal recorded by"),
+    )
+    withdrawal_reason = models.CharField(_("withdrawal reason"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["purpose", "-given_on"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        indexes = [models.Index(fields=["purpose", "withdrawn_at"], name="consent_purpose_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["testimony", "purpose"], condition=Q(withdrawn_at__isnull=True),
+                name="consent_one_active_per_purpose",
+                violation_error_message=_("This testimony already has an active consent for that purpose."),
+            ),
+        ]
+
+    def __str__(self):
+        state = _("withdrawn") if self.withdrawn_at else _("active")
+        return f"{self.get_purpose_display()} ({state})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None
+
+    def clean(self):
+        if self.withdrawn_at and self.given_on and self.withdrawn_at.date() < self.given_on:
+            raise ValidationError({"withdrawn_at": _("Consent cannot be withdrawn before it was given.")})
