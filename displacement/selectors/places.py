@@ -1,0 +1,51 @@
+"""Reads of the gazetteer: lookups by P-code or by name, never silently guessing."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
+
+from displacement.models import Place
+
+
+class AmbiguousPlace(Exception):
+    """A name matched several places; ``candidates`` lists them so a person can choose."""
+
+    def __init__(self, name: str, candidates: list[Place]):
+        self.name = name
+        self.candidates = candidates
+        listed = "; ".join(
+            f"{p.pcode} {p.name_en} (in {p.parent.name_en if p.parent else '-'})" for p in candidates
+        )
+        super().__init__(f"{name!r} matches {len(candidates)} places: {listed}")
+
+
+def place_subtree(pcode: str) -> QuerySet[Place]:
+    """The place with ``pcode`` and every place below it (P-codes nest by prefix)."""
+    return Place.objects.filter(pcode__startswith=pcode.strip().upper())
+
+
+def place_lookup(name: str, *, admin_level: int | None = None, within: str | None = None) -> Place:
+    """The one place called ``name`` (its P-code, English or Ukrainian name or an alias, any case).
+
+    Raises Place.DoesNotExist when nothing matches and AmbiguousPlace when several do:
+    there are four hromadas called Pokrovska, and picking one would misplace people.
+    """
+    name = name.strip()
+    by_alias = RawSQL(
+        "SELECT p.id FROM displacement_place p, unnest(p.aliases) alias WHERE lower(alias) = lower(%s)",
+        [name],
+    )
+    matches = Place.objects.filter(
+        Q(pcode__iexact=name) | Q(name_en__iexact=name) | Q(name_uk__iexact=name) | Q(pk__in=by_alias)
+    ).select_related("parent")
+    if admin_level is not None:
+        matches = matches.filter(admin_level=admin_level)
+    if within:
+        matches = matches.filter(pcode__startswith=within.strip().upper())
+    candidates = list(matches.order_by("pcode")[:50])
+    if not candidates:
+        raise Place.DoesNotExist(f"No place is called {name!r}.")
+    if len(candidates) > 1:
+        raise AmbiguousPlace(name, candidates)
+    return candidates[0]
