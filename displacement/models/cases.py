@@ -22,26 +22,35 @@ class CaseSequence(models.Model):
             models.UniqueConstraint(fields=["organization", "year"], name="case_sequence_org_year_unique")
         ]
 
+    def __str__(self):
+        return f"{self.organization_id}/{self.year}: {self.last}"
+
 
 @tracked
 class Case(Owned):
     reference = models.CharField(_("reference"), max_length=40, unique=True, editable=False)
     household = models.ForeignKey(
-        "displacement.Household", on_delete=models.PROTECT, related_name="cases",
+        "displacement.Household",
+        on_delete=models.PROTECT,
+        related_name="cases",
         verbose_name=_("household"),
     )
-    status = models.CharField(
-        _("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.NEW
-    )
+    status = models.CharField(_("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.NEW)
     assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="assigned_cases", verbose_name=_("assigned caseworker"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_cases",
+        verbose_name=_("assigned caseworker"),
     )
     priority = models.CharField(
         _("priority"), max_length=10, choices=Priority.choices, default=Priority.MEDIUM
     )
     needs = ChoiceArrayField(
-        models.CharField(max_length=30, choices=Need.choices), default=list, blank=True,
+        models.CharField(max_length=30, choices=Need.choices),
+        default=list,
+        blank=True,
         verbose_name=_("needs"),
     )
     opened_on = models.DateField(_("opened on"), default=timezone.localdate)
@@ -59,7 +68,8 @@ class Case(Owned):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["household"], condition=~Q(status=CaseStatus.CLOSED),
+                fields=["household"],
+                condition=~Q(status=CaseStatus.CLOSED),
                 name="case_one_open_per_household",
                 violation_error_message=_("This household already has an open case."),
             ),
@@ -75,15 +85,27 @@ class Case(Owned):
         ]
 
     def __str__(self):
-        return self.reference or _("(new case)")
+        return self.reference or str(_("(new case)"))
+
+    def save(self, *args, **kwargs):
+        # closed_on is kept consistent with the status (the database checks it too).
+        if self.status == CaseStatus.CLOSED:
+            self.closed_on = self.closed_on or timezone.localdate()
+        else:
+            self.closed_on = None
+        super().save(*args, **kwargs)
 
 
 @tracked
 class CaseNote(TimeStamped):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes", verbose_name=_("case"))
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
-        editable=False, verbose_name=_("author"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        verbose_name=_("author"),
     )
     body = models.TextField(_("note"))
 

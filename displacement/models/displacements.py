@@ -12,32 +12,48 @@ from .vocab import DatePrecision, ShelterType
 @tracked
 class Displacement(Owned):
     household = models.ForeignKey(
-        "displacement.Household", on_delete=models.CASCADE, related_name="displacements",
+        "displacement.Household",
+        on_delete=models.CASCADE,
+        related_name="displacements",
         verbose_name=_("household"),
     )
     origin = models.ForeignKey(
         "displacement.Place", on_delete=models.PROTECT, related_name="+", verbose_name=_("origin")
     )
     destination = models.ForeignKey(
-        "displacement.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "displacement.Place",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("destination"),
     )
     left_on = models.DateField(_("left on"))
     left_on_precision = models.CharField(
-        _("precision of the departure date"), max_length=10, choices=DatePrecision.choices,
+        _("precision of the departure date"),
+        max_length=10,
+        choices=DatePrecision.choices,
         default=DatePrecision.DAY,
     )
     arrived_on = models.DateField(_("arrived on"), null=True, blank=True)
     cause = models.ForeignKey(
-        "displacement.Event", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="displacements", verbose_name=_("cause"),
+        "displacement.Event",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="displacements",
+        verbose_name=_("cause"),
     )
     shelter_type = models.CharField(
-        _("shelter at destination"), max_length=30, choices=ShelterType.choices,
+        _("shelter at destination"),
+        max_length=30,
+        choices=ShelterType.choices,
         default=ShelterType.UNKNOWN,
     )
     people_count = models.PositiveSmallIntegerField(
-        _("people who moved"), null=True, blank=True,
+        _("people who moved"),
+        null=True,
+        blank=True,
         help_text=_("Leave empty when the whole household moved."),
     )
 

@@ -33,7 +33,8 @@ def _sub_type_belongs_to_type() -> Q:
 class Event(Owned):
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(
-        _("description"), blank=True,
+        _("description"),
+        blank=True,
         help_text=_("What happened, without naming private persons."),
     )
     category = models.CharField(_("category"), max_length=20, choices=EventCategory.choices)
@@ -64,25 +65,39 @@ class Event(Owned):
     actor1 = models.CharField(_("actor 1"), max_length=200, blank=True)
     actor2 = models.CharField(_("actor 2"), max_length=200, blank=True)
     verification_status = models.CharField(
-        _("verification"), max_length=20, choices=VerificationStatus.choices,
+        _("verification"),
+        max_length=20,
+        choices=VerificationStatus.choices,
         default=VerificationStatus.REPORTED,
     )
     verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", editable=False, verbose_name=_("verification decided by"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        verbose_name=_("verification decided by"),
     )
     verified_at = models.DateTimeField(_("verification decided at"), null=True, editable=False)
     sources = models.ManyToManyField(
         "displacement.Source", blank=True, related_name="events", verbose_name=_("sources")
     )
     caused_by = models.ManyToManyField(
-        "self", symmetrical=False, blank=True, related_name="consequences",
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="consequences",
         verbose_name=_("caused by"),
         help_text=_("Earlier events this one is a consequence of (an evacuation after shelling)."),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
-        editable=False, verbose_name=_("created by"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        verbose_name=_("created by"),
     )
 
     class Meta:
@@ -121,9 +136,8 @@ class Event(Owned):
                 errors["event_type"] = _("A violent event needs an event type.")
             if self.displacement_kind:
                 errors["displacement_kind"] = _("Only displacement events have a displacement kind.")
-        elif self.category == EventCategory.DISPLACEMENT:
-            if self.event_type or self.sub_event_type:
-                errors["event_type"] = _("Displacement events have no ACLED event type.")
+        elif self.category == EventCategory.DISPLACEMENT and (self.event_type or self.sub_event_type):
+            errors["event_type"] = _("Displacement events have no ACLED event type.")
         if self.sub_event_type and self.event_type:
             expected = EVENT_TYPE_OF_SUB_TYPE.get(self.sub_event_type)
             if expected != self.event_type:

@@ -27,15 +27,24 @@ def new_person_code() -> str:
 @tracked
 class Household(Owned):
     code = models.CharField(
-        _("code"), max_length=20, unique=True, default=new_household_code, editable=False,
+        _("code"),
+        max_length=20,
+        unique=True,
+        default=new_household_code,
+        editable=False,
         help_text=_("Pseudonymous code; never derived from a name."),
     )
     current_place = models.ForeignKey(
-        "displacement.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "displacement.Place",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("current location"),
     )
     legal_hold = models.BooleanField(
-        _("legal hold"), default=False,
+        _("legal hold"),
+        default=False,
         help_text=_("Keep identifiers beyond the retention period (court case, ongoing search)."),
     )
     notes = models.TextField(_("notes"), blank=True, help_text=_("No names, phones or addresses here."))
@@ -58,18 +67,20 @@ class Person(TimeStamped):
     household = models.ForeignKey(
         Household, on_delete=models.CASCADE, related_name="members", verbose_name=_("household")
     )
-    code = models.CharField(
-        _("code"), max_length=20, unique=True, default=new_person_code, editable=False
-    )
+    code = models.CharField(_("code"), max_length=20, unique=True, default=new_person_code, editable=False)
     relationship = models.CharField(
-        _("relationship to head"), max_length=20, choices=Relationship.choices,
+        _("relationship to head"),
+        max_length=20,
+        choices=Relationship.choices,
         default=Relationship.HEAD,
     )
     age_band = models.CharField(_("age band"), max_length=10, choices=AgeBand.choices)
     sex = models.CharField(_("sex"), max_length=12, choices=Sex.choices)
     vulnerabilities = ChoiceArrayField(
         models.CharField(max_length=30, choices=Vulnerability.choices),
-        default=list, blank=True, verbose_name=_("vulnerabilities"),
+        default=list,
+        blank=True,
+        verbose_name=_("vulnerabilities"),
     )
 
     class Meta:
@@ -87,7 +98,9 @@ class ContactDetails(TimeStamped):
     """Direct identifiers of a household. Never leaves the owning organisation."""
 
     household = models.OneToOneField(
-        Household, on_delete=models.CASCADE, related_name="contact_details",
+        Household,
+        on_delete=models.CASCADE,
+        related_name="contact_details",
         verbose_name=_("household"),
     )
     full_name = models.CharField(_("full name of the contact person"), max_length=300, blank=True)
@@ -96,7 +109,10 @@ class ContactDetails(TimeStamped):
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
     document_numbers = models.TextField(_("document numbers"), blank=True)
     purged_at = models.DateTimeField(
-        _("identifiers removed at"), null=True, blank=True, editable=False,
+        _("identifiers removed at"),
+        null=True,
+        blank=True,
+        editable=False,
         help_text=_("Set when the retention job removed these identifiers."),
     )
 

@@ -59,7 +59,9 @@ class Membership(TimeStamped):
         User, on_delete=models.CASCADE, related_name="membership", verbose_name=_("user")
     )
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="memberships",
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="memberships",
         verbose_name=_("organisation"),
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)

@@ -24,16 +24,27 @@ class Place(TimeStamped):
     name_en = models.CharField(_("English name"), max_length=200)
     name_uk = models.CharField(_("Ukrainian name"), max_length=200, blank=True)
     aliases = ArrayField(
-        models.CharField(max_length=200), default=list, blank=True, verbose_name=_("aliases"),
+        models.CharField(max_length=200),
+        default=list,
+        blank=True,
+        verbose_name=_("aliases"),
         help_text=_("Other spellings and languages, e.g. the Russian name or a transliteration."),
     )
     admin_level = models.PositiveSmallIntegerField(_("admin level"), choices=AdminLevel.choices)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
         verbose_name=_("parent"),
     )
-    latitude = models.DecimalField(_("centroid latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(_("centroid longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = models.DecimalField(
+        _("centroid latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("centroid longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
 
     class Meta:
         ordering = ["pcode"]

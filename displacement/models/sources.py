@@ -2,11 +2,11 @@
 
 import hashlib
 
+import pgtrigger
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-import pgtrigger
 
 from .base import Owned, tracked
 from .vocab import Reliability, SourceKind
@@ -48,20 +48,36 @@ class Attachment(Owned):
     size = models.PositiveBigIntegerField(_("size in bytes"), editable=False)
     description = models.CharField(_("description"), max_length=300, blank=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
-        editable=False, verbose_name=_("uploaded by"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        verbose_name=_("uploaded by"),
     )
     source = models.ForeignKey(
-        Source, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments",
+        Source,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="attachments",
         verbose_name=_("source"),
     )
     event = models.ForeignKey(
-        "displacement.Event", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="attachments", verbose_name=_("event"),
+        "displacement.Event",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="attachments",
+        verbose_name=_("event"),
     )
     testimony = models.ForeignKey(
-        "displacement.Testimony", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="attachments", verbose_name=_("testimony"),
+        "displacement.Testimony",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="attachments",
+        verbose_name=_("testimony"),
     )
 
     class Meta:
@@ -69,7 +85,9 @@ class Attachment(Owned):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
         constraints = [
-            models.CheckConstraint(condition=models.Q(sha256__regex=r"^[0-9a-f]{64}$"), name="attachment_sha256_hex"),
+            models.CheckConstraint(
+                condition=models.Q(sha256__regex=r"^[0-9a-f]{64}$"), name="attachment_sha256_hex"
+            ),
         ]
         triggers = [
             # The evidence itself is immutable: the database refuses to change it.

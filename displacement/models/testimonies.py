@@ -18,32 +18,46 @@ def new_testimony_code() -> str:
 
 @tracked
 class Testimony(Owned):
-    code = models.CharField(
-        _("code"), max_length=20, unique=True, default=new_testimony_code, editable=False
-    )
+    code = models.CharField(_("code"), max_length=20, unique=True, default=new_testimony_code, editable=False)
     recorded_on = models.DateField(_("recorded on"), default=timezone.localdate)
     interviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("interviewer"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("interviewer"),
     )
-    language = models.CharField(_("language"), max_length=10, choices=Language.choices, default=Language.UKRAINIAN)
+    language = models.CharField(
+        _("language"), max_length=10, choices=Language.choices, default=Language.UKRAINIAN
+    )
     witness_role = models.CharField(_("witness role"), max_length=30, choices=WitnessRole.choices)
     household = models.ForeignKey(
-        "displacement.Household", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="testimonies", verbose_name=_("household"),
+        "displacement.Household",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="testimonies",
+        verbose_name=_("household"),
     )
     summary = models.CharField(
-        _("summary"), max_length=500,
+        _("summary"),
+        max_length=500,
         help_text=_("A short summary that names no one and no exact address."),
     )
     narrative = models.TextField(
-        _("narrative"), blank=True, help_text=_("The account in the witness's words. Sensitive."),
+        _("narrative"),
+        blank=True,
+        help_text=_("The account in the witness's words. Sensitive."),
     )
     sensitivity = models.CharField(
         _("sensitivity"), max_length=12, choices=Sensitivity.choices, default=Sensitivity.INTERNAL
     )
     events = models.ManyToManyField(
-        "displacement.Event", through="TestimonyEvent", blank=True, related_name="testimonies",
+        "displacement.Event",
+        through="TestimonyEvent",
+        blank=True,
+        related_name="testimonies",
         verbose_name=_("events"),
     )
     sources = models.ManyToManyField(
@@ -73,9 +87,7 @@ class TestimonyEvent(models.Model):
     class Meta:
         verbose_name = _("event spoken of")
         verbose_name_plural = _("events spoken of")
-        constraints = [
-            models.UniqueConstraint(fields=["testimony", "event"], name="testimony_event_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["testimony", "event"], name="testimony_event_unique")]
 
     def __str__(self):
         return f"{self.testimony.code} {self.get_relation_display()} {self.event_id}"
@@ -87,17 +99,28 @@ class Consent(TimeStamped):
 
     testimony = models.ForeignKey(Testimony, on_delete=models.CASCADE, related_name="consents")
     purpose = models.CharField(_("purpose"), max_length=30, choices=ConsentPurpose.choices)
-    method = models.CharField(_("how it was given"), max_length=20, choices=ConsentMethod.choices, default=ConsentMethod.VERBAL)
+    method = models.CharField(
+        _("how it was given"), max_length=20, choices=ConsentMethod.choices, default=ConsentMethod.VERBAL
+    )
     given_on = models.DateField(_("given on"), default=timezone.localdate)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
-        editable=False, verbose_name=_("recorded by"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        verbose_name=_("recorded by"),
     )
     scope = models.CharField(_("scope and conditions"), max_length=300, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-        editable=False, verbose_name=_("withdrawal recorded by"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        verbose_name=_("withdrawal recorded by"),
     )
     withdrawal_reason = models.CharField(_("withdrawal reason"), max_length=300, blank=True)
 
@@ -108,7 +131,8 @@ class Consent(TimeStamped):
         indexes = [models.Index(fields=["purpose", "withdrawn_at"], name="consent_purpose_idx")]
         constraints = [
             models.UniqueConstraint(
-                fields=["testimony", "purpose"], condition=Q(withdrawn_at__isnull=True),
+                fields=["testimony", "purpose"],
+                condition=Q(withdrawn_at__isnull=True),
                 name="consent_one_active_per_purpose",
                 violation_error_message=_("This testimony already has an active consent for that purpose."),
             ),

@@ -1,0 +1,186 @@
+"""Cases: workflow, assignment, notes, referrals and the household's trajectory."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.shortcuts import render
+from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from unfold.contrib.filters.admin import ChoicesDropdownFilter, RangeDateFilter
+
+from displacement.admin.base import ScopedAdmin, ScopedTabularInline
+from displacement.models import Case, CaseNote, Referral
+from displacement.models.vocab import Role
+from displacement.selectors.scope import organization_of
+from displacement.services.cases import case_assign, case_check_transition, case_next_reference
+
+
+class CaseNoteInline(ScopedTabularInline):
+    model = CaseNote
+    fields = ["body", "author", "created_at"]
+    readonly_fields = ["author", "created_at"]
+    show_change_link = False
+
+
+class ReferralInline(ScopedTabularInline):
+    model = Referral
+    fields = ["service", "referred_to", "referred_on", "status", "outcome"]
+    show_change_link = False
+
+
+class CaseForm(forms.ModelForm):
+    class Meta:
+        model = Case
+        fields = ["household", "status", "assigned_to", "priority", "needs", "opened_on", "closure_reason"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and "status" in cleaned:
+            previous = Case.objects.values_list("status", flat=True).get(pk=self.instance.pk)
+            try:
+                case_check_transition(old=previous, new=cleaned["status"])
+            except forms.ValidationError as error:
+                self.add_error(None, error)
+        household = cleaned.get("household")
+        if self.instance.pk and household and household.pk != self.instance.household_id:
+            self.add_error("household", _("A case cannot move to another household."))
+        return cleaned
+
+
+def _caseworkers(request):
+    organization = organization_of(request.user)
+    users = get_user_model().objects.filter(
+        is_active=True, membership__role__in=[Role.CASEWORKER, Role.COORDINATOR]
+    )
+    if organization is not None:
+        users = users.filter(membership__organization=organization)
+    elif not request.user.is_superuser:
+        users = users.none()
+    return users.order_by("username")
+
+
+class AssignForm(forms.Form):
+    caseworker = forms.ModelChoiceField(queryset=get_user_model().objects.none(), label=_("Caseworker"))
+
+
+@admin.register(Case)
+class CaseAdmin(ScopedAdmin):
+    form = CaseForm
+    list_display = ["reference", "household", "status", "priority", "assigned_to", "opened_on", "closed_on"]
+    list_filter = ["status", "priority", ("opened_on", RangeDateFilter), ("closed_on", RangeDateFilter)]
+    list_filter_submit = True
+    search_fields = ["reference", "household__code"]
+    autocomplete_fields = ["household"]
+    list_select_related = ["household", "assigned_to"]
+    readonly_fields = ["reference", "closed_on", "trajectory", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["reference", "household", "status", "priority", "assigned_to"]}),
+        (_("Needs"), {"fields": ["needs"]}),
+        (_("Dates"), {"fields": ["opened_on", "closed_on", "closure_reason"]}),
+        (_("Trajectory of the household"), {"fields": ["trajectory"]}),
+    ]
+    inlines = [CaseNoteInline, ReferralInline]
+    date_hierarchy = "opened_on"
+    actions = ["export_csv", "assign_caseworker"]
+    export_fields = (
+        "reference",
+        "household",
+        "status",
+        "priority",
+        "assigned_to",
+        "needs",
+        "opened_on",
+        "closed_on",
+    )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "assigned_to":
+            kwargs["queryset"] = _caseworkers(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description=_("displacements"))
+    def trajectory(self, obj):
+        if not obj.pk:
+            return "—"
+        moves = obj.household.displacements.select_related("origin", "destination").order_by("left_on", "id")
+        if not moves:
+            return _("No displacement recorded.")
+        return format_html_join(
+            "",
+            "<div>{}. {} · {} → {}</div>",
+            (
+                (
+                    i,
+                    m.left_on.isoformat(),
+                    m.origin.name_en,
+                    m.destination.name_en if m.destination_id else "?",
+                )
+                for i, m in enumerate(moves, start=1)
+            ),
+        )
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.organization_id = obj.household.organization_id
+            obj.reference = case_next_reference(
+                organization=obj.household.organization, year=obj.opened_on.year
+            )
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        for inline_form in formset.forms:
+            if isinstance(inline_form.instance, CaseNote) and not inline_form.instance.author_id:
+                inline_form.instance.author = request.user
+        super().save_formset(request, form, formset, change)
+
+    @admin.action(description=_("Assign a caseworker to the selected cases"))
+    def assign_caseworker(self, request, queryset):
+        form = AssignForm(request.POST if "apply" in request.POST else None)
+        form.fields["caseworker"].queryset = _caseworkers(request)
+        if "apply" in request.POST and form.is_valid():
+            count = case_assign(cases=queryset, caseworker=form.cleaned_data["caseworker"])
+            self.message_user(
+                request,
+                ngettext("%(count)d case assigned.", "%(count)d cases assigned.", count) % {"count": count},
+                messages.SUCCESS,
+            )
+            return None
+        return render(
+            request,
+            "admin/displacement/assign_caseworker.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Assign a caseworker"),
+                "form": form,
+                "cases": queryset,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+
+@admin.register(CaseNote)
+class CaseNoteAdmin(ScopedAdmin):
+    list_display = ["case", "author", "created_at"]
+    search_fields = ["case__reference"]
+    autocomplete_fields = ["case"]
+    readonly_fields = ["author", "created_at"]
+    list_select_related = ["case", "author"]
+    export_fields = ("case", "author", "created_at")
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.author = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Referral)
+class ReferralAdmin(ScopedAdmin):
+    list_display = ["case", "service", "referred_to", "referred_on", "status"]
+    list_filter = [("service", ChoicesDropdownFilter), "status", ("referred_on", RangeDateFilter)]
+    list_filter_submit = True
+    search_fields = ["case__reference", "referred_to"]
+    autocomplete_fields = ["case"]
+    list_select_related = ["case"]
+    export_fields = ("case", "service", "referred_to", "referred_on", "status")

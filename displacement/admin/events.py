@@ -1,0 +1,122 @@
+"""Events: the screen coordinators verify from."""
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from unfold.contrib.filters.admin import ChoicesDropdownFilter, RangeDateFilter
+
+from displacement.admin.base import ScopedAdmin
+from displacement.admin.filters import oblast_filter
+from displacement.models import Event
+from displacement.models.vocab import VerificationStatus
+from displacement.services.events import event_set_verification
+
+
+@admin.register(Event)
+class EventAdmin(ScopedAdmin):
+    list_display = [
+        "start",
+        "title",
+        "category",
+        "event_type",
+        "sub_event_type",
+        "place",
+        "killed",
+        "injured",
+        "verification_status",
+    ]
+    list_display_links = ["start", "title"]
+    list_filter = [
+        oblast_filter("place"),
+        "category",
+        ("event_type", ChoicesDropdownFilter),
+        ("sub_event_type", ChoicesDropdownFilter),
+        ("target", ChoicesDropdownFilter),
+        ("weapon", ChoicesDropdownFilter),
+        "verification_status",
+        "civilian_targeting",
+        ("start", RangeDateFilter),
+    ]
+    list_filter_submit = True
+    search_fields = [
+        "title",
+        "description",
+        "actor1",
+        "actor2",
+        "place__name_en",
+        "place__name_uk",
+        "place__pcode",
+    ]
+    date_hierarchy = "start"
+    list_select_related = ["place"]
+    autocomplete_fields = ["place", "sources", "caused_by"]
+    readonly_fields = ["verified_by", "verified_at", "created_by", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["title", "description", "category"]}),
+        (
+            _("Classification"),
+            {
+                "fields": [
+                    "event_type",
+                    "sub_event_type",
+                    "displacement_kind",
+                    "weapon",
+                    "target",
+                    "civilian_targeting",
+                ],
+            },
+        ),
+        (_("When and where"), {"fields": ["start", "end", "date_precision", "place", "geo_precision"]}),
+        (_("Toll"), {"fields": ["killed", "injured", "affected"]}),
+        (_("Actors and sources"), {"fields": ["actor1", "actor2", "sources", "caused_by"]}),
+        (_("Verification"), {"fields": ["verification_status", "verified_by", "verified_at"]}),
+        (_("Record"), {"fields": ["created_by", "created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+    actions = ["export_csv", "mark_corroborated", "mark_verified", "mark_disputed"]
+    export_fields = (
+        "id",
+        "start",
+        "end",
+        "title",
+        "category",
+        "event_type",
+        "sub_event_type",
+        "displacement_kind",
+        "weapon",
+        "target",
+        "place",
+        "killed",
+        "injured",
+        "affected",
+        "civilian_targeting",
+        "verification_status",
+    )
+
+    def save_model(self, request, obj, form, change):
+        if "verification_status" in form.changed_data:
+            from django.utils import timezone
+
+            obj.verified_by = request.user
+            obj.verified_at = timezone.now()
+        super().save_model(request, obj, form, change)
+
+    def _verify(self, request, queryset, status):
+        count = event_set_verification(events=queryset, status=status, by=request.user)
+        self.message_user(
+            request,
+            ngettext("%(count)d event marked %(status)s.", "%(count)d events marked %(status)s.", count)
+            % {"count": count, "status": VerificationStatus(status).label},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Mark selected as corroborated"))
+    def mark_corroborated(self, request, queryset):
+        self._verify(request, queryset, VerificationStatus.CORROBORATED)
+
+    @admin.action(description=_("Mark selected as verified"))
+    def mark_verified(self, request, queryset):
+        self._verify(request, queryset, VerificationStatus.VERIFIED)
+
+    @admin.action(description=_("Mark selected as disputed"))
+    def mark_disputed(self, request, queryset):
+        self._verify(request, queryset, VerificationStatus.DISPUTED)

@@ -1,0 +1,25 @@
+"""List filters shared by several admin screens."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from displacement.models import AdminLevel, Place
+
+
+def oblast_filter(path: str, title=None):
+    """A filter on the oblast containing the place at ``path`` (e.g. "place" or "origin")."""
+
+    class OblastFilter(admin.SimpleListFilter):
+        parameter_name = f"{path.replace('__', '_')}_oblast"
+
+        def lookups(self, request, model_admin):
+            return list(Place.objects.filter(admin_level=AdminLevel.ADMIN1).values_list("pcode", "name_en"))
+
+        def queryset(self, request, queryset):
+            if self.value():
+                return queryset.filter(**{f"{path}__pcode__startswith": self.value()})
+            return queryset
+
+    OblastFilter.title = title or _("oblast")
+    OblastFilter.__name__ = f"OblastFilter_{path}"
+    return OblastFilter

@@ -1,0 +1,174 @@
+"""Households with their members, contact details and trajectory; displacements."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from unfold.contrib.filters.admin import ChoicesDropdownFilter, RangeDateFilter
+
+from displacement.admin.base import ScopedAdmin, ScopedStackedInline, ScopedTabularInline
+from displacement.admin.filters import oblast_filter
+from displacement.models import ContactDetails, Displacement, Household, Person
+from displacement.models.vocab import Role
+from displacement.selectors.scope import organization_of
+
+
+class PersonInline(ScopedTabularInline):
+    model = Person
+    fields = ["code", "relationship", "age_band", "sex", "vulnerabilities"]
+    readonly_fields = ["code"]
+    show_change_link = False
+
+
+class ContactDetailsInline(ScopedStackedInline):
+    model = ContactDetails
+    fields = ["full_name", "phone", "address", "date_of_birth", "document_numbers", "purged_at"]
+    readonly_fields = ["purged_at"]
+    max_num = 1
+    verbose_name_plural = _("contact details (direct identifiers: never shared)")
+
+
+class DisplacementInline(ScopedTabularInline):
+    model = Displacement
+    fields = ["left_on", "left_on_precision", "origin", "destination", "arrived_on", "cause", "shelter_type"]
+    autocomplete_fields = ["origin", "destination", "cause"]
+    ordering = ["left_on", "id"]
+    verbose_name_plural = _("trajectory (displacements in date order)")
+
+
+def _owned_by_household(formset, household):
+    for form in formset.forms:
+        instance = form.instance
+        if hasattr(instance, "organization_id") and not instance.organization_id:
+            instance.organization_id = household.organization_id
+
+
+@admin.register(Household)
+class HouseholdAdmin(ScopedAdmin):
+    list_display = ["code", "current_place", "member_count", "displacement_count", "legal_hold", "created_at"]
+    list_filter = [
+        oblast_filter("current_place", _("current oblast")),
+        "legal_hold",
+        ("created_at", RangeDateFilter),
+    ]
+    list_filter_submit = True
+    search_fields = ["code", "members__code"]
+    autocomplete_fields = ["current_place"]
+    list_select_related = ["current_place"]
+    inlines = [PersonInline, DisplacementInline, ContactDetailsInline]
+    readonly_fields = ["code", "created_at", "updated_at"]
+    fields = ["code", "organization", "current_place", "legal_hold", "notes", "created_at", "updated_at"]
+    export_fields = ("code", "current_place", "legal_hold", "created_at")
+    date_hierarchy = "created_at"
+
+    def get_queryset(self, request):
+        from django.db.models import Count
+
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_members=Count("members", distinct=True), _moves=Count("displacements", distinct=True))
+        )
+
+    @admin.display(description=_("members"), ordering="_members")
+    def member_count(self, obj):
+        return obj._members
+
+    @admin.display(description=_("displacements"), ordering="_moves")
+    def displacement_count(self, obj):
+        return obj._moves
+
+    def get_search_fields(self, request):
+        fields = list(super().get_search_fields(request))
+        membership = getattr(request.user, "membership", None)
+        if membership and membership.role in {Role.CASEWORKER, Role.COORDINATOR}:
+            # Only roles that may read identifiers may find a household by them.
+            fields += ["contact_details__full_name", "contact_details__phone"]
+        return fields
+
+    def get_inlines(self, request, obj):
+        inlines = list(super().get_inlines(request, obj))
+        membership = getattr(request.user, "membership", None)
+        if membership is None or membership.role not in {Role.CASEWORKER, Role.COORDINATOR}:
+            inlines.remove(ContactDetailsInline)
+        return inlines
+
+    def save_formset(self, request, form, formset, change):
+        _owned_by_household(formset, form.instance)
+        super().save_formset(request, form, formset, change)
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if not request.user.is_superuser:
+            fields.remove("organization")
+        return fields
+
+
+@admin.register(Displacement)
+class DisplacementAdmin(ScopedAdmin):
+    list_display = ["household", "left_on", "origin", "destination", "arrived_on", "cause", "shelter_type"]
+    list_filter = [
+        oblast_filter("origin", _("origin oblast")),
+        oblast_filter("destination", _("destination oblast")),
+        ("shelter_type", ChoicesDropdownFilter),
+        ("left_on", RangeDateFilter),
+    ]
+    list_filter_submit = True
+    search_fields = [
+        "household__code",
+        "origin__name_en",
+        "origin__name_uk",
+        "destination__name_en",
+        "destination__name_uk",
+    ]
+    autocomplete_fields = ["household", "origin", "destination", "cause"]
+    list_select_related = ["household", "origin", "destination", "cause"]
+    date_hierarchy = "left_on"
+    export_fields = (
+        "household",
+        "left_on",
+        "left_on_precision",
+        "origin",
+        "destination",
+        "arrived_on",
+        "shelter_type",
+        "people_count",
+    )
+
+    def save_model(self, request, obj, form, change):
+        if not change and not obj.organization_id:
+            obj.organization_id = (
+                obj.household.organization_id if obj.household_id else organization_of(request.user).pk
+            )
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Person)
+class PersonAdmin(ScopedAdmin):
+    list_display = ["code", "household", "relationship", "age_band", "sex"]
+    list_filter = ["age_band", "sex", "relationship"]
+    search_fields = ["code", "household__code"]
+    autocomplete_fields = ["household"]
+    list_select_related = ["household"]
+    readonly_fields = ["code"]
+    export_fields = ("code", "household", "relationship", "age_band", "sex", "vulnerabilities")
+
+
+@admin.register(ContactDetails)
+class ContactDetailsAdmin(ScopedAdmin):
+    list_display = ["household", "updated_at", "purged_at"]
+    search_fields = ["household__code"]
+    autocomplete_fields = ["household"]
+    readonly_fields = ["purged_at"]
+    list_select_related = ["household"]
+    actions = []
+    export_fields = ("household", "updated_at")
+
+    def has_module_permission(self, request):
+        membership = getattr(request.user, "membership", None)
+        return request.user.is_superuser or (
+            membership is not None and membership.role in {Role.CASEWORKER, Role.COORDINATOR}
+        )
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    has_add_permission = has_change_permission = has_delete_permission = has_view_permission

@@ -1,0 +1,52 @@
+"""The gazetteer: searchable by P-code and by any of its names; edited by operations only."""
+
+from django.contrib import admin
+from django.db.models.expressions import RawSQL
+from django.utils.translation import gettext_lazy as _
+from unfold.admin import ModelAdmin
+
+from displacement.models import Place
+
+
+@admin.register(Place)
+class PlaceAdmin(ModelAdmin):
+    list_display = ["pcode", "name_en", "name_uk", "admin_level", "parent"]
+    list_filter = ["admin_level"]
+    search_fields = ["pcode", "name_en", "name_uk"]
+    autocomplete_fields = ["parent"]
+    list_select_related = ["parent"]
+    list_per_page = 50
+    show_full_result_count = False
+    ordering = ["pcode"]
+
+    def get_search_results(self, request, queryset, search_term):
+        # A P-code typed in a search or an autocomplete box finds the place and its subtree.
+        term = search_term.strip()
+        if term[:2].isalpha() and term[2:].isdigit() and term[:2].isupper():
+            return queryset.filter(pcode__startswith=term), False
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if term:
+            by_alias = RawSQL(
+                "SELECT p.id FROM displacement_place p, unnest(p.aliases) alias WHERE alias ILIKE %s",
+                [f"%{term}%"],
+            )
+            results = results | queryset.filter(pk__in=by_alias)
+        return results, may_have_duplicates
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    has_delete_permission = has_change_permission
+
+    @admin.display(description=_("level"))
+    def level(self, obj):
+        return obj.get_admin_level_display()

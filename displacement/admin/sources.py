@@ -1,0 +1,63 @@
+"""Sources and attachments."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from unfold.contrib.filters.admin import ChoicesDropdownFilter, RangeDateFilter
+
+from displacement.admin.base import ScopedAdmin
+from displacement.models import Attachment, Source
+from displacement.services.attachments import attachment_upload
+
+
+@admin.register(Source)
+class SourceAdmin(ScopedAdmin):
+    list_display = ["title", "kind", "publisher", "published_on", "reliability"]
+    list_filter = [
+        ("kind", ChoicesDropdownFilter),
+        ("reliability", ChoicesDropdownFilter),
+        ("published_on", RangeDateFilter),
+    ]
+    list_filter_submit = True
+    search_fields = ["title", "publisher", "url"]
+    date_hierarchy = "published_on"
+    export_fields = ("id", "kind", "title", "publisher", "url", "published_on", "reliability")
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(ScopedAdmin):
+    list_display = ["original_name", "short_hash", "size", "event", "testimony", "created_at"]
+    search_fields = ["original_name", "sha256", "description"]
+    readonly_fields = ["sha256", "size", "original_name", "uploaded_by", "created_at"]
+    autocomplete_fields = ["event", "testimony", "source"]
+    list_select_related = ["event", "testimony"]
+    export_fields = ("id", "original_name", "sha256", "size", "description", "created_at")
+
+    @admin.display(description=_("SHA-256"))
+    def short_hash(self, obj):
+        return obj.sha256[:16] + "…"
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        # The file is evidence: once stored it cannot be replaced, only described.
+        return [*fields, "file"] if obj else fields
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        organization = obj.organization if request.user.is_superuser and obj.organization_id else None
+        saved = attachment_upload(
+            organization=organization or self._organization(request),
+            file=obj.file,
+            uploaded_by=request.user,
+            description=obj.description,
+            source=obj.source,
+            event=obj.event,
+            testimony=obj.testimony,
+        )
+        obj.pk = saved.pk
+        obj.__dict__.update(saved.__dict__)
+
+    def _organization(self, request):
+        from displacement.selectors.scope import organization_of
+
+        return organization_of(request.user)

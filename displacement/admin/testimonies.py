@@ -1,0 +1,130 @@
+"""Testimonies with the events they speak of and their consents."""
+
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+from unfold.contrib.filters.admin import ChoicesDropdownFilter, RangeDateFilter
+
+from displacement.admin.base import ScopedAdmin, ScopedTabularInline
+from displacement.models import Consent, Testimony, TestimonyEvent
+from displacement.models.vocab import ConsentPurpose
+
+
+class TestimonyEventInline(ScopedTabularInline):
+    model = TestimonyEvent
+    fields = ["event", "relation"]
+    autocomplete_fields = ["event"]
+    show_change_link = False
+    verbose_name_plural = _("events this testimony speaks of")
+
+
+class ConsentInline(ScopedTabularInline):
+    model = Consent
+    fields = ["purpose", "method", "given_on", "scope", "recorded_by", "withdrawn_at", "withdrawal_reason"]
+    readonly_fields = ["recorded_by"]
+    show_change_link = False
+
+
+class ConsentFilter(admin.SimpleListFilter):
+    title = _("active consent")
+    parameter_name = "consent"
+
+    def lookups(self, request, model_admin):
+        return ConsentPurpose.choices
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(consents__purpose=self.value(), consents__withdrawn_at__isnull=True)
+        return queryset
+
+
+@admin.register(Testimony)
+class TestimonyAdmin(ScopedAdmin):
+    list_display = [
+        "code",
+        "recorded_on",
+        "witness_role",
+        "language",
+        "household",
+        "summary",
+        "sensitivity",
+        "event_count",
+    ]
+    list_filter = [
+        ("recorded_on", RangeDateFilter),
+        "witness_role",
+        "language",
+        "sensitivity",
+        ConsentFilter,
+    ]
+    list_filter_submit = True
+    search_fields = ["code", "summary", "household__code"]
+    autocomplete_fields = ["household", "sources"]
+    list_select_related = ["household"]
+    readonly_fields = ["code", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["code", "recorded_on", "interviewer", "language", "witness_role", "household"]}),
+        (_("Account"), {"fields": ["summary", "narrative", "sensitivity", "sources"]}),
+    ]
+    inlines = [TestimonyEventInline, ConsentInline]
+    date_hierarchy = "recorded_on"
+    export_fields = ("code", "recorded_on", "witness_role", "language", "household", "summary", "sensitivity")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_events=Count("event_links"))
+
+    @admin.display(description=_("events"), ordering="_events")
+    def event_count(self, obj):
+        return obj._events
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "interviewer":
+            from displacement.admin.cases import _caseworkers
+
+            kwargs["queryset"] = _caseworkers(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_changeform_initial_data(self, request):
+        return {"interviewer": request.user.pk, **super().get_changeform_initial_data(request)}
+
+    def save_formset(self, request, form, formset, change):
+        for inline_form in formset.forms:
+            instance = inline_form.instance
+            if isinstance(instance, Consent) and not instance.recorded_by_id:
+                instance.recorded_by = request.user
+            if isinstance(instance, Consent) and instance.withdrawn_at and not instance.withdrawn_by_id:
+                instance.withdrawn_by = request.user
+        super().save_formset(request, form, formset, change)
+
+
+@admin.register(Consent)
+class ConsentAdmin(ScopedAdmin):
+    list_display = ["testimony", "purpose", "given_on", "withdrawn_at"]
+    list_filter = [
+        ("purpose", ChoicesDropdownFilter),
+        ("given_on", RangeDateFilter),
+        ("withdrawn_at", RangeDateFilter),
+    ]
+    list_filter_submit = True
+    search_fields = ["testimony__code"]
+    autocomplete_fields = ["testimony"]
+    readonly_fields = ["recorded_by", "withdrawn_by"]
+    list_select_related = ["testimony"]
+    export_fields = ("testimony", "purpose", "method", "given_on", "withdrawn_at")
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.recorded_by = request.user
+        if obj.withdrawn_at and not obj.withdrawn_by_id:
+            obj.withdrawn_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(TestimonyEvent)
+class TestimonyEventAdmin(ScopedAdmin):
+    list_display = ["testimony", "event", "relation"]
+    list_filter = ["relation"]
+    search_fields = ["testimony__code", "event__title"]
+    autocomplete_fields = ["testimony", "event"]
+    list_select_related = ["testimony", "event"]
+    export_fields = ("testimony", "event", "relation")

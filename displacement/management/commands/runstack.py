@@ -1,0 +1,92 @@
+"""python manage.py runstack: migrate, seed the demo, then run web, Celery worker and beat.
+
+``make run`` calls it inside ``python -m displacement.embedded exec``, which provides the
+database and broker and stops them afterwards. Ctrl-C (or SIGTERM) stops every process.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Run the whole application for development: web server, Celery worker and Celery beat."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--addr", default=os.environ.get("RUN_ADDR", "127.0.0.1:8000"))
+        parser.add_argument("--no-seed", action="store_true", help="skip loading the demo data")
+
+    def handle(self, *args, addr, no_seed, **options):
+        call_command("migrate", interactive=False, verbosity=1)
+        if not no_seed:
+            call_command("seed_demo")
+        python = sys.executable
+        commands = {
+            "web": [python, "manage.py", "runserver", addr],
+            "worker": [
+                python,
+                "-m",
+                "celery",
+                "-A",
+                "displacement",
+                "worker",
+                "--loglevel",
+                "INFO",
+                "--concurrency",
+                "2",
+                "--hostname",
+                "worker@%h",
+            ],
+            "beat": [python, "-m", "celery", "-A", "displacement", "beat", "--loglevel", "INFO"],
+        }
+        env = {
+            **os.environ,
+            "DATABASE_URL": settings.DATABASE_URL,
+            "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        }
+        processes = {
+            name: subprocess.Popen(command, env=env, start_new_session=True)
+            for name, command in commands.items()
+        }
+        stopping = []
+
+        def stop(signum, frame):
+            stopping.append(signum)
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"\nRunning. Admin: http://{addr}/admin/   API: http://{addr}/api/v1/\n"
+                "Log in with the demo users printed above (seed_demo prints new passwords once).\n"
+                "Press Ctrl-C to stop the web server, the worker, beat and the embedded servers.\n"
+            )
+        )
+        code = 0
+        while not stopping:
+            for name, process in processes.items():
+                if process.poll() is not None:
+                    self.stderr.write(f"{name} exited with code {process.returncode}; stopping everything.")
+                    stopping.append(name)
+                    code = 1
+                    break
+            time.sleep(0.5)
+        self.stdout.write("Stopping...")
+        for process in processes.values():
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 20
+        for process in processes.values():
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        self.stdout.write("Stopped.")
+        sys.exit(code)

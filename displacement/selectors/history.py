@@ -1,0 +1,49 @@
+"""Reads of the trigger-based change history, for people to read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import pghistory.models
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+_LABELS = {"insert": _("Created"), "update": _("Changed"), "delete": _("Deleted")}
+_HIDDEN = {"updated_at", "created_at"}
+
+
+@dataclass
+class HistoryEntry:
+    at: datetime
+    action: str
+    user: str
+    url: str
+    changes: list[tuple[str, object, object]]
+
+
+def history_for(obj, limit: int = 200) -> list[HistoryEntry]:
+    """Newest first: who changed what on ``obj``, from the history triggers."""
+    events = list(pghistory.models.Events.objects.tracks(obj).order_by("-pgh_created_at", "-pgh_id")[:limit])
+    user_ids = {e.pgh_context.get("user") for e in events if e.pgh_context and e.pgh_context.get("user")}
+    usernames = dict(get_user_model().objects.filter(pk__in=user_ids).values_list("pk", "username"))
+    verbose = {f.attname: f.verbose_name for f in obj._meta.concrete_fields}
+    entries = []
+    for event in events:
+        context = event.pgh_context or {}
+        diff = event.pgh_diff or {}
+        changes = [
+            (str(verbose.get(name, name)), old_new[0], old_new[1])
+            for name, old_new in sorted(diff.items())
+            if name not in _HIDDEN
+        ]
+        entries.append(
+            HistoryEntry(
+                at=event.pgh_created_at,
+                action=str(_LABELS.get(event.pgh_label, event.pgh_label)),
+                user=usernames.get(context.get("user"), _("system") if not context else "?"),
+                url=context.get("url", ""),
+                changes=changes,
+            )
+        )
+    return entries

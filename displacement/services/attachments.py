@@ -1,0 +1,15 @@
+"""Writes to attachments: the fingerprint is taken once, at upload."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from displacement.models import Attachment
+
+
+@transaction.atomic
+def attachment_upload(*, organization, file, uploaded_by=None, **fields) -> Attachment:
+    attachment = Attachment(organization=organization, file=file, uploaded_by=uploaded_by, **fields)
+    attachment.take_fingerprint()
+    attachment.save()
+    return attachment
