@@ -35,11 +35,10 @@ class UserFactory(DjangoModelFactory):
     class Meta:
         model = m.User
         django_get_or_create = ["username"]
-        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     is_staff = True
-    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery-staple")
+    password = factory.django.Password("correct-horse-battery-staple")
 
 
 class MembershipFactory(DjangoModelFactory):

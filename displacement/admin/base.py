@@ -17,8 +17,10 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin, StackedInline, TabularInline
+from unfold.widgets import UnfoldAdminCheckboxSelectMultiple
 
 from displacement.exports import Echo, safe_row
+from displacement.models.base import ChoiceArrayField
 from displacement.selectors.history import history_for
 from displacement.selectors.scope import is_protected, organization_of, scoped
 
@@ -41,6 +43,11 @@ class ScopedMixin:
             else:
                 kwargs["queryset"] = scoped(related, request.user, base)
         return kwargs
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, ChoiceArrayField):
+            return db_field.formfield(widget=UnfoldAdminCheckboxSelectMultiple)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         return super().formfield_for_foreignkey(
@@ -96,9 +103,9 @@ class ScopedAdmin(ScopedMixin, ModelAdmin):
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
 
-    def get_object(self, request, object_id, from_field=None):
-        # get_queryset is scoped, so another organisation's record is simply not found.
-        return super().get_object(request, object_id, from_field)
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # get_queryset is scoped: another organisation's record and a missing one look alike.
+        raise Http404(_("Not found."))
 
     # --- history ---------------------------------------------------------------------------
 

@@ -32,11 +32,15 @@ class ChoiceArrayField(ArrayField):
     """An array of choices edited as a group of checkboxes rather than a comma-separated string."""
 
     def formfield(self, **kwargs):
+        # The admin theme overrides ArrayField's widget with a textarea; keep checkboxes.
+        widget = kwargs.pop("widget", None)
+        if widget is not None and not isinstance(widget, forms.CheckboxSelectMultiple):
+            widget = None
         defaults = {
             "form_class": forms.TypedMultipleChoiceField,
             "choices": self.base_field.choices,
             "coerce": self.base_field.to_python,
-            "widget": forms.CheckboxSelectMultiple,
+            "widget": widget or forms.CheckboxSelectMultiple,
         }
         defaults.update(kwargs)
         # Skip ArrayField.formfield, which would force its own SimpleArrayField.

@@ -39,5 +39,5 @@ class Command(BaseCommand):
             raise CommandError(f"Nothing was loaded. {exc}") from None
         if verbose:
             self.stdout.write("")
-        prefix = "Dry run: would have " if dry_run else ""
-        self.stdout.write(self.style.SUCCESS(f"{prefix}{result}"))
+            prefix = "Dry run: would have " if dry_run else ""
+            self.stdout.write(self.style.SUCCESS(f"{prefix}{result}"))
