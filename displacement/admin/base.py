@@ -12,6 +12,7 @@ import csv
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import Http404, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -47,6 +48,8 @@ class ScopedMixin:
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if isinstance(db_field, ChoiceArrayField):
             return db_field.formfield(widget=UnfoldAdminCheckboxSelectMultiple)
+        if isinstance(db_field, models.URLField):
+            kwargs.setdefault("assume_scheme", "https")
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
