@@ -1,0 +1,69 @@
+"""Settings come from the environment, are all documented, and refuse malformed values."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from displacement.env import env_bool, env_int, env_list, env_url
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_every_variable_read_is_listed_in_env_example():
+    documented = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.M))
+    read = set()
+    for path in (ROOT / "displacement").rglob("*.py"):
+        text = path.read_text()
+        read |= set(re.findall(r'env_\w+\(\s*"([A-Z][A-Z0-9_]+)"', text))
+        read |= set(re.findall(r'environ(?:\.get)?\(\s*"([A-Z][A-Z0-9_]+)"', text))
+        read |= set(re.findall(r'environ\["([A-Z][A-Z0-9_]+)"\]', text))
+    read -= {"DJANGO_SETTINGS_MODULE"}
+    assert read, "the scan should find the variables settings read"
+    assert read <= documented, f"missing from .env.example: {sorted(read - documented)}"
+
+
+@pytest.mark.parametrize("raw", ["ture", "2", "enabled"])
+def test_a_malformed_boolean_stops_the_app(monkeypatch, raw):
+    monkeypatch.setenv("DEBUG", raw)
+    with pytest.raises(ImproperlyConfigured, match="DEBUG"):
+        env_bool("DEBUG", False)
+
+
+def test_integers_lists_and_urls(monkeypatch):
+    monkeypatch.setenv("SMALL_CELL_THRESHOLD", "2")
+    with pytest.raises(ImproperlyConfigured, match="minimum of 3"):
+        env_int("SMALL_CELL_THRESHOLD", 5, minimum=3)
+    monkeypatch.setenv("SMALL_CELL_THRESHOLD", "five")
+    with pytest.raises(ImproperlyConfigured, match="not an integer"):
+        env_int("SMALL_CELL_THRESHOLD", 5, minimum=3)
+    monkeypatch.setenv("ALLOWED_HOSTS", " a.org, b.org ,")
+    assert env_list("ALLOWED_HOSTS", []) == ["a.org", "b.org"]
+    monkeypatch.setenv("DATABASE_URL", "sqlite:///db.sqlite3")
+    with pytest.raises(ImproperlyConfigured, match="expected one of: pgsql, postgres, postgresql"):
+        env_url("DATABASE_URL", schemes={"postgres", "postgresql", "pgsql"})
+
+
+def _import_settings(**env):
+    environment = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "-c", "import displacement.settings"],
+        cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60,
+    )
+
+
+def test_production_without_a_secret_key_refuses_to_start():
+    result = _import_settings(DEBUG="false")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_sqlite_is_refused():
+    result = _import_settings(DEBUG="true", DATABASE_URL="sqlite:///x.db")
+    assert result.returncode != 0
+    assert "DATABASE_URL has scheme 'sqlite'" in result.stderr
