@@ -53,7 +53,11 @@ def _import_settings(**env):
     environment.update(env)
     return subprocess.run(
         [sys.executable, "-c", "import displacement.settings"],
-        cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 

@@ -4,9 +4,8 @@ import datetime
 
 import pytest
 from django.contrib import admin
-from django.urls import reverse
-
 from django.core.files.base import ContentFile
+from django.urls import reverse
 
 from displacement.models import (
     Case,
@@ -18,8 +17,8 @@ from displacement.models import (
     Referral,
     TestimonyEvent,
 )
-from displacement.services.attachments import attachment_upload
 from displacement.selectors.scope import is_protected
+from displacement.services.attachments import attachment_upload
 from tests.factories import (
     CaseFactory,
     DisplacementFactory,
@@ -57,7 +56,9 @@ def populated(ngo, other_ngo, settings, tmp_path):
         testimony = TestimonyFactory(organization=organization, household=household)
         TestimonyEvent.objects.create(testimony=testimony, event=event, relation="witnessed")
         Consent.objects.create(testimony=testimony, purpose="statistics")
-        attachment_upload(organization=organization, file=ContentFile(b"photo", name="school.jpg"), event=event)
+        attachment_upload(
+            organization=organization, file=ContentFile(b"photo", name="school.jpg"), event=event
+        )
 
 
 @pytest.mark.parametrize("model", REGISTERED, ids=lambda model: model._meta.label)
@@ -204,14 +205,20 @@ def test_assign_caseworker_action(client, coordinator, caseworker):
     form = client.post(url, {"action": "assign_caseworker", "_selected_action": selected})
     assert form.status_code == 200 and b"caseworker" in form.content
     done = client.post(
-        url, {"action": "assign_caseworker", "_selected_action": selected, "apply": "1", "caseworker": caseworker.pk}
+        url,
+        {
+            "action": "assign_caseworker",
+            "_selected_action": selected,
+            "apply": "1",
+            "caseworker": caseworker.pk,
+        },
     )
     assert done.status_code == 302
     assert set(Case.objects.values_list("assigned_to", flat=True)) == {caseworker.pk}
 
 
 def test_export_selected_to_csv_is_safe_for_spreadsheets(client, coordinator):
-    EventFactory(organization=coordinator.organization, title="=HYPERLINK(\"http://x\")")
+    EventFactory(organization=coordinator.organization, title='=HYPERLINK("http://x")')
     client.force_login(coordinator)
     response = client.post(
         _url(Event, "changelist"),
@@ -225,9 +232,7 @@ def test_export_selected_to_csv_is_safe_for_spreadsheets(client, coordinator):
 def test_history_page_shows_who_changed_what(client, coordinator):
     event = EventFactory(organization=coordinator.organization)
     client.force_login(coordinator)
-    client.post(
-        _url(Event, "changelist"), {"action": "mark_disputed", "_selected_action": [event.pk]}
-    )
+    client.post(_url(Event, "changelist"), {"action": "mark_disputed", "_selected_action": [event.pk]})
     page = client.get(_url(Event, "history", event.pk))
     assert page.status_code == 200
     text = page.content.decode()
@@ -242,6 +247,8 @@ def test_household_page_shows_members_and_trajectory(client, caseworker):
     client.force_login(caseworker)
     page = client.get(_url(Household, "change", household.pk))
     assert page.status_code == 200
-    formset = next(f for f in page.context["inline_admin_formsets"] if f.opts.model.__name__ == "Displacement")
+    formset = next(
+        f for f in page.context["inline_admin_formsets"] if f.opts.model.__name__ == "Displacement"
+    )
     dates = [form.form.instance.left_on for form in formset if form.original]
     assert len(dates) == 2 and dates == sorted(dates)
