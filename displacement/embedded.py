@@ -9,8 +9,8 @@ several processes (web, worker, beat) share one server; :func:`stop_all`, or
 ``python -m displacement.embedded stop``, stops both.
 
 ``python -m displacement.embedded exec -- CMD...`` starts both, runs CMD with
-``DATABASE_URL`` and ``CELERY_BROKER_URL`` pointing at them, and stops both when
-CMD ends, however it ends. ``make run`` and ``make test`` go through it.
+``DATABASE_URL`` and ``CELERY_BROKER_URL`` pointing at them, and when CMD ends, however
+it ends, stops the ones it started. ``make run`` and ``make test`` go through it.
 """
 
 from __future__ import annotations
@@ -212,15 +212,19 @@ def stop_all() -> None:
 
 def _exec(command: list[str]) -> int:
     env = dict(os.environ)
-    started = []
+    started = []  # only what this call started is stopped at the end
     if not env.get("DATABASE_URL"):
+        already = postgres_running()
         env["DATABASE_URL"] = postgres_url()
-        started.append("PostgreSQL")
+        if not already:
+            started.append("PostgreSQL")
     if not env.get("CELERY_BROKER_URL"):
+        already = _redis_pid() is not None
         env["CELERY_BROKER_URL"] = redis_url()
-        started.append("Redis")
+        if not already:
+            started.append("Redis")
     if started:
-        print(f"embedded {' and '.join(started)} running under {var_dir()}", flush=True)
+        print(f"embedded {' and '.join(started)} started under {var_dir()}", flush=True)
     # Ctrl-C reaches the whole foreground process group; let the child decide how to end.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, lambda *_: None)
