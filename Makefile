@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha256sum requirements.lock | cut -c1-12)
-EMBEDDED := $(BIN)/python -m displacement.embedded exec --
+EMBEDDED := $(BIN)/python -m displacement.embedded exec
 
 .PHONY: run test check lint pytest venv lock stop clean messages
 
@@ -16,11 +16,11 @@ venv: $(STAMP)
 
 ## Start web, Celery worker and beat on the embedded PostgreSQL and Redis (or DATABASE_URL / CELERY_BROKER_URL).
 run: $(STAMP)
-	DEBUG=$${DEBUG:-true} $(EMBEDDED) $(BIN)/python manage.py runstack
+	DEBUG=$${DEBUG:-true} $(EMBEDDED) --stop -- $(BIN)/python manage.py runstack
 
 ## Lint, Django checks, migration check and the test suite.
 test: $(STAMP)
-	DEBUG=true $(EMBEDDED) $(MAKE) --no-print-directory check
+	DEBUG=true $(EMBEDDED) -- $(MAKE) --no-print-directory check
 
 check:
 	$(BIN)/ruff check .

@@ -10,7 +10,8 @@ several processes (web, worker, beat) share one server; :func:`stop_all`, or
 
 ``python -m displacement.embedded exec -- CMD...`` starts both, runs CMD with
 ``DATABASE_URL`` and ``CELERY_BROKER_URL`` pointing at them, and when CMD ends, however
-it ends, stops the ones it started. ``make run`` and ``make test`` go through it.
+it ends, stops the ones it started (``--stop``: both, as ``make run`` does).
+``make run`` and ``make test`` go through it.
 """
 
 from __future__ import annotations
@@ -210,18 +211,18 @@ def stop_all() -> None:
 # --- command line ------------------------------------------------------------------------------
 
 
-def _exec(command: list[str]) -> int:
+def _exec(command: list[str], *, stop_always: bool = False) -> int:
     env = dict(os.environ)
     started = []  # only what this call started is stopped at the end
     if not env.get("DATABASE_URL"):
         already = postgres_running()
         env["DATABASE_URL"] = postgres_url()
-        if not already:
+        if stop_always or not already:
             started.append("PostgreSQL")
     if not env.get("CELERY_BROKER_URL"):
         already = _redis_pid() is not None
         env["CELERY_BROKER_URL"] = redis_url()
-        if not already:
+        if stop_always or not already:
             started.append("Redis")
     if started:
         print(f"embedded {' and '.join(started)} started under {var_dir()}", flush=True)
@@ -252,7 +253,10 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("start", help="start both servers and print their URLs")
     sub.add_parser("stop", help="stop both servers")
     sub.add_parser("status", help="say which servers are running")
-    run = sub.add_parser("exec", help="run a command with both servers, then stop them")
+    run = sub.add_parser("exec", help="run a command with both servers, then stop those it started")
+    run.add_argument(
+        "--stop", action="store_true", help="stop both at the end, even if they were already running"
+    )
     run.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
 
@@ -268,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
         command = args.command[1:] if args.command[:1] == ["--"] else args.command
         if not command:
             parser.error("exec needs a command after --")
-        return _exec(command)
+        return _exec(command, stop_always=args.stop)
     return 0
 
 
