@@ -139,7 +139,7 @@ class CaseAdmin(ScopedAdmin):
         form = AssignForm(request.POST if "apply" in request.POST else None)
         form.fields["caseworker"].queryset = _caseworkers(request)
         if "apply" in request.POST and form.is_valid():
-            count = case_assign(cases=queryset, caseworker=form.cleaned_data["caseworker"])
+            count = case_assign(cases=queryset, caseworker=form.cleaned_data["caseworker"], by=request.user)
             self.message_user(
                 request,
                 ngettext("%(count)d case assigned.", "%(count)d cases assigned.", count) % {"count": count},

@@ -67,7 +67,7 @@ class EventAdmin(ScopedAdmin):
             },
         ),
         (_("When and where"), {"fields": ["start", "end", "date_precision", "place", "geo_precision"]}),
-        (_("Toll"), {"fields": ["killed", "injured", "affected"]}),
+        (_("Casualties and people affected"), {"fields": ["killed", "injured", "affected"]}),
         (_("Actors and sources"), {"fields": ["actor1", "actor2", "sources", "caused_by"]}),
         (_("Verification"), {"fields": ["verification_status", "verified_by", "verified_at"]}),
         (_("Record"), {"fields": ["created_by", "created_at", "updated_at"], "classes": ["collapse"]}),
@@ -104,7 +104,7 @@ class EventAdmin(ScopedAdmin):
         count = event_set_verification(events=queryset, status=status, by=request.user)
         self.message_user(
             request,
-            ngettext("%(count)d event marked %(status)s.", "%(count)d events marked %(status)s.", count)
+            ngettext("%(count)d event marked “%(status)s”.", "%(count)d events marked “%(status)s”.", count)
             % {"count": count, "status": VerificationStatus(status).label},
             messages.SUCCESS,
         )

@@ -88,7 +88,10 @@ class Case(Owned):
         return self.reference or str(_("(new case)"))
 
     def save(self, *args, **kwargs):
-        # closed_on is kept consistent with the status (the database checks it too).
+        # A case belongs to its household's organisation, and closed_on follows the status
+        # (the database checks the latter too).
+        if self.household_id:
+            self.organization_id = self.household.organization_id
         if self.status == CaseStatus.CLOSED:
             self.closed_on = self.closed_on or timezone.localdate()
         else:

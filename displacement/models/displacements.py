@@ -51,7 +51,7 @@ class Displacement(Owned):
         default=ShelterType.UNKNOWN,
     )
     people_count = models.PositiveSmallIntegerField(
-        _("people who moved"),
+        _("number of people who moved"),
         null=True,
         blank=True,
         help_text=_("Leave empty when the whole household moved."),
@@ -76,11 +76,21 @@ class Displacement(Owned):
                 condition=Q(people_count__isnull=True) | Q(people_count__gte=1),
                 name="displacement_people_count_positive",
             ),
+            models.CheckConstraint(
+                condition=Q(destination__isnull=True) | ~Q(destination=F("origin")),
+                name="displacement_destination_differs",
+            ),
         ]
 
     def __str__(self):
         destination = self.destination.name_en if self.destination_id else "?"
         return f"{self.left_on:%Y-%m-%d} {self.origin.name_en} → {destination}"
+
+    def save(self, *args, **kwargs):
+        # A displacement always belongs to its household's organisation.
+        if self.household_id:
+            self.organization_id = self.household.organization_id
+        super().save(*args, **kwargs)
 
     def clean(self):
         if self.arrived_on and self.left_on and self.arrived_on < self.left_on:

@@ -32,6 +32,12 @@ def _sub_type_belongs_to_type() -> Q:
 @tracked
 class Event(Owned):
     title = models.CharField(_("title"), max_length=300)
+    external_id = models.CharField(
+        _("external id"),
+        max_length=60,
+        blank=True,
+        help_text=_("Identifier in the source dataset, e.g. ACLED's event_id_cnty (UKR12345)."),
+    )
     description = models.TextField(
         _("description"),
         blank=True,
@@ -115,6 +121,11 @@ class Event(Owned):
         constraints = [
             models.CheckConstraint(
                 condition=Q(end__isnull=True) | Q(end__gte=F("start")), name="event_end_after_start"
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "external_id"],
+                condition=~Q(external_id=""),
+                name="event_external_id_unique",
             ),
             models.CheckConstraint(condition=_sub_type_belongs_to_type(), name="event_sub_type_of_type"),
             models.CheckConstraint(

@@ -69,7 +69,7 @@ class Person(TimeStamped):
     )
     code = models.CharField(_("code"), max_length=20, unique=True, default=new_person_code, editable=False)
     relationship = models.CharField(
-        _("relationship to head"),
+        _("relationship to head of household"),
         max_length=20,
         choices=Relationship.choices,
         default=Relationship.HEAD,
@@ -113,7 +113,7 @@ class ContactDetails(TimeStamped):
         null=True,
         blank=True,
         editable=False,
-        help_text=_("Set when the retention job removed these identifiers."),
+        help_text=_("Set when the retention job removes these identifiers."),
     )
 
     class Meta:

@@ -127,7 +127,7 @@ class Target(models.TextChoices):
     SCHOOL = "school", _("School")
     HEALTH_FACILITY = "health_facility", _("Health facility")
     RESIDENTIAL_BUILDING = "residential_building", _("Residential building")
-    SHELTER = "shelter", _("Shelter")
+    SHELTER = "shelter", _("Shelter or refuge")
     EVACUATION_ROUTE = "evacuation_route", _("Evacuation route or vehicle")
     INFRASTRUCTURE = "infrastructure", _("Energy or civilian infrastructure")
     MARKET = "market", _("Market or shop")
@@ -301,7 +301,7 @@ class Language(models.TextChoices):
 
 class WitnessRole(models.TextChoices):
     DISPLACED_CIVILIAN = "displaced_civilian", _("Displaced civilian")
-    OFFICIAL = "official", _("Official")
+    OFFICIAL = "official", _("Public official")
     SOLDIER = "soldier", _("Soldier")
     VOLUNTEER = "volunteer", _("Volunteer")
     JOURNALIST = "journalist", _("Journalist")
@@ -311,7 +311,7 @@ class WitnessRole(models.TextChoices):
 class TestimonyRelation(models.TextChoices):
     WITNESSED = "witnessed", _("Witnessed")
     CAUSED_MY_DISPLACEMENT = "caused_my_displacement", _("Caused my displacement")
-    HEARD_ABOUT = "heard_about", _("Heard about")
+    HEARD_ABOUT = "heard_about", _("Heard about it")
 
 
 class Sensitivity(models.TextChoices):
@@ -321,7 +321,7 @@ class Sensitivity(models.TextChoices):
 
 
 class ConsentPurpose(models.TextChoices):
-    CASE_WORK = "case_work", _("Case work")
+    CASE_WORK = "case_work", _("Casework")
     STATISTICS = "statistics", _("Statistics")
     SHARING = "sharing_with_partners", _("Sharing with partners")
     PUBLIC_ADVOCACY = "public_advocacy", _("Public advocacy")

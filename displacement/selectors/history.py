@@ -22,6 +22,16 @@ class HistoryEntry:
     changes: list[tuple[str, object, object]]
 
 
+def _actor(context: dict, usernames: dict) -> str:
+    if context.get("user") in usernames:
+        return usernames[context["user"]]
+    if context.get("user"):
+        return f"user #{context['user']}"
+    if context.get("command"):
+        return f"{_('system')} ({context['command']})"
+    return str(_("system"))
+
+
 def history_for(obj, limit: int = 200) -> list[HistoryEntry]:
     """Newest first: who changed what on ``obj``, from the history triggers."""
     events = list(pghistory.models.Events.objects.tracks(obj).order_by("-pgh_created_at", "-pgh_id")[:limit])
@@ -30,7 +40,7 @@ def history_for(obj, limit: int = 200) -> list[HistoryEntry]:
     verbose = {f.attname: f.verbose_name for f in obj._meta.concrete_fields}
     entries = []
     for event in events:
-        context = event.pgh_context or {}
+        context = event.pgh_context or {}  # the Events view exposes the context's metadata
         diff = event.pgh_diff or {}
         changes = [
             (str(verbose.get(name, name)), old_new[0], old_new[1])
@@ -41,7 +51,7 @@ def history_for(obj, limit: int = 200) -> list[HistoryEntry]:
             HistoryEntry(
                 at=event.pgh_created_at,
                 action=str(_LABELS.get(event.pgh_label, event.pgh_label)),
-                user=usernames.get(context.get("user"), _("system") if not context else "?"),
+                user=_actor(context, usernames),
                 url=context.get("url", ""),
                 changes=changes,
             )

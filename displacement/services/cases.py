@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -10,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from displacement.models import Case, CaseNote, CaseSequence, Household, Organization
 from displacement.models.vocab import CASE_TRANSITIONS, CaseStatus
+from displacement.services.acting import acting
 
 
 def case_next_reference(*, organization: Organization, year: int) -> str:
@@ -26,12 +29,14 @@ def case_next_reference(*, organization: Organization, year: int) -> str:
 
 @transaction.atomic
 def case_open(*, household: Household, opened_by=None, **fields) -> Case:
+    """Open a case for ``household``; ``opened_by`` is recorded as the actor in its history."""
     if Case.objects.filter(household=household).exclude(status=CaseStatus.CLOSED).exists():
         raise ValidationError({"household": _("This household already has an open case.")})
     case = Case(household=household, organization_id=household.organization_id, **fields)
     case.reference = case_next_reference(organization=household.organization, year=case.opened_on.year)
     case.full_clean(exclude=["reference"])
-    case.save()
+    with acting(opened_by):
+        case.save()
     return case
 
 
@@ -47,8 +52,13 @@ def case_check_transition(*, old: str, new: str) -> None:
 
 
 @transaction.atomic
-def case_change_status(*, case: Case, status: str, by=None, reason: str = "") -> Case:
+def case_change_status(
+    *, case: Case, status: str, by=None, reason: str = "", on: datetime.date | None = None
+) -> Case:
+    """Move ``case`` to ``status`` if the workflow allows; ``on`` dates a closure (default today)."""
     current = Case.objects.select_for_update().get(pk=case.pk)
+    if current.status == status:
+        return current
     case_check_transition(old=current.status, new=status)
     if (
         status == CaseStatus.REOPENED
@@ -58,18 +68,22 @@ def case_change_status(*, case: Case, status: str, by=None, reason: str = "") ->
         .exists()
     ):
         raise ValidationError({"status": _("This household already has another open case.")})
-    case.status = status
+    current.status = status
     if status == CaseStatus.CLOSED:
-        case.closure_reason = reason or case.closure_reason
-    case.save(update_fields=["status", "closed_on", "closure_reason", "updated_at"])
-    return case
+        current.closed_on = on or timezone.localdate()
+        current.closure_reason = reason or current.closure_reason
+    with acting(by):
+        current.save(update_fields=["status", "closed_on", "closure_reason", "updated_at"])
+    return current
 
 
 @transaction.atomic
-def case_assign(*, cases, caseworker) -> int:
+def case_assign(*, cases, caseworker, by=None) -> int:
     """Assign ``caseworker`` to ``cases`` (a queryset already scoped to the caller)."""
-    return cases.update(assigned_to=caseworker, updated_at=timezone.now())
+    with acting(by):
+        return cases.exclude(assigned_to=caseworker).update(assigned_to=caseworker, updated_at=timezone.now())
 
 
 def case_note_add(*, case: Case, author, body: str) -> CaseNote:
-    return CaseNote.objects.create(case=case, author=author, body=body)
+    with acting(author):
+        return CaseNote.objects.create(case=case, author=author, body=body)

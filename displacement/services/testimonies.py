@@ -8,13 +8,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from displacement.models import Consent, Testimony, TestimonyEvent
+from displacement.services.acting import acting
 
 
 def testimony_record(*, organization, events=(), consents=(), sources=(), **fields) -> Testimony:
     """Record a testimony with its event links ``(event, relation)`` and consents ``(purpose, ...)``."""
     testimony = Testimony(organization=organization, **fields)
     testimony.full_clean()
-    with transaction.atomic():
+    household = fields.get("household")
+    if household is not None and household.organization_id != organization.pk:
+        raise ValidationError({"household": _("A household of another organisation cannot be linked.")})
+    if any(source.organization_id != organization.pk for source in sources):
+        raise ValidationError({"sources": _("A source of another organisation cannot be linked.")})
+    with transaction.atomic(), acting(fields.get("interviewer")):
         testimony.save()
         for event, relation in events:
             if event.organization_id != organization.pk:
@@ -39,5 +45,6 @@ def consent_withdraw(*, consent: Consent, by, reason: str = "") -> Consent:
     consent.withdrawn_at = timezone.now()
     consent.withdrawn_by = by
     consent.withdrawal_reason = reason
-    consent.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason", "updated_at"])
+    with acting(by):
+        consent.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason", "updated_at"])
     return consent

@@ -1,0 +1,43 @@
+"""seed_demo builds a realistic demo once, and a second run writes nothing."""
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+from displacement.models import Case, Event, Household, Testimony, User
+from displacement.models.vocab import CaseStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts():
+    return {
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_app_config("displacement").get_models()
+    }
+
+
+def test_seed_demo_twice_changes_nothing(monkeypatch):
+    monkeypatch.setenv("DEMO_PASSWORD", "demo-password-for-tests")
+    call_command("seed_demo", verbosity=0)
+    first = _counts()
+    assert first["displacement.Household"] >= 200 and first["displacement.Event"] >= 150
+    assert first["displacement.EventHistory"] > 0
+    call_command("seed_demo", verbosity=0)
+    assert _counts() == first
+
+
+def test_demo_has_one_user_per_role_and_the_stories_of_the_brief(monkeypatch):
+    monkeypatch.setenv("DEMO_PASSWORD", "demo-password-for-tests")
+    call_command("seed_demo", verbosity=0)
+    roles = dict(User.objects.filter(membership__isnull=False).values_list("username", "membership__role"))
+    assert set(roles.values()) == {"caseworker", "coordinator", "analyst", "partner"}
+    assert User.objects.get(username="caseworker").check_password("demo-password-for-tests")
+    school = Event.objects.get(target="school", weapon="loitering_munition", place__pcode__startswith="UA12")
+    assert school.sub_event_type == "air_drone_strike"
+    assert Event.objects.filter(category="displacement", place__pcode="UA1416021").exists()
+    mother = Household.objects.get(code="HH-DEMO0001")
+    assert mother.members.count() == 3 and mother.displacements.count() == 2
+    assert Testimony.objects.filter(consents__withdrawn_at__isnull=False).exists()
+    closed = Case.objects.filter(status=CaseStatus.CLOSED)
+    assert closed.exists() and all(c.closed_on >= c.opened_on for c in closed)
