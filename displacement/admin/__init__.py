@@ -3,7 +3,16 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from . import cases, events, households, organizations, places, sources, testimonies  # noqa: F401
+from . import (  # noqa: F401
+    cases,
+    events,
+    households,
+    organizations,
+    places,
+    scheduling,
+    sources,
+    testimonies,
+)
 
 admin.site.site_header = _("Displacement cases")
 admin.site.site_title = _("Displacement case tracking")

@@ -1,13 +1,14 @@
 """Households with their members, contact details and trajectory; displacements."""
 
 from django.contrib import admin
+from django.db.models import Count, OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import ChoicesDropdownFilter, RangeDateFilter
 
 from displacement.admin.base import ScopedAdmin, ScopedStackedInline, ScopedTabularInline
 from displacement.admin.filters import oblast_filter
-from displacement.models import ContactDetails, Displacement, Household, Person
-from displacement.models.vocab import Role
+from displacement.models import Case, ContactDetails, Displacement, Household, Person
+from displacement.models.vocab import CaseStatus, Role
 from displacement.selectors.scope import organization_of
 
 
@@ -43,7 +44,7 @@ def _owned_by_household(formset, household):
 
 @admin.register(Household)
 class HouseholdAdmin(ScopedAdmin):
-    list_display = ["code", "current_place", "member_count", "displacement_count", "legal_hold", "created_at"]
+    list_display = ["code", "current_place", "member_count", "displacement_count", "open_case", "created_at"]
     list_filter = [
         oblast_filter("current_place", _("current oblast")),
         "legal_hold",
@@ -60,12 +61,16 @@ class HouseholdAdmin(ScopedAdmin):
     date_hierarchy = "created_at"
 
     def get_queryset(self, request):
-        from django.db.models import Count
-
+        open_cases = Case.objects.filter(household=OuterRef("pk")).exclude(status=CaseStatus.CLOSED)
         return (
             super()
             .get_queryset(request)
-            .annotate(_members=Count("members", distinct=True), _moves=Count("displacements", distinct=True))
+            .annotate(
+                _members=Count("members", distinct=True),
+                _moves=Count("displacements", distinct=True),
+                _case=Subquery(open_cases.values("reference")[:1]),
+                _case_status=Subquery(open_cases.values("status")[:1]),
+            )
         )
 
     @admin.display(description=_("members"), ordering="_members")
@@ -75,6 +80,12 @@ class HouseholdAdmin(ScopedAdmin):
     @admin.display(description=_("displacements"), ordering="_moves")
     def displacement_count(self, obj):
         return obj._moves
+
+    @admin.display(description=_("open case"), ordering="_case")
+    def open_case(self, obj):
+        if not obj._case:
+            return "—"
+        return f"{obj._case} · {CaseStatus(obj._case_status).label}"
 
     def get_search_fields(self, request):
         fields = list(super().get_search_fields(request))
