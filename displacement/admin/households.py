@@ -58,7 +58,6 @@ class HouseholdAdmin(ScopedAdmin):
     readonly_fields = ["code", "created_at", "updated_at"]
     fields = ["code", "organization", "current_place", "legal_hold", "notes", "created_at", "updated_at"]
     export_fields = ("code", "current_place", "legal_hold", "created_at")
-    date_hierarchy = "created_at"
 
     def get_queryset(self, request):
         open_cases = Case.objects.filter(household=OuterRef("pk")).exclude(status=CaseStatus.CLOSED)

@@ -37,13 +37,24 @@ def history_for(obj, limit: int = 200) -> list[HistoryEntry]:
     events = list(pghistory.models.Events.objects.tracks(obj).order_by("-pgh_created_at", "-pgh_id")[:limit])
     user_ids = {e.pgh_context.get("user") for e in events if e.pgh_context and e.pgh_context.get("user")}
     usernames = dict(get_user_model().objects.filter(pk__in=user_ids).values_list("pk", "username"))
-    verbose = {f.attname: f.verbose_name for f in obj._meta.concrete_fields}
+    fields = {f.attname: f for f in obj._meta.concrete_fields}
+
+    def readable(name, value):
+        field = fields.get(name)
+        if field is not None and field.flatchoices and value is not None:
+            return dict(field.flatchoices).get(value, value)
+        return value
+
     entries = []
     for event in events:
         context = event.pgh_context or {}  # the Events view exposes the context's metadata
         diff = event.pgh_diff or {}
         changes = [
-            (str(verbose.get(name, name)), old_new[0], old_new[1])
+            (
+                str(fields[name].verbose_name) if name in fields else name,
+                readable(name, old_new[0]),
+                readable(name, old_new[1]),
+            )
             for name, old_new in sorted(diff.items())
             if name not in _HIDDEN
         ]

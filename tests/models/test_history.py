@@ -23,7 +23,7 @@ def test_bulk_update_is_recorded_with_the_acting_user(coordinator):
         assert last.pgh_context.metadata["user"] == coordinator.pk
         entry = history_for(event)[0]
         assert entry.user == "coordinator"
-        assert ("verification", "reported", "verified") in entry.changes
+        assert ("verification", "Reported", "Verified") in entry.changes
 
 
 def test_deletes_are_recorded():
