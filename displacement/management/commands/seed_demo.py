@@ -6,8 +6,7 @@ users are created (or taken from DEMO_PASSWORD when it is set).
 
 from django.core.management.base import BaseCommand, CommandError
 
-from displacement.services.acting import acting
-from displacement.services.demo import (
+from displacement.demo import (
     DEFAULT_VOLUME,
     PASSWORD_ENV,
     SUMMARY_MODELS,
@@ -15,6 +14,7 @@ from displacement.services.demo import (
     DemoVolume,
     demo_seed,
 )
+from displacement.services.acting import acting
 
 
 class Command(BaseCommand):

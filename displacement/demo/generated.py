@@ -1,36 +1,21 @@
-"""Demo data: the gazetteer, two organisations, one user per role, hand-written records and a
-generated volume. Idempotent: a second run finds everything and writes nothing.
+"""The generated demo volume: a deterministic mass of records on top of the hand-written ones.
 
-Hand-written records (``displacement/demo_data.py``) are looked up by natural keys before
-anything is written: organisations by slug, users by username, households, people and
-testimonies by their fixed ``…-DEMO…`` codes, events by (organisation, title, start),
-sources by (organisation, title), displacements by (household, left_on), cases by
-household. They go through the services (case_open, event_record, testimony_record...)
-so that the demo exercises the same rules as the application.
-
-The generated volume is drawn from ``random.Random(SEED)``, so it is the same on every
-machine, with ``…-GEN…`` codes, and bulk-inserted. It is written all at once or not at
-all: when its marker source exists it is left alone.
+The volume is drawn from ``random.Random(SEED)`` and the pools in ``displacement.demo.data``,
+so it is the same on every machine, with ``…-GEN…`` codes, and bulk-inserted. It is written
+all at once or not at all: when its marker source (GEN_MARKER_TITLE) exists it is left alone.
 """
 
 from __future__ import annotations
 
-import os
 import random
-import secrets
-import time as clock
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import TextIO
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 
-from displacement import demo_data as data
+from displacement.demo import data
+from displacement.demo.handwritten import _HandWritten
+from displacement.demo.seed import DemoSeedError, DemoSeedResult, DemoVolume
 from displacement.models import (
     Case,
     CaseNote,
@@ -39,8 +24,6 @@ from displacement.models import (
     Displacement,
     Event,
     Household,
-    Membership,
-    Organization,
     Person,
     Place,
     Referral,
@@ -65,7 +48,6 @@ from displacement.models.vocab import (
     ReferralStatus,
     Relationship,
     Reliability,
-    Role,
     Sensitivity,
     Sex,
     ShelterType,
@@ -75,13 +57,8 @@ from displacement.models.vocab import (
     Vulnerability,
     WitnessRole,
 )
-from displacement.selectors.places import place_lookup
-from displacement.services.cases import case_change_status, case_note_add, case_open
-from displacement.services.events import event_record, event_set_verification
-from displacement.services.places import UKRAINE_FILES, PlacesLoadResult, places_load
-from displacement.services.testimonies import consent_withdraw, testimony_record
+from displacement.services.cases import case_change_status, case_open
 
-PASSWORD_ENV = "DEMO_PASSWORD"  # noqa: S105 (the variable's name, not a password)
 #: The generated volume depends on this seed only.
 SEED = 20250509
 #: Generated dates fall in this window (the situation is spring 2025; some moves continue).
@@ -93,421 +70,9 @@ GEN_SPRING = (date(2025, 3, 1), date(2025, 5, 8))
 GEN_MARKER_TITLE = "Daily situation updates, Donetska oblast military administration"
 GEN_NOTE = "Generated demo record."
 
-#: Models reported in the summary, in this order.
-SUMMARY_MODELS = [
-    Organization,
-    get_user_model(),
-    Membership,
-    Source,
-    Event,
-    Household,
-    Person,
-    ContactDetails,
-    Displacement,
-    Testimony,
-    TestimonyEvent,
-    Consent,
-    Case,
-    CaseNote,
-    Referral,
-]
-
-
-class DemoSeedError(Exception):
-    """The demo cannot be seeded as asked (bad volume, bad password, gazetteer mismatch)."""
-
-
-@dataclass(frozen=True)
-class DemoVolume:
-    """How many records to generate on top of the hand-written ones."""
-
-    households: int = 200
-    displacements: int = 300
-    events: int = 150
-    testimonies: int = 250
-    cases: int = 120
-
-    def check(self) -> None:
-        values = (self.households, self.displacements, self.events, self.testimonies, self.cases)
-        if any(v < 0 for v in values):
-            raise DemoSeedError("Volumes cannot be negative.")
-        if not self.households <= self.displacements <= 3 * self.households:
-            raise DemoSeedError(
-                "Every generated household moves one to three times: displacements must lie "
-                f"between {self.households} and {3 * self.households}."
-            )
-        if self.cases > self.households:
-            raise DemoSeedError("A generated household has at most one case.")
-        if self.testimonies and not self.events:
-            raise DemoSeedError("Generated testimonies speak of generated events: add events.")
-
-    @property
-    def empty(self) -> bool:
-        return not any((self.households, self.displacements, self.events, self.testimonies, self.cases))
-
-
-DEFAULT_VOLUME = DemoVolume()
-NO_VOLUME = DemoVolume(0, 0, 0, 0, 0)
-
-
-@dataclass
-class Login:
-    username: str
-    where: str
-    password: str | None  # None: the user already existed, or the password came from the env
-    created: bool
-
-
-@dataclass
-class DemoSeedResult:
-    places: PlacesLoadResult
-    created: Counter = field(default_factory=Counter)
-    unchanged: Counter = field(default_factory=Counter)
-    logins: list[Login] = field(default_factory=list)
-    generated: str = "skipped"  # "created", "present" or "skipped"
-    generated_present: dict[str, int] = field(default_factory=dict)
-    seconds: float = 0.0
-
-    @property
-    def changed_anything(self) -> bool:
-        return bool(sum(self.created.values())) or bool(self.places.created + self.places.updated)
-
-
-def demo_seed(*, stdout: TextIO | None = None, volume: DemoVolume = DEFAULT_VOLUME) -> DemoSeedResult:
-    """Seed the demo. All or nothing; a second run changes nothing."""
-    volume.check()
-    _check_shared_password()
-    started = clock.monotonic()
-
-    def say(message: str) -> None:
-        if stdout is not None:
-            stdout.write(message + "\n")
-
-    with transaction.atomic():
-        places = places_load(paths=UKRAINE_FILES)
-        say(f"Gazetteer: {places}")
-        result = DemoSeedResult(places=places)
-        seeder = _HandWritten(result)
-        seeder.run()
-        say("Hand-written records: done.")
-        dpn = seeder.organizations["dpn"]
-        if volume.empty:
-            result.generated = "skipped"
-        elif (
-            Source.objects.filter(organization=dpn, title=GEN_MARKER_TITLE).exists()
-            or Household.objects.filter(code__startswith="HH-GEN").exists()
-        ):
-            result.generated = "present"
-            result.generated_present = {
-                "households": Household.objects.filter(code__startswith="HH-GEN").count(),
-                "displacements": Displacement.objects.filter(household__code__startswith="HH-GEN").count(),
-                "testimonies": Testimony.objects.filter(code__startswith="T-GEN").count(),
-                "cases": Case.objects.filter(household__code__startswith="HH-GEN").count(),
-            }
-            say("Generated volume: already present, left unchanged.")
-        else:
-            _Generated(result, seeder, volume).run()
-            result.generated = "created"
-            say("Generated volume: created.")
-    result.seconds = clock.monotonic() - started
-    return result
-
-
-def _check_shared_password() -> None:
-    password = os.environ.get(PASSWORD_ENV)
-    if not password:
-        return
-    try:
-        validate_password(password)
-    except ValidationError as exc:
-        raise DemoSeedError(
-            f"{PASSWORD_ENV} is not an acceptable password: {' '.join(exc.messages)}"
-        ) from None
-
-
-def _new_password() -> str:
-    return secrets.token_urlsafe(18)  # 24 characters
-
 
 def _at_noon(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(12, 0)))
-
-
-# --- Hand-written records ----------------------------------------------------------------
-
-
-class _HandWritten:
-    def __init__(self, result: DemoSeedResult):
-        self.result = result
-        self.organizations: dict[str, Organization] = {}
-        self.users: dict[str, object] = {}
-        self.places: dict[str, Place] = {}
-        self.sources: dict[str, Source] = {}
-        self.events: dict[str, Event] = {}
-        self.households: dict[str, Household] = {}
-
-    def _created(self, model, n: int = 1) -> None:
-        self.result.created[model.__name__] += n
-
-    def _unchanged(self, model, n: int = 1) -> None:
-        self.result.unchanged[model.__name__] += n
-
-    def run(self) -> None:
-        self._seed_places()
-        self._seed_organizations()
-        self._seed_users()
-        self._seed_sources()
-        self._seed_events()
-        self._seed_households()
-        self._seed_testimonies()
-        self._seed_cases()
-
-    def _seed_places(self) -> None:
-        for key, (pcode, name) in data.PLACES.items():
-            try:
-                place = place_lookup(pcode)
-            except Place.DoesNotExist:
-                raise DemoSeedError(f"P-code {pcode} ({name}) is not in the gazetteer.") from None
-            if place.name_en != name:
-                raise DemoSeedError(f"P-code {pcode} is {place.name_en!r} in the gazetteer, not {name!r}.")
-            self.places[key] = place
-
-    def _seed_organizations(self) -> None:
-        for key, spec in data.ORGANIZATIONS.items():
-            organization = Organization.objects.filter(slug=spec["slug"]).first()
-            if organization is None:
-                organization = Organization(**spec)
-                organization.full_clean()
-                organization.save()
-                self._created(Organization)
-            else:
-                self._unchanged(Organization)
-            self.organizations[key] = organization
-
-    def _seed_users(self) -> None:
-        User = get_user_model()
-        shared_password = os.environ.get(PASSWORD_ENV) or None
-        for username, org_key, role, superuser in data.USERS:
-            organization = self.organizations[org_key] if org_key else None
-            where = f"{organization.name} · {Role(role).label}" if organization else "operations (superuser)"
-            user = User.objects.filter(username=username).first()
-            if user is None:
-                user = User(
-                    username=username,
-                    email=f"{username}@example.org",
-                    first_name="Demo",
-                    last_name=str(Role(role).label) if role else "Operations",
-                    is_staff=True,
-                    is_superuser=superuser,
-                )
-                password = shared_password or _new_password()
-                try:
-                    validate_password(password, user)
-                except ValidationError as exc:
-                    raise DemoSeedError(
-                        f"{PASSWORD_ENV} is not an acceptable password: {' '.join(exc.messages)}"
-                    ) from None
-                user.set_password(password)
-                user.save()
-                self._created(User)
-                shown = None if shared_password else password
-                self.result.logins.append(Login(username, where, shown, created=True))
-            else:
-                self._unchanged(User)
-                self.result.logins.append(Login(username, where, None, created=False))
-            self.users[username] = user
-            if organization is None:
-                continue
-            membership = Membership.objects.filter(user=user).first()
-            if membership is None:
-                membership = Membership(user=user, organization=organization, role=role)
-                membership.full_clean()
-                membership.save()
-                self._created(Membership)
-            else:
-                self._unchanged(Membership)
-
-    def _seed_sources(self) -> None:
-        for key, spec in data.SOURCES.items():
-            fields = dict(spec)
-            organization = self.organizations[fields.pop("org")]
-            source = Source.objects.filter(organization=organization, title=fields["title"]).first()
-            if source is None:
-                source = Source(organization=organization, **fields)
-                source.full_clean()
-                source.save()
-                self._created(Source)
-            else:
-                self._unchanged(Source)
-            self.sources[key] = source
-
-    def _staff_of(self, organization: Organization) -> tuple:
-        """(author, reviewer) of records in ``organization``."""
-        if organization.slug == data.ORGANIZATIONS["esa"]["slug"]:
-            return self.users["partner"], self.users["partner"]
-        return self.users["analyst"], self.users["coordinator"]
-
-    def _seed_events(self) -> None:
-        for key, spec in data.EVENTS.items():
-            fields = dict(spec)
-            organization = self.organizations[fields.pop("org")]
-            fields["place"] = self.places[fields["place"]]
-            sources = [self.sources[s] for s in fields.pop("sources", [])]
-            caused_by = [self.events[e] for e in fields.pop("caused_by", [])]
-            verification = fields.pop("verification", VerificationStatus.REPORTED)
-            event = Event.objects.filter(
-                organization=organization, title=fields["title"], start=fields["start"]
-            ).first()
-            if event is None:
-                author, reviewer = self._staff_of(organization)
-                event = event_record(
-                    organization=organization,
-                    created_by=author,
-                    sources=sources,
-                    caused_by=caused_by,
-                    **fields,
-                )
-                if verification != VerificationStatus.REPORTED:
-                    event_set_verification(
-                        events=Event.objects.filter(pk=event.pk), status=verification, by=reviewer
-                    )
-                self._created(Event)
-            else:
-                self._unchanged(Event)
-            self.events[key] = event
-
-    def _seed_households(self) -> None:
-        for spec in data.HOUSEHOLDS:
-            organization = self.organizations[spec["org"]]
-            number = spec["code"].removeprefix("HH-DEMO")
-            household = Household.objects.filter(code=spec["code"]).first()
-            if household is None:
-                household = Household(
-                    code=spec["code"],
-                    organization=organization,
-                    current_place=self.places[spec["current_place"]],
-                    notes=spec.get("notes", ""),
-                )
-                household.full_clean()
-                household.save()
-                self._created(Household)
-            else:
-                self._unchanged(Household)
-            self.households[spec["code"]] = household
-
-            for index, (relationship, age_band, sex, vulnerabilities) in enumerate(spec["members"], start=1):
-                code = f"P-DEMO{number}{index}"
-                if Person.objects.filter(code=code).exists():
-                    self._unchanged(Person)
-                    continue
-                person = Person(
-                    household=household,
-                    code=code,
-                    relationship=relationship,
-                    age_band=age_band,
-                    sex=sex,
-                    vulnerabilities=list(vulnerabilities),
-                )
-                person.full_clean()
-                person.save()
-                self._created(Person)
-
-            if ContactDetails.objects.filter(household=household).exists():
-                self._unchanged(ContactDetails)
-            else:
-                n = int(number)
-                contact = ContactDetails(
-                    household=household,
-                    full_name=f"Demo Contact {n:03d}",
-                    phone=f"+380 00 000 {n:04d}",
-                    address=f"Demo address {n:03d} (fictional)",
-                )
-                contact.full_clean()
-                contact.save()
-                self._created(ContactDetails)
-
-            for move in spec["displacements"]:
-                if Displacement.objects.filter(household=household, left_on=move["left_on"]).exists():
-                    self._unchanged(Displacement)
-                    continue
-                fields = dict(move)
-                fields["origin"] = self.places[fields["origin"]]
-                fields["destination"] = self.places[fields["destination"]]
-                if "cause" in fields:
-                    fields["cause"] = self.events[fields["cause"]]
-                displacement = Displacement(organization=organization, household=household, **fields)
-                displacement.full_clean()
-                displacement.save()
-                self._created(Displacement)
-
-    def _seed_testimonies(self) -> None:
-        for spec in data.TESTIMONIES:
-            if Testimony.objects.filter(code=spec["code"]).exists():
-                self._unchanged(Testimony)
-                continue
-            fields = dict(spec)
-            organization = self.organizations[fields.pop("org")]
-            household_code = fields.pop("household")
-            events = [(self.events[key], relation) for key, relation in fields.pop("events")]
-            consents = fields.pop("consents")
-            sources = [self.sources[s] for s in fields.pop("sources", [])]
-            withdrawals = fields.pop("withdraw", [])
-            interviewer = self.users["caseworker"]
-            testimony = testimony_record(
-                organization=organization,
-                household=self.households[household_code] if household_code else None,
-                interviewer=interviewer,
-                events=events,
-                consents=consents,
-                sources=sources,
-                **fields,
-            )
-            self._created(Testimony)
-            self._created(TestimonyEvent, len(events))
-            self._created(Consent, len(consents))
-            for purpose, reason in withdrawals:
-                consent = testimony.consents.get(purpose=purpose, withdrawn_at__isnull=True)
-                consent_withdraw(consent=consent, by=interviewer, reason=reason)
-
-    def _seed_cases(self) -> None:
-        for spec in data.CASES:
-            household = self.households[spec["household"]]
-            if Case.objects.filter(household=household).exists():
-                self._unchanged(Case)
-                continue
-            organization = Organization.objects.get(pk=household.organization_id)
-            is_partner = organization.slug == data.ORGANIZATIONS["esa"]["slug"]
-            author = self.users["partner"] if is_partner else self.users["caseworker"]
-            reviewer = self.users["partner"] if is_partner else self.users["coordinator"]
-            assigned_to = spec.get("assigned_to", author)
-            case = case_open(
-                household=household,
-                opened_by=author,
-                assigned_to=assigned_to,
-                priority=spec["priority"],
-                needs=list(spec["needs"]),
-                opened_on=spec["opened_on"],
-            )
-            self._created(Case)
-            for status in spec["path"]:
-                case_change_status(
-                    case=case,
-                    status=status,
-                    by=reviewer if status == CaseStatus.CLOSED else author,
-                    reason=spec.get("closure_reason", "") if status == CaseStatus.CLOSED else "",
-                    on=min(spec["opened_on"] + timedelta(days=60), timezone.localdate()),
-                )
-            for body in spec.get("notes", []):
-                case_note_add(case=case, author=author, body=body)
-                self._created(CaseNote)
-            for referral_spec in spec.get("referrals", []):
-                referral = Referral(case=case, **referral_spec)
-                referral.full_clean()
-                referral.save()
-                self._created(Referral)
-
-
-# --- Generated volume --------------------------------------------------------------------
 
 
 @dataclass

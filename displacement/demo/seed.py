@@ -1,0 +1,179 @@
+"""demo_seed: seed the demo in one transaction, and what it reports back.
+
+Holds the public API (demo_seed, DemoVolume, DemoSeedResult, DemoSeedError), the summary
+models and the password helpers. The records themselves are written by the hand-written
+seeder (``handwritten``) and the generated-volume seeder (``generated``).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import time as clock
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from displacement.models import (
+    Case,
+    CaseNote,
+    Consent,
+    ContactDetails,
+    Displacement,
+    Event,
+    Household,
+    Membership,
+    Organization,
+    Person,
+    Referral,
+    Source,
+    Testimony,
+    TestimonyEvent,
+)
+from displacement.services.places import UKRAINE_FILES, PlacesLoadResult, places_load
+
+PASSWORD_ENV = "DEMO_PASSWORD"  # noqa: S105 (the variable's name, not a password)
+
+#: Models reported in the summary, in this order.
+SUMMARY_MODELS = [
+    Organization,
+    get_user_model(),
+    Membership,
+    Source,
+    Event,
+    Household,
+    Person,
+    ContactDetails,
+    Displacement,
+    Testimony,
+    TestimonyEvent,
+    Consent,
+    Case,
+    CaseNote,
+    Referral,
+]
+
+
+class DemoSeedError(Exception):
+    """The demo cannot be seeded as asked (bad volume, bad password, gazetteer mismatch)."""
+
+
+@dataclass(frozen=True)
+class DemoVolume:
+    """How many records to generate on top of the hand-written ones."""
+
+    households: int = 200
+    displacements: int = 300
+    events: int = 150
+    testimonies: int = 250
+    cases: int = 120
+
+    def check(self) -> None:
+        values = (self.households, self.displacements, self.events, self.testimonies, self.cases)
+        if any(v < 0 for v in values):
+            raise DemoSeedError("Volumes cannot be negative.")
+        if not self.households <= self.displacements <= 3 * self.households:
+            raise DemoSeedError(
+                "Every generated household moves one to three times: displacements must lie "
+                f"between {self.households} and {3 * self.households}."
+            )
+        if self.cases > self.households:
+            raise DemoSeedError("A generated household has at most one case.")
+        if self.testimonies and not self.events:
+            raise DemoSeedError("Generated testimonies speak of generated events: add events.")
+
+    @property
+    def empty(self) -> bool:
+        return not any((self.households, self.displacements, self.events, self.testimonies, self.cases))
+
+
+DEFAULT_VOLUME = DemoVolume()
+NO_VOLUME = DemoVolume(0, 0, 0, 0, 0)
+
+
+@dataclass
+class Login:
+    username: str
+    where: str
+    password: str | None  # None: the user already existed, or the password came from the env
+    created: bool
+
+
+@dataclass
+class DemoSeedResult:
+    places: PlacesLoadResult
+    created: Counter = field(default_factory=Counter)
+    unchanged: Counter = field(default_factory=Counter)
+    logins: list[Login] = field(default_factory=list)
+    generated: str = "skipped"  # "created", "present" or "skipped"
+    generated_present: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def changed_anything(self) -> bool:
+        return bool(sum(self.created.values())) or bool(self.places.created + self.places.updated)
+
+
+def demo_seed(*, stdout: TextIO | None = None, volume: DemoVolume = DEFAULT_VOLUME) -> DemoSeedResult:
+    """Seed the demo. All or nothing; a second run changes nothing."""
+    # Imported here: the seeders import this module's result classes and password helpers.
+    from displacement.demo.generated import GEN_MARKER_TITLE, _Generated
+    from displacement.demo.handwritten import _HandWritten
+
+    volume.check()
+    _check_shared_password()
+    started = clock.monotonic()
+
+    def say(message: str) -> None:
+        if stdout is not None:
+            stdout.write(message + "\n")
+
+    with transaction.atomic():
+        places = places_load(paths=UKRAINE_FILES)
+        say(f"Gazetteer: {places}")
+        result = DemoSeedResult(places=places)
+        seeder = _HandWritten(result)
+        seeder.run()
+        say("Hand-written records: done.")
+        dpn = seeder.organizations["dpn"]
+        if volume.empty:
+            result.generated = "skipped"
+        elif (
+            Source.objects.filter(organization=dpn, title=GEN_MARKER_TITLE).exists()
+            or Household.objects.filter(code__startswith="HH-GEN").exists()
+        ):
+            result.generated = "present"
+            result.generated_present = {
+                "households": Household.objects.filter(code__startswith="HH-GEN").count(),
+                "displacements": Displacement.objects.filter(household__code__startswith="HH-GEN").count(),
+                "testimonies": Testimony.objects.filter(code__startswith="T-GEN").count(),
+                "cases": Case.objects.filter(household__code__startswith="HH-GEN").count(),
+            }
+            say("Generated volume: already present, left unchanged.")
+        else:
+            _Generated(result, seeder, volume).run()
+            result.generated = "created"
+            say("Generated volume: created.")
+    result.seconds = clock.monotonic() - started
+    return result
+
+
+def _check_shared_password() -> None:
+    password = os.environ.get(PASSWORD_ENV)
+    if not password:
+        return
+    try:
+        validate_password(password)
+    except ValidationError as exc:
+        raise DemoSeedError(
+            f"{PASSWORD_ENV} is not an acceptable password: {' '.join(exc.messages)}"
+        ) from None
+
+
+def _new_password() -> str:
+    return secrets.token_urlsafe(18)  # 24 characters
