@@ -14,6 +14,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_places", "--ukraine", verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Production hashing costs ~0.25 s a user; tests create hundreds of users."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def ngo(db):
     return OrganizationFactory(name="Dnipro Protection Network", slug="dpn", code="UA-DNP")

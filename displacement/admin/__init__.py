@@ -10,6 +10,7 @@ from . import (  # noqa: F401
     organizations,
     places,
     scheduling,
+    sharing,
     sources,
     testimonies,
 )

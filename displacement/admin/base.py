@@ -1,7 +1,7 @@
 """What every admin screen shares: scoped querysets, scoped choices, history, CSV export.
 
 No admin class reads a protected model directly: lists, forms, inlines, autocomplete
-and foreign-key choices all go through ``selectors.scope.scoped``. An object outside
+and foreign-key choices all go through ``selectors.access.scoped``. An object outside
 the viewer's scope is therefore "not found", never "forbidden".
 """
 
@@ -11,7 +11,7 @@ import csv
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404, StreamingHttpResponse
 from django.template.response import TemplateResponse
@@ -21,9 +21,11 @@ from unfold.admin import ModelAdmin, StackedInline, TabularInline
 from unfold.widgets import UnfoldAdminCheckboxSelectMultiple
 
 from displacement.exports import Echo, safe_row
+from displacement.models import AccessAction
 from displacement.models.base import ChoiceArrayField
+from displacement.selectors.access import Viewer, is_protected, scoped
 from displacement.selectors.history import history_for
-from displacement.selectors.scope import is_protected, organization_of, scoped
+from displacement.services.audit import access_record
 
 
 class ScopedMixin:
@@ -34,15 +36,16 @@ class ScopedMixin:
 
     def _scope_field(self, db_field, request, kwargs):
         related = db_field.remote_field.model
-        if is_protected(related) or related._meta.model_name in {"organization", "user"}:
-            base = kwargs.get("queryset") or related._default_manager.all()
-            if related._meta.model_name == "user":
-                organization = organization_of(request.user)
-                if not request.user.is_superuser:
-                    base = base.filter(membership__organization=organization) if organization else base.none()
-                kwargs["queryset"] = base
-            else:
-                kwargs["queryset"] = scoped(related, request.user, base)
+        base = kwargs.get("queryset") or related._default_manager.all()
+        if related._meta.label == "displacement.User":
+            viewer = Viewer.of(request.user)
+            kwargs["queryset"] = (
+                base.filter(membership__organization=viewer.organization, is_active=True)
+                if viewer.organization
+                else base.none()
+            )
+        elif is_protected(related) or related._meta.label == "displacement.Organization":
+            kwargs["queryset"] = scoped(related, request.user, base)
         return kwargs
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
@@ -62,22 +65,18 @@ class ScopedMixin:
             db_field, request, **self._scope_field(db_field, request, kwargs)
         )
 
-    def _is_member(self, request):
-        return request.user.is_active and (
-            request.user.is_superuser or organization_of(request.user) is not None
-        )
-
     def has_view_permission(self, request, obj=None):
-        return self._is_member(request)
+        return Viewer.of(request.user).may_open(self.model)
 
     def has_add_permission(self, request, obj=None):
-        return self._is_member(request)
+        viewer = Viewer.of(request.user)
+        return viewer.may_open(self.model) and viewer.can_write
 
     def has_change_permission(self, request, obj=None):
-        return self._is_member(request)
+        return self.has_add_permission(request)
 
     def has_delete_permission(self, request, obj=None):
-        return self._is_member(request)
+        return self.has_add_permission(request)
 
 
 class ScopedAdmin(ScopedMixin, ModelAdmin):
@@ -91,17 +90,17 @@ class ScopedAdmin(ScopedMixin, ModelAdmin):
     actions = ["export_csv"]
 
     def has_module_permission(self, request):
-        return self._is_member(request)
+        return Viewer.of(request.user).may_open(self.model)
 
     def get_exclude(self, request, obj=None):
         exclude = list(super().get_exclude(request, obj) or [])
-        if not request.user.is_superuser and "organization" in {f.name for f in self.model._meta.fields}:
+        if "organization" in {f.name for f in self.model._meta.fields}:
             exclude.append("organization")
         return exclude
 
     def save_model(self, request, obj, form, change):
         if not change and hasattr(obj, "organization_id") and not obj.organization_id:
-            obj.organization = organization_of(request.user)
+            obj.organization = Viewer.of(request.user).organization
         if not change and hasattr(obj, "created_by_id") and not obj.created_by_id:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
@@ -113,6 +112,8 @@ class ScopedAdmin(ScopedMixin, ModelAdmin):
     # --- history ---------------------------------------------------------------------------
 
     def history_view(self, request, object_id, extra_context=None):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
         obj = self.get_object(request, unquote(object_id))
         if obj is None:
             raise Http404(_("Not found."))
@@ -122,11 +123,25 @@ class ScopedAdmin(ScopedMixin, ModelAdmin):
             "subtitle": None,
             "object": obj,
             "opts": self.model._meta,
-            "entries": history_for(obj),
+            "entries": history_for(obj, hidden=self.history_hidden_fields(request, obj)),
             **(extra_context or {}),
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/displacement/object_history.html", context)
+
+    def history_hidden_fields(self, request, obj) -> set[str]:
+        """Fields whose past values this viewer may not read in the history."""
+        return set()
+
+    def log_access(self, request, action, obj, household_id=None):
+        access_record(
+            who=request.user,
+            action=action,
+            model=self.model._meta.label,
+            ids=[obj.pk],
+            household_id=household_id,
+            path=request.path,
+        )
 
     # --- actions ---------------------------------------------------------------------------
 
@@ -147,6 +162,15 @@ class ScopedAdmin(ScopedMixin, ModelAdmin):
             if isinstance(value, list | tuple):
                 return "; ".join(str(v) for v in value)
             return "" if value is None else str(value)
+
+        access_record(
+            who=request.user,
+            action=AccessAction.EXPORT,
+            model=self.model._meta.label,
+            ids=queryset.values_list("pk", flat=True),
+            path=request.path,
+            detail={"format": "csv", "fields": list(fields)},
+        )
 
         def rows():
             yield [str(model_fields[n].verbose_name) if n in model_fields else n for n in fields]

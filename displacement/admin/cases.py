@@ -10,9 +10,9 @@ from django.utils.translation import ngettext
 from unfold.contrib.filters.admin import ChoicesDropdownFilter, RangeDateFilter
 
 from displacement.admin.base import ScopedAdmin, ScopedTabularInline
-from displacement.models import Case, CaseNote, Referral
+from displacement.models import AccessAction, Case, CaseNote, Referral
 from displacement.models.vocab import Role
-from displacement.selectors.scope import organization_of
+from displacement.selectors.access import Viewer, organization_of
 from displacement.services.cases import case_assign, case_check_transition, case_next_reference
 
 
@@ -94,6 +94,26 @@ class CaseAdmin(ScopedAdmin):
         "closed_on",
     )
 
+    def get_inlines(self, request, obj):
+        inlines = list(super().get_inlines(request, obj))
+        viewer = Viewer.of(request.user)
+        may_read = viewer.can_write if obj is None else viewer.sees_identifiers_of(obj.household_id)
+        if not may_read:
+            inlines.remove(CaseNoteInline)
+        return inlines
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            case = response.context_data.get("original")
+            if (
+                case
+                and Viewer.of(request.user).sees_identifiers_of(case.household_id)
+                and case.notes.exists()
+            ):
+                self.log_access(request, AccessAction.VIEW_CASE_NOTES, case, case.household_id)
+        return response
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "assigned_to":
             kwargs["queryset"] = _caseworkers(request)
@@ -162,6 +182,13 @@ class CaseAdmin(ScopedAdmin):
 
 @admin.register(CaseNote)
 class CaseNoteAdmin(ScopedAdmin):
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200 and response.context_data.get("original"):
+            note = response.context_data["original"]
+            self.log_access(request, AccessAction.VIEW_CASE_NOTES, note, note.case.household_id)
+        return response
+
     list_display = ["case", "author", "created_at"]
     search_fields = ["case__reference"]
     autocomplete_fields = ["case"]

@@ -1,15 +1,15 @@
 """Households with their members, contact details and trajectory; displacements."""
 
 from django.contrib import admin
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import ChoicesDropdownFilter, RangeDateFilter
 
 from displacement.admin.base import ScopedAdmin, ScopedStackedInline, ScopedTabularInline
 from displacement.admin.filters import oblast_filter
-from displacement.models import Case, ContactDetails, Displacement, Household, Person
-from displacement.models.vocab import CaseStatus, Role
-from displacement.selectors.scope import organization_of
+from displacement.models import AccessAction, Case, ContactDetails, Displacement, Household, Person
+from displacement.models.vocab import CaseStatus
+from displacement.selectors.access import Viewer, organization_of, scoped
 
 
 class PersonInline(ScopedTabularInline):
@@ -86,20 +86,34 @@ class HouseholdAdmin(ScopedAdmin):
             return "—"
         return f"{obj._case} · {CaseStatus(obj._case_status).label}"
 
-    def get_search_fields(self, request):
-        fields = list(super().get_search_fields(request))
-        membership = getattr(request.user, "membership", None)
-        if membership and membership.role in {Role.CASEWORKER, Role.COORDINATOR}:
-            # Only roles that may read identifiers may find a household by them.
-            fields += ["contact_details__full_name", "contact_details__phone"]
-        return fields
+    def get_search_results(self, request, queryset, search_term):
+        results, duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if term:
+            # A household can be found by name or phone only through contact details the
+            # viewer may read: all of them for coordinators, assigned ones for caseworkers.
+            readable = scoped(ContactDetails, request.user).filter(
+                Q(full_name__icontains=term) | Q(phone__icontains=term)
+            )
+            results = results | queryset.filter(pk__in=readable.values("household_id"))
+        return results, duplicates
 
     def get_inlines(self, request, obj):
         inlines = list(super().get_inlines(request, obj))
-        membership = getattr(request.user, "membership", None)
-        if membership is None or membership.role not in {Role.CASEWORKER, Role.COORDINATOR}:
+        viewer = Viewer.of(request.user)
+        may_read = viewer.can_write if obj is None else viewer.sees_identifiers_of(obj.pk)
+        if not may_read:
             inlines.remove(ContactDetailsInline)
         return inlines
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            household = response.context_data["original"]
+            details = getattr(household, "contact_details", None) if household else None
+            if details is not None and Viewer.of(request.user).sees_identifiers_of(household.pk):
+                self.log_access(request, AccessAction.VIEW_CONTACT_DETAILS, details, household.pk)
+        return response
 
     def save_formset(self, request, form, formset, change):
         _owned_by_household(formset, form.instance)
@@ -172,13 +186,9 @@ class ContactDetailsAdmin(ScopedAdmin):
     actions = []
     export_fields = ("household", "updated_at")
 
-    def has_module_permission(self, request):
-        membership = getattr(request.user, "membership", None)
-        return request.user.is_superuser or (
-            membership is not None and membership.role in {Role.CASEWORKER, Role.COORDINATOR}
-        )
-
-    def has_view_permission(self, request, obj=None):
-        return self.has_module_permission(request)
-
-    has_add_permission = has_change_permission = has_delete_permission = has_view_permission
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200 and response.context_data.get("original"):
+            details = response.context_data["original"]
+            self.log_access(request, AccessAction.VIEW_CONTACT_DETAILS, details, details.household_id)
+        return response

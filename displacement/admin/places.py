@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 
 from displacement.models import Place
+from displacement.selectors.access import Viewer
 
 
 @admin.register(Place)
@@ -34,16 +35,16 @@ class PlaceAdmin(ModelAdmin):
         return results, may_have_duplicates
 
     def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_staff
+        return Viewer.of(request.user).may_open(Place)
 
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request)
 
     def has_add_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
+        return Viewer.of(request.user).is_operator
 
     def has_change_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
+        return Viewer.of(request.user).is_operator
 
     has_delete_permission = has_change_permission
 

@@ -58,6 +58,6 @@ class AttachmentAdmin(ScopedAdmin):
         obj.__dict__.update(saved.__dict__)
 
     def _organization(self, request):
-        from displacement.selectors.scope import organization_of
+        from displacement.selectors.access import organization_of
 
         return organization_of(request.user)

@@ -6,8 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import ChoicesDropdownFilter, RangeDateFilter
 
 from displacement.admin.base import ScopedAdmin, ScopedTabularInline
-from displacement.models import Consent, Testimony, TestimonyEvent
+from displacement.models import AccessAction, Consent, Testimony, TestimonyEvent
 from displacement.models.vocab import ConsentPurpose
+from displacement.selectors.access import Viewer
 
 
 class TestimonyEventInline(ScopedTabularInline):
@@ -72,6 +73,26 @@ class TestimonyAdmin(ScopedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_events=Count("event_links"))
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and not Viewer.of(request.user).sees_narrative_of(obj):
+            fieldsets = [
+                (name, {**options, "fields": [f for f in options["fields"] if f != "narrative"]})
+                for name, options in fieldsets
+            ]
+        return fieldsets
+
+    def history_hidden_fields(self, request, obj):
+        return set() if Viewer.of(request.user).sees_narrative_of(obj) else {"narrative"}
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            testimony = response.context_data.get("original")
+            if testimony and testimony.narrative and Viewer.of(request.user).sees_narrative_of(testimony):
+                self.log_access(request, AccessAction.VIEW_NARRATIVE, testimony, testimony.household_id)
+        return response
 
     @admin.display(description=_("events"), ordering="_events")
     def event_count(self, obj):

@@ -1,15 +1,19 @@
 """Domain models, one module per concept; this package only re-exports them."""
 
+from .audit import AccessAction, AccessLog
 from .cases import Case, CaseNote, CaseSequence, Referral
 from .displacements import Displacement
 from .events import Event
 from .households import ContactDetails, Household, Person
 from .organizations import Membership, Organization, User
 from .places import AdminLevel, Place
+from .sharing import RecordKind, SharingAgreement, SharingPurpose, Tombstone, TombstoneReason
 from .sources import Attachment, Source
 from .testimonies import Consent, Testimony, TestimonyEvent
 
 __all__ = [
+    "AccessAction",
+    "AccessLog",
     "AdminLevel",
     "Attachment",
     "Case",
@@ -24,9 +28,14 @@ __all__ = [
     "Organization",
     "Person",
     "Place",
+    "RecordKind",
     "Referral",
+    "SharingAgreement",
+    "SharingPurpose",
     "Source",
     "Testimony",
     "TestimonyEvent",
+    "Tombstone",
+    "TombstoneReason",
     "User",
 ]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 _LABELS = {"insert": _("Created"), "update": _("Changed"), "delete": _("Deleted")}
 _HIDDEN = {"updated_at", "created_at"}
+_WITHHELD = _("(withheld)")
 
 
 @dataclass
@@ -32,8 +33,12 @@ def _actor(context: dict, usernames: dict) -> str:
     return str(_("system"))
 
 
-def history_for(obj, limit: int = 200) -> list[HistoryEntry]:
-    """Newest first: who changed what on ``obj``, from the history triggers."""
+def history_for(obj, limit: int = 200, hidden: set[str] = frozenset()) -> list[HistoryEntry]:
+    """Newest first: who changed what on ``obj``, from the history triggers.
+
+    ``hidden`` names fields whose values the reader may not see (a narrative for an
+    analyst); their changes are listed without the values.
+    """
     events = list(pghistory.models.Events.objects.tracks(obj).order_by("-pgh_created_at", "-pgh_id")[:limit])
     user_ids = {e.pgh_context.get("user") for e in events if e.pgh_context and e.pgh_context.get("user")}
     usernames = dict(get_user_model().objects.filter(pk__in=user_ids).values_list("pk", "username"))
@@ -52,8 +57,8 @@ def history_for(obj, limit: int = 200) -> list[HistoryEntry]:
         changes = [
             (
                 str(fields[name].verbose_name) if name in fields else name,
-                readable(name, old_new[0]),
-                readable(name, old_new[1]),
+                _WITHHELD if name in hidden else readable(name, old_new[0]),
+                _WITHHELD if name in hidden else readable(name, old_new[1]),
             )
             for name, old_new in sorted(diff.items())
             if name not in _HIDDEN

@@ -1,0 +1,73 @@
+"""Sharing agreements (coordinators manage their partners) and the access log (read-only)."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from unfold.admin import ModelAdmin
+from unfold.contrib.filters.admin import RangeDateTimeFilter
+
+from displacement.admin.base import ScopedAdmin
+from displacement.models import AccessLog, Organization, SharingAgreement
+from displacement.selectors.access import organization_of
+
+
+@admin.register(SharingAgreement)
+class SharingAgreementAdmin(ScopedAdmin):
+    list_display = ["partner", "record_kinds", "purposes", "valid_from", "valid_until"]
+    list_filter = ["partner", "valid_from", "valid_until"]
+    search_fields = ["partner__name"]
+    readonly_fields = ["created_by", "created_at", "updated_at"]
+    fields = ["partner", "record_kinds", "purposes", "valid_from", "valid_until", "notes", "created_by"]
+    export_fields = ("partner", "record_kinds", "purposes", "valid_from", "valid_until")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "partner":
+            # Any organisation but one's own may be a partner; organisations are not casework.
+            own = organization_of(request.user)
+            kwargs["queryset"] = Organization.objects.exclude(pk=own.pk if own else None)
+            return ModelAdmin.formfield_for_foreignkey(self, db_field, request, **kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.owner = organization_of(request.user)
+        super().save_model(request, obj, form, change)
+
+
+class HouseholdCodeFilter(admin.SimpleListFilter):
+    """Answers "who accessed household X": type its code in the search box or pick it here."""
+
+    title = _("household")
+    parameter_name = "household"
+
+    def lookups(self, request, model_admin):
+        return []
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(household__code=self.value())
+        return queryset
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(ScopedAdmin):
+    list_display = ["at", "user", "api_key", "action", "model", "household", "ids", "path"]
+    list_filter = ["action", ("at", RangeDateTimeFilter), "user"]
+    list_filter_submit = True
+    search_fields = ["household__code", "user__username", "api_key", "model"]
+    list_select_related = ["user", "household"]
+    date_hierarchy = "at"
+    actions = []
+
+    @admin.display(description=_("records"))
+    def ids(self, obj):
+        shown = ", ".join(str(i) for i in obj.object_ids[:10])
+        return shown + (f" … (+{len(obj.object_ids) - 10})" if len(obj.object_ids) > 10 else "")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

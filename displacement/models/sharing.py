@@ -1,0 +1,109 @@
+"""What an organisation shares with a partner, and the record of what stopped being shared."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .base import ChoiceArrayField, TimeStamped, tracked
+
+
+class RecordKind(models.TextChoices):
+    EVENTS = "events", _("Events")
+    TESTIMONIES = "testimonies", _("Testimonies")
+    HOUSEHOLDS = "households", _("Households")
+    DISPLACEMENTS = "displacements", _("Displacements")
+    CASES = "cases", _("Cases")
+    SUMMARIES = "summaries", _("Summaries")
+
+
+class SharingPurpose(models.TextChoices):
+    PROTECTION_MONITORING = "protection_monitoring", _("Protection monitoring")
+    SERVICE_REFERRAL = "service_referral", _("Referral to services")
+    STATISTICS = "statistics", _("Statistics and analysis")
+    ADVOCACY = "advocacy", _("Public advocacy")
+
+
+@tracked
+class SharingAgreement(TimeStamped):
+    """No agreement, nothing shared: the owner decides which kinds of records a partner sees."""
+
+    owner = models.ForeignKey(
+        "displacement.Organization",
+        on_delete=models.PROTECT,
+        related_name="agreements_given",
+        verbose_name=_("owner"),
+    )
+    partner = models.ForeignKey(
+        "displacement.Organization",
+        on_delete=models.PROTECT,
+        related_name="agreements_received",
+        verbose_name=_("partner"),
+    )
+    record_kinds = ChoiceArrayField(
+        models.CharField(max_length=20, choices=RecordKind.choices), verbose_name=_("records shared")
+    )
+    purposes = ChoiceArrayField(
+        models.CharField(max_length=30, choices=SharingPurpose.choices), verbose_name=_("purposes")
+    )
+    valid_from = models.DateField(_("valid from"), default=timezone.localdate)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        verbose_name=_("created by"),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["owner", "partner", "-valid_from"]
+        verbose_name = _("sharing agreement")
+        verbose_name_plural = _("sharing agreements")
+        constraints = [
+            models.CheckConstraint(condition=~Q(owner=F("partner")), name="agreement_not_with_self"),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("valid_from")),
+                name="agreement_until_after_from",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.owner} → {self.partner}"
+
+    def is_active(self, on=None) -> bool:
+        on = on or timezone.localdate()
+        return self.valid_from <= on and (self.valid_until is None or on <= self.valid_until)
+
+
+class TombstoneReason(models.TextChoices):
+    DELETED = "deleted", _("Deleted")
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
+    UNSHARED = "unshared", _("No longer shared")
+
+
+class Tombstone(models.Model):
+    """A record that must disappear from partners' copies: the deletions feed reads these."""
+
+    organization = models.ForeignKey(
+        "displacement.Organization",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("owner"),
+    )
+    record_kind = models.CharField(_("record kind"), max_length=20, choices=RecordKind.choices)
+    record_id = models.BigIntegerField(_("record id"))
+    reason = models.CharField(_("reason"), max_length=20, choices=TombstoneReason.choices)
+    created_at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("tombstone")
+        verbose_name_plural = _("tombstones")
+        indexes = [models.Index(fields=["record_kind", "record_id"], name="tombstone_record_idx")]
+
+    def __str__(self):
+        return f"{self.record_kind}:{self.record_id} ({self.get_reason_display()})"

@@ -1,0 +1,182 @@
+"""The access gate: which records, and which of their fields, a viewer may see.
+
+Every read of protected data starts here: the admin, the dashboard, the API, the
+reports and the importers. A record outside the viewer's scope is absent (a 404 in
+HTTP, missing from admin lists), never "forbidden", so its existence is not revealed.
+
+Roles (``Membership.role``):
+
+- coordinator: every record of their organisation, identifiers and narratives included.
+- caseworker: every record of their organisation; direct identifiers (ContactDetails),
+  narratives and case notes only for households whose open or past case is assigned to
+  them (and narratives of testimonies they recorded themselves).
+- analyst: their organisation's records, de-identified: no ContactDetails, no narrative,
+  no case note; read-only.
+- partner: nothing in the staff screens; partners read de-identified projections of what
+  a SharingAgreement shares with them (``selectors.sharing``).
+
+Superusers without a membership are operators: they manage organisations, users, places
+and schedules, and see no casework. Casework rights come from a membership only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.db import models
+from django.db.models import Q, QuerySet
+
+from displacement import models as m
+from displacement.models.vocab import Role
+
+#: From each protected model to its owning organisation.
+ORGANIZATION_PATHS: dict[type[models.Model], str] = {
+    m.Source: "organization",
+    m.Attachment: "organization",
+    m.Event: "organization",
+    m.Household: "organization",
+    m.Person: "household__organization",
+    m.ContactDetails: "household__organization",
+    m.Case: "organization",
+    m.CaseNote: "case__organization",
+    m.Referral: "case__organization",
+    m.Displacement: "organization",
+    m.Testimony: "organization",
+    m.TestimonyEvent: "testimony__organization",
+    m.Consent: "testimony__organization",
+    m.SharingAgreement: "owner",
+    m.AccessLog: "organization",
+}
+
+#: From each model holding identifying free text to its household, for caseworkers.
+HOUSEHOLD_PATHS: dict[type[models.Model], str] = {
+    m.ContactDetails: "household",
+    m.CaseNote: "case__household",
+}
+
+#: Models only some roles may open at all.
+ROLE_MODELS: dict[type[models.Model], set[str]] = {
+    m.ContactDetails: {Role.COORDINATOR, Role.CASEWORKER},
+    m.CaseNote: {Role.COORDINATOR, Role.CASEWORKER},
+    m.SharingAgreement: {Role.COORDINATOR},
+    m.AccessLog: {Role.COORDINATOR},
+}
+
+#: Shared reference data every member may read.
+PUBLIC_MODELS: set[type[models.Model]] = {m.Place}
+
+STAFF_ROLES = {Role.COORDINATOR, Role.CASEWORKER, Role.ANALYST}
+#: Roles that may create and change casework records.
+WRITER_ROLES = {Role.COORDINATOR, Role.CASEWORKER}
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is asking: a user with their membership (or, later, an API key's organisation)."""
+
+    user: m.User | None
+    organization: m.Organization | None = None
+    role: str | None = None
+    is_operator: bool = False
+    _cache: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def of(cls, who) -> Viewer:
+        if isinstance(who, Viewer):
+            return who
+        if who is None or not who.is_authenticated or not who.is_active:
+            return cls(user=None)
+        cached = getattr(who, "_viewer", None)
+        if cached is not None:
+            return cached
+        membership = m.Membership.objects.select_related("organization").filter(user=who).first()
+        viewer = cls(
+            user=who,
+            organization=membership.organization if membership else None,
+            role=membership.role if membership else None,
+            is_operator=who.is_superuser,
+        )
+        who._viewer = viewer
+        return viewer
+
+    @property
+    def is_staff_member(self) -> bool:
+        return self.organization is not None and self.role in STAFF_ROLES
+
+    @property
+    def can_write(self) -> bool:
+        return self.organization is not None and self.role in WRITER_ROLES
+
+    @cached_property
+    def assigned_household_ids(self) -> QuerySet:
+        """Households whose case (open or closed) is assigned to this caseworker, as a subquery."""
+        return m.Case.objects.filter(assigned_to=self.user).values("household_id")
+
+    def may_open(self, model: type[models.Model]) -> bool:
+        """May this viewer open the staff screens of ``model`` at all?"""
+        if model in PUBLIC_MODELS:
+            return self.is_staff_member or self.is_operator
+        if model not in ORGANIZATION_PATHS:
+            return self.is_operator
+        if not self.is_staff_member:
+            return False
+        allowed = ROLE_MODELS.get(model)
+        return allowed is None or self.role in allowed
+
+    def sees_identifiers_of(self, household_id: int | None) -> bool:
+        """May this viewer read the direct identifiers and narratives of ``household_id``?"""
+        if self.role == Role.COORDINATOR:
+            return True
+        if self.role != Role.CASEWORKER or household_id is None:
+            return False
+        key = ("assigned", household_id)
+        if key not in self._cache:
+            self._cache[key] = m.Case.objects.filter(
+                assigned_to=self.user, household_id=household_id
+            ).exists()
+        return self._cache[key]
+
+    def sees_narrative_of(self, testimony: m.Testimony) -> bool:
+        if testimony.organization_id != getattr(self.organization, "pk", None):
+            return False
+        if self.role == Role.CASEWORKER and testimony.interviewer_id == self.user.pk:
+            return True
+        return self.sees_identifiers_of(testimony.household_id)
+
+
+def viewer_of(who) -> Viewer:
+    return Viewer.of(who)
+
+
+def organization_of(who) -> m.Organization | None:
+    return Viewer.of(who).organization
+
+
+def is_protected(model: type[models.Model]) -> bool:
+    return model in ORGANIZATION_PATHS
+
+
+def scoped(model: type[models.Model], who, queryset: QuerySet | None = None) -> QuerySet:
+    """The rows of ``model`` that ``who`` (a user or a Viewer) may see."""
+    qs = queryset if queryset is not None else model._default_manager.all()
+    viewer = Viewer.of(who)
+    if not viewer.may_open(model):
+        return qs.none()
+    if model in PUBLIC_MODELS or model not in ORGANIZATION_PATHS:
+        return qs
+    qs = qs.filter(**{ORGANIZATION_PATHS[model]: viewer.organization})
+    if viewer.role == Role.CASEWORKER and model in HOUSEHOLD_PATHS:
+        path = HOUSEHOLD_PATHS[model]
+        qs = qs.filter(**{f"{path}__in": viewer.assigned_household_ids})
+    return qs
+
+
+def narrative_visible_q(who) -> Q:
+    """A filter on Testimony for rows whose narrative ``who`` may read (for search and export)."""
+    viewer = Viewer.of(who)
+    if viewer.role == Role.COORDINATOR:
+        return Q()
+    if viewer.role == Role.CASEWORKER:
+        return Q(interviewer=viewer.user) | Q(household__in=viewer.assigned_household_ids)
+    return Q(pk__in=[])

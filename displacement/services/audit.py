@@ -1,0 +1,34 @@
+"""Writes to the append-only access log."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from displacement.models import AccessLog
+from displacement.selectors.access import Viewer
+
+
+def access_record(
+    *,
+    who,
+    action: str,
+    model: str = "",
+    ids: Iterable[int] = (),
+    household_id: int | None = None,
+    path: str = "",
+    api_key: str = "",
+    detail: dict | None = None,
+) -> AccessLog:
+    """Record that ``who`` (a user or Viewer) read or exported sensitive data. Ids only, never values."""
+    viewer = Viewer.of(who)
+    return AccessLog.objects.create(
+        organization=viewer.organization,
+        user=viewer.user,
+        api_key=api_key,
+        action=action,
+        model=model,
+        object_ids=sorted({int(i) for i in ids}),
+        household_id=household_id,
+        path=path[:300],
+        detail=detail or {},
+    )
