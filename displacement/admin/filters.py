@@ -1,7 +1,7 @@
 """List filters shared by several admin screens."""
 
-from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from unfold.contrib.filters.admin import DropdownFilter
 
 from displacement.models import AdminLevel, Place
 
@@ -9,7 +9,7 @@ from displacement.models import AdminLevel, Place
 def oblast_filter(path: str, title=None):
     """A filter on the oblast containing the place at ``path`` (e.g. "place" or "origin")."""
 
-    class OblastFilter(admin.SimpleListFilter):
+    class OblastFilter(DropdownFilter):
         parameter_name = f"{path.replace('__', '_')}_oblast"
 
         def lookups(self, request, model_admin):
