@@ -6,3 +6,6 @@ class DisplacementConfig(AppConfig):
     name = "displacement"
     verbose_name = _("Casework")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from displacement.services import tombstones  # noqa: F401  (connects the delete signal)

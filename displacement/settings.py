@@ -8,6 +8,7 @@ import datetime
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -105,6 +106,17 @@ if CELERY_BROKER_URL is None:
     CELERY_BROKER_URL = embedded.redis_url()
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Messages carry ids only, as JSON: nothing a pickle could smuggle, nothing personal to leak.
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BEAT_SCHEDULE = {
+    "retention-purge": {
+        "task": "displacement.retention_purge",
+        "schedule": crontab(hour=2, minute=30),
+    },
+}
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -136,6 +148,7 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("uk", _("Ukrainian"))]
 LOCALE_PATHS = [BASE_DIR / "displacement" / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Kyiv")
+CELERY_TIMEZONE = TIME_ZONE
 USE_I18N = True
 USE_TZ = True
 
@@ -297,3 +310,6 @@ LOGGING = {
 # --- Domain settings ------------------------------------------------------------------------
 # Cells below this count are suppressed in aggregates given outside the owning organisation.
 SMALL_CELL_THRESHOLD = env_int("SMALL_CELL_THRESHOLD", 5, minimum=3)
+# Direct identifiers of a household are removed this many days after its last case closed,
+# unless the household is under legal hold.
+RETENTION_CLOSED_CASE_DAYS = env_int("RETENTION_CLOSED_CASE_DAYS", 730, minimum=30)

@@ -1,14 +1,18 @@
 """Testimonies with the events they speak of and their consents."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.db.models import Count
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from unfold.contrib.filters.admin import ChoicesDropdownFilter, RangeDateFilter
 
 from displacement.admin.base import ScopedAdmin, ScopedTabularInline
 from displacement.models import AccessAction, Consent, Testimony, TestimonyEvent
 from displacement.models.vocab import ConsentPurpose
 from displacement.selectors.access import Viewer
+from displacement.services.testimonies import consent_withdraw
 
 
 class TestimonyEventInline(ScopedTabularInline):
@@ -20,10 +24,13 @@ class TestimonyEventInline(ScopedTabularInline):
 
 
 class ConsentInline(ScopedTabularInline):
+    """Consents are recorded here; a withdrawal goes through the Consents screen's action,
+    which takes the record out of every partner output at once."""
+
     model = Consent
     fields = ["purpose", "method", "given_on", "scope", "recorded_by", "withdrawn_at", "withdrawal_reason"]
-    readonly_fields = ["recorded_by"]
-    show_change_link = False
+    readonly_fields = ["recorded_by", "withdrawn_at", "withdrawal_reason"]
+    show_change_link = True
 
 
 class ConsentFilter(admin.SimpleListFilter):
@@ -113,9 +120,11 @@ class TestimonyAdmin(ScopedAdmin):
             instance = inline_form.instance
             if isinstance(instance, Consent) and not instance.recorded_by_id:
                 instance.recorded_by = request.user
-            if isinstance(instance, Consent) and instance.withdrawn_at and not instance.withdrawn_by_id:
-                instance.withdrawn_by = request.user
         super().save_formset(request, form, formset, change)
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("Reason (optional)"), max_length=300, required=False)
 
 
 @admin.register(Consent)
@@ -129,16 +138,47 @@ class ConsentAdmin(ScopedAdmin):
     list_filter_submit = True
     search_fields = ["testimony__code"]
     autocomplete_fields = ["testimony"]
-    readonly_fields = ["recorded_by", "withdrawn_by"]
+    readonly_fields = ["recorded_by", "withdrawn_at", "withdrawn_by", "withdrawal_reason"]
     list_select_related = ["testimony"]
+    actions = ["export_csv", "withdraw"]
     export_fields = ("testimony", "purpose", "method", "given_on", "withdrawn_at")
 
     def save_model(self, request, obj, form, change):
         if not change:
             obj.recorded_by = request.user
-        if obj.withdrawn_at and not obj.withdrawn_by_id:
-            obj.withdrawn_by = request.user
         super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Record the withdrawal of the selected consents"))
+    def withdraw(self, request, queryset):
+        form = WithdrawForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            count = 0
+            for consent in queryset.filter(withdrawn_at__isnull=True).select_related("testimony"):
+                consent_withdraw(consent=consent, by=request.user, reason=form.cleaned_data["reason"])
+                count += 1
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d consent withdrawn; it no longer reaches partners.",
+                    "%(count)d consents withdrawn; they no longer reach partners.",
+                    count,
+                )
+                % {"count": count},
+                messages.SUCCESS,
+            )
+            return None
+        return render(
+            request,
+            "admin/displacement/withdraw_consent.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Record a withdrawal of consent"),
+                "form": form,
+                "consents": queryset,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
 
 
 @admin.register(TestimonyEvent)

@@ -8,7 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from displacement.models import Consent, Testimony, TestimonyEvent
+from displacement.models.vocab import ConsentPurpose
 from displacement.services.acting import acting
+from displacement.services.tombstones import tombstone_sharing_withdrawn
 
 
 def testimony_record(*, organization, events=(), consents=(), sources=(), **fields) -> Testimony:
@@ -39,7 +41,12 @@ def testimony_record(*, organization, events=(), consents=(), sources=(), **fiel
 
 @transaction.atomic
 def consent_withdraw(*, consent: Consent, by, reason: str = "") -> Consent:
-    """Withdraw a consent now. It stays on record; later issues act on ``withdrawn_at``."""
+    """Withdraw a consent now. It stays on record, with who recorded the withdrawal and why.
+
+    Every partner projection and partner aggregate filters on active consents, so the
+    record leaves them at once; a withdrawn sharing consent also puts the record on the
+    deletions feed, so that partners drop their copies.
+    """
     if consent.withdrawn_at is not None:
         return consent
     consent.withdrawn_at = timezone.now()
@@ -47,4 +54,6 @@ def consent_withdraw(*, consent: Consent, by, reason: str = "") -> Consent:
     consent.withdrawal_reason = reason
     with acting(by):
         consent.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason", "updated_at"])
+        if consent.purpose == ConsentPurpose.SHARING:
+            tombstone_sharing_withdrawn(testimony=consent.testimony)
     return consent

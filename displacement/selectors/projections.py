@@ -1,0 +1,183 @@
+"""De-identified projections: the only shapes in which records leave their organisation.
+
+One function per record kind, used by the API, the reports and exports alike. For a
+partner, every id is a keyed hash of the record and the partner, so two partners' files
+cannot be joined; places are generalised to the raion (admin 2) with no coordinates;
+people appear as age bands and sex; contact details never appear; a narrative appears
+only when the testimony is public and its sharing consent is active. For an analyst of
+the owning organisation (``audience=None``) the shapes are the same, with the
+organisation's own pseudonymous codes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections import Counter
+
+from django.conf import settings
+
+from displacement import models as m
+from displacement.models.vocab import ConsentPurpose, Sensitivity
+
+
+def _key() -> bytes:
+    return hashlib.sha256(b"displacement-pseudonyms:" + settings.SECRET_KEY.encode()).digest()
+
+
+def pseudonym(kind: str, pk: int | None, audience: m.Organization | None, own_code: str = "") -> str | None:
+    """A stable id for ``kind`` #``pk`` as seen by ``audience`` (None: the owner's own code)."""
+    if pk is None:
+        return None
+    if audience is None:
+        return own_code or f"{kind}:{pk}"
+    digest = hmac.new(_key(), f"{kind}:{pk}:{audience.pk}".encode(), hashlib.sha256).hexdigest()
+    return f"{kind[:2]}_{digest[:20]}"
+
+
+def generalised_place(place: m.Place | None) -> dict:
+    """The oblast and raion of ``place``; never the hromada, never coordinates."""
+    if place is None:
+        return {"adm1_pcode": None, "adm1_name": None, "adm2_pcode": None, "adm2_name": None}
+    adm1, adm2 = place.ancestor_at(1), place.ancestor_at(2)
+    return {
+        "adm1_pcode": adm1.pcode if adm1 else None,
+        "adm1_name": adm1.name_en if adm1 else None,
+        "adm2_pcode": adm2.pcode if adm2 else None,
+        "adm2_name": adm2.name_en if adm2 else None,
+    }
+
+
+def _prefixed(prefix: str, place: m.Place | None) -> dict:
+    return {f"{prefix}_{key}": value for key, value in generalised_place(place).items()}
+
+
+def event_projection(event: m.Event, *, audience: m.Organization | None) -> dict:
+    return {
+        "id": pseudonym("event", event.pk, audience, f"E-{event.pk}"),
+        "category": event.category,
+        "event_type": event.event_type,
+        "sub_event_type": event.sub_event_type,
+        "displacement_kind": event.displacement_kind,
+        "weapon": event.weapon,
+        "target": event.target,
+        "start": event.start,
+        "end": event.end,
+        "date_precision": event.date_precision,
+        **generalised_place(event.place),
+        "killed": event.killed,
+        "injured": event.injured,
+        "affected": event.affected,
+        "civilian_targeting": event.civilian_targeting,
+        "verification_status": event.verification_status,
+        "updated_at": event.updated_at,
+    }
+
+
+def narrative_shareable(testimony: m.Testimony) -> bool:
+    """Public sensitivity and an active consent to sharing; nothing else lets a narrative out."""
+    if testimony.sensitivity != Sensitivity.PUBLIC:
+        return False
+    return any(
+        c.purpose == ConsentPurpose.SHARING and c.withdrawn_at is None for c in testimony.consents.all()
+    )
+
+
+def testimony_projection(testimony: m.Testimony, *, audience: m.Organization | None) -> dict:
+    return {
+        "id": pseudonym("testimony", testimony.pk, audience, testimony.code),
+        "recorded_on": testimony.recorded_on,
+        "language": testimony.language,
+        "witness_role": testimony.witness_role,
+        "household": pseudonym(
+            "household",
+            testimony.household_id,
+            audience,
+            testimony.household.code if testimony.household_id else "",
+        ),
+        "summary": testimony.summary,
+        "narrative": testimony.narrative if audience is not None and narrative_shareable(testimony) else None,
+        "sensitivity": testimony.sensitivity,
+        "events": [
+            {
+                "event": pseudonym("event", link.event_id, audience, f"E-{link.event_id}"),
+                "relation": link.relation,
+            }
+            for link in testimony.event_links.all()
+        ],
+        "updated_at": testimony.updated_at,
+    }
+
+
+def household_projection(household: m.Household, *, audience: m.Organization | None) -> dict:
+    members = list(household.members.all())
+    return {
+        "id": pseudonym("household", household.pk, audience, household.code),
+        "size": len(members),
+        "members": sorted(
+            ({"age_band": p.age_band, "sex": p.sex} for p in members),
+            key=lambda p: (p["age_band"], p["sex"]),
+        ),
+        "vulnerabilities": dict(sorted(Counter(v for p in members for v in p.vulnerabilities).items())),
+        **_prefixed("current", household.current_place),
+        "updated_at": household.updated_at,
+    }
+
+
+def displacement_projection(displacement: m.Displacement, *, audience: m.Organization | None) -> dict:
+    return {
+        "id": pseudonym("displacement", displacement.pk, audience, f"D-{displacement.pk}"),
+        "household": pseudonym("household", displacement.household_id, audience, displacement.household.code),
+        **_prefixed("origin", displacement.origin),
+        **_prefixed("destination", displacement.destination),
+        "left_on": displacement.left_on,
+        "left_on_precision": displacement.left_on_precision,
+        "arrived_on": displacement.arrived_on,
+        "cause": pseudonym("event", displacement.cause_id, audience, f"E-{displacement.cause_id}"),
+        "shelter_type": displacement.shelter_type,
+        "people_count": displacement.people_count,
+        "updated_at": displacement.updated_at,
+    }
+
+
+def case_projection(case: m.Case, *, audience: m.Organization | None) -> dict:
+    return {
+        "id": pseudonym("case", case.pk, audience, case.reference),
+        "household": pseudonym("household", case.household_id, audience, case.household.code),
+        "status": case.status,
+        "priority": case.priority,
+        "needs": sorted(case.needs),
+        "opened_on": case.opened_on,
+        "closed_on": case.closed_on,
+        "updated_at": case.updated_at,
+    }
+
+
+PROJECTIONS = {
+    "events": event_projection,
+    "testimonies": testimony_projection,
+    "households": household_projection,
+    "displacements": displacement_projection,
+    "cases": case_projection,
+}
+
+#: What each projection needs loaded, so that a page of records costs a fixed number of queries.
+PREFETCH = {
+    "events": {"select": ["place__parent__parent"], "prefetch": []},
+    "testimonies": {"select": ["household"], "prefetch": ["consents", "event_links"]},
+    "households": {"select": ["current_place__parent__parent"], "prefetch": ["members"]},
+    "displacements": {
+        "select": ["household", "origin__parent__parent", "destination__parent__parent"],
+        "prefetch": [],
+    },
+    "cases": {"select": ["household"], "prefetch": []},
+}
+
+
+def projected(kind: str, queryset, *, audience: m.Organization | None):
+    """Yield the projection of every record of ``queryset``, loading related rows in bulk."""
+    plan = PREFETCH[kind]
+    queryset = queryset.select_related(*plan["select"]).prefetch_related(*plan["prefetch"])
+    project = PROJECTIONS[kind]
+    for record in queryset.iterator(chunk_size=500):
+        yield project(record, audience=audience)

@@ -1,0 +1,110 @@
+"""What leaves an organisation: records a partner may receive, and who counts in aggregates.
+
+A record reaches a partner only if (1) an active SharingAgreement from its owner covers
+its kind, and (2) for records about people, the person's consent to sharing with
+partners is active. Aggregates given outside the organisation count only people whose
+consent to statistics is active. Withdrawing a consent therefore takes effect on the
+next read, everywhere: there is no copy to clean up.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from displacement import models as m
+from displacement.models.sharing import RecordKind
+from displacement.models.vocab import ConsentPurpose
+
+
+def active_agreements(
+    *, partner: m.Organization, kind: str, on: datetime.date | None = None
+) -> QuerySet[m.SharingAgreement]:
+    on = on or timezone.localdate()
+    return m.SharingAgreement.objects.filter(
+        partner=partner, record_kinds__contains=[kind], valid_from__lte=on
+    ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+
+
+def _owners(partner: m.Organization, kind: str) -> QuerySet:
+    return active_agreements(partner=partner, kind=kind).values("owner_id")
+
+
+def active_consent(purpose: str, testimony_path: str = "pk") -> Exists:
+    """An EXISTS over the active consents for ``purpose`` of the testimony at ``testimony_path``."""
+    return Exists(
+        m.Consent.objects.filter(
+            testimony_id=OuterRef(testimony_path), purpose=purpose, withdrawn_at__isnull=True
+        )
+    )
+
+
+def consenting_household_ids(purpose: str) -> QuerySet:
+    """Households with at least one testimony whose consent for ``purpose`` is active."""
+    return (
+        m.Testimony.objects.filter(household__isnull=False)
+        .filter(active_consent(purpose))
+        .values("household_id")
+    )
+
+
+def shared_events(*, partner: m.Organization) -> QuerySet[m.Event]:
+    """Events are about incidents, not people: the agreement alone decides."""
+    return m.Event.objects.filter(organization__in=_owners(partner, RecordKind.EVENTS))
+
+
+def shared_testimonies(*, partner: m.Organization) -> QuerySet[m.Testimony]:
+    return m.Testimony.objects.filter(organization__in=_owners(partner, RecordKind.TESTIMONIES)).filter(
+        active_consent(ConsentPurpose.SHARING)
+    )
+
+
+def shared_households(*, partner: m.Organization) -> QuerySet[m.Household]:
+    return m.Household.objects.filter(
+        organization__in=_owners(partner, RecordKind.HOUSEHOLDS),
+        pk__in=consenting_household_ids(ConsentPurpose.SHARING),
+    )
+
+
+def shared_displacements(*, partner: m.Organization) -> QuerySet[m.Displacement]:
+    return m.Displacement.objects.filter(
+        organization__in=_owners(partner, RecordKind.DISPLACEMENTS),
+        household__in=consenting_household_ids(ConsentPurpose.SHARING),
+    )
+
+
+def shared_cases(*, partner: m.Organization) -> QuerySet[m.Case]:
+    return m.Case.objects.filter(
+        organization__in=_owners(partner, RecordKind.CASES),
+        household__in=consenting_household_ids(ConsentPurpose.SHARING),
+    )
+
+
+SHARED = {
+    RecordKind.EVENTS: shared_events,
+    RecordKind.TESTIMONIES: shared_testimonies,
+    RecordKind.HOUSEHOLDS: shared_households,
+    RecordKind.DISPLACEMENTS: shared_displacements,
+    RecordKind.CASES: shared_cases,
+}
+
+
+def countable_displacements(*, organization: m.Organization, outside: bool) -> QuerySet[m.Displacement]:
+    """Displacements of ``organization`` to count in an aggregate.
+
+    Inside the organisation everything counts; outside it only households whose consent
+    to statistics is active.
+    """
+    qs = m.Displacement.objects.filter(organization=organization)
+    if outside:
+        qs = qs.filter(household__in=consenting_household_ids(ConsentPurpose.STATISTICS))
+    return qs
+
+
+def countable_testimonies(*, organization: m.Organization, outside: bool) -> QuerySet[m.Testimony]:
+    qs = m.Testimony.objects.filter(organization=organization)
+    if outside:
+        qs = qs.filter(active_consent(ConsentPurpose.STATISTICS))
+    return qs

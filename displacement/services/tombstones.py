@@ -1,0 +1,70 @@
+"""Writes to the deletions feed: records that must leave partners' copies."""
+
+from __future__ import annotations
+
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+
+from displacement import models as m
+from displacement.models.sharing import RecordKind, TombstoneReason
+from displacement.models.vocab import ConsentPurpose
+from displacement.selectors.sharing import consenting_household_ids
+
+KIND_OF_MODEL = {
+    m.Event: RecordKind.EVENTS,
+    m.Testimony: RecordKind.TESTIMONIES,
+    m.Household: RecordKind.HOUSEHOLDS,
+    m.Displacement: RecordKind.DISPLACEMENTS,
+    m.Case: RecordKind.CASES,
+}
+
+
+def tombstone_record(*, organization_id: int, kind: str, ids, reason: str) -> int:
+    stones = [
+        m.Tombstone(organization_id=organization_id, record_kind=kind, record_id=pk, reason=reason)
+        for pk in ids
+    ]
+    m.Tombstone.objects.bulk_create(stones)
+    return len(stones)
+
+
+def tombstone_sharing_withdrawn(*, testimony: m.Testimony) -> int:
+    """The testimony, and its household's records if no other sharing consent remains."""
+    count = tombstone_record(
+        organization_id=testimony.organization_id,
+        kind=RecordKind.TESTIMONIES,
+        ids=[testimony.pk],
+        reason=TombstoneReason.CONSENT_WITHDRAWN,
+    )
+    household_id = testimony.household_id
+    if (
+        household_id
+        and not consenting_household_ids(ConsentPurpose.SHARING).filter(household_id=household_id).exists()
+    ):
+        for kind, ids in (
+            (RecordKind.HOUSEHOLDS, [household_id]),
+            (
+                RecordKind.DISPLACEMENTS,
+                m.Displacement.objects.filter(household_id=household_id).values_list("pk", flat=True),
+            ),
+            (RecordKind.CASES, m.Case.objects.filter(household_id=household_id).values_list("pk", flat=True)),
+        ):
+            count += tombstone_record(
+                organization_id=testimony.organization_id,
+                kind=kind,
+                ids=list(ids),
+                reason=TombstoneReason.CONSENT_WITHDRAWN,
+            )
+    return count
+
+
+@receiver(post_delete)
+def _tombstone_deleted(sender, instance, **kwargs):
+    kind = KIND_OF_MODEL.get(sender)
+    if kind is not None:
+        tombstone_record(
+            organization_id=instance.organization_id,
+            kind=kind,
+            ids=[instance.pk],
+            reason=TombstoneReason.DELETED,
+        )

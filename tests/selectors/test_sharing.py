@@ -1,0 +1,153 @@
+"""What reaches a partner: agreements, consent, withdrawal, de-identification, aggregates."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from displacement.models import Consent, ContactDetails, SharingAgreement, Tombstone
+from displacement.models.vocab import ConsentPurpose, Sensitivity
+from displacement.selectors.aggregates import displacement_flows
+from displacement.selectors.projections import projected, pseudonym, testimony_projection
+from displacement.selectors.sharing import (
+    shared_displacements,
+    shared_events,
+    shared_households,
+    shared_testimonies,
+)
+from displacement.services.testimonies import consent_withdraw
+from tests.factories import (
+    DisplacementFactory,
+    EventFactory,
+    HouseholdFactory,
+    OrganizationFactory,
+    PersonFactory,
+    TestimonyFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def partner(db):
+    return OrganizationFactory(name="Eastern Shelter Alliance", slug="esa", code="UA-ESA")
+
+
+def _agree(owner, partner, kinds, **dates):
+    return SharingAgreement.objects.create(
+        owner=owner, partner=partner, record_kinds=kinds, purposes=["protection_monitoring"], **dates
+    )
+
+
+def _testimony(organization, *, consents=(ConsentPurpose.SHARING,), **fields):
+    household = HouseholdFactory(organization=organization)
+    PersonFactory(household=household, age_band="5-11", sex="female")
+    testimony = TestimonyFactory(organization=organization, household=household, **fields)
+    for purpose in consents:
+        Consent.objects.create(testimony=testimony, purpose=purpose)
+    return testimony
+
+
+def test_no_agreement_nothing_shared(ngo, partner):
+    EventFactory(organization=ngo)
+    _testimony(ngo)
+    assert not shared_events(partner=partner).exists()
+    assert not shared_testimonies(partner=partner).exists()
+
+
+def test_an_agreement_shares_only_its_kinds_and_only_while_valid(ngo, partner):
+    event = EventFactory(organization=ngo)
+    _testimony(ngo)
+    agreement = _agree(ngo, partner, ["events"])
+    assert list(shared_events(partner=partner)) == [event]
+    assert not shared_testimonies(partner=partner).exists()
+    agreement.valid_until = timezone.localdate() - datetime.timedelta(days=1)
+    agreement.valid_from = agreement.valid_until - datetime.timedelta(days=30)
+    agreement.save()
+    assert not shared_events(partner=partner).exists()
+
+
+def test_records_about_people_need_an_active_sharing_consent(ngo, partner):
+    _agree(ngo, partner, ["testimonies", "households", "displacements"])
+    with_consent = _testimony(ngo)
+    without = _testimony(ngo, consents=(ConsentPurpose.STATISTICS,))
+    DisplacementFactory(household=with_consent.household)
+    DisplacementFactory(household=without.household)
+    assert list(shared_testimonies(partner=partner)) == [with_consent]
+    assert list(shared_households(partner=partner)) == [with_consent.household]
+    assert [d.household for d in shared_displacements(partner=partner)] == [with_consent.household]
+
+
+def test_withdrawal_takes_effect_at_once_and_leaves_a_tombstone(ngo, partner, caseworker):
+    _agree(ngo, partner, ["testimonies", "households", "displacements"])
+    testimony = _testimony(ngo, consents=(ConsentPurpose.SHARING, ConsentPurpose.STATISTICS))
+    move = DisplacementFactory(household=testimony.household)
+    consent = testimony.consents.get(purpose=ConsentPurpose.SHARING)
+    consent_withdraw(consent=consent, by=caseworker, reason="Asked on the phone")
+    assert not shared_testimonies(partner=partner).exists()
+    assert not shared_households(partner=partner).exists()
+    assert not shared_displacements(partner=partner).exists()
+    stones = set(Tombstone.objects.values_list("record_kind", "record_id", "reason"))
+    assert stones == {
+        ("testimonies", testimony.pk, "consent_withdrawn"),
+        ("households", testimony.household_id, "consent_withdrawn"),
+        ("displacements", move.pk, "consent_withdrawn"),
+    }
+    consent.refresh_from_db()
+    assert consent.withdrawn_by == caseworker and consent.withdrawal_reason == "Asked on the phone"
+
+
+def test_deleting_a_record_leaves_a_tombstone(ngo):
+    event = EventFactory(organization=ngo)
+    pk = event.pk
+    event.delete()
+    assert Tombstone.objects.filter(record_kind="events", record_id=pk, reason="deleted").exists()
+
+
+def test_partner_projection_is_de_identified(ngo, partner, other_ngo):
+    testimony = _testimony(
+        ngo, narrative="I saw the drone over the school.", sensitivity=Sensitivity.INTERNAL
+    )
+    ContactDetails.objects.create(household=testimony.household, full_name="Never Shown", phone="+380 99")
+    seen = testimony_projection(testimony, audience=partner)
+    assert seen["narrative"] is None  # internal sensitivity: never leaves
+    assert seen["id"] != testimony.code and seen["id"] == pseudonym("testimony", testimony.pk, partner)
+    assert seen["id"] != testimony_projection(testimony, audience=other_ngo)["id"]
+    testimony.sensitivity = Sensitivity.PUBLIC
+    testimony.save()
+    assert (
+        testimony_projection(testimony, audience=partner)["narrative"] == "I saw the drone over the school."
+    )
+    assert "Never Shown" not in str(seen)
+
+
+def test_places_are_generalised_to_the_raion(ngo, partner):
+    _agree(ngo, partner, ["displacements", "households"])
+    testimony = _testimony(ngo)
+    DisplacementFactory(household=testimony.household)
+    (row,) = projected("displacements", shared_displacements(partner=partner), audience=partner)
+    assert row["origin_adm2_pcode"] == "UA1416" and row["origin_adm1_pcode"] == "UA14"
+    assert "UA1416021" not in str(row)
+    assert not any("lat" in key or "lon" in key for key in row)
+    (household,) = projected("households", shared_households(partner=partner), audience=partner)
+    assert household["members"] == [{"age_band": "5-11", "sex": "female"}]
+
+
+def test_outside_aggregates_count_only_statistics_consent_and_suppress_small_cells(ngo):
+    households = []
+    for i in range(7):
+        purposes = (ConsentPurpose.STATISTICS,) if i < 6 else ()
+        testimony = _testimony(ngo, consents=purposes)
+        DisplacementFactory(household=testimony.household)
+        households.append(testimony)
+    inside = displacement_flows(organization=ngo, outside=False)
+    assert inside == {("UA14", "UA12"): 7}
+    outside = displacement_flows(organization=ngo, outside=True)
+    assert outside.cells[("UA14", "UA12")] == 6
+    consent = households[0].consents.get()
+    consent_withdraw(consent=consent, by=None)
+    for testimony in households[1:3]:
+        consent_withdraw(consent=testimony.consents.get(), by=None)
+    outside = displacement_flows(organization=ngo, outside=True)
+    assert outside.cells[("UA14", "UA12")] is None  # 3 left: below k=5
+    assert outside.grand_total is None
