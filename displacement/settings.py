@@ -59,8 +59,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    # Every change made during a request is stored with the acting user and the URL.
-    "pghistory.middleware.HistoryMiddleware",
+    # Every change made during a request is stored with the acting user, URL and request id.
+    "displacement.middleware.HistoryContextMiddleware",
     # Last, as django-axes requires: locks out repeated failed logins.
     "axes.middleware.AxesMiddleware",
 ]
@@ -290,6 +290,7 @@ UNFOLD = {
 }
 
 # --- Logging: ids only, never names, phones or narratives -----------------------------------
+DEFAULT_EXCEPTION_REPORTER_FILTER = "displacement.reporting.CleansingExceptionReporterFilter"
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
     raise ImproperlyConfigured(f"LOG_LEVEL={LOG_LEVEL!r} is not a logging level.")
