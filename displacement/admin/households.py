@@ -2,12 +2,14 @@
 
 from django.contrib import admin
 from django.db.models import Count, OuterRef, Q, Subquery
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import ChoicesDropdownFilter, RangeDateFilter
 
 from displacement.admin.base import ScopedAdmin, ScopedStackedInline, ScopedTabularInline
 from displacement.admin.filters import oblast_filter
-from displacement.models import AccessAction, Case, ContactDetails, Displacement, Household, Person
+from displacement.models import AccessAction, AccessLog, Case, ContactDetails, Displacement, Household, Person
 from displacement.models.vocab import CaseStatus
 from displacement.selectors.access import Viewer, organization_of, scoped
 
@@ -56,7 +58,7 @@ class HouseholdAdmin(ScopedAdmin):
     list_select_related = ["current_place"]
     inlines = [PersonInline, DisplacementInline, ContactDetailsInline]
     readonly_fields = ["code", "created_at", "updated_at"]
-    fields = ["code", "organization", "current_place", "legal_hold", "notes", "created_at", "updated_at"]
+    fields = ["code", "current_place", "legal_hold", "notes", "created_at", "updated_at"]
     export_fields = ("code", "current_place", "legal_hold", "created_at")
 
     def get_queryset(self, request):
@@ -119,10 +121,25 @@ class HouseholdAdmin(ScopedAdmin):
         _owned_by_household(formset, form.instance)
         super().save_formset(request, form, formset, change)
 
+    @admin.display(description=_("access log"))
+    def access_log(self, obj):
+        if not obj.pk:
+            return "—"
+        url = reverse("admin:displacement_accesslog_changelist") + f"?household__id__exact={obj.pk}"
+        return format_html(
+            '<a class="text-primary-600 underline" href="{}">{}</a>',
+            url,
+            _("Who opened this household's sensitive records"),
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "access_log"]
+
     def get_fields(self, request, obj=None):
         fields = list(super().get_fields(request, obj))
-        if not request.user.is_superuser:
-            fields.remove("organization")
+        if obj is not None and Viewer.of(request.user).may_open(AccessLog):
+            fields.append("access_log")
         return fields
 
 

@@ -11,7 +11,7 @@ application.
 from __future__ import annotations
 
 import os
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
@@ -32,7 +32,10 @@ from displacement.models import (
     Organization,
     Person,
     Place,
+    RecordKind,
     Referral,
+    SharingAgreement,
+    SharingPurpose,
     Source,
     Testimony,
     TestimonyEvent,
@@ -75,6 +78,29 @@ class _HandWritten:
         self._seed_households()
         self._seed_testimonies()
         self._seed_cases()
+        self._seed_agreement()
+
+    def _seed_agreement(self) -> None:
+        """The NGO shares events, de-identified testimonies and displacements with its partner."""
+        owner, partner = self.organizations["dpn"], self.organizations["esa"]
+        if SharingAgreement.objects.filter(owner=owner, partner=partner).exists():
+            self._unchanged(SharingAgreement)
+            return
+        SharingAgreement.objects.create(
+            owner=owner,
+            partner=partner,
+            record_kinds=[
+                RecordKind.EVENTS,
+                RecordKind.TESTIMONIES,
+                RecordKind.DISPLACEMENTS,
+                RecordKind.SUMMARIES,
+            ],
+            purposes=[SharingPurpose.PROTECTION_MONITORING, SharingPurpose.STATISTICS],
+            valid_from=date(2025, 1, 1),
+            created_by=self.users["coordinator"],
+            notes="Protection cluster data-sharing protocol, signed January 2025.",
+        )
+        self._created(SharingAgreement)
 
     def _seed_places(self) -> None:
         for key, (pcode, name) in data.PLACES.items():

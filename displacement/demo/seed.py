@@ -31,6 +31,7 @@ from displacement.models import (
     Organization,
     Person,
     Referral,
+    SharingAgreement,
     Source,
     Testimony,
     TestimonyEvent,
@@ -56,6 +57,7 @@ SUMMARY_MODELS = [
     Case,
     CaseNote,
     Referral,
+    SharingAgreement,
 ]
 
 
