@@ -1,5 +1,8 @@
 """Fixtures shared by the suite: the gazetteer, two organisations and one user per role."""
 
+import json
+import logging
+
 import pytest
 from django.core.management import call_command
 
@@ -12,6 +15,48 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Load Ukraine's gazetteer once; every test sees it, inside its own transaction."""
     with django_db_blocker.unblock():
         call_command("load_places", "--ukraine", verbosity=0)
+
+
+CANARY_MARK = "CANARY"
+
+
+class _CanaryWatch(logging.Handler):
+    """Collects every log line of the whole suite that carries a planted canary value."""
+
+    def __init__(self):
+        super().__init__(level=logging.DEBUG)
+        self.leaks = []
+
+    def emit(self, record):
+        text = record.getMessage()
+        if CANARY_MARK in text or CANARY_MARK in repr(record.__dict__.get("args")):
+            self.leaks.append(f"{record.name}: {text[:200]}")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_canary_in_any_log_or_celery_message():
+    """Canary values (tests plant them in identifiers and narratives) must never reach a log
+    line or a Celery message, in any test of the suite."""
+    from displacement.celery import app
+
+    watch = _CanaryWatch()
+    root = logging.getLogger()
+    root.addHandler(watch)
+    published = []
+    original = app.amqp.send_task_message
+
+    def send_task_message(producer, name, message, **options):
+        body = json.dumps([message.headers, message.body], default=str)
+        if CANARY_MARK in body:
+            published.append(f"{name}: {body[:200]}")
+        return original(producer, name, message, **options)
+
+    app.amqp.send_task_message = send_task_message
+    yield
+    app.amqp.send_task_message = original
+    root.removeHandler(watch)
+    assert not watch.leaks, f"canary values reached the logs: {watch.leaks[:5]}"
+    assert not published, f"canary values reached Celery messages: {published[:5]}"
 
 
 @pytest.fixture(autouse=True)
