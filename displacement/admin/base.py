@@ -129,6 +129,35 @@ class ScopedAdmin(ScopedMixin, ModelAdmin):
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/displacement/object_history.html", context)
 
+    #: Inlines that show direct identifiers or identifying free text (contact details, notes).
+    identifying_inlines: tuple = ()
+
+    def household_id_of(self, obj) -> int | None:
+        return getattr(obj, "household_id", None)
+
+    def get_inlines(self, request, obj):
+        inlines = list(super().get_inlines(request, obj))
+        if self.identifying_inlines:
+            viewer = Viewer.of(request.user)
+            may_read = (
+                viewer.can_write if obj is None else viewer.sees_identifiers_of(self.household_id_of(obj))
+            )
+            if not may_read:
+                inlines = [inline for inline in inlines if inline not in self.identifying_inlines]
+        return inlines
+
+    def sensitive_reads(self, request, obj) -> list[tuple[str, object]]:
+        """What opening ``obj``'s page shows that the access log must record: (action, record)."""
+        return []
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        obj = getattr(response, "context_data", {}).get("original")
+        if request.method == "GET" and response.status_code == 200 and obj is not None:
+            for action, record in self.sensitive_reads(request, obj):
+                self.log_access(request, action, record, self.household_id_of(obj))
+        return response
+
     def history_hidden_fields(self, request, obj) -> set[str]:
         """Fields whose past values this viewer may not read in the history."""
         return set()

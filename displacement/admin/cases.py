@@ -94,25 +94,12 @@ class CaseAdmin(ScopedAdmin):
         "closed_on",
     )
 
-    def get_inlines(self, request, obj):
-        inlines = list(super().get_inlines(request, obj))
-        viewer = Viewer.of(request.user)
-        may_read = viewer.can_write if obj is None else viewer.sees_identifiers_of(obj.household_id)
-        if not may_read:
-            inlines.remove(CaseNoteInline)
-        return inlines
+    identifying_inlines = (CaseNoteInline,)
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        response = super().change_view(request, object_id, form_url, extra_context)
-        if request.method == "GET" and response.status_code == 200:
-            case = response.context_data.get("original")
-            if (
-                case
-                and Viewer.of(request.user).sees_identifiers_of(case.household_id)
-                and case.notes.exists()
-            ):
-                self.log_access(request, AccessAction.VIEW_CASE_NOTES, case, case.household_id)
-        return response
+    def sensitive_reads(self, request, obj):
+        if Viewer.of(request.user).sees_identifiers_of(obj.household_id) and obj.notes.exists():
+            return [(AccessAction.VIEW_CASE_NOTES, obj)]
+        return []
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "assigned_to":
@@ -182,19 +169,18 @@ class CaseAdmin(ScopedAdmin):
 
 @admin.register(CaseNote)
 class CaseNoteAdmin(ScopedAdmin):
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        response = super().change_view(request, object_id, form_url, extra_context)
-        if request.method == "GET" and response.status_code == 200 and response.context_data.get("original"):
-            note = response.context_data["original"]
-            self.log_access(request, AccessAction.VIEW_CASE_NOTES, note, note.case.household_id)
-        return response
-
     list_display = ["case", "author", "created_at"]
     search_fields = ["case__reference"]
     autocomplete_fields = ["case"]
     readonly_fields = ["author", "created_at"]
     list_select_related = ["case", "author"]
     export_fields = ("case", "author", "created_at")
+
+    def household_id_of(self, obj):
+        return obj.case.household_id
+
+    def sensitive_reads(self, request, obj):
+        return [(AccessAction.VIEW_CASE_NOTES, obj)]
 
     def save_model(self, request, obj, form, change):
         if not change:

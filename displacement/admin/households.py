@@ -100,22 +100,16 @@ class HouseholdAdmin(ScopedAdmin):
             results = results | queryset.filter(pk__in=readable.values("household_id"))
         return results, duplicates
 
-    def get_inlines(self, request, obj):
-        inlines = list(super().get_inlines(request, obj))
-        viewer = Viewer.of(request.user)
-        may_read = viewer.can_write if obj is None else viewer.sees_identifiers_of(obj.pk)
-        if not may_read:
-            inlines.remove(ContactDetailsInline)
-        return inlines
+    identifying_inlines = (ContactDetailsInline,)
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        response = super().change_view(request, object_id, form_url, extra_context)
-        if request.method == "GET" and response.status_code == 200:
-            household = response.context_data["original"]
-            details = getattr(household, "contact_details", None) if household else None
-            if details is not None and Viewer.of(request.user).sees_identifiers_of(household.pk):
-                self.log_access(request, AccessAction.VIEW_CONTACT_DETAILS, details, household.pk)
-        return response
+    def household_id_of(self, obj):
+        return obj.pk
+
+    def sensitive_reads(self, request, obj):
+        details = getattr(obj, "contact_details", None)
+        if details is not None and Viewer.of(request.user).sees_identifiers_of(obj.pk):
+            return [(AccessAction.VIEW_CONTACT_DETAILS, details)]
+        return []
 
     def save_formset(self, request, form, formset, change):
         _owned_by_household(formset, form.instance)
@@ -203,9 +197,5 @@ class ContactDetailsAdmin(ScopedAdmin):
     actions = []
     export_fields = ("household", "updated_at")
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        response = super().change_view(request, object_id, form_url, extra_context)
-        if request.method == "GET" and response.status_code == 200 and response.context_data.get("original"):
-            details = response.context_data["original"]
-            self.log_access(request, AccessAction.VIEW_CONTACT_DETAILS, details, details.household_id)
-        return response
+    def sensitive_reads(self, request, obj):
+        return [(AccessAction.VIEW_CONTACT_DETAILS, obj)]

@@ -93,13 +93,10 @@ class TestimonyAdmin(ScopedAdmin):
     def history_hidden_fields(self, request, obj):
         return set() if Viewer.of(request.user).sees_narrative_of(obj) else {"narrative"}
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        response = super().change_view(request, object_id, form_url, extra_context)
-        if request.method == "GET" and response.status_code == 200:
-            testimony = response.context_data.get("original")
-            if testimony and testimony.narrative and Viewer.of(request.user).sees_narrative_of(testimony):
-                self.log_access(request, AccessAction.VIEW_NARRATIVE, testimony, testimony.household_id)
-        return response
+    def sensitive_reads(self, request, obj):
+        if obj.narrative and Viewer.of(request.user).sees_narrative_of(obj):
+            return [(AccessAction.VIEW_NARRATIVE, obj)]
+        return []
 
     @admin.display(description=_("events"), ordering="_events")
     def event_count(self, obj):
