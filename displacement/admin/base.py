@@ -79,10 +79,31 @@ class ScopedMixin:
         return self.has_add_permission(request)
 
 
+#: Free-text fields that may identify a person or hold a narrative. No URL lookup may filter
+#: on them (``?narrative__icontains=...`` would turn a list into a search oracle).
+SENSITIVE_FIELDS = {
+    "narrative",
+    "body",
+    "full_name",
+    "phone",
+    "address",
+    "document_numbers",
+    "date_of_birth",
+    "notes",
+    "closure_reason",
+    "outcome",
+    "withdrawal_reason",
+    "scope",
+    "description",
+    "original_name",
+}
+
+
 class ScopedAdmin(ScopedMixin, ModelAdmin):
     """Base for casework models: organisation set from the user, history, CSV export."""
 
-    #: Fields written to the "export selected to CSV" file: never direct identifiers.
+    #: Fields written to the "export selected to CSV" file: never direct identifiers. A screen
+    #: without them offers no export (there is no "all fields" default to leak through).
     export_fields: tuple[str, ...] = ()
     list_per_page = 50
     show_full_result_count = False
@@ -105,6 +126,11 @@ class ScopedAdmin(ScopedMixin, ModelAdmin):
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
 
+    def lookup_allowed(self, lookup, value, request=None):
+        if lookup.split("__", 1)[0] in SENSITIVE_FIELDS:
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         # get_queryset is scoped: another organisation's record and a missing one look alike.
         raise Http404(_("Not found."))
@@ -126,6 +152,11 @@ class ScopedAdmin(ScopedMixin, ModelAdmin):
             "entries": history_for(obj, hidden=self.history_hidden_fields(request, obj)),
             **(extra_context or {}),
         }
+        hidden = context["entries"] and self.history_hidden_fields(request, obj)
+        if not hidden:
+            # Past values are as sensitive as present ones: reading them is logged alike.
+            for action, record in self.sensitive_reads(request, obj):
+                self.log_access(request, action, record, self.household_id_of(obj))
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/displacement/object_history.html", context)
 
@@ -158,6 +189,12 @@ class ScopedAdmin(ScopedMixin, ModelAdmin):
                 self.log_access(request, action, record, self.household_id_of(obj))
         return response
 
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not self.export_fields:
+            actions.pop("export_csv", None)
+        return actions
+
     def history_hidden_fields(self, request, obj) -> set[str]:
         """Fields whose past values this viewer may not read in the history."""
         return set()
@@ -176,9 +213,7 @@ class ScopedAdmin(ScopedMixin, ModelAdmin):
 
     @admin.action(description=_("Export selected to CSV"))
     def export_csv(self, request, queryset):
-        fields = self.export_fields or tuple(
-            f.name for f in self.model._meta.fields if f.name not in {"organization"}
-        )
+        fields = self.export_fields
         model_fields = {f.name: f for f in self.model._meta.fields}
 
         def cell(obj, name):

@@ -11,7 +11,7 @@ from unfold.contrib.filters.admin import ChoicesDropdownFilter, RangeDateFilter
 
 from displacement.admin.base import ScopedAdmin, ScopedTabularInline
 from displacement.models import AccessAction, Case, CaseNote, Referral
-from displacement.models.vocab import Role
+from displacement.models.vocab import CaseStatus, Role
 from displacement.selectors.access import Viewer, organization_of
 from displacement.services.cases import case_assign, case_check_transition, case_next_reference
 
@@ -45,6 +45,10 @@ class CaseForm(forms.ModelForm):
         household = cleaned.get("household")
         if self.instance.pk and household and household.pk != self.instance.household_id:
             self.add_error("household", _("A case cannot move to another household."))
+        # The status is not on the add form, so Django cannot check this constraint itself.
+        open_cases = Case.objects.filter(household=household).exclude(status=CaseStatus.CLOSED)
+        if not self.instance.pk and household and open_cases.exists():
+            self.add_error("household", _("This household already has an open case."))
         return cleaned
 
 
@@ -128,6 +132,11 @@ class CaseAdmin(ScopedAdmin):
         )
 
     def save_model(self, request, obj, form, change):
+        if not change and not self.has_assign_permission(request):
+            # A caseworker opening the first case of a household takes it on; a household
+            # with a history waits for a coordinator to assign it.
+            first = not Case.objects.filter(household=obj.household).exists()
+            obj.assigned_to = request.user if first else None
         if not change:
             obj.organization_id = obj.household.organization_id
             obj.reference = case_next_reference(
@@ -141,7 +150,28 @@ class CaseAdmin(ScopedAdmin):
                 inline_form.instance.author = request.user
         super().save_formset(request, form, formset, change)
 
-    @admin.action(description=_("Assign a caseworker to the selected cases"))
+    def has_assign_permission(self, request):
+        return Viewer.of(request.user).is_coordinator
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            fieldsets = [
+                (
+                    name,
+                    {**options, "fields": [f for f in options["fields"] if f not in {"status", "closed_on"}]},
+                )
+                for name, options in fieldsets
+            ]
+        return fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not self.has_assign_permission(request):
+            fields.append("assigned_to")  # only coordinators assign: assignment grants identifiers
+        return fields
+
+    @admin.action(description=_("Assign a caseworker to the selected cases"), permissions=["assign"])
     def assign_caseworker(self, request, queryset):
         form = AssignForm(request.POST if "apply" in request.POST else None)
         form.fields["caseworker"].queryset = _caseworkers(request)

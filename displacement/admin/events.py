@@ -9,6 +9,7 @@ from displacement.admin.base import ScopedAdmin
 from displacement.admin.filters import oblast_filter
 from displacement.models import Event
 from displacement.models.vocab import VerificationStatus
+from displacement.selectors.access import Viewer
 from displacement.services.events import event_set_verification
 
 
@@ -109,14 +110,23 @@ class EventAdmin(ScopedAdmin):
             messages.SUCCESS,
         )
 
-    @admin.action(description=_("Mark selected as corroborated"))
+    def has_verify_permission(self, request):
+        return Viewer.of(request.user).is_coordinator
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not self.has_verify_permission(request):
+            fields.append("verification_status")  # coordinators verify
+        return fields
+
+    @admin.action(description=_("Mark selected as corroborated"), permissions=["verify"])
     def mark_corroborated(self, request, queryset):
         self._verify(request, queryset, VerificationStatus.CORROBORATED)
 
-    @admin.action(description=_("Mark selected as verified"))
+    @admin.action(description=_("Mark selected as verified"), permissions=["verify"])
     def mark_verified(self, request, queryset):
         self._verify(request, queryset, VerificationStatus.VERIFIED)
 
-    @admin.action(description=_("Mark selected as disputed"))
+    @admin.action(description=_("Mark selected as disputed"), permissions=["verify"])
     def mark_disputed(self, request, queryset):
         self._verify(request, queryset, VerificationStatus.DISPUTED)

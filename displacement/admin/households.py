@@ -199,3 +199,11 @@ class ContactDetailsAdmin(ScopedAdmin):
 
     def sensitive_reads(self, request, obj):
         return [(AccessAction.VIEW_CONTACT_DETAILS, obj)]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        viewer = Viewer.of(request.user)
+        if db_field.name == "household" and not viewer.is_coordinator:
+            # Only households whose identifiers this caseworker may read: no existence oracle.
+            field.queryset = field.queryset.filter(pk__in=viewer.assigned_household_ids)
+        return field

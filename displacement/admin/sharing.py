@@ -38,7 +38,7 @@ class AccessLogAdmin(ScopedAdmin):
     """Who read identifiers, narratives or case notes, who exported what: append-only."""
 
     list_display = ["at", "user", "api_key", "action", "model", "household", "ids", "path"]
-    list_filter = ["action", ("at", RangeDateTimeFilter), "user"]
+    list_filter = ["action", ("at", RangeDateTimeFilter), ("user", admin.RelatedOnlyFieldListFilter)]
     list_filter_submit = True
     search_fields = ["household__code", "user__username", "api_key", "model"]
     list_select_related = ["user", "household"]

@@ -1,11 +1,14 @@
 """Sources and attachments."""
 
 from django.contrib import admin
+from django.http import FileResponse, Http404
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import ChoicesDropdownFilter, RangeDateFilter
 
 from displacement.admin.base import ScopedAdmin
-from displacement.models import Attachment, Source
+from displacement.models import AccessAction, Attachment, Source
 from displacement.services.attachments import attachment_upload
 
 
@@ -39,7 +42,38 @@ class AttachmentAdmin(ScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         # The file is evidence: once stored it cannot be replaced, only described.
-        return [*fields, "file"] if obj else fields
+        return [*fields, "download"] if obj else fields
+
+    def get_fields(self, request, obj=None):
+        fields = [f for f in super().get_fields(request, obj) if f != "download"]
+        # Media files are never served directly; they are downloaded through the access gate.
+        return [("download" if f == "file" else f) for f in fields] if obj else fields
+
+    @admin.display(description=_("file"))
+    def download(self, obj):
+        url = reverse("admin:displacement_attachment_download", args=[obj.pk])
+        return format_html('<a class="text-primary-600 underline" href="{}">{}</a>', url, obj.original_name)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/download/",
+                self.admin_site.admin_view(self.download_view),
+                name="displacement_attachment_download",
+            ),
+            *super().get_urls(),
+        ]
+
+    def download_view(self, request, pk):
+        attachment = self.get_queryset(request).filter(pk=pk).first()
+        if attachment is None or not self.has_view_permission(request, attachment):
+            raise Http404
+        self.log_access(request, AccessAction.EXPORT, attachment, None)
+        response = FileResponse(
+            attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -9,10 +9,11 @@ from django.utils.translation import ngettext
 from unfold.contrib.filters.admin import ChoicesDropdownFilter, RangeDateFilter
 
 from displacement.admin.base import ScopedAdmin, ScopedTabularInline
-from displacement.models import AccessAction, Consent, Testimony, TestimonyEvent
+from displacement.models import AccessAction, Consent, Testimony, TestimonyEvent, TombstoneReason
 from displacement.models.vocab import ConsentPurpose
 from displacement.selectors.access import Viewer
 from displacement.services.testimonies import consent_withdraw
+from displacement.services.tombstones import tombstone_household_if_unshared
 
 
 class TestimonyEventInline(ScopedTabularInline):
@@ -25,9 +26,16 @@ class TestimonyEventInline(ScopedTabularInline):
 
 class ConsentInline(ScopedTabularInline):
     """Consents are recorded here; a withdrawal goes through the Consents screen's action,
-    which takes the record out of every partner output at once."""
+    which takes the record out of every partner output at once. A consent is evidence: it is
+    never deleted or moved to another testimony, and its purpose never changes."""
 
     model = Consent
+    can_delete = False
+
+    def has_change_permission(self, request, obj=None):
+        # Existing rows are shown read-only; new rows can still be added.
+        return False
+
     fields = ["purpose", "method", "given_on", "scope", "recorded_by", "withdrawn_at", "withdrawal_reason"]
     readonly_fields = ["recorded_by", "withdrawn_at", "withdrawal_reason"]
     show_change_link = True
@@ -106,8 +114,29 @@ class TestimonyAdmin(ScopedAdmin):
         if db_field.name == "interviewer":
             from displacement.admin.cases import _caseworkers
 
-            kwargs["queryset"] = _caseworkers(request)
+            viewer = Viewer.of(request.user)
+            # The interviewer may read the narrative: a caseworker can only name themselves.
+            people = _caseworkers(request)
+            kwargs["queryset"] = people if viewer.is_coordinator else people.filter(pk=request.user.pk)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        viewer = Viewer.of(request.user)
+        if obj is not None and not viewer.is_coordinator:
+            fields.append("interviewer")
+            if not viewer.sees_narrative_of(obj):
+                # Moving a testimony onto one's own household would reveal its narrative.
+                fields.append("household")
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        moved_from = form.initial.get("household") if change and "household" in form.changed_data else None
+        super().save_model(request, obj, form, change)
+        if moved_from:
+            tombstone_household_if_unshared(
+                organization_id=obj.organization_id, household_id=moved_from, reason=TombstoneReason.UNSHARED
+            )
 
     def get_changeform_initial_data(self, request):
         return {"interviewer": request.user.pk, **super().get_changeform_initial_data(request)}
@@ -140,12 +169,22 @@ class ConsentAdmin(ScopedAdmin):
     actions = ["export_csv", "withdraw"]
     export_fields = ("testimony", "purpose", "method", "given_on", "withdrawn_at")
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            # A consent is evidence of what one person agreed to: never moved or re-purposed.
+            fields += ["testimony", "purpose", "method", "given_on"]
+        return fields
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # withdraw instead: partners must be told to delete their copies
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.recorded_by = request.user
         super().save_model(request, obj, form, change)
 
-    @admin.action(description=_("Record the withdrawal of the selected consents"))
+    @admin.action(description=_("Record the withdrawal of the selected consents"), permissions=["change"])
     def withdraw(self, request, queryset):
         form = WithdrawForm(request.POST if "apply" in request.POST else None)
         if "apply" in request.POST and form.is_valid():

@@ -1,6 +1,7 @@
 """Cases: the follow-up of a household, with its workflow, notes and referrals."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -86,6 +87,10 @@ class Case(Owned):
 
     def __str__(self):
         return self.reference or str(_("(new case)"))
+
+    def clean(self):
+        if self.opened_on and self.opened_on > timezone.localdate():
+            raise ValidationError({"opened_on": _("A case cannot be opened in the future.")})
 
     def save(self, *args, **kwargs):
         # A case belongs to its household's organisation, and closed_on follows the status

@@ -8,8 +8,9 @@ Roles (``Membership.role``):
 
 - coordinator: every record of their organisation, identifiers and narratives included.
 - caseworker: every record of their organisation; direct identifiers (ContactDetails),
-  narratives and case notes only for households whose open or past case is assigned to
-  them (and narratives of testimonies they recorded themselves).
+  narratives and case notes only for households whose open case is assigned to them (and
+  narratives of testimonies they recorded themselves). Only coordinators assign cases, so
+  a caseworker cannot grant themselves access; closing or reassigning a case revokes it.
 - analyst: their organisation's records, de-identified: no ContactDetails, no narrative,
   no case note; read-only.
 - partner: nothing in the staff screens; partners read de-identified projections of what
@@ -28,7 +29,7 @@ from django.db import models
 from django.db.models import Q, QuerySet
 
 from displacement import models as m
-from displacement.models.vocab import Role
+from displacement.models.vocab import CaseStatus, Role
 
 #: From each protected model to its owning organisation.
 ORGANIZATION_PATHS: dict[type[models.Model], str] = {
@@ -110,8 +111,12 @@ class Viewer:
 
     @cached_property
     def assigned_household_ids(self) -> QuerySet:
-        """Households whose case (open or closed) is assigned to this caseworker, as a subquery."""
-        return m.Case.objects.filter(assigned_to=self.user).values("household_id")
+        """Households whose open case is assigned to this caseworker, as a subquery."""
+        return _open_cases().filter(assigned_to=self.user).values("household_id")
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.organization is not None and self.role == Role.COORDINATOR
 
     def may_open(self, model: type[models.Model]) -> bool:
         """May this viewer open the staff screens of ``model`` at all?"""
@@ -132,9 +137,7 @@ class Viewer:
             return False
         key = ("assigned", household_id)
         if key not in self._cache:
-            self._cache[key] = m.Case.objects.filter(
-                assigned_to=self.user, household_id=household_id
-            ).exists()
+            self._cache[key] = _open_cases().filter(assigned_to=self.user, household_id=household_id).exists()
         return self._cache[key]
 
     def sees_narrative_of(self, testimony: m.Testimony) -> bool:
@@ -143,6 +146,10 @@ class Viewer:
         if self.role == Role.CASEWORKER and testimony.interviewer_id == self.user.pk:
             return True
         return self.sees_identifiers_of(testimony.household_id)
+
+
+def _open_cases() -> QuerySet:
+    return m.Case.objects.exclude(status=CaseStatus.CLOSED)
 
 
 def viewer_of(who) -> Viewer:

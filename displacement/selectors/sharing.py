@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from displacement import models as m
 from displacement.models.sharing import RecordKind
-from displacement.models.vocab import ConsentPurpose
+from displacement.models.vocab import ConsentPurpose, Sensitivity
 
 
 def active_agreements(
@@ -56,8 +56,11 @@ def shared_events(*, partner: m.Organization) -> QuerySet[m.Event]:
 
 
 def shared_testimonies(*, partner: m.Organization) -> QuerySet[m.Testimony]:
-    return m.Testimony.objects.filter(organization__in=_owners(partner, RecordKind.TESTIMONIES)).filter(
-        active_consent(ConsentPurpose.SHARING)
+    """Restricted testimonies never leave the organisation, whatever the consent."""
+    return (
+        m.Testimony.objects.filter(organization__in=_owners(partner, RecordKind.TESTIMONIES))
+        .exclude(sensitivity=Sensitivity.RESTRICTED)
+        .filter(active_consent(ConsentPurpose.SHARING))
     )
 
 

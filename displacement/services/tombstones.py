@@ -28,43 +28,52 @@ def tombstone_record(*, organization_id: int, kind: str, ids, reason: str) -> in
     return len(stones)
 
 
+def tombstone_household_if_unshared(*, organization_id: int, household_id: int | None, reason: str) -> int:
+    """When no testimony of the household keeps an active sharing consent, its records go."""
+    if (
+        household_id is None
+        or consenting_household_ids(ConsentPurpose.SHARING).filter(household_id=household_id).exists()
+    ):
+        return 0
+    count = 0
+    for kind, ids in (
+        (RecordKind.HOUSEHOLDS, [household_id]),
+        (
+            RecordKind.DISPLACEMENTS,
+            m.Displacement.objects.filter(household_id=household_id).values_list("pk", flat=True),
+        ),
+        (RecordKind.CASES, m.Case.objects.filter(household_id=household_id).values_list("pk", flat=True)),
+    ):
+        count += tombstone_record(organization_id=organization_id, kind=kind, ids=list(ids), reason=reason)
+    return count
+
+
 def tombstone_sharing_withdrawn(*, testimony: m.Testimony) -> int:
     """The testimony, and its household's records if no other sharing consent remains."""
+    reason = TombstoneReason.CONSENT_WITHDRAWN
     count = tombstone_record(
         organization_id=testimony.organization_id,
         kind=RecordKind.TESTIMONIES,
         ids=[testimony.pk],
-        reason=TombstoneReason.CONSENT_WITHDRAWN,
+        reason=reason,
     )
-    household_id = testimony.household_id
-    if (
-        household_id
-        and not consenting_household_ids(ConsentPurpose.SHARING).filter(household_id=household_id).exists()
-    ):
-        for kind, ids in (
-            (RecordKind.HOUSEHOLDS, [household_id]),
-            (
-                RecordKind.DISPLACEMENTS,
-                m.Displacement.objects.filter(household_id=household_id).values_list("pk", flat=True),
-            ),
-            (RecordKind.CASES, m.Case.objects.filter(household_id=household_id).values_list("pk", flat=True)),
-        ):
-            count += tombstone_record(
-                organization_id=testimony.organization_id,
-                kind=kind,
-                ids=list(ids),
-                reason=TombstoneReason.CONSENT_WITHDRAWN,
-            )
-    return count
+    return count + tombstone_household_if_unshared(
+        organization_id=testimony.organization_id, household_id=testimony.household_id, reason=reason
+    )
 
 
 @receiver(post_delete)
 def _tombstone_deleted(sender, instance, **kwargs):
     kind = KIND_OF_MODEL.get(sender)
-    if kind is not None:
-        tombstone_record(
+    if kind is None:
+        return
+    tombstone_record(
+        organization_id=instance.organization_id, kind=kind, ids=[instance.pk], reason=TombstoneReason.DELETED
+    )
+    if sender is m.Testimony:
+        # Its household may have been shared only through this testimony's consent.
+        tombstone_household_if_unshared(
             organization_id=instance.organization_id,
-            kind=kind,
-            ids=[instance.pk],
-            reason=TombstoneReason.DELETED,
+            household_id=instance.household_id,
+            reason=TombstoneReason.UNSHARED,
         )

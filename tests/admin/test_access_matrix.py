@@ -37,6 +37,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 CASEWORK = "casework"  # staff roles read their organisation's records; analysts read only
+EVIDENCE = "evidence"  # like casework, but never deleted (consents are withdrawn instead)
 IDENTIFYING = "identifying"  # coordinators; caseworkers for assigned households only
 COORDINATOR_ONLY = "coordinator_only"
 LOG = "log"  # coordinators read; nobody writes
@@ -51,7 +52,7 @@ RULES = {
     "displacement.Referral": CASEWORK,
     "displacement.Testimony": CASEWORK,
     "displacement.TestimonyEvent": CASEWORK,
-    "displacement.Consent": CASEWORK,
+    "displacement.Consent": EVIDENCE,
     "displacement.Event": CASEWORK,
     "displacement.Source": CASEWORK,
     "displacement.Attachment": CASEWORK,
@@ -162,7 +163,7 @@ def world(settings, tmp_path):
 
 
 def _may(rule, role, organization, household, world):
-    """(may open the model's screens, may see this record, may change it)."""
+    """(may open the model's screens, may see this record, may delete it)."""
     own = organization == world["own"]
     if rule == OPS:
         return role == "operator", role == "operator", role == "operator"
@@ -173,6 +174,8 @@ def _may(rule, role, organization, household, world):
         return False, False, False
     if rule == CASEWORK:
         return True, own, own and role != "analyst"
+    if rule == EVIDENCE:
+        return True, own, False
     if rule == IDENTIFYING:
         opens = role in {"coordinator", "caseworker"}
         sees = own and opens and (role == "coordinator" or household in world["assigned"])
