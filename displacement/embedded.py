@@ -246,17 +246,13 @@ def _exec(command: list[str], *, stop_always: bool = False) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m displacement.embedded", description=__doc__.split("\n")[0]
-    )
+    parser = argparse.ArgumentParser(prog="python -m displacement.embedded", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="action", required=True)
     sub.add_parser("start", help="start both servers and print their URLs")
     sub.add_parser("stop", help="stop both servers")
     sub.add_parser("status", help="say which servers are running")
     run = sub.add_parser("exec", help="run a command with both servers, then stop those it started")
-    run.add_argument(
-        "--stop", action="store_true", help="stop both at the end, even if they were already running"
-    )
+    run.add_argument("--stop", action="store_true", help="stop both at the end, even if they were already running")
     run.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
 

@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "rest_framework",
+    "rest_framework_api_key",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "django_celery_beat",
     "pgtrigger",
@@ -50,6 +53,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "api.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -99,9 +103,7 @@ DATABASES["default"]["ENGINE"] = "django.db.backends.postgresql"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Celery ---------------------------------------------------------------------------------
-CELERY_BROKER_URL = env_url(
-    "CELERY_BROKER_URL", schemes={"redis", "rediss", "redis+socket", "amqp", "amqps", "pyamqp"}
-)
+CELERY_BROKER_URL = env_url("CELERY_BROKER_URL", schemes={"redis", "rediss", "redis+socket", "amqp", "amqps", "pyamqp"})
 if CELERY_BROKER_URL is None:
     CELERY_BROKER_URL = embedded.redis_url()
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
@@ -210,9 +212,47 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 
 # --- REST framework -------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.APIKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.IsMemberOrPartnerKey"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "URL_FORMAT_OVERRIDE": None,  # ?format=csv is handled by the views themselves
+    "UNAUTHENTICATED_USER": None,
+}
+API_RATE_PARTNER = env_str("API_RATE_PARTNER", "120/min")
+API_RATE_STAFF = env_str("API_RATE_STAFF", "600/min")
+API_MAX_BODY_SIZE = env_int("API_MAX_BODY_SIZE", 256 * 1024, minimum=1024)
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Displacement case tracking: partner API",
+    "DESCRIPTION": (
+        "De-identified events, testimonies, households, displacements and cases shared under a "
+        "sharing agreement, with incremental sync (`updated_since` plus `/deletions/?since=`), "
+        "CSV with HXL hashtags (`?format=csv`), and writes for keys with the write scope. "
+        'Every error has the shape `{"error": {"status", "code", "message", "fields"}}`. '
+        "Place data: OCHA, State Statistics Service of Ukraine (CC BY-IGO)."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1/",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"DatePrecisionEnum": "displacement.models.vocab.DatePrecision"},
+    # Swagger UI is served from the app itself (no CDN: CSP and offline field offices).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if not env_str("CACHE_URL")
+    else {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("CACHE_URL")}
 }
 
 # --- History --------------------------------------------------------------------------------

@@ -115,12 +115,10 @@ def test_partner_projections_and_aggregates_carry_no_canary(planted, ngo):
         rows = list(projected(kind, shared(partner=partner), audience=partner))
         _assert_clean(json.dumps(rows, default=str), f"partner {kind}")
     assert SHARED["testimonies"](partner=partner).count() == 1  # shared, but its narrative is not
-    _assert_clean(repr(displacement_flows(organization=ngo, outside=True)), "aggregate")
+    _assert_clean(repr(displacement_flows(organizations=ngo, outside=True)), "aggregate")
 
 
-def test_logs_error_reports_and_celery_messages_carry_no_canary(
-    client, planted, coordinator, caplog, settings
-):
+def test_logs_error_reports_and_celery_messages_carry_no_canary(client, planted, coordinator, caplog, settings):
     caplog.set_level(logging.DEBUG)
     # The coordinator may read everything: the pages show canaries, the logs must not.
     client.force_login(coordinator)

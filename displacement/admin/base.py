@@ -56,14 +56,10 @@ class ScopedMixin:
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        return super().formfield_for_foreignkey(
-            db_field, request, **self._scope_field(db_field, request, kwargs)
-        )
+        return super().formfield_for_foreignkey(db_field, request, **self._scope_field(db_field, request, kwargs))
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        return super().formfield_for_manytomany(
-            db_field, request, **self._scope_field(db_field, request, kwargs)
-        )
+        return super().formfield_for_manytomany(db_field, request, **self._scope_field(db_field, request, kwargs))
 
     def has_view_permission(self, request, obj=None):
         return Viewer.of(request.user).may_open(self.model)
@@ -170,9 +166,7 @@ class ScopedAdmin(ScopedMixin, ModelAdmin):
         inlines = list(super().get_inlines(request, obj))
         if self.identifying_inlines:
             viewer = Viewer.of(request.user)
-            may_read = (
-                viewer.can_write if obj is None else viewer.sees_identifiers_of(self.household_id_of(obj))
-            )
+            may_read = viewer.can_write if obj is None else viewer.sees_identifiers_of(self.household_id_of(obj))
             if not may_read:
                 inlines = [inline for inline in inlines if inline not in self.identifying_inlines]
         return inlines

@@ -54,9 +54,7 @@ class CaseForm(forms.ModelForm):
 
 def _caseworkers(request):
     organization = organization_of(request.user)
-    users = get_user_model().objects.filter(
-        is_active=True, membership__role__in=[Role.CASEWORKER, Role.COORDINATOR]
-    )
+    users = get_user_model().objects.filter(is_active=True, membership__role__in=[Role.CASEWORKER, Role.COORDINATOR])
     if organization is not None:
         users = users.filter(membership__organization=organization)
     elif not request.user.is_superuser:
@@ -139,9 +137,7 @@ class CaseAdmin(ScopedAdmin):
             obj.assigned_to = request.user if first else None
         if not change:
             obj.organization_id = obj.household.organization_id
-            obj.reference = case_next_reference(
-                organization=obj.household.organization, year=obj.opened_on.year
-            )
+            obj.reference = case_next_reference(organization=obj.household.organization, year=obj.opened_on.year)
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):

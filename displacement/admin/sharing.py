@@ -47,9 +47,7 @@ class AccessLogAdmin(ScopedAdmin):
 
     def lookup_allowed(self, lookup, value, request=None):
         # "Who accessed household X": the household page links here with its id.
-        return lookup in {"household__id__exact", "household__code"} or super().lookup_allowed(
-            lookup, value, request
-        )
+        return lookup in {"household__id__exact", "household__code"} or super().lookup_allowed(lookup, value, request)
 
     @admin.display(description=_("records"))
     def ids(self, obj):

@@ -69,9 +69,7 @@ class AttachmentAdmin(ScopedAdmin):
         if attachment is None or not self.has_view_permission(request, attachment):
             raise Http404
         self.log_access(request, AccessAction.EXPORT, attachment, None)
-        response = FileResponse(
-            attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name
-        )
+        response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
         response["X-Content-Type-Options"] = "nosniff"
         return response
 

@@ -320,9 +320,7 @@ class _Generated:
             members.append(Person(relationship=Relationship.SPOUSE, age_band=head_age, sex=spouse_sex))
         while len(members) < size:
             if head_age == AgeBand.AGE_60_PLUS:
-                relationship = self._weighted(
-                    [(Relationship.GRANDCHILD, 70), (Relationship.OTHER_RELATIVE, 30)]
-                )
+                relationship = self._weighted([(Relationship.GRANDCHILD, 70), (Relationship.OTHER_RELATIVE, 30)])
             else:
                 relationship = self._weighted(
                     [(Relationship.CHILD, 80), (Relationship.PARENT, 15), (Relationship.SIBLING, 5)]
@@ -517,9 +515,7 @@ class _Generated:
                 event = rng.choice(self.events)
                 place = event.place
                 recorded_on = (event.end or event.start) + timedelta(days=rng.randint(2, 40))
-                relation = self._weighted(
-                    [(TestimonyRelation.WITNESSED, 60), (TestimonyRelation.HEARD_ABOUT, 40)]
-                )
+                relation = self._weighted([(TestimonyRelation.WITNESSED, 60), (TestimonyRelation.HEARD_ABOUT, 40)])
                 events = [(event, relation)]
                 role = self._weighted(
                     [

@@ -208,9 +208,7 @@ class _HandWritten:
                     **fields,
                 )
                 if verification != VerificationStatus.REPORTED:
-                    event_set_verification(
-                        events=Event.objects.filter(pk=event.pk), status=verification, by=reviewer
-                    )
+                    event_set_verification(events=Event.objects.filter(pk=event.pk), status=verification, by=reviewer)
                 self._created(Event)
             else:
                 self._unchanged(Event)

@@ -172,9 +172,7 @@ def _check_shared_password() -> None:
     try:
         validate_password(password)
     except ValidationError as exc:
-        raise DemoSeedError(
-            f"{PASSWORD_ENV} is not an acceptable password: {' '.join(exc.messages)}"
-        ) from None
+        raise DemoSeedError(f"{PASSWORD_ENV} is not an acceptable password: {' '.join(exc.messages)}") from None
 
 
 def _new_password() -> str:

@@ -19,9 +19,7 @@ class CaseSequence(models.Model):
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["organization", "year"], name="case_sequence_org_year_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["organization", "year"], name="case_sequence_org_year_unique")]
 
     def __str__(self):
         return f"{self.organization_id}/{self.year}: {self.last}"
@@ -45,9 +43,7 @@ class Case(Owned):
         related_name="assigned_cases",
         verbose_name=_("assigned caseworker"),
     )
-    priority = models.CharField(
-        _("priority"), max_length=10, choices=Priority.choices, default=Priority.MEDIUM
-    )
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.MEDIUM)
     needs = ChoiceArrayField(
         models.CharField(max_length=30, choices=Need.choices),
         default=list,

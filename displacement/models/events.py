@@ -45,9 +45,7 @@ class Event(Owned):
     )
     category = models.CharField(_("category"), max_length=20, choices=EventCategory.choices)
     event_type = models.CharField(_("event type"), max_length=40, choices=EventType.choices, blank=True)
-    sub_event_type = models.CharField(
-        _("sub-event type"), max_length=50, choices=SubEventType.choices, blank=True
-    )
+    sub_event_type = models.CharField(_("sub-event type"), max_length=50, choices=SubEventType.choices, blank=True)
     displacement_kind = models.CharField(
         _("displacement kind"), max_length=30, choices=DisplacementKind.choices, blank=True
     )

@@ -38,9 +38,7 @@ class Organization(TimeStamped):
         validators=[RegexValidator(r"^[A-Z]{2}(-[A-Z0-9]{2,5})?$", _("Use a form like UA-DNP."))],
         help_text=_("Prefix of this organisation's case references, e.g. UA-DNP."),
     )
-    kind = models.CharField(
-        _("kind"), max_length=20, choices=OrganizationKind.choices, default=OrganizationKind.NGO
-    )
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganizationKind.choices, default=OrganizationKind.NGO)
 
     class Meta:
         ordering = ["name"]
@@ -55,9 +53,7 @@ class Organization(TimeStamped):
 class Membership(TimeStamped):
     """The one organisation a user works for, and their role in it."""
 
-    user = models.OneToOneField(
-        User, on_delete=models.CASCADE, related_name="membership", verbose_name=_("user")
-    )
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="membership", verbose_name=_("user"))
     organization = models.ForeignKey(
         Organization,
         on_delete=models.PROTECT,

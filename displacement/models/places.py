@@ -39,12 +39,8 @@ class Place(TimeStamped):
         related_name="children",
         verbose_name=_("parent"),
     )
-    latitude = models.DecimalField(
-        _("centroid latitude"), max_digits=9, decimal_places=6, null=True, blank=True
-    )
-    longitude = models.DecimalField(
-        _("centroid longitude"), max_digits=9, decimal_places=6, null=True, blank=True
-    )
+    latitude = models.DecimalField(_("centroid latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("centroid longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
 
     class Meta:
         ordering = ["pcode"]
@@ -66,8 +62,7 @@ class Place(TimeStamped):
                 name="place_latitude_range",
             ),
             models.CheckConstraint(
-                condition=models.Q(longitude__isnull=True)
-                | models.Q(longitude__gte=-180, longitude__lte=180),
+                condition=models.Q(longitude__isnull=True) | models.Q(longitude__gte=-180, longitude__lte=180),
                 name="place_longitude_range",
             ),
         ]

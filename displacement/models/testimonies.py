@@ -28,9 +28,7 @@ class Testimony(Owned):
         related_name="+",
         verbose_name=_("interviewer"),
     )
-    language = models.CharField(
-        _("language"), max_length=10, choices=Language.choices, default=Language.UKRAINIAN
-    )
+    language = models.CharField(_("language"), max_length=10, choices=Language.choices, default=Language.UKRAINIAN)
     witness_role = models.CharField(_("witness role"), max_length=30, choices=WitnessRole.choices)
     household = models.ForeignKey(
         "displacement.Household",

@@ -49,9 +49,7 @@ class SuppressedTable:
         return self.cells.get((row, column), 0)
 
 
-def suppress_table(
-    counts: Mapping[tuple[Hashable, Hashable], int], *, k: int | None = None
-) -> SuppressedTable:
+def suppress_table(counts: Mapping[tuple[Hashable, Hashable], int], *, k: int | None = None) -> SuppressedTable:
     """Suppress ``counts`` (a mapping (row, column) -> count; absent keys are 0).
 
     Totals take the positions (row, TOTAL), (TOTAL, column) and (TOTAL, TOTAL); the result

@@ -80,12 +80,17 @@ class Viewer:
     organization: m.Organization | None = None
     role: str | None = None
     is_operator: bool = False
+    api_key: object | None = None
     _cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, who) -> Viewer:
         if isinstance(who, Viewer):
             return who
+        api_key = getattr(who, "api_key", None)
+        if api_key is not None:
+            # A partner machine: its organisation, always de-identified.
+            return cls(user=None, organization=api_key.organization, role=Role.PARTNER, api_key=api_key)
         if who is None or not who.is_authenticated or not who.is_active:
             return cls(user=None)
         cached = getattr(who, "_viewer", None)
@@ -100,6 +105,10 @@ class Viewer:
         )
         who._viewer = viewer
         return viewer
+
+    @property
+    def is_partner(self) -> bool:
+        return self.organization is not None and self.role == Role.PARTNER
 
     @property
     def is_staff_member(self) -> bool:

@@ -14,9 +14,7 @@ class AmbiguousPlace(Exception):
     def __init__(self, name: str, candidates: list[Place]):
         self.name = name
         self.candidates = candidates
-        listed = "; ".join(
-            f"{p.pcode} {p.name_en} (in {p.parent.name_en if p.parent else '-'})" for p in candidates
-        )
+        listed = "; ".join(f"{p.pcode} {p.name_en} (in {p.parent.name_en if p.parent else '-'})" for p in candidates)
         super().__init__(f"{name!r} matches {len(candidates)} places: {listed}")
 
 

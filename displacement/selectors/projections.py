@@ -6,33 +6,26 @@ cannot be joined; places are generalised to the raion (admin 2) with no coordina
 people appear as age bands and sex; contact details never appear; a narrative appears
 only when the testimony is public and its sharing consent is active. For an analyst of
 the owning organisation (``audience=None``) the shapes are the same, with the
-organisation's own pseudonymous codes.
+organisation's own pseudonymous codes. Ids are enciphered per partner
+(``selectors.pseudonyms``): the server reads them back, partners cannot join them.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from collections import Counter
 
-from django.conf import settings
-
 from displacement import models as m
-from displacement.models.vocab import ConsentPurpose, Sensitivity
-
-
-def _key() -> bytes:
-    return hashlib.sha256(b"displacement-pseudonyms:" + settings.SECRET_KEY.encode()).digest()
+from displacement.models.vocab import CHILD_AGE_BANDS, ConsentPurpose, Sensitivity
+from displacement.selectors import pseudonyms
 
 
 def pseudonym(kind: str, pk: int | None, audience: m.Organization | None, own_code: str = "") -> str | None:
-    """A stable id for ``kind`` #``pk`` as seen by ``audience`` (None: the owner's own code)."""
+    """The id of ``kind`` #``pk`` as ``audience`` sees it; for the owner (None), its own code."""
     if pk is None:
         return None
     if audience is None:
-        return own_code or f"{kind}:{pk}"
-    digest = hmac.new(_key(), f"{kind}:{pk}:{audience.pk}".encode(), hashlib.sha256).hexdigest()
-    return f"{kind[:2]}_{digest[:20]}"
+        return own_code or str(pk)
+    return pseudonyms.encode(kind, pk, audience.pk)
 
 
 def generalised_place(place: m.Place | None) -> dict:
@@ -78,9 +71,7 @@ def narrative_shareable(testimony: m.Testimony) -> bool:
     """Public sensitivity and an active consent to sharing; nothing else lets a narrative out."""
     if testimony.sensitivity != Sensitivity.PUBLIC:
         return False
-    return any(
-        c.purpose == ConsentPurpose.SHARING and c.withdrawn_at is None for c in testimony.consents.all()
-    )
+    return any(c.purpose == ConsentPurpose.SHARING and c.withdrawn_at is None for c in testimony.consents.all())
 
 
 def testimony_projection(testimony: m.Testimony, *, audience: m.Organization | None) -> dict:
@@ -114,6 +105,7 @@ def household_projection(household: m.Household, *, audience: m.Organization | N
     return {
         "id": pseudonym("household", household.pk, audience, household.code),
         "size": len(members),
+        "children": sum(p.age_band in CHILD_AGE_BANDS for p in members),
         "members": sorted(
             ({"age_band": p.age_band, "sex": p.sex} for p in members),
             key=lambda p: (p["age_band"], p["sex"]),

@@ -23,9 +23,9 @@ def active_agreements(
     *, partner: m.Organization, kind: str, on: datetime.date | None = None
 ) -> QuerySet[m.SharingAgreement]:
     on = on or timezone.localdate()
-    return m.SharingAgreement.objects.filter(
-        partner=partner, record_kinds__contains=[kind], valid_from__lte=on
-    ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+    return m.SharingAgreement.objects.filter(partner=partner, record_kinds__contains=[kind], valid_from__lte=on).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=on)
+    )
 
 
 def _owners(partner: m.Organization, kind: str) -> QuerySet:
@@ -35,19 +35,13 @@ def _owners(partner: m.Organization, kind: str) -> QuerySet:
 def active_consent(purpose: str, testimony_path: str = "pk") -> Exists:
     """An EXISTS over the active consents for ``purpose`` of the testimony at ``testimony_path``."""
     return Exists(
-        m.Consent.objects.filter(
-            testimony_id=OuterRef(testimony_path), purpose=purpose, withdrawn_at__isnull=True
-        )
+        m.Consent.objects.filter(testimony_id=OuterRef(testimony_path), purpose=purpose, withdrawn_at__isnull=True)
     )
 
 
 def consenting_household_ids(purpose: str) -> QuerySet:
     """Households with at least one testimony whose consent for ``purpose`` is active."""
-    return (
-        m.Testimony.objects.filter(household__isnull=False)
-        .filter(active_consent(purpose))
-        .values("household_id")
-    )
+    return m.Testimony.objects.filter(household__isnull=False).filter(active_consent(purpose)).values("household_id")
 
 
 def shared_events(*, partner: m.Organization) -> QuerySet[m.Event]:
@@ -111,3 +105,24 @@ def countable_testimonies(*, organization: m.Organization, outside: bool) -> Que
     if outside:
         qs = qs.filter(active_consent(ConsentPurpose.STATISTICS))
     return qs
+
+
+MODEL_OF_KIND = {
+    RecordKind.EVENTS: m.Event,
+    RecordKind.TESTIMONIES: m.Testimony,
+    RecordKind.HOUSEHOLDS: m.Household,
+    RecordKind.DISPLACEMENTS: m.Displacement,
+    RecordKind.CASES: m.Case,
+}
+
+
+def partner_readable(kind: str, *, partner: m.Organization) -> QuerySet:
+    """What a partner organisation's machines read: its own records and what others share."""
+    model = MODEL_OF_KIND[kind]
+    return model.objects.filter(organization=partner) | SHARED[kind](partner=partner)
+
+
+def partner_tombstones(*, partner: m.Organization) -> QuerySet[m.Tombstone]:
+    """Deletions a partner must apply: its own records' and those of owners that share with it."""
+    owners = m.SharingAgreement.objects.filter(partner=partner).values("owner_id")
+    return m.Tombstone.objects.filter(Q(organization=partner) | Q(organization__in=owners))

@@ -52,9 +52,7 @@ def case_check_transition(*, old: str, new: str) -> None:
 
 
 @transaction.atomic
-def case_change_status(
-    *, case: Case, status: str, by=None, reason: str = "", on: datetime.date | None = None
-) -> Case:
+def case_change_status(*, case: Case, status: str, by=None, reason: str = "", on: datetime.date | None = None) -> Case:
     """Move ``case`` to ``status`` if the workflow allows; ``on`` dates a closure (default today)."""
     current = Case.objects.select_for_update().get(pk=case.pk)
     if current.status == status:

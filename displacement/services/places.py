@@ -53,8 +53,7 @@ def places_load(
         done = 0
         for level in sorted(by_level):
             parents = {
-                p.pcode: p.pk
-                for p in Place.objects.filter(pcode__in={u.parent for u in by_level[level] if u.parent})
+                p.pcode: p.pk for p in Place.objects.filter(pcode__in={u.parent for u in by_level[level] if u.parent})
             }
             to_create, to_update = [], []
             for unit in by_level[level]:

@@ -20,10 +20,7 @@ KIND_OF_MODEL = {
 
 
 def tombstone_record(*, organization_id: int, kind: str, ids, reason: str) -> int:
-    stones = [
-        m.Tombstone(organization_id=organization_id, record_kind=kind, record_id=pk, reason=reason)
-        for pk in ids
-    ]
+    stones = [m.Tombstone(organization_id=organization_id, record_kind=kind, record_id=pk, reason=reason) for pk in ids]
     m.Tombstone.objects.bulk_create(stones)
     return len(stones)
 

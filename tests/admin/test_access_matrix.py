@@ -43,6 +43,7 @@ COORDINATOR_ONLY = "coordinator_only"
 LOG = "log"  # coordinators read; nobody writes
 OPS = "ops"  # operators (superusers without membership) only
 REFERENCE = "reference"  # everyone signed in reads; operators write
+KEYS = "keys"  # coordinators manage their organisation's API keys; operators all
 
 RULES = {
     "displacement.Household": CASEWORK,
@@ -69,6 +70,7 @@ RULES = {
     "django_celery_beat.IntervalSchedule": OPS,
     "django_celery_beat.SolarSchedule": OPS,
     "django_celery_beat.ClockedSchedule": OPS,
+    "api.OrganizationAPIKey": KEYS,
     "axes.AccessAttempt": OPS,
     "axes.AccessFailureLog": OPS,
     "axes.AccessLog": OPS,
@@ -98,9 +100,7 @@ def world(settings, tmp_path):
     records = {}  # model label -> list of (pk, organization, household pk or None)
 
     def remember(obj, organization, household=None):
-        records.setdefault(obj._meta.label, []).append(
-            (obj.pk, organization, household.pk if household else None)
-        )
+        records.setdefault(obj._meta.label, []).append((obj.pk, organization, household.pk if household else None))
         return obj
 
     for organization in (own, other):
@@ -129,9 +129,7 @@ def world(settings, tmp_path):
                 organization,
                 hh,
             )
-            testimony = remember(
-                TestimonyFactory(organization=organization, household=household), organization, hh
-            )
+            testimony = remember(TestimonyFactory(organization=organization, household=household), organization, hh)
             remember(Consent.objects.create(testimony=testimony, purpose="statistics"), organization, hh)
             source = remember(SourceFactory(organization=organization), organization)
             event = remember(EventFactory(organization=organization), organization)
@@ -165,6 +163,9 @@ def world(settings, tmp_path):
 def _may(rule, role, organization, household, world):
     """(may open the model's screens, may see this record, may delete it)."""
     own = organization == world["own"]
+    if rule == KEYS:
+        opens = role in {"coordinator", "operator"}
+        return opens, opens and (own or role == "operator"), False
     if rule == OPS:
         return role == "operator", role == "operator", role == "operator"
     if rule == REFERENCE:

@@ -37,9 +37,7 @@ def test_opening_identifiers_narratives_and_notes_is_logged(client, caseworker, 
     )
 
 
-def test_an_analyst_opening_the_same_pages_reads_nothing_sensitive_and_is_not_logged(
-    client, analyst, household
-):
+def test_an_analyst_opening_the_same_pages_reads_nothing_sensitive_and_is_not_logged(client, analyst, household):
     client.force_login(analyst)
     page = client.get(reverse("admin:displacement_household_change", args=[household.pk]))
     assert page.status_code == 200 and b"Demo Contact" not in page.content
@@ -58,9 +56,7 @@ def test_exports_are_logged_with_the_record_ids(client, coordinator, household):
     assert entry.model == "displacement.Household"
 
 
-def test_a_coordinator_sees_who_accessed_a_household_in_the_last_90_days(
-    client, coordinator, caseworker, household
-):
+def test_a_coordinator_sees_who_accessed_a_household_in_the_last_90_days(client, coordinator, caseworker, household):
     client.force_login(caseworker)
     client.get(reverse("admin:displacement_household_change", args=[household.pk]))
     client.force_login(coordinator)

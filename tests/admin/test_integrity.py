@@ -25,9 +25,7 @@ def world(ngo, caseworker, coordinator):
     theirs = HouseholdFactory(organization=ngo)
     m.ContactDetails.objects.create(household=theirs, full_name="Demo Contact", phone="+380 00")
     case = m.Case.objects.create(household=theirs, reference="TEST-00002", assigned_to=coordinator)
-    testimony = TestimonyFactory(
-        organization=ngo, household=theirs, narrative=NARRATIVE, interviewer=coordinator
-    )
+    testimony = TestimonyFactory(organization=ngo, household=theirs, narrative=NARRATIVE, interviewer=coordinator)
     return {"mine": mine, "theirs": theirs, "case": case, "testimony": testimony}
 
 
@@ -162,9 +160,7 @@ def test_analysts_cannot_run_write_actions(client, analyst, world):
     consent = m.Consent.objects.create(testimony=world["testimony"], purpose=ConsentPurpose.SHARING)
     event = EventFactory(organization=world["testimony"].organization)
     client.force_login(analyst)
-    client.post(
-        _url(m.Consent, "changelist"), {"action": "withdraw", "_selected_action": [consent.pk], "apply": "1"}
-    )
+    client.post(_url(m.Consent, "changelist"), {"action": "withdraw", "_selected_action": [consent.pk], "apply": "1"})
     client.post(_url(m.Event, "changelist"), {"action": "mark_verified", "_selected_action": [event.pk]})
     client.post(
         _url(m.Case, "changelist"),
@@ -192,9 +188,7 @@ def test_deleting_a_testimony_tombstones_what_it_alone_shared(world):
 
 def test_restricted_testimonies_are_never_shared(ngo, world):
     partner = OrganizationFactory(slug="esa", code="UA-ESA")
-    m.SharingAgreement.objects.create(
-        owner=ngo, partner=partner, record_kinds=["testimonies"], purposes=["statistics"]
-    )
+    m.SharingAgreement.objects.create(owner=ngo, partner=partner, record_kinds=["testimonies"], purposes=["statistics"])
     testimony = world["testimony"]
     m.Consent.objects.create(testimony=testimony, purpose=ConsentPurpose.SHARING)
     assert list(shared_testimonies(partner=partner)) == [testimony]
@@ -204,9 +198,7 @@ def test_restricted_testimonies_are_never_shared(ngo, world):
 
 
 def test_the_access_log_lists_only_own_users(client, coordinator, other_caseworker, world):
-    m.AccessLog.objects.create(
-        organization=other_caseworker.organization, user=other_caseworker, action="export"
-    )
+    m.AccessLog.objects.create(organization=other_caseworker.organization, user=other_caseworker, action="export")
     client.force_login(coordinator)
     page = client.get(_url(m.AccessLog, "changelist"))
     assert b"other-caseworker" not in page.content
@@ -218,13 +210,9 @@ def test_reading_history_with_narratives_is_logged(client, coordinator, world):
     assert m.AccessLog.objects.filter(action="view_narrative", user=coordinator).exists()
 
 
-def test_attachments_are_downloaded_through_the_gate(
-    client, caseworker, other_caseworker, settings, tmp_path
-):
+def test_attachments_are_downloaded_through_the_gate(client, caseworker, other_caseworker, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    attachment = attachment_upload(
-        organization=caseworker.organization, file=ContentFile(b"photo", name="p.jpg")
-    )
+    attachment = attachment_upload(organization=caseworker.organization, file=ContentFile(b"photo", name="p.jpg"))
     url = reverse("admin:displacement_attachment_download", args=[attachment.pk])
     client.force_login(other_caseworker)
     assert client.get(url).status_code == 404

@@ -200,8 +200,6 @@ def test_household_page_shows_members_and_trajectory(client, caseworker):
     client.force_login(caseworker)
     page = client.get(_url(Household, "change", household.pk))
     assert page.status_code == 200
-    formset = next(
-        f for f in page.context["inline_admin_formsets"] if f.opts.model.__name__ == "Displacement"
-    )
+    formset = next(f for f in page.context["inline_admin_formsets"] if f.opts.model.__name__ == "Displacement")
     dates = [form.form.instance.left_on for form in formset if form.original]
     assert len(dates) == 2 and dates == sorted(dates)

@@ -12,8 +12,7 @@ pytestmark = pytest.mark.django_db
 
 def _counts():
     return {
-        model._meta.label: model._default_manager.count()
-        for model in apps.get_app_config("displacement").get_models()
+        model._meta.label: model._default_manager.count() for model in apps.get_app_config("displacement").get_models()
     }
 
 

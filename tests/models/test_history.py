@@ -49,9 +49,7 @@ def test_contact_details_history_keeps_no_identifiers():
     from displacement.models import ContactDetails
     from tests.factories import HouseholdFactory
 
-    details = ContactDetails.objects.create(
-        household=HouseholdFactory(), full_name="CANARY-NAME", phone="+380 00"
-    )
+    details = ContactDetails.objects.create(household=HouseholdFactory(), full_name="CANARY-NAME", phone="+380 00")
     details.phone = "+380 11"
     details.save()
     for row in details.history.all():

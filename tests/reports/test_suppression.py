@@ -59,9 +59,7 @@ def test_what_is_published_is_true(counts, k):
 
 
 @settings(max_examples=200, deadline=None)
-@given(
-    counts=st.dictionaries(st.sampled_from("abcdefg"), st.integers(0, 40), min_size=1), k=st.integers(3, 9)
-)
+@given(counts=st.dictionaries(st.sampled_from("abcdefg"), st.integers(0, 40), min_size=1), k=st.integers(3, 9))
 def test_a_single_list_with_its_total(counts, k):
     cells, total = suppress_counts(counts, k=k)
     published = [v for v in cells.values() if v is not None] + ([total] if total is not None else [])

@@ -105,9 +105,7 @@ def test_deleting_a_record_leaves_a_tombstone(ngo):
 
 
 def test_partner_projection_is_de_identified(ngo, partner, other_ngo):
-    testimony = _testimony(
-        ngo, narrative="I saw the drone over the school.", sensitivity=Sensitivity.INTERNAL
-    )
+    testimony = _testimony(ngo, narrative="I saw the drone over the school.", sensitivity=Sensitivity.INTERNAL)
     ContactDetails.objects.create(household=testimony.household, full_name="Never Shown", phone="+380 99")
     seen = testimony_projection(testimony, audience=partner)
     assert seen["narrative"] is None  # internal sensitivity: never leaves
@@ -115,9 +113,7 @@ def test_partner_projection_is_de_identified(ngo, partner, other_ngo):
     assert seen["id"] != testimony_projection(testimony, audience=other_ngo)["id"]
     testimony.sensitivity = Sensitivity.PUBLIC
     testimony.save()
-    assert (
-        testimony_projection(testimony, audience=partner)["narrative"] == "I saw the drone over the school."
-    )
+    assert testimony_projection(testimony, audience=partner)["narrative"] == "I saw the drone over the school."
     assert "Never Shown" not in str(seen)
 
 
@@ -140,14 +136,14 @@ def test_outside_aggregates_count_only_statistics_consent_and_suppress_small_cel
         testimony = _testimony(ngo, consents=purposes)
         DisplacementFactory(household=testimony.household)
         households.append(testimony)
-    inside = displacement_flows(organization=ngo, outside=False)
+    inside = displacement_flows(organizations=ngo, outside=False)
     assert inside == {("UA14", "UA12"): 7}
-    outside = displacement_flows(organization=ngo, outside=True)
+    outside = displacement_flows(organizations=ngo, outside=True)
     assert outside.cells[("UA14", "UA12")] == 6
     consent = households[0].consents.get()
     consent_withdraw(consent=consent, by=None)
     for testimony in households[1:3]:
         consent_withdraw(consent=testimony.consents.get(), by=None)
-    outside = displacement_flows(organization=ngo, outside=True)
+    outside = displacement_flows(organizations=ngo, outside=True)
     assert outside.cells[("UA14", "UA12")] is None  # 3 left: below k=5
     assert outside.grand_total is None

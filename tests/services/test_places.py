@@ -53,10 +53,7 @@ def test_subtree_of_an_oblast():
 def test_a_malformed_file_reports_line_and_reason_and_loads_nothing(tmp_path):
     bad = tmp_path / "cod.csv"
     bad.write_text(
-        "ADM1_PCODE,ADM1_EN,ADM0_PCODE,ADM1_LAT_CENTROID\n"
-        "XY01,Alpha,XY,10.5\n"
-        "XY02,Beta,XY,north\n"
-        ",Gamma,XY,1\n",
+        "ADM1_PCODE,ADM1_EN,ADM0_PCODE,ADM1_LAT_CENTROID\nXY01,Alpha,XY,10.5\nXY02,Beta,XY,north\n,Gamma,XY,1\n",
         encoding="utf-8",
     )
     with pytest.raises(CommandError) as error:

@@ -144,9 +144,7 @@ CASES = [
         "priority": Priority.HIGH,
         "needs": [Need.NON_FOOD_ITEMS, Need.CASH, Need.PROTECTION],
         "path": [CaseStatus.ASSESSMENT, CaseStatus.CASE_PLAN],
-        "notes": [
-            "Mother with two small children in a collective centre in Sumy; father remained in the village."
-        ],
+        "notes": ["Mother with two small children in a collective centre in Sumy; father remained in the village."],
     },
     {
         "household": "HH-DEMO0009",
@@ -154,8 +152,7 @@ CASES = [
         "priority": Priority.LOW,
         "needs": [Need.HEALTH],
         "path": [CaseStatus.CLOSED],
-        "closure_reason": "Duplicate registration: household already followed by another "
-        "organisation in Odesa.",
+        "closure_reason": "Duplicate registration: household already followed by another organisation in Odesa.",
         "notes": ["Checked with the Odesa protection cluster: already assisted."],
     },
     {

@@ -35,8 +35,7 @@ SOURCES = {
         "publisher": "International news site (citing Digi24)",
         "published_on": date(2025, 5, 5),
         "reliability": Reliability.RELIABLE,
-        "notes": "Quotes military spokespeople and displaced residents; residents are not "
-        "named in our records.",
+        "notes": "Quotes military spokespeople and displaced residents; residents are not named in our records.",
     },
     "official_pokrovsk": {
         "org": "dpn",
@@ -162,8 +161,7 @@ EVENTS = {
         **_AGAINST_CIVILIANS,
         "org": "dpn",
         "title": "Shelling of residential districts of Kupiansk",
-        "description": "Daily artillery fire on the left-bank districts; the remaining bridge "
-        "damaged, gas supply cut.",
+        "description": "Daily artillery fire on the left-bank districts; the remaining bridge damaged, gas supply cut.",
         "weapon": Weapon.ARTILLERY,
         "target": Target.RESIDENTIAL_BUILDING,
         "start": date(2025, 3, 3),
@@ -195,8 +193,7 @@ EVENTS = {
         **_AGAINST_CIVILIANS,
         "org": "dpn",
         "title": "Artillery fire on Nikopol from across the Dnipro",
-        "description": "Shells and drones launched from the occupied left bank hit a substation "
-        "and private houses.",
+        "description": "Shells and drones launched from the occupied left bank hit a substation and private houses.",
         "weapon": Weapon.ARTILLERY,
         "target": Target.INFRASTRUCTURE,
         "start": date(2025, 3, 22),

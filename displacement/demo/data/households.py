@@ -35,8 +35,7 @@ HOUSEHOLDS = [
         "code": "HH-DEMO0001",
         "org": "dpn",
         "current_place": "dnipro",
-        "notes": "Second displacement in three months. The younger child is frightened by "
-        "engine and drone noise.",
+        "notes": "Second displacement in three months. The younger child is frightened by engine and drone noise.",
         "members": [
             (HEAD, AgeBand.AGE_18_59, F, [V.SINGLE_CAREGIVER, V.TRAUMA]),
             (CHILD, AgeBand.AGE_5_11, F, []),

@@ -240,8 +240,7 @@ TESTIMONIES = [
         "language": Language.UKRAINIAN,
         "witness_role": WitnessRole.DISPLACED_CIVILIAN,
         "sensitivity": Sensitivity.INTERNAL,
-        "summary": "Older man living alone left Pokrovske after a glide bomb hit his street; "
-        "his documents were lost.",
+        "summary": "Older man living alone left Pokrovske after a glide bomb hit his street; his documents were lost.",
         "narrative": "Усі чекали, що це скінчиться, а воно не скінчується. Тиснуть з усіх "
         "боків і просто все руйнують. Коли бомба впала на нашу вулицю, в мене згоріла хата "
         "разом із паспортом. Сусіди довезли до Дніпра, тепер живу в гуртожитку для "

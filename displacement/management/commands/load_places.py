@@ -14,12 +14,8 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "files", nargs="*", help="COD tabular CSV files, e.g. ukr_adminboundaries_tabulardata.csv"
-        )
-        parser.add_argument(
-            "--ukraine", action="store_true", help="load the Ukraine files shipped with the app"
-        )
+        parser.add_argument("files", nargs="*", help="COD tabular CSV files, e.g. ukr_adminboundaries_tabulardata.csv")
+        parser.add_argument("--ukraine", action="store_true", help="load the Ukraine files shipped with the app")
         parser.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
 
     def handle(self, *args, files, ukraine, dry_run, **options):

@@ -51,8 +51,7 @@ class Command(BaseCommand):
             "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
         }
         processes = {
-            name: subprocess.Popen(command, env=env, start_new_session=True)
-            for name, command in commands.items()
+            name: subprocess.Popen(command, env=env, start_new_session=True) for name, command in commands.items()
         }
         stopping = []
 

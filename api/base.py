@@ -1,0 +1,234 @@
+"""What every API resource shares; the views themselves hold no rules.
+
+Querysets come from the access gate (``selectors.access`` for staff, ``selectors.sharing``
+for partner machines), records leave through one projection per kind, writes go through
+services. This base adds strict parameters, cursor paging, CSV with HXL, ETags with
+If-Match on updates, Idempotency-Key on creates, and an access-log entry per request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import status, viewsets
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from api.authentication import APIKeyAuthentication
+from api.csv import csv_response
+from api.errors import IdempotencyConflict, PreconditionFailed, PreconditionRequired
+from api.filters import StrictOrderingFilter
+from api.models import IdempotencyRecord
+from api.pagination import UpdatedCursorPagination
+from api.permissions import IsMemberOrPartnerKey
+from api.throttling import PrincipalRateThrottle
+from displacement.models import AccessAction
+from displacement.selectors import pseudonyms
+from displacement.selectors.access import Viewer, scoped
+from displacement.selectors.projections import PREFETCH
+from displacement.selectors.sharing import partner_readable
+from displacement.services.audit import access_record
+
+
+def etag_of(obj) -> str:
+    stamp = f"{obj._meta.label}:{obj.pk}:{obj.updated_at.isoformat()}"
+    return '"' + hashlib.sha256(stamp.encode()).hexdigest()[:32] + '"'
+
+
+class APIViewSet(viewsets.GenericViewSet):
+    authentication_classes = [APIKeyAuthentication, SessionAuthentication]
+    permission_classes = [IsMemberOrPartnerKey]
+    throttle_classes = [PrincipalRateThrottle]
+    pagination_class = UpdatedCursorPagination
+    filter_backends = [DjangoFilterBackend, StrictOrderingFilter]
+    lookup_value_regex = "[^/]+"
+    ordering = ("updated_at", "id")
+    ordering_fields = ["updated_at"]
+    #: The record kind (events, testimonies, ...): names the projection, CSV columns and pseudonyms.
+    kind: str = ""
+    #: Singular used in pseudonyms ("event" -> "ev_..."); the projection functions use the same.
+    pseudonym_kind: str = ""
+    #: Serializers: what partners and analysts read, what staff read, what writers send.
+    partner_serializer_class = None
+    staff_serializer_class = None
+    write_serializer_class = None
+
+    # --- who is asking --------------------------------------------------------------------
+
+    @property
+    def viewer(self) -> Viewer:
+        return Viewer.of(self.request.user)
+
+    @property
+    def audience(self):
+        """Partners read projections with their own pseudonyms; staff read their own codes."""
+        return self.viewer.organization if self.viewer.is_partner else None
+
+    # --- the gate -------------------------------------------------------------------------
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.filterset_class.Meta.model.objects.none()
+        viewer = self.viewer
+        if viewer.is_partner:
+            queryset = partner_readable(self.kind, partner=viewer.organization)
+        else:
+            queryset = scoped(self.filterset_class.Meta.model, viewer)
+        plan = PREFETCH.get(self.kind, {"select": [], "prefetch": []})
+        return queryset.select_related(*plan["select"]).prefetch_related(*plan["prefetch"])
+
+    def get_object(self):
+        identifier = self.kwargs[self.lookup_field]
+        if self.audience is not None:
+            pk = pseudonyms.decode(self.pseudonym_kind, identifier, self.audience.pk)
+        else:
+            pk = int(identifier) if identifier.isdigit() and len(identifier) < 19 else None
+        if pk is None:
+            raise Http404
+        obj = self.get_queryset().filter(pk=pk).first()
+        if obj is None:
+            raise Http404
+        return obj
+
+    def get_serializer_class(self):
+        if self.request is not None and self.request.method not in ("GET", "HEAD", "OPTIONS"):
+            return self.write_serializer_class
+        if self.request is not None and self.viewer.is_partner:
+            return self.partner_serializer_class
+        return self.staff_serializer_class or self.partner_serializer_class
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "viewer": self.viewer, "audience": self.audience}
+
+    # --- parameters -----------------------------------------------------------------------
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if self.action == "list":
+            allowed = self.filterset_class.parameters()
+            unknown = sorted(set(request.query_params) - allowed)
+            if unknown:
+                raise ValidationError(
+                    {name: [f"Unknown parameter; allowed: {', '.join(sorted(allowed))}."] for name in unknown}
+                )
+            fmt = request.query_params.get("format")
+            if fmt not in (None, "json", "csv"):
+                raise ValidationError({"format": ["Use json or csv."]})
+
+    # --- reads ----------------------------------------------------------------------------
+
+    def represent(self, records) -> list[dict]:
+        serializer = self.get_serializer(records, many=True)
+        return serializer.data
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        if request.query_params.get("format") == "csv":
+            self._log(ids=[], detail={"format": "csv", "query": dict(request.query_params)})
+            serializer_class = self.get_serializer_class()
+            context = self.get_serializer_context()
+            rows = (serializer_class(record, context=context).data for record in queryset.iterator(chunk_size=500))
+            return csv_response(self.kind, rows)
+        page = self.paginate_queryset(queryset)
+        self._log(ids=[record.pk for record in page])
+        return self.get_paginated_response(self.represent(page))
+
+    def retrieve(self, request, *args, **kwargs):
+        obj = self.get_object()
+        self._log(ids=[obj.pk])
+        response = Response(self.get_serializer(obj).data)
+        response["ETag"] = etag_of(obj)
+        return response
+
+    def _log(self, *, ids, detail=None):
+        viewer = self.viewer
+        access_record(
+            who=viewer,
+            action=AccessAction.API_REQUEST,
+            model=self.filterset_class.Meta.model._meta.label,
+            ids=ids,
+            path=self.request.get_full_path()[:300],
+            api_key=viewer.api_key.prefix if viewer.api_key is not None else "",
+            detail={"method": self.request.method, **(detail or {})},
+        )
+
+
+class WritableMixin:
+    """Create (with Idempotency-Key) and update (with If-Match) through a write serializer."""
+
+    def create(self, request, *args, **kwargs):
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if not key:
+            return self._create(request)
+        if len(key) > 200:
+            raise ValidationError({"Idempotency-Key": ["At most 200 characters."]})
+        principal = self._principal()
+        digest = hashlib.sha256(
+            json.dumps(request.data, sort_keys=True, default=str).encode() + request.path.encode()
+        ).hexdigest()
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    record = IdempotencyRecord.objects.create(
+                        principal=principal,
+                        key=key,
+                        method=request.method,
+                        path=request.path,
+                        request_hash=digest,
+                    )
+            except IntegrityError:
+                record = IdempotencyRecord.objects.select_for_update().get(principal=principal, key=key)
+                if record.request_hash != digest:
+                    raise IdempotencyConflict() from None
+                replay = Response(record.body, status=record.status_code, headers=record.headers)
+                replay["Idempotent-Replayed"] = "true"
+                return replay
+            response = self._create(request)
+            record.status_code = response.status_code
+            record.body = json.loads(json.dumps(response.data, default=str))
+            record.headers = {"ETag": response.get("ETag", "")} if response.get("ETag") else {}
+            record.save(update_fields=["status_code", "body", "headers"])
+            return response
+
+    def _create(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        obj = serializer.save()
+        self._log(ids=[obj.pk], detail={"created": True})
+        obj = self.get_queryset().get(pk=obj.pk)
+        response = Response(self._read(obj), status=status.HTTP_201_CREATED)
+        response["ETag"] = etag_of(obj)
+        return response
+
+    def partial_update(self, request, *args, **kwargs):
+        obj = self.get_object()
+        expected = request.headers.get("If-Match")
+        if not expected:
+            raise PreconditionRequired()
+        if expected.strip() not in {etag_of(obj), "W/" + etag_of(obj)}:
+            raise PreconditionFailed()
+        serializer = self.get_serializer(obj, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        obj = serializer.save()
+        self._log(ids=[obj.pk], detail={"updated": sorted(request.data)})
+        obj = self.get_queryset().get(pk=obj.pk)
+        response = Response(self._read(obj))
+        response["ETag"] = etag_of(obj)
+        return response
+
+    def _read(self, obj) -> dict:
+        reader = (
+            self.partner_serializer_class
+            if self.viewer.is_partner
+            else (self.staff_serializer_class or self.partner_serializer_class)
+        )
+        return reader(obj, context=self.get_serializer_context()).data
+
+    def _principal(self) -> str:
+        viewer = self.viewer
+        return f"key:{viewer.api_key.pk}" if viewer.api_key is not None else f"user:{viewer.user.pk}"

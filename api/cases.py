@@ -1,0 +1,102 @@
+"""/api/v1/cases/: the follow-up of households, by status; never notes or identifiers."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import mixins, serializers
+
+from api.base import APIViewSet, WritableMixin
+from api.filters import CaseFilter
+from api.serializers import ProjectionSerializer, RecordRefField, StrictWriteSerializer
+from displacement import models as m
+from displacement.models.vocab import Need
+from displacement.selectors.projections import case_projection
+from displacement.services.acting import acting
+from displacement.services.cases import case_change_status, case_open
+
+
+class CaseReadSerializer(ProjectionSerializer):
+    projection = case_projection
+    id = serializers.CharField()
+    household = serializers.CharField()
+    status = serializers.CharField()
+    priority = serializers.CharField()
+    needs = serializers.ListField(child=serializers.CharField())
+    opened_on = serializers.DateField()
+    closed_on = serializers.DateField(allow_null=True)
+    updated_at = serializers.DateTimeField()
+
+
+class CaseStaffSerializer(CaseReadSerializer):
+    pk = serializers.IntegerField()
+
+    def to_representation(self, instance):
+        return {**case_projection(instance, audience=None), "pk": instance.pk}
+
+
+class CaseWriteSerializer(StrictWriteSerializer):
+    """Opening a case needs its household; later changes move it through the workflow."""
+
+    household = RecordRefField(model=m.Household, kind="household")
+    needs = serializers.ListField(child=serializers.ChoiceField(choices=Need.choices), required=False)
+    read_only_names = (
+        *StrictWriteSerializer.read_only_names,
+        "reference",
+        "assigned_to",
+        "closed_on",
+        "notes",
+        "referrals",
+    )
+
+    class Meta:
+        model = m.Case
+        fields = ["household", "status", "priority", "needs", "opened_on", "closure_reason"]
+
+    def validate(self, attrs):
+        if self.instance is None and attrs.get("status", "new") != "new":
+            raise serializers.ValidationError({"status": ["A case opens as 'new'."]})
+        if self.instance is not None and "household" in attrs and attrs["household"] != self.instance.household:
+            raise serializers.ValidationError({"household": ["A case cannot move to another household."]})
+        return attrs
+
+    def create(self, validated_data):
+        validated_data.pop("status", None)
+        viewer = self.context["viewer"]
+        try:
+            return case_open(opened_by=viewer.user, **validated_data)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(serializers.as_serializer_error(error)) from None
+
+    def update(self, instance, validated_data):
+        viewer = self.context["viewer"]
+        status = validated_data.pop("status", None)
+        validated_data.pop("household", None)
+        try:
+            if validated_data:
+                instance = self._save(instance, validated_data)
+            if status is not None:
+                with acting(viewer.user):
+                    instance = case_change_status(
+                        case=instance, status=status, by=viewer.user, reason=instance.closure_reason
+                    )
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(serializers.as_serializer_error(error)) from None
+        return instance
+
+
+class CaseViewSet(
+    WritableMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    APIViewSet,
+):
+    """Cases by status and priority. Assignment stays with coordinators in the admin."""
+
+    kind = "cases"
+    pseudonym_kind = "case"
+    filterset_class = CaseFilter
+    ordering_fields = ["updated_at", "opened_on"]
+    partner_serializer_class = CaseReadSerializer
+    staff_serializer_class = CaseStaffSerializer
+    write_serializer_class = CaseWriteSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]

@@ -1,0 +1,66 @@
+"""/api/v1/deletions/: what to remove from a mirror (deleted, consent withdrawn, unshared)."""
+
+import django_filters as df
+from rest_framework import mixins, serializers
+
+from api.base import APIViewSet
+from api.filters import StrictFilterSet
+from displacement import models as m
+from displacement.selectors import pseudonyms
+from displacement.selectors.sharing import partner_tombstones
+
+SINGULAR = {
+    "events": "event",
+    "testimonies": "testimony",
+    "households": "household",
+    "displacements": "displacement",
+    "cases": "case",
+    "summaries": "summary",
+}
+
+
+class DeletionFilter(StrictFilterSet):
+    since = df.IsoDateTimeFilter(
+        field_name="created_at",
+        lookup_expr="gte",
+        required=True,
+        help_text="Tombstones recorded at or after this ISO 8601 time.",
+    )
+    updated_since = None
+
+    class Meta:
+        model = m.Tombstone
+        fields = []
+
+
+class DeletionSerializer(serializers.Serializer):
+    record_kind = serializers.CharField()
+    id = serializers.CharField(help_text="The id under which you received the record.")
+    reason = serializers.CharField()
+    deleted_at = serializers.DateTimeField()
+
+    def to_representation(self, instance):
+        audience = self.context.get("audience")
+        kind = SINGULAR[instance.record_kind]
+        return {
+            "record_kind": instance.record_kind,
+            "id": pseudonyms.encode(kind, instance.record_id, audience.pk) if audience else str(instance.record_id),
+            "reason": instance.reason,
+            "deleted_at": instance.created_at,
+        }
+
+
+class DeletionViewSet(mixins.ListModelMixin, APIViewSet):
+    """Tombstones since a time: apply them after pulling ``updated_since`` to keep a mirror exact."""
+
+    kind = "deletions"
+    filterset_class = DeletionFilter
+    ordering = ("created_at", "id")
+    ordering_fields = ["created_at"]
+    partner_serializer_class = DeletionSerializer
+
+    def get_queryset(self):
+        viewer = self.viewer
+        if viewer.is_partner:
+            return partner_tombstones(partner=viewer.organization)
+        return m.Tombstone.objects.filter(organization=viewer.organization)

@@ -1,0 +1,85 @@
+"""/api/v1/displacements/: one move of a household, places generalised to the raion."""
+
+from rest_framework import mixins, serializers
+
+from api.base import APIViewSet, WritableMixin
+from api.filters import DisplacementFilter
+from api.serializers import PcodeField, ProjectionSerializer, RecordRefField, StrictWriteSerializer
+from displacement import models as m
+from displacement.selectors.projections import displacement_projection
+
+
+class DisplacementReadSerializer(ProjectionSerializer):
+    projection = displacement_projection
+    id = serializers.CharField()
+    household = serializers.CharField()
+    origin_adm1_pcode = serializers.CharField(allow_null=True)
+    origin_adm1_name = serializers.CharField(allow_null=True)
+    origin_adm2_pcode = serializers.CharField(allow_null=True)
+    origin_adm2_name = serializers.CharField(allow_null=True)
+    destination_adm1_pcode = serializers.CharField(allow_null=True)
+    destination_adm1_name = serializers.CharField(allow_null=True)
+    destination_adm2_pcode = serializers.CharField(allow_null=True)
+    destination_adm2_name = serializers.CharField(allow_null=True)
+    left_on = serializers.DateField()
+    left_on_precision = serializers.CharField()
+    arrived_on = serializers.DateField(allow_null=True)
+    cause = serializers.CharField(allow_null=True)
+    shelter_type = serializers.CharField()
+    people_count = serializers.IntegerField(allow_null=True)
+    updated_at = serializers.DateTimeField()
+
+
+class DisplacementStaffSerializer(DisplacementReadSerializer):
+    pk = serializers.IntegerField()
+    origin = serializers.CharField(help_text="The exact origin P-code.")
+    destination = serializers.CharField(allow_null=True, help_text="The exact destination P-code.")
+
+    def to_representation(self, instance):
+        return {
+            **displacement_projection(instance, audience=None),
+            "pk": instance.pk,
+            "origin": instance.origin.pcode,
+            "destination": instance.destination.pcode if instance.destination_id else None,
+        }
+
+
+class DisplacementWriteSerializer(StrictWriteSerializer):
+    household = RecordRefField(model=m.Household, kind="household")
+    origin = PcodeField()
+    destination = PcodeField(required=False, allow_null=True)
+    cause = RecordRefField(model=m.Event, kind="event", required=False, allow_null=True)
+
+    class Meta:
+        model = m.Displacement
+        fields = [
+            "household",
+            "origin",
+            "destination",
+            "left_on",
+            "left_on_precision",
+            "arrived_on",
+            "cause",
+            "shelter_type",
+            "people_count",
+        ]
+
+
+class DisplacementViewSet(
+    WritableMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    APIViewSet,
+):
+    """Displacements: a household's moves; in date order they are its trajectory."""
+
+    kind = "displacements"
+    pseudonym_kind = "displacement"
+    filterset_class = DisplacementFilter
+    ordering_fields = ["updated_at", "left_on"]
+    partner_serializer_class = DisplacementReadSerializer
+    staff_serializer_class = DisplacementStaffSerializer
+    write_serializer_class = DisplacementWriteSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]

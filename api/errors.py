@@ -1,0 +1,56 @@
+"""One error format for every failure: ``{"error": {"status", "code", "message", "fields"}}``."""
+
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+def _flatten(detail):
+    if isinstance(detail, dict):
+        return {key: _flatten(value) for key, value in detail.items()}
+    if isinstance(detail, list):
+        return [_flatten(item) for item in detail]
+    return str(detail)
+
+
+def api_exception_handler(exc, context):
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    detail = exc.detail if isinstance(exc, exceptions.APIException) else response.data
+    fields = {}
+    if isinstance(detail, dict) and not (set(detail) <= {"detail"}):
+        fields = _flatten(detail)
+        message = "The request has errors; see fields."
+    else:
+        message = str(detail.get("detail") if isinstance(detail, dict) else detail)
+    code = getattr(exc, "default_code", "error")
+    if isinstance(exc, exceptions.ValidationError):
+        code = "invalid"
+    response.data = {"error": {"status": response.status_code, "code": code, "message": message, "fields": fields}}
+    return response
+
+
+class PreconditionRequired(exceptions.APIException):
+    status_code = 428
+    default_code = "precondition_required"
+    default_detail = "Send If-Match with the ETag of the record you are changing."
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_code = "precondition_failed"
+    default_detail = "The record changed since you read it: fetch it again and retry."
+
+
+class IdempotencyConflict(exceptions.APIException):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_code = "idempotency_key_reused"
+    default_detail = "This Idempotency-Key was already used for a different request."
+
+
+def error_response(status_code: int, code: str, message: str, fields: dict | None = None) -> Response:
+    return Response(
+        {"error": {"status": status_code, "code": code, "message": message, "fields": fields or {}}},
+        status=status_code,
+    )

@@ -1,0 +1,118 @@
+"""/api/v1/events/: attacks, battles and displacement events."""
+
+from rest_framework import mixins, serializers
+
+from api.base import APIViewSet, WritableMixin
+from api.filters import EventFilter
+from api.serializers import PcodeField, ProjectionSerializer, StrictWriteSerializer
+from displacement import models as m
+from displacement.selectors.projections import event_projection
+
+
+class EventReadSerializer(ProjectionSerializer):
+    """An event, de-identified: oblast and raion only, no free text."""
+
+    projection = event_projection
+    id = serializers.CharField(help_text="Partners: a pseudonymous id of their own; staff: E-<number>.")
+    category = serializers.CharField()
+    event_type = serializers.CharField()
+    sub_event_type = serializers.CharField()
+    displacement_kind = serializers.CharField()
+    weapon = serializers.CharField()
+    target = serializers.CharField()
+    start = serializers.DateField()
+    end = serializers.DateField(allow_null=True)
+    date_precision = serializers.CharField()
+    adm1_pcode = serializers.CharField(allow_null=True)
+    adm1_name = serializers.CharField(allow_null=True)
+    adm2_pcode = serializers.CharField(allow_null=True)
+    adm2_name = serializers.CharField(allow_null=True)
+    killed = serializers.IntegerField(allow_null=True)
+    injured = serializers.IntegerField(allow_null=True)
+    affected = serializers.IntegerField(allow_null=True)
+    civilian_targeting = serializers.BooleanField()
+    verification_status = serializers.CharField()
+    updated_at = serializers.DateTimeField()
+
+
+def event_staff_projection(event, *, audience=None):
+    return {
+        **event_projection(event, audience=None),
+        "pk": event.pk,
+        "title": event.title,
+        "description": event.description,
+        "external_id": event.external_id,
+        "place": event.place.pcode,
+        "geo_precision": event.geo_precision,
+        "actor1": event.actor1,
+        "actor2": event.actor2,
+    }
+
+
+class EventStaffSerializer(EventReadSerializer):
+    """An event as its own organisation's staff read it."""
+
+    projection = event_staff_projection
+    pk = serializers.IntegerField()
+    title = serializers.CharField()
+    description = serializers.CharField()
+    external_id = serializers.CharField()
+    place = serializers.CharField(help_text="The exact P-code.")
+    geo_precision = serializers.IntegerField()
+    actor1 = serializers.CharField()
+    actor2 = serializers.CharField()
+
+
+class EventWriteSerializer(StrictWriteSerializer):
+    place = PcodeField(help_text="P-code of the place, e.g. UA1214025.")
+    read_only_names = (
+        *StrictWriteSerializer.read_only_names,
+        "verification_status",
+        "verified_by",
+        "verified_at",
+    )
+
+    class Meta:
+        model = m.Event
+        fields = [
+            "title",
+            "description",
+            "external_id",
+            "category",
+            "event_type",
+            "sub_event_type",
+            "displacement_kind",
+            "weapon",
+            "target",
+            "start",
+            "end",
+            "date_precision",
+            "place",
+            "geo_precision",
+            "killed",
+            "injured",
+            "affected",
+            "civilian_targeting",
+            "actor1",
+            "actor2",
+        ]
+
+
+class EventViewSet(
+    WritableMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    APIViewSet,
+):
+    """Events. Partners read what an agreement shares; staff and write-scoped keys record their own."""
+
+    kind = "events"
+    pseudonym_kind = "event"
+    filterset_class = EventFilter
+    ordering_fields = ["updated_at", "start", "killed", "injured"]
+    partner_serializer_class = EventReadSerializer
+    staff_serializer_class = EventStaffSerializer
+    write_serializer_class = EventWriteSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]

@@ -1,0 +1,232 @@
+"""The documented filters of every list, shared by the API and (later) scheduled reports.
+
+Filters are strict: an unknown value is a 400 that lists the allowed values, an unknown
+parameter is a 400 that lists the allowed parameters, never an empty list that looks like
+"nothing happened".
+"""
+
+from __future__ import annotations
+
+import django_filters as df
+from django import forms
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db.models import Q
+from rest_framework import filters as drf_filters
+from rest_framework.exceptions import ValidationError
+
+from displacement import models as m
+from displacement.models.vocab import (
+    CaseStatus,
+    EventCategory,
+    EventType,
+    SubEventType,
+    Target,
+    VerificationStatus,
+)
+from displacement.selectors.access import Viewer, narrative_visible_q
+
+#: Parameters every list accepts besides its filters.
+COMMON_PARAMETERS = {"cursor", "page_size", "format", "ordering"}
+
+
+class StrictChoiceField(forms.ChoiceField):
+    def validate(self, value):
+        if value in self.empty_values:
+            return
+        if not self.valid_value(value):
+            allowed = ", ".join(str(key) for key, _ in self.choices if key)
+            raise forms.ValidationError(f"'{value}' is not allowed; use one of: {allowed}.", code="invalid_choice")
+
+
+class StrictChoiceFilter(df.ChoiceFilter):
+    field_class = StrictChoiceField
+
+
+class PlaceFilter(df.CharFilter):
+    """A P-code: the place and everything below it (``place=UA12`` is all of Dnipropetrovska).
+
+    Partners may filter by oblast or raion only: finer places would reveal, by elimination,
+    where people are more precisely than the raion their data is generalised to.
+    """
+
+    def __init__(self, *args, path: str, **kwargs):
+        self.path = path
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        code = value.strip().upper()
+        place = m.Place.objects.filter(pcode=code).only("admin_level").first()
+        if place is None:
+            raise ValidationError({"place": [f"'{value}' is not a known P-code."]})
+        viewer = Viewer.of(self.parent.request.user) if self.parent.request else None
+        if viewer is not None and viewer.is_partner and place.admin_level > 2:
+            raise ValidationError({"place": ["Partners can filter by oblast or raion P-codes only."]})
+        lookup = f"{self.path}__pcode__startswith" if self.path else "pcode__startswith"
+        return qs.filter(**{lookup: code})
+
+
+class SearchFilter(df.CharFilter):
+    """PostgreSQL full-text search (``simple`` configuration: English and Ukrainian alike)."""
+
+    def __init__(self, *args, staff_fields=(), partner_fields=(), narrative=False, **kwargs):
+        self.staff_fields, self.partner_fields, self.narrative = staff_fields, partner_fields, narrative
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value or not value.strip():
+            return qs
+        viewer = Viewer.of(self.parent.request.user)
+        fields = self.partner_fields if viewer.is_partner else self.staff_fields
+        if not fields:
+            raise ValidationError({"q": ["Full-text search is not available on this list."]})
+        query = SearchQuery(value, config="simple", search_type="websearch")
+        matches = Q(pk__in=qs.annotate(_doc=SearchVector(*fields, config="simple")).filter(_doc=query).values("pk"))
+        if self.narrative and not viewer.is_partner:
+            # A narrative is searched only where the viewer may read it: no search oracle.
+            readable = qs.filter(narrative_visible_q(viewer))
+            matches |= Q(
+                pk__in=readable.annotate(_n=SearchVector("narrative", config="simple")).filter(_n=query).values("pk")
+            )
+        return qs.filter(matches)
+
+
+class StrictFilterSet(df.FilterSet):
+    updated_since = df.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        help_text="Records changed at or after this ISO 8601 time.",
+    )
+
+    @classmethod
+    def parameters(cls) -> set[str]:
+        return set(cls.base_filters) | COMMON_PARAMETERS
+
+
+def _date_range(field: str, after: str, before: str, label: str) -> dict:
+    return {
+        after: df.DateFilter(field_name=field, lookup_expr="gte", help_text=f"{label} on or after (YYYY-MM-DD)."),
+        before: df.DateFilter(field_name=field, lookup_expr="lte", help_text=f"{label} on or before (YYYY-MM-DD)."),
+    }
+
+
+class EventFilter(StrictFilterSet):
+    occurred_after = df.DateFilter(field_name="start", lookup_expr="gte", help_text="Started on or after.")
+    occurred_before = df.DateFilter(field_name="start", lookup_expr="lte", help_text="Started on or before.")
+    place = PlaceFilter(path="place", help_text="P-code; includes everything below it.")
+    category = StrictChoiceFilter(choices=EventCategory.choices)
+    event_type = StrictChoiceFilter(choices=EventType.choices)
+    sub_event_type = StrictChoiceFilter(choices=SubEventType.choices)
+    target = StrictChoiceFilter(choices=Target.choices)
+    verification_status = StrictChoiceFilter(choices=VerificationStatus.choices)
+    q = SearchFilter(staff_fields=("title", "description"), help_text="Full-text search (staff: title, description).")
+
+    class Meta:
+        model = m.Event
+        fields = []
+
+
+class TestimonyFilter(StrictFilterSet):
+    recorded_after = df.DateFilter(field_name="recorded_on", lookup_expr="gte", help_text="Recorded on or after.")
+    recorded_before = df.DateFilter(field_name="recorded_on", lookup_expr="lte", help_text="Recorded on or before.")
+    occurred_after = df.DateFilter(
+        field_name="events__start",
+        lookup_expr="gte",
+        distinct=True,
+        help_text="Speaks of an event that started on or after.",
+    )
+    occurred_before = df.DateFilter(
+        field_name="events__start",
+        lookup_expr="lte",
+        distinct=True,
+        help_text="Speaks of an event that started on or before.",
+    )
+    place = PlaceFilter(path="events__place", distinct=True, help_text="Speaks of an event at this P-code or below.")
+    event_type = StrictChoiceFilter(field_name="events__event_type", choices=EventType.choices, distinct=True)
+    sub_event_type = StrictChoiceFilter(
+        field_name="events__sub_event_type", choices=SubEventType.choices, distinct=True
+    )
+    target = StrictChoiceFilter(field_name="events__target", choices=Target.choices, distinct=True)
+    q = SearchFilter(
+        staff_fields=("summary",),
+        partner_fields=("summary",),
+        narrative=True,
+        help_text="Full-text search over summaries (staff also narratives they may read).",
+    )
+
+    class Meta:
+        model = m.Testimony
+        fields = []
+
+
+class DisplacementFilter(StrictFilterSet):
+    occurred_after = df.DateFilter(field_name="left_on", lookup_expr="gte", help_text="Left on or after.")
+    occurred_before = df.DateFilter(field_name="left_on", lookup_expr="lte", help_text="Left on or before.")
+    place = PlaceFilter(path="origin", help_text="Origin P-code; includes everything below it.")
+    destination = PlaceFilter(path="destination", help_text="Destination P-code; includes everything below it.")
+    event_type = StrictChoiceFilter(field_name="cause__event_type", choices=EventType.choices)
+    category = StrictChoiceFilter(field_name="cause__category", choices=EventCategory.choices)
+
+    class Meta:
+        model = m.Displacement
+        fields = []
+
+
+class HouseholdFilter(StrictFilterSet):
+    place = PlaceFilter(path="current_place", help_text="Current location P-code; includes everything below it.")
+
+    class Meta:
+        model = m.Household
+        fields = []
+
+
+class CaseFilter(StrictFilterSet):
+    status = StrictChoiceFilter(choices=CaseStatus.choices)
+    place = PlaceFilter(path="household__current_place", help_text="Household's current location P-code.")
+    recorded_after = df.DateFilter(field_name="opened_on", lookup_expr="gte", help_text="Opened on or after.")
+    recorded_before = df.DateFilter(field_name="opened_on", lookup_expr="lte", help_text="Opened on or before.")
+
+    class Meta:
+        model = m.Case
+        fields = []
+
+
+class SourceFilter(StrictFilterSet):
+    recorded_after = df.DateFilter(field_name="published_on", lookup_expr="gte", help_text="Published on or after.")
+    recorded_before = df.DateFilter(field_name="published_on", lookup_expr="lte", help_text="Published on or before.")
+
+    class Meta:
+        model = m.Source
+        fields = []
+
+
+class PlaceListFilter(StrictFilterSet):
+    place = PlaceFilter(path="", help_text="P-code; the place and everything below it.")
+    admin_level = df.NumberFilter(field_name="admin_level")
+
+    class Meta:
+        model = m.Place
+        fields = []
+
+
+class StrictOrderingFilter(drf_filters.OrderingFilter):
+    """Like DRF's, but an unknown field is a 400 listing the allowed ones."""
+
+    def get_ordering(self, request, queryset, view):
+        raw = request.query_params.get(self.ordering_param)
+        if raw:
+            allowed = set(view.ordering_fields)
+            for term in raw.split(","):
+                if term.strip().lstrip("-") not in allowed:
+                    raise ValidationError(
+                        {
+                            "ordering": [
+                                f"'{term}' is not allowed; use one of: {', '.join(sorted(allowed))} "
+                                "(prefix with - for descending)."
+                            ]
+                        }
+                    )
+            fields = tuple(term.strip() for term in raw.split(","))
+            return (*fields, "-id" if fields[-1].startswith("-") else "id")
+        return view.ordering

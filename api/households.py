@@ -1,0 +1,63 @@
+"""/api/v1/households/: households as age bands and sexes, never identifiers."""
+
+from rest_framework import mixins, serializers
+
+from api.base import APIViewSet, WritableMixin
+from api.filters import HouseholdFilter
+from api.serializers import PcodeField, ProjectionSerializer, StrictWriteSerializer
+from displacement import models as m
+from displacement.selectors.projections import household_projection
+
+
+class MemberSerializer(serializers.Serializer):
+    age_band = serializers.CharField()
+    sex = serializers.CharField()
+
+
+class HouseholdReadSerializer(ProjectionSerializer):
+    projection = household_projection
+    id = serializers.CharField()
+    size = serializers.IntegerField()
+    children = serializers.IntegerField()
+    members = MemberSerializer(many=True)
+    vulnerabilities = serializers.DictField(child=serializers.IntegerField())
+    current_adm1_pcode = serializers.CharField(allow_null=True)
+    current_adm1_name = serializers.CharField(allow_null=True)
+    current_adm2_pcode = serializers.CharField(allow_null=True)
+    current_adm2_name = serializers.CharField(allow_null=True)
+    updated_at = serializers.DateTimeField()
+
+
+class HouseholdStaffSerializer(HouseholdReadSerializer):
+    pk = serializers.IntegerField()
+
+    def to_representation(self, instance):
+        return {**household_projection(instance, audience=None), "pk": instance.pk}
+
+
+class HouseholdWriteSerializer(StrictWriteSerializer):
+    current_place = PcodeField(required=False, allow_null=True)
+    read_only_names = (*StrictWriteSerializer.read_only_names, "code", "contact_details", "legal_hold")
+
+    class Meta:
+        model = m.Household
+        fields = ["current_place"]
+
+
+class HouseholdViewSet(
+    WritableMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    APIViewSet,
+):
+    """Households. Contact details never leave the owning organisation, not even to its staff's API."""
+
+    kind = "households"
+    pseudonym_kind = "household"
+    filterset_class = HouseholdFilter
+    partner_serializer_class = HouseholdReadSerializer
+    staff_serializer_class = HouseholdStaffSerializer
+    write_serializer_class = HouseholdWriteSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]

@@ -1,0 +1,30 @@
+"""Refuse oversized API requests with 413 before anything reads them."""
+
+from django.conf import settings
+from django.http import JsonResponse
+
+
+class RequestSizeLimitMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith("/api/"):
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            limit = settings.API_MAX_BODY_SIZE
+            if length > limit:
+                return JsonResponse(
+                    {
+                        "error": {
+                            "status": 413,
+                            "code": "request_too_large",
+                            "message": f"The body may be at most {limit} bytes.",
+                            "fields": {},
+                        }
+                    },
+                    status=413,
+                )
+        return self.get_response(request)

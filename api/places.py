@@ -1,0 +1,35 @@
+"""/api/v1/places/: the P-code gazetteer (OCHA, State Statistics Service of Ukraine; CC BY-IGO)."""
+
+from rest_framework import mixins, serializers
+
+from api.base import APIViewSet
+from api.filters import PlaceListFilter
+from displacement import models as m
+
+
+class PlaceSerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="pcode", read_only=True)
+
+    class Meta:
+        model = m.Place
+        fields = ["pcode", "name_en", "name_uk", "aliases", "admin_level", "parent", "latitude", "longitude"]
+
+
+class PlaceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, APIViewSet):
+    """Administrative units. Reference data: every caller reads all of it."""
+
+    kind = "places"
+    filterset_class = PlaceListFilter
+    lookup_field = "pcode"
+    ordering = ("pcode",)
+    ordering_fields = ["pcode", "name_en", "updated_at"]
+    partner_serializer_class = PlaceSerializer
+    staff_serializer_class = PlaceSerializer
+
+    def get_queryset(self):
+        return m.Place.objects.select_related("parent")
+
+    def get_object(self):
+        from django.shortcuts import get_object_or_404
+
+        return get_object_or_404(self.get_queryset(), pcode=self.kwargs["pcode"].upper())

@@ -1,0 +1,133 @@
+"""/api/v1/summaries/: households displaced between oblasts, suppressed for partners."""
+
+import django_filters as df
+from django.db.models import Q
+from rest_framework import mixins, serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from api.base import APIViewSet
+from api.csv import csv_response
+from api.filters import StrictFilterSet
+from displacement import models as m
+from displacement.models.sharing import RecordKind
+from displacement.reports.suppression import TOTAL
+from displacement.selectors.aggregates import displacement_flows
+from displacement.selectors.sharing import active_agreements
+
+
+class SummaryFilter(StrictFilterSet):
+    occurred_after = df.DateFilter(help_text="Displacements that left on or after (YYYY-MM-DD).")
+    occurred_before = df.DateFilter(help_text="Displacements that left on or before (YYYY-MM-DD).")
+    place = df.CharFilter(help_text="Origin oblast P-code, e.g. UA14.")
+
+    class Meta:
+        model = m.Displacement
+        fields = []
+
+    @classmethod
+    def parameters(cls):
+        return {"occurred_after", "occurred_before", "place", "format"}
+
+
+class FlowSerializer(serializers.Serializer):
+    origin_adm1_pcode = serializers.CharField(help_text="Origin oblast, or TOTAL for a column total.")
+    destination_adm1_pcode = serializers.CharField(help_text="Destination oblast, or TOTAL for a row total.")
+    households = serializers.IntegerField(allow_null=True, help_text="Null when suppressed.")
+    suppressed = serializers.BooleanField()
+
+    def to_representation(self, instance):
+        return instance
+
+
+class SummaryViewSet(mixins.ListModelMixin, APIViewSet):
+    """Origin-destination flows of displaced households by oblast.
+
+    Staff read their organisation's exact counts. Partners read the sum over the owners that
+    share summaries with them, counting only households with an active consent to statistics,
+    with cells below the small-cell threshold (and cells that would reveal them) suppressed.
+    """
+
+    kind = "summaries"
+    filterset_class = SummaryFilter
+    partner_serializer_class = FlowSerializer
+    pagination_class = None
+
+    def list(self, request, *args, **kwargs):
+        viewer = self.viewer
+        filters = self.filterset_class(request.query_params, queryset=m.Displacement.objects.none(), request=request)
+        if not filters.is_valid():
+            raise ValidationError(filters.errors)
+        params = filters.form.cleaned_data
+        origin = (params.get("place") or "").strip().upper() or None
+        if viewer.is_partner:
+            owners = m.Organization.objects.filter(
+                Q(pk__in=active_agreements(partner=viewer.organization, kind=RecordKind.SUMMARIES).values("owner_id"))
+            )
+            table = displacement_flows(
+                organizations=list(owners),
+                outside=True,
+                left_after=params.get("occurred_after"),
+                left_before=params.get("occurred_before"),
+                origin=origin,
+            )
+            rows = [
+                {
+                    "origin_adm1_pcode": r,
+                    "destination_adm1_pcode": c,
+                    "households": v,
+                    "suppressed": v is None,
+                }
+                for (r, c), v in sorted(table.cells.items())
+            ]
+            rows += [
+                {
+                    "origin_adm1_pcode": r,
+                    "destination_adm1_pcode": TOTAL,
+                    "households": v,
+                    "suppressed": v is None,
+                }
+                for r, v in sorted(table.row_totals.items())
+            ]
+            rows += [
+                {
+                    "origin_adm1_pcode": TOTAL,
+                    "destination_adm1_pcode": c,
+                    "households": v,
+                    "suppressed": v is None,
+                }
+                for c, v in sorted(table.column_totals.items())
+            ]
+        else:
+            counts = displacement_flows(
+                organizations=viewer.organization,
+                outside=False,
+                left_after=params.get("occurred_after"),
+                left_before=params.get("occurred_before"),
+                origin=origin,
+            )
+            rows = [
+                {"origin_adm1_pcode": r, "destination_adm1_pcode": c, "households": v, "suppressed": False}
+                for (r, c), v in sorted(counts.items())
+            ]
+        rows = [row for row in rows if row["households"] != 0]  # a sparse table: zeros are implied
+        for row in rows:
+            for key in ("origin_adm1_pcode", "destination_adm1_pcode"):
+                row[key] = "TOTAL" if row[key] == TOTAL else row[key]
+        self._log(ids=[], detail={"summary": "flows"})
+        if request.query_params.get("format") == "csv":
+            return csv_response("summaries", rows)
+        return Response(rows)
+
+    def _log(self, *, ids, detail=None):
+        from displacement.services.audit import access_record
+
+        access_record(
+            who=self.viewer,
+            action="api_request",
+            model="summaries",
+            ids=ids,
+            path=self.request.get_full_path()[:300],
+            api_key=self.viewer.api_key.prefix if self.viewer.api_key is not None else "",
+            detail=detail or {},
+        )

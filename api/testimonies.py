@@ -1,0 +1,79 @@
+"""/api/v1/testimonies/: what people told us, de-identified for partners."""
+
+from rest_framework import mixins, serializers
+
+from api.base import APIViewSet, WritableMixin
+from api.filters import TestimonyFilter
+from api.serializers import ProjectionSerializer, RecordRefField, StrictWriteSerializer
+from displacement import models as m
+from displacement.selectors.projections import testimony_projection
+
+
+class EventLinkSerializer(serializers.Serializer):
+    event = serializers.CharField()
+    relation = serializers.CharField()
+
+
+class TestimonyReadSerializer(ProjectionSerializer):
+    """A testimony. The narrative is present only when the testimony is public and the person
+    consented to sharing (partners), or when the reader may read it (staff)."""
+
+    projection = testimony_projection
+    id = serializers.CharField()
+    recorded_on = serializers.DateField()
+    language = serializers.CharField()
+    witness_role = serializers.CharField()
+    household = serializers.CharField(allow_null=True)
+    summary = serializers.CharField()
+    narrative = serializers.CharField(allow_null=True)
+    sensitivity = serializers.CharField()
+    events = EventLinkSerializer(many=True)
+    updated_at = serializers.DateTimeField()
+
+
+class TestimonyStaffSerializer(TestimonyReadSerializer):
+    pk = serializers.IntegerField()
+
+    def to_representation(self, instance):
+        viewer = self.context["viewer"]
+        row = testimony_projection(instance, audience=None)
+        row["pk"] = instance.pk
+        row["narrative"] = instance.narrative if viewer.sees_narrative_of(instance) else None
+        return row
+
+
+class TestimonyWriteSerializer(StrictWriteSerializer):
+    household = RecordRefField(model=m.Household, kind="household", required=False, allow_null=True)
+    read_only_names = (*StrictWriteSerializer.read_only_names, "code", "consents", "interviewer")
+
+    class Meta:
+        model = m.Testimony
+        fields = [
+            "recorded_on",
+            "language",
+            "witness_role",
+            "household",
+            "summary",
+            "narrative",
+            "sensitivity",
+        ]
+
+
+class TestimonyViewSet(
+    WritableMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    APIViewSet,
+):
+    """Testimonies. Consents are recorded by staff in the admin, never through the API."""
+
+    kind = "testimonies"
+    pseudonym_kind = "testimony"
+    filterset_class = TestimonyFilter
+    ordering_fields = ["updated_at", "recorded_on"]
+    partner_serializer_class = TestimonyReadSerializer
+    staff_serializer_class = TestimonyStaffSerializer
+    write_serializer_class = TestimonyWriteSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
