@@ -1,6 +1,7 @@
 """Authentication of partner machines: ``Authorization: Api-Key <key>``."""
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
@@ -30,7 +31,7 @@ class APIKeyAuthentication(authentication.BaseAuthentication):
 
     def authenticate(self, request):
         header = authentication.get_authorization_header(request).decode("latin-1")
-        scheme, _, key = header.partition(" ")
+        scheme, __, key = header.partition(" ")
         if scheme != KEYWORD:
             return None
         key = key.strip()

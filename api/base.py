@@ -126,7 +126,7 @@ class APIViewSet(viewsets.GenericViewSet):
         serializer = self.get_serializer(records, many=True)
         return serializer.data
 
-    def list(self, request, *args, **kwargs):
+    def _list(self, request):
         queryset = self.filter_queryset(self.get_queryset())
         if request.query_params.get("format") == "csv":
             self._log(ids=[], detail={"format": "csv", "query": dict(request.query_params)})
@@ -138,7 +138,7 @@ class APIViewSet(viewsets.GenericViewSet):
         self._log(ids=[record.pk for record in page])
         return self.get_paginated_response(self.represent(page))
 
-    def retrieve(self, request, *args, **kwargs):
+    def _retrieve(self, request):
         obj = self.get_object()
         self._log(ids=[obj.pk])
         response = Response(self.get_serializer(obj).data)
@@ -156,6 +156,16 @@ class APIViewSet(viewsets.GenericViewSet):
             api_key=viewer.api_key.prefix if viewer.api_key is not None else "",
             detail={"method": self.request.method, **(detail or {})},
         )
+
+
+class ListMixin:
+    def list(self, request, *args, **kwargs):
+        return self._list(request)
+
+
+class RetrieveMixin:
+    def retrieve(self, request, *args, **kwargs):
+        return self._retrieve(request)
 
 
 class WritableMixin:

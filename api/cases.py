@@ -1,9 +1,9 @@
 """/api/v1/cases/: the follow-up of households, by status; never notes or identifiers."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import mixins, serializers
+from rest_framework import serializers
 
-from api.base import APIViewSet, WritableMixin
+from api.base import APIViewSet, ListMixin, RetrieveMixin, WritableMixin
 from api.filters import CaseFilter
 from api.serializers import ProjectionSerializer, RecordRefField, StrictWriteSerializer
 from displacement import models as m
@@ -84,10 +84,8 @@ class CaseWriteSerializer(StrictWriteSerializer):
 
 class CaseViewSet(
     WritableMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
+    ListMixin,
+    RetrieveMixin,
     APIViewSet,
 ):
     """Cases by status and priority. Assignment stays with coordinators in the admin."""

@@ -1,9 +1,9 @@
 """/api/v1/deletions/: what to remove from a mirror (deleted, consent withdrawn, unshared)."""
 
 import django_filters as df
-from rest_framework import mixins, serializers
+from rest_framework import serializers
 
-from api.base import APIViewSet
+from api.base import APIViewSet, ListMixin
 from api.filters import StrictFilterSet
 from displacement import models as m
 from displacement.selectors import pseudonyms
@@ -50,7 +50,7 @@ class DeletionSerializer(serializers.Serializer):
         }
 
 
-class DeletionViewSet(mixins.ListModelMixin, APIViewSet):
+class DeletionViewSet(ListMixin, APIViewSet):
     """Tombstones since a time: apply them after pulling ``updated_since`` to keep a mirror exact."""
 
     kind = "deletions"

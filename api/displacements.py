@@ -1,8 +1,8 @@
 """/api/v1/displacements/: one move of a household, places generalised to the raion."""
 
-from rest_framework import mixins, serializers
+from rest_framework import serializers
 
-from api.base import APIViewSet, WritableMixin
+from api.base import APIViewSet, ListMixin, RetrieveMixin, WritableMixin
 from api.filters import DisplacementFilter
 from api.serializers import PcodeField, ProjectionSerializer, RecordRefField, StrictWriteSerializer
 from displacement import models as m
@@ -67,10 +67,8 @@ class DisplacementWriteSerializer(StrictWriteSerializer):
 
 class DisplacementViewSet(
     WritableMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
+    ListMixin,
+    RetrieveMixin,
     APIViewSet,
 ):
     """Displacements: a household's moves; in date order they are its trajectory."""

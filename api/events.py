@@ -1,8 +1,8 @@
 """/api/v1/events/: attacks, battles and displacement events."""
 
-from rest_framework import mixins, serializers
+from rest_framework import serializers
 
-from api.base import APIViewSet, WritableMixin
+from api.base import APIViewSet, ListMixin, RetrieveMixin, WritableMixin
 from api.filters import EventFilter
 from api.serializers import PcodeField, ProjectionSerializer, StrictWriteSerializer
 from displacement import models as m
@@ -100,10 +100,8 @@ class EventWriteSerializer(StrictWriteSerializer):
 
 class EventViewSet(
     WritableMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
+    ListMixin,
+    RetrieveMixin,
     APIViewSet,
 ):
     """Events. Partners read what an agreement shares; staff and write-scoped keys record their own."""

@@ -1,8 +1,8 @@
 """/api/v1/households/: households as age bands and sexes, never identifiers."""
 
-from rest_framework import mixins, serializers
+from rest_framework import serializers
 
-from api.base import APIViewSet, WritableMixin
+from api.base import APIViewSet, ListMixin, RetrieveMixin, WritableMixin
 from api.filters import HouseholdFilter
 from api.serializers import PcodeField, ProjectionSerializer, StrictWriteSerializer
 from displacement import models as m
@@ -46,10 +46,8 @@ class HouseholdWriteSerializer(StrictWriteSerializer):
 
 class HouseholdViewSet(
     WritableMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
+    ListMixin,
+    RetrieveMixin,
     APIViewSet,
 ):
     """Households. Contact details never leave the owning organisation, not even to its staff's API."""

@@ -1,8 +1,8 @@
 """/api/v1/places/: the P-code gazetteer (OCHA, State Statistics Service of Ukraine; CC BY-IGO)."""
 
-from rest_framework import mixins, serializers
+from rest_framework import serializers
 
-from api.base import APIViewSet
+from api.base import APIViewSet, ListMixin, RetrieveMixin
 from api.filters import PlaceListFilter
 from displacement import models as m
 
@@ -15,7 +15,7 @@ class PlaceSerializer(serializers.ModelSerializer):
         fields = ["pcode", "name_en", "name_uk", "aliases", "admin_level", "parent", "latitude", "longitude"]
 
 
-class PlaceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, APIViewSet):
+class PlaceViewSet(ListMixin, RetrieveMixin, APIViewSet):
     """Administrative units. Reference data: every caller reads all of it."""
 
     kind = "places"

@@ -1,8 +1,8 @@
 """/api/v1/sources/: where information comes from (each organisation's own)."""
 
-from rest_framework import mixins, serializers
+from rest_framework import serializers
 
-from api.base import APIViewSet, WritableMixin
+from api.base import APIViewSet, ListMixin, RetrieveMixin, WritableMixin
 from api.filters import SourceFilter
 from api.serializers import StrictWriteSerializer
 from displacement import models as m
@@ -23,10 +23,8 @@ class SourceWriteSerializer(StrictWriteSerializer):
 
 class SourceViewSet(
     WritableMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
+    ListMixin,
+    RetrieveMixin,
     APIViewSet,
 ):
     """Sources are not shared: every caller reads and writes its own organisation's."""

@@ -2,11 +2,11 @@
 
 import django_filters as df
 from django.db.models import Q
-from rest_framework import mixins, serializers
+from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from api.base import APIViewSet
+from api.base import APIViewSet, ListMixin
 from api.csv import csv_response
 from api.filters import StrictFilterSet
 from displacement import models as m
@@ -40,7 +40,7 @@ class FlowSerializer(serializers.Serializer):
         return instance
 
 
-class SummaryViewSet(mixins.ListModelMixin, APIViewSet):
+class SummaryViewSet(ListMixin, APIViewSet):
     """Origin-destination flows of displaced households by oblast.
 
     Staff read their organisation's exact counts. Partners read the sum over the owners that

@@ -1,8 +1,8 @@
 """/api/v1/testimonies/: what people told us, de-identified for partners."""
 
-from rest_framework import mixins, serializers
+from rest_framework import serializers
 
-from api.base import APIViewSet, WritableMixin
+from api.base import APIViewSet, ListMixin, RetrieveMixin, WritableMixin
 from api.filters import TestimonyFilter
 from api.serializers import ProjectionSerializer, RecordRefField, StrictWriteSerializer
 from displacement import models as m
@@ -61,10 +61,8 @@ class TestimonyWriteSerializer(StrictWriteSerializer):
 
 class TestimonyViewSet(
     WritableMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
+    ListMixin,
+    RetrieveMixin,
     APIViewSet,
 ):
     """Testimonies. Consents are recorded by staff in the admin, never through the API."""
