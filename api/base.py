@@ -18,6 +18,7 @@ from rest_framework import status, viewsets
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
+from rest_framework.utils.encoders import JSONEncoder
 
 from api.authentication import APIKeyAuthentication
 from api.csv import csv_response
@@ -200,7 +201,7 @@ class WritableMixin:
                 return replay
             response = self._create(request)
             record.status_code = response.status_code
-            record.body = json.loads(json.dumps(response.data, default=str))
+            record.body = json.loads(json.dumps(response.data, cls=JSONEncoder))
             record.headers = {"ETag": response.get("ETag", "")} if response.get("ETag") else {}
             record.save(update_fields=["status_code", "body", "headers"])
             return response
