@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.utils import timezone
 
 from displacement import models as m
 from displacement.models.sharing import RecordKind, TombstoneReason
@@ -74,3 +75,19 @@ def _tombstone_deleted(sender, instance, **kwargs):
             household_id=instance.household_id,
             reason=TombstoneReason.UNSHARED,
         )
+
+
+@receiver(post_save, sender=m.Consent)
+def _touch_on_consent(sender, instance, created, **kwargs):
+    """A new consent can make records shareable without changing them: move their
+    ``updated_at`` so that partners syncing with ``updated_since`` receive them."""
+    if not created:
+        return
+    now = timezone.now()
+    testimony = m.Testimony.objects.filter(pk=instance.testimony_id)
+    testimony.update(updated_at=now)
+    household_id = testimony.values_list("household_id", flat=True).first()
+    if household_id:
+        m.Household.objects.filter(pk=household_id).update(updated_at=now)
+        m.Displacement.objects.filter(household_id=household_id).update(updated_at=now)
+        m.Case.objects.filter(household_id=household_id).update(updated_at=now)
