@@ -2,6 +2,8 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -115,6 +117,7 @@ class Event(Owned):
             models.Index(fields=["verification_status"], name="event_verification_idx"),
             models.Index(fields=["category", "start"], name="event_category_start_idx"),
             models.Index(fields=["target"], name="event_target_idx"),
+            GinIndex(SearchVector("title", "description", config="simple"), name="event_fts"),
         ]
         constraints = [
             models.CheckConstraint(

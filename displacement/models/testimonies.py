@@ -2,6 +2,8 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -70,6 +72,9 @@ class Testimony(Owned):
             models.Index(fields=["organization", "-recorded_on"], name="testimony_org_recorded_idx"),
             models.Index(fields=["household"], name="testimony_household_idx"),
             models.Index(fields=["sensitivity"], name="testimony_sensitivity_idx"),
+            # Full-text search (the API's q): the 'simple' configuration suits Ukrainian and English.
+            GinIndex(SearchVector("summary", config="simple"), name="testimony_summary_fts"),
+            GinIndex(SearchVector("narrative", config="simple"), name="testimony_narrative_fts"),
         ]
 
     def __str__(self):
