@@ -312,6 +312,8 @@ UNFOLD = {
                     _nav(_("Consents"), "verified_user", "displacement.Consent"),
                     _nav(_("Case notes"), "sticky_note_2", "displacement.CaseNote"),
                     _nav(_("Events spoken of"), "link", "displacement.TestimonyEvent"),
+                    _nav(_("Sharing agreements"), "handshake", "displacement.SharingAgreement"),
+                    _nav(_("Access log"), "policy", "displacement.AccessLog"),
                 ],
             },
             {
@@ -322,6 +324,7 @@ UNFOLD = {
                     _nav(_("Organisations"), "corporate_fare", "displacement.Organization"),
                     _nav(_("Users"), "manage_accounts", "displacement.User"),
                     _nav(_("Memberships"), "badge", "displacement.Membership"),
+                    _nav(_("API keys"), "key", "api.OrganizationAPIKey"),
                     _nav(_("Periodic tasks"), "schedule", "django_celery_beat.PeriodicTask"),
                 ],
             },
