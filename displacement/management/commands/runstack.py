@@ -62,7 +62,7 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         self.stdout.write(
             self.style.SUCCESS(
-                f"\nRunning. Admin: http://{addr}/admin/   API: http://{addr}/api/v1/\n"
+                f"\nRunning. Admin: http://{addr}/admin/   API docs: http://{addr}/api/v1/docs/\n"
                 "Log in with the demo users printed above (seed_demo prints new passwords once).\n"
                 "Press Ctrl-C to stop the web server, the worker, beat and the embedded servers.\n"
             )
