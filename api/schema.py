@@ -1,0 +1,108 @@
+"""OpenAPI details every operation shares: errors, CSV, If-Match, Idempotency-Key, examples."""
+
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
+from rest_framework import serializers
+
+
+class ErrorBodySerializer(serializers.Serializer):
+    status = serializers.IntegerField()
+    code = serializers.CharField()
+    message = serializers.CharField()
+    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class ErrorSerializer(serializers.Serializer):
+    error = ErrorBodySerializer()
+
+
+def _error(status: int, code: str, message: str, fields=None, description=""):
+    return OpenApiResponse(
+        response=ErrorSerializer,
+        description=description or message,
+        examples=[
+            OpenApiExample(
+                code,
+                value={"error": {"status": status, "code": code, "message": message, "fields": fields or {}}},
+                response_only=True,
+                status_codes=[str(status)],
+            )
+        ],
+    )
+
+
+COMMON_ERRORS = {
+    400: _error(
+        400,
+        "invalid",
+        "The request has errors; see fields.",
+        {"event_type": ["'bombing' is not allowed; use one of: battles, explosions_remote_violence, ..."]},
+    ),
+    401: _error(401, "authentication_failed", "Unknown or revoked API key."),
+    403: _error(403, "permission_denied", "You do not have permission to perform this action."),
+    429: _error(429, "throttled", "Request was throttled. Expected available in 30 seconds."),
+}
+DETAIL_ERRORS = {404: _error(404, "not_found", "No record with this id, or not one you may see.")}
+WRITE_ERRORS = {
+    413: _error(413, "request_too_large", "The body may be at most 262144 bytes."),
+    422: _error(422, "idempotency_key_reused", "This Idempotency-Key was already used for a different request."),
+}
+UPDATE_ERRORS = {
+    412: _error(412, "precondition_failed", "The record changed since you read it: fetch it again and retry."),
+    428: _error(428, "precondition_required", "Send If-Match with the ETag of the record you are changing."),
+}
+
+
+class APIAutoSchema(AutoSchema):
+    def _is_list(self):
+        return self.method == "GET" and not self._is_a_detail_path()
+
+    def _is_a_detail_path(self):
+        return "{" in self.path
+
+    def get_override_parameters(self):
+        parameters = list(super().get_override_parameters())
+        if self._is_list():
+            parameters.append(
+                OpenApiParameter(
+                    "format",
+                    OpenApiTypes.STR,
+                    enum=["json", "csv"],
+                    description="`csv`: every matching record as UTF-8 CSV with an HXL hashtag row.",
+                )
+            )
+        if self.method == "POST":
+            parameters.append(
+                OpenApiParameter(
+                    "Idempotency-Key",
+                    OpenApiTypes.STR,
+                    OpenApiParameter.HEADER,
+                    description="Retrying with the same key returns the first answer and creates nothing twice.",
+                )
+            )
+        if self.method in ("PATCH", "PUT"):
+            parameters.append(
+                OpenApiParameter(
+                    "If-Match",
+                    OpenApiTypes.STR,
+                    OpenApiParameter.HEADER,
+                    required=True,
+                    description="The ETag of the record as you last read it.",
+                )
+            )
+        return parameters
+
+    def get_response_serializers(self):
+        success = super().get_response_serializers()
+        if isinstance(success, dict):
+            return success
+        code = 201 if self.method == "POST" else 200
+        responses = {code: success, **COMMON_ERRORS}
+        if self._is_a_detail_path():
+            responses.update(DETAIL_ERRORS)
+        if self.method in ("POST", "PATCH", "PUT"):
+            responses.update(WRITE_ERRORS)
+        if self.method in ("PATCH", "PUT"):
+            responses.update(UPDATE_ERRORS)
+        return responses
