@@ -183,11 +183,13 @@ def test_docs_and_schema(staff):
 def test_the_schema_generates_without_warnings_and_documents_errors():
     import subprocess
     import sys
+    from pathlib import Path
 
     result = subprocess.run(
         [sys.executable, "manage.py", "spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null"],
         capture_output=True,
         text=True,
         timeout=120,
+        cwd=Path(__file__).resolve().parents[2],
     )
     assert result.returncode == 0, result.stderr[-2000:]
