@@ -9,8 +9,10 @@ If-Match on updates, Idempotency-Key on creates, and an access-log entry per req
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django_filters.rest_framework import DjangoFilterBackend
@@ -37,8 +39,9 @@ from displacement.services.audit import access_record
 
 
 def etag_of(obj) -> str:
+    """Keyed, so that an ETag reveals neither the primary key nor the exact time of change."""
     stamp = f"{obj._meta.label}:{obj.pk}:{obj.updated_at.isoformat()}"
-    return '"' + hashlib.sha256(stamp.encode()).hexdigest()[:32] + '"'
+    return '"' + hmac.new(settings.SECRET_KEY.encode(), stamp.encode(), hashlib.sha256).hexdigest()[:32] + '"'
 
 
 class APIViewSet(viewsets.GenericViewSet):
@@ -88,7 +91,7 @@ class APIViewSet(viewsets.GenericViewSet):
         if self.audience is not None:
             pk = pseudonyms.decode(self.pseudonym_kind, identifier, self.audience.pk)
         else:
-            pk = int(identifier) if identifier.isdigit() and len(identifier) < 19 else None
+            pk = int(identifier) if identifier.isascii() and identifier.isdigit() and len(identifier) < 19 else None
         if pk is None:
             raise Http404
         obj = self.get_queryset().filter(pk=pk).first()
@@ -170,7 +173,11 @@ class RetrieveMixin:
 
 
 class WritableMixin:
-    """Create (with Idempotency-Key) and update (with If-Match) through a write serializer."""
+    """Create (with Idempotency-Key) and update (with If-Match) through a write serializer.
+
+    Updates lock the row between the If-Match check and the save, so two writers holding the
+    same ETag cannot both succeed.
+    """
 
     def create(self, request, *args, **kwargs):
         key = request.headers.get("Idempotency-Key", "").strip()
@@ -216,8 +223,20 @@ class WritableMixin:
         response["ETag"] = etag_of(obj)
         return response
 
+    def get_writable_queryset(self):
+        """Only one's own organisation's records can be changed, never a record shared with one."""
+        model = self.filterset_class.Meta.model
+        viewer = self.viewer
+        if viewer.is_partner:
+            return model.objects.filter(organization=viewer.organization)
+        return scoped(model, viewer)
+
+    @transaction.atomic
     def partial_update(self, request, *args, **kwargs):
         obj = self.get_object()
+        obj = self.get_writable_queryset().select_for_update().filter(pk=obj.pk).first()
+        if obj is None:
+            raise Http404
         expected = request.headers.get("If-Match")
         if not expected:
             raise PreconditionRequired()
@@ -227,7 +246,7 @@ class WritableMixin:
         serializer.is_valid(raise_exception=True)
         obj = serializer.save()
         self._log(ids=[obj.pk], detail={"updated": sorted(request.data)})
-        obj = self.get_queryset().get(pk=obj.pk)
+        obj = self.get_writable_queryset().get(pk=obj.pk)
         response = Response(self._read(obj))
         response["ETag"] = etag_of(obj)
         return response

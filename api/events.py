@@ -109,7 +109,7 @@ class EventViewSet(
     kind = "events"
     pseudonym_kind = "event"
     filterset_class = EventFilter
-    ordering_fields = ["updated_at", "start", "killed", "injured"]
+    ordering_fields = ["updated_at", "start"]  # never a nullable field: a cursor cannot page over NULLs
     partner_serializer_class = EventReadSerializer
     staff_serializer_class = EventStaffSerializer
     write_serializer_class = EventWriteSerializer

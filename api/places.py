@@ -1,5 +1,9 @@
 """/api/v1/places/: the P-code gazetteer (OCHA, State Statistics Service of Ukraine; CC BY-IGO)."""
 
+import re
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from rest_framework import serializers
 
 from api.base import APIViewSet, ListMixin, RetrieveMixin
@@ -30,6 +34,7 @@ class PlaceViewSet(ListMixin, RetrieveMixin, APIViewSet):
         return m.Place.objects.select_related("parent")
 
     def get_object(self):
-        from django.shortcuts import get_object_or_404
-
-        return get_object_or_404(self.get_queryset(), pcode=self.kwargs["pcode"].upper())
+        pcode = self.kwargs["pcode"].upper()
+        if not re.fullmatch(r"[A-Z0-9]{2,20}", pcode):
+            raise Http404
+        return get_object_or_404(self.get_queryset(), pcode=pcode)

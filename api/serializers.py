@@ -56,7 +56,7 @@ class RecordRefField(serializers.Field):
         if audience is not None:
             pk = pseudonyms.decode(self.kind, text, audience.pk)
         else:
-            pk = int(text) if text.isdigit() and len(text) < 19 else None
+            pk = int(text) if text.isascii() and text.isdigit() and len(text) < 19 else None
         own = self.model._default_manager.filter(organization=viewer.organization)
         if viewer.is_staff_member:
             own = scoped(self.model, viewer, own)

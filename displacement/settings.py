@@ -233,6 +233,7 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.SafeJSONParser"],
     "URL_FORMAT_OVERRIDE": None,  # ?format=csv is handled by the views themselves
     "UNAUTHENTICATED_USER": None,
 }
