@@ -22,10 +22,10 @@ class CaseReadSerializer(ProjectionSerializer):
     needs = serializers.ListField(child=serializers.CharField())
     opened_on = serializers.DateField()
     closed_on = serializers.DateField(allow_null=True)
-    updated_at = serializers.DateTimeField()
 
 
 class CaseStaffSerializer(CaseReadSerializer):
+    updated_at = serializers.DateTimeField(help_text="Staff only; partners sync with updated_since.")
     pk = serializers.IntegerField()
 
     def to_representation(self, instance):

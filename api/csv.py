@@ -118,7 +118,7 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("record_kind", "#meta+record_type"),
         ("id", "#meta+id"),
         ("reason", "#meta+reason"),
-        ("deleted_at", "#date+deleted"),
+        ("deleted_on", "#date+deleted"),
     ],
 }
 

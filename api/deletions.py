@@ -37,7 +37,7 @@ class DeletionSerializer(serializers.Serializer):
     record_kind = serializers.CharField()
     id = serializers.CharField(help_text="The id under which you received the record.")
     reason = serializers.CharField()
-    deleted_at = serializers.DateTimeField()
+    deleted_on = serializers.DateField(help_text="The day only: an exact time would let partners join files.")
 
     def to_representation(self, instance):
         audience = self.context.get("audience")
@@ -46,7 +46,7 @@ class DeletionSerializer(serializers.Serializer):
             "record_kind": instance.record_kind,
             "id": pseudonyms.encode(kind, instance.record_id, audience.pk) if audience else str(instance.record_id),
             "reason": instance.reason,
-            "deleted_at": instance.created_at,
+            "deleted_on": instance.created_at.date(),
         }
 
 

@@ -27,10 +27,10 @@ class DisplacementReadSerializer(ProjectionSerializer):
     cause = serializers.CharField(allow_null=True)
     shelter_type = serializers.CharField()
     people_count = serializers.IntegerField(allow_null=True)
-    updated_at = serializers.DateTimeField()
 
 
 class DisplacementStaffSerializer(DisplacementReadSerializer):
+    updated_at = serializers.DateTimeField(help_text="Staff only; partners sync with updated_since.")
     pk = serializers.IntegerField()
     origin = serializers.CharField(help_text="The exact origin P-code.")
     destination = serializers.CharField(allow_null=True, help_text="The exact destination P-code.")

@@ -32,7 +32,6 @@ class EventReadSerializer(ProjectionSerializer):
     affected = serializers.IntegerField(allow_null=True)
     civilian_targeting = serializers.BooleanField()
     verification_status = serializers.CharField()
-    updated_at = serializers.DateTimeField()
 
 
 def event_staff_projection(event, *, audience=None):
@@ -52,6 +51,7 @@ def event_staff_projection(event, *, audience=None):
 class EventStaffSerializer(EventReadSerializer):
     """An event as its own organisation's staff read it."""
 
+    updated_at = serializers.DateTimeField(help_text="Staff only; partners sync with updated_since.")
     projection = event_staff_projection
     pk = serializers.IntegerField()
     title = serializers.CharField()

@@ -25,10 +25,10 @@ class HouseholdReadSerializer(ProjectionSerializer):
     current_adm1_name = serializers.CharField(allow_null=True)
     current_adm2_pcode = serializers.CharField(allow_null=True)
     current_adm2_name = serializers.CharField(allow_null=True)
-    updated_at = serializers.DateTimeField()
 
 
 class HouseholdStaffSerializer(HouseholdReadSerializer):
+    updated_at = serializers.DateTimeField(help_text="Staff only; partners sync with updated_since.")
     pk = serializers.IntegerField()
 
     def to_representation(self, instance):

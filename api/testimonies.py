@@ -28,10 +28,10 @@ class TestimonyReadSerializer(ProjectionSerializer):
     narrative = serializers.CharField(allow_null=True)
     sensitivity = serializers.CharField()
     events = EventLinkSerializer(many=True)
-    updated_at = serializers.DateTimeField()
 
 
 class TestimonyStaffSerializer(TestimonyReadSerializer):
+    updated_at = serializers.DateTimeField(help_text="Staff only; partners sync with updated_since.")
     pk = serializers.IntegerField()
 
     def to_representation(self, instance):

@@ -9,11 +9,11 @@ from django.utils.translation import ngettext
 from unfold.contrib.filters.admin import ChoicesDropdownFilter, RangeDateFilter
 
 from displacement.admin.base import ScopedAdmin, ScopedTabularInline
-from displacement.models import AccessAction, Consent, Testimony, TestimonyEvent, TombstoneReason
+from displacement.models import AccessAction, Consent, Testimony, TestimonyEvent
 from displacement.models.vocab import ConsentPurpose
 from displacement.selectors.access import Viewer
 from displacement.services.testimonies import consent_withdraw
-from displacement.services.tombstones import tombstone_household_if_unshared
+from displacement.services.tombstones import testimony_unshare_check
 
 
 class TestimonyEventInline(ScopedTabularInline):
@@ -131,12 +131,10 @@ class TestimonyAdmin(ScopedAdmin):
         return fields
 
     def save_model(self, request, obj, form, change):
-        moved_from = form.initial.get("household") if change and "household" in form.changed_data else None
+        before = (form.initial.get("sensitivity"), form.initial.get("household")) if change else (None, None)
         super().save_model(request, obj, form, change)
-        if moved_from:
-            tombstone_household_if_unshared(
-                organization_id=obj.organization_id, household_id=moved_from, reason=TombstoneReason.UNSHARED
-            )
+        if change:
+            testimony_unshare_check(testimony=obj, sensitivity_before=before[0], household_before=before[1])
 
     def get_changeform_initial_data(self, request):
         return {"interviewer": request.user.pk, **super().get_changeform_initial_data(request)}

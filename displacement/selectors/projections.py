@@ -28,6 +28,29 @@ def pseudonym(kind: str, pk: int | None, audience: m.Organization | None, own_co
     return pseudonyms.encode(kind, pk, audience.pk)
 
 
+def _changed(record, audience) -> dict:
+    """Staff see when a record changed. Partners do not: an exact time shared by every partner
+    would let two of them join their files; they sync with ``updated_since`` instead."""
+    return {"updated_at": record.updated_at} if audience is None else {}
+
+
+def _event_visible(event: m.Event, audience: m.Organization | None) -> bool:
+    """A link to an event is shown to a partner only if the partner may read that event."""
+    if audience is None or event.organization_id == audience.pk:
+        return True
+    return event.organization_id in _event_owners(audience)
+
+
+def _event_owners(audience: m.Organization) -> set[int]:
+    """Owners sharing events with ``audience``, looked up once per request (cached on it)."""
+    from displacement.selectors.sharing import active_agreements
+
+    if "_event_owner_ids" not in audience.__dict__:
+        owners = active_agreements(partner=audience, kind="events").values_list("owner_id", flat=True)
+        audience.__dict__["_event_owner_ids"] = set(owners)
+    return audience.__dict__["_event_owner_ids"]
+
+
 def generalised_place(place: m.Place | None) -> dict:
     """The oblast and raion of ``place``; never the hromada, never coordinates."""
     if place is None:
@@ -63,7 +86,7 @@ def event_projection(event: m.Event, *, audience: m.Organization | None) -> dict
         "affected": event.affected,
         "civilian_targeting": event.civilian_targeting,
         "verification_status": event.verification_status,
-        "updated_at": event.updated_at,
+        **_changed(event, audience),
     }
 
 
@@ -95,8 +118,9 @@ def testimony_projection(testimony: m.Testimony, *, audience: m.Organization | N
                 "relation": link.relation,
             }
             for link in testimony.event_links.all()
+            if _event_visible(link.event, audience)
         ],
-        "updated_at": testimony.updated_at,
+        **_changed(testimony, audience),
     }
 
 
@@ -112,7 +136,7 @@ def household_projection(household: m.Household, *, audience: m.Organization | N
         ),
         "vulnerabilities": dict(sorted(Counter(v for p in members for v in p.vulnerabilities).items())),
         **_prefixed("current", household.current_place),
-        "updated_at": household.updated_at,
+        **_changed(household, audience),
     }
 
 
@@ -125,10 +149,12 @@ def displacement_projection(displacement: m.Displacement, *, audience: m.Organiz
         "left_on": displacement.left_on,
         "left_on_precision": displacement.left_on_precision,
         "arrived_on": displacement.arrived_on,
-        "cause": pseudonym("event", displacement.cause_id, audience, f"E-{displacement.cause_id}"),
+        "cause": pseudonym("event", displacement.cause_id, audience, f"E-{displacement.cause_id}")
+        if displacement.cause_id and _event_visible(displacement.cause, audience)
+        else None,
         "shelter_type": displacement.shelter_type,
         "people_count": displacement.people_count,
-        "updated_at": displacement.updated_at,
+        **_changed(displacement, audience),
     }
 
 
@@ -141,7 +167,7 @@ def case_projection(case: m.Case, *, audience: m.Organization | None) -> dict:
         "needs": sorted(case.needs),
         "opened_on": case.opened_on,
         "closed_on": case.closed_on,
-        "updated_at": case.updated_at,
+        **_changed(case, audience),
     }
 
 
@@ -156,10 +182,10 @@ PROJECTIONS = {
 #: What each projection needs loaded, so that a page of records costs a fixed number of queries.
 PREFETCH = {
     "events": {"select": ["place__parent__parent"], "prefetch": []},
-    "testimonies": {"select": ["household"], "prefetch": ["consents", "event_links"]},
+    "testimonies": {"select": ["household"], "prefetch": ["consents", "event_links__event"]},
     "households": {"select": ["current_place__parent__parent"], "prefetch": ["members"]},
     "displacements": {
-        "select": ["household", "origin__parent__parent", "destination__parent__parent"],
+        "select": ["household", "origin__parent__parent", "destination__parent__parent", "cause"],
         "prefetch": [],
     },
     "cases": {"select": ["household"], "prefetch": []},

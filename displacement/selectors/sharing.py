@@ -123,6 +123,14 @@ def partner_readable(kind: str, *, partner: m.Organization) -> QuerySet:
 
 
 def partner_tombstones(*, partner: m.Organization) -> QuerySet[m.Tombstone]:
-    """Deletions a partner must apply: its own records' and those of owners that share with it."""
-    owners = m.SharingAgreement.objects.filter(partner=partner).values("owner_id")
-    return m.Tombstone.objects.filter(Q(organization=partner) | Q(organization__in=owners))
+    """Deletions a partner must apply: its own records', and, for each agreement it has, those
+    of the kinds it shares, recorded while the agreement was in force (and a week after its
+    end, so that a mirror can still catch up)."""
+    grace = datetime.timedelta(days=7)
+    condition = Q(organization=partner)
+    for agreement in m.SharingAgreement.objects.filter(partner=partner):
+        window = Q(created_at__date__gte=agreement.valid_from)
+        if agreement.valid_until:
+            window &= Q(created_at__date__lte=agreement.valid_until + grace)
+        condition |= Q(organization_id=agreement.owner_id, record_kind__in=agreement.record_kinds) & window
+    return m.Tombstone.objects.filter(condition)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from displacement import models as m
 from displacement.models.sharing import RecordKind, TombstoneReason
-from displacement.models.vocab import ConsentPurpose
+from displacement.models.vocab import ConsentPurpose, Sensitivity
 from displacement.selectors.sharing import consenting_household_ids
 
 KIND_OF_MODEL = {
@@ -58,6 +58,24 @@ def tombstone_sharing_withdrawn(*, testimony: m.Testimony) -> int:
     return count + tombstone_household_if_unshared(
         organization_id=testimony.organization_id, household_id=testimony.household_id, reason=reason
     )
+
+
+def testimony_unshare_check(*, testimony: m.Testimony, sensitivity_before: str, household_before: int | None) -> int:
+    """After a change: a testimony made restricted leaves partners' copies, and so does a
+    household that lost the only testimony through which it was shared."""
+    count = 0
+    if sensitivity_before != Sensitivity.RESTRICTED and testimony.sensitivity == Sensitivity.RESTRICTED:
+        count += tombstone_record(
+            organization_id=testimony.organization_id,
+            kind=RecordKind.TESTIMONIES,
+            ids=[testimony.pk],
+            reason=TombstoneReason.UNSHARED,
+        )
+    if household_before and household_before != testimony.household_id:
+        count += tombstone_household_if_unshared(
+            organization_id=testimony.organization_id, household_id=household_before, reason=TombstoneReason.UNSHARED
+        )
+    return count
 
 
 @receiver(post_delete)
