@@ -20,7 +20,6 @@ from rest_framework import status, viewsets
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
-from rest_framework.utils.encoders import JSONEncoder
 
 from api.authentication import APIKeyAuthentication
 from api.csv import csv_response
@@ -30,7 +29,7 @@ from api.models import IdempotencyRecord
 from api.pagination import UpdatedCursorPagination
 from api.permissions import IsMemberOrPartnerKey
 from api.throttling import PrincipalRateThrottle
-from displacement.models import AccessAction
+from displacement.models import AccessAction, AccessLog
 from displacement.selectors import pseudonyms
 from displacement.selectors.access import Viewer, scoped
 from displacement.selectors.projections import PREFETCH
@@ -133,33 +132,63 @@ class APIViewSet(viewsets.GenericViewSet):
     def _list(self, request):
         queryset = self.filter_queryset(self.get_queryset())
         if request.query_params.get("format") == "csv":
-            self._log(ids=[], detail={"format": "csv", "query": dict(request.query_params)})
             serializer_class = self.get_serializer_class()
             context = self.get_serializer_context()
-            rows = (serializer_class(record, context=context).data for record in queryset.iterator(chunk_size=500))
-            return csv_response(self.kind, rows)
+
+            def rows():
+                exported = []
+                try:
+                    for record in queryset.iterator(chunk_size=500):
+                        exported.append(record)
+                        yield serializer_class(record, context=context).data
+                finally:
+                    # Logged when the stream ends (or the client goes away), with every id sent.
+                    self._log(records=exported, detail={"format": "csv"})
+
+            return csv_response(self.kind, rows())
         page = self.paginate_queryset(queryset)
-        self._log(ids=[record.pk for record in page])
+        self._log(records=page)
         return self.get_paginated_response(self.represent(page))
 
     def _retrieve(self, request):
         obj = self.get_object()
-        self._log(ids=[obj.pk])
+        self._log(records=[obj])
         response = Response(self.get_serializer(obj).data)
         response["ETag"] = etag_of(obj)
         return response
 
-    def _log(self, *, ids, detail=None):
+    def _log(self, *, records, detail=None):
+        """One access-log entry for the caller, and, when a partner machine read another
+        organisation's records, one for each owner, so that owners can audit partners.
+
+        A partner's own entry carries the ids as the partner saw them (pseudonyms): the
+        partner's coordinators must not learn real record numbers from their access log.
+        """
         viewer = self.viewer
-        access_record(
-            who=viewer,
-            action=AccessAction.API_REQUEST,
-            model=self.filterset_class.Meta.model._meta.label,
-            ids=ids,
-            path=self.request.get_full_path()[:300],
-            api_key=viewer.api_key.prefix if viewer.api_key is not None else "",
-            detail={"method": self.request.method, **(detail or {})},
-        )
+        model = self.filterset_class.Meta.model._meta.label
+        common = {
+            "action": AccessAction.API_REQUEST,
+            "model": model,
+            "path": self.request.get_full_path()[:300],
+            "api_key": viewer.api_key.prefix if viewer.api_key is not None else "",
+            "detail": {"method": self.request.method, **(detail or {})},
+        }
+        if not viewer.is_partner or not self.pseudonym_kind:
+            access_record(who=viewer, ids=[r.pk for r in records], **common)
+            return
+        seen = [pseudonyms.encode(self.pseudonym_kind, r.pk, viewer.organization.pk) for r in records]
+        access_record(who=viewer, ids=seen, **common)
+        by_owner: dict[int, list[int]] = {}
+        for record in records:
+            owner = getattr(record, "organization_id", None)
+            if owner and owner != viewer.organization.pk:
+                by_owner.setdefault(owner, []).append(record.pk)
+        for owner, ids in by_owner.items():
+            AccessLog.objects.create(
+                organization_id=owner,
+                object_ids=sorted(ids),
+                **{**common, "detail": {**common["detail"], "partner": viewer.organization.slug}},
+            )
 
 
 class ListMixin:
@@ -203,24 +232,29 @@ class WritableMixin:
                 record = IdempotencyRecord.objects.select_for_update().get(principal=principal, key=key)
                 if record.request_hash != digest:
                     raise IdempotencyConflict() from None
-                replay = Response(record.body, status=record.status_code, headers=record.headers)
+                obj = self.get_writable_queryset().filter(pk=(record.body or {}).get("pk")).first()
+                if obj is None:
+                    raise Http404 from None  # created, then deleted since
+                replay = Response(self._read(obj), status=record.status_code)
+                replay["ETag"] = etag_of(obj)
                 replay["Idempotent-Replayed"] = "true"
                 return replay
             response = self._create(request)
+            # Only the outcome is kept, never a copy of the record: a replay re-reads it.
             record.status_code = response.status_code
-            record.body = json.loads(json.dumps(response.data, cls=JSONEncoder))
-            record.headers = {"ETag": response.get("ETag", "")} if response.get("ETag") else {}
-            record.save(update_fields=["status_code", "body", "headers"])
+            record.body = {"pk": response.created_pk}
+            record.save(update_fields=["status_code", "body"])
             return response
 
     def _create(self, request):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         obj = serializer.save()
-        self._log(ids=[obj.pk], detail={"created": True})
-        obj = self.get_queryset().get(pk=obj.pk)
+        self._log(records=[obj], detail={"created": True})
+        obj = self.get_writable_queryset().get(pk=obj.pk)
         response = Response(self._read(obj), status=status.HTTP_201_CREATED)
         response["ETag"] = etag_of(obj)
+        response.created_pk = obj.pk
         return response
 
     def get_writable_queryset(self):
@@ -245,7 +279,7 @@ class WritableMixin:
         serializer = self.get_serializer(obj, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         obj = serializer.save()
-        self._log(ids=[obj.pk], detail={"updated": sorted(request.data)})
+        self._log(records=[obj], detail={"updated": sorted(request.data)})
         obj = self.get_writable_queryset().get(pk=obj.pk)
         response = Response(self._read(obj))
         response["ETag"] = etag_of(obj)

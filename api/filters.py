@@ -23,7 +23,7 @@ from displacement.models.vocab import (
     Target,
     VerificationStatus,
 )
-from displacement.selectors.access import Viewer, narrative_visible_q
+from displacement.selectors.access import Viewer, narrative_visible_q, scoped
 
 #: Parameters every list accepts besides its filters.
 COMMON_PARAMETERS = {"cursor", "page_size", "format", "ordering"}
@@ -92,6 +92,51 @@ class SearchFilter(df.CharFilter):
         return qs.filter(matches)
 
 
+def visible_events(request):
+    """Events the caller may read: filters that go through events must not reveal others."""
+    viewer = Viewer.of(request.user)
+    if viewer.is_partner:
+        from displacement.selectors.sharing import partner_readable
+
+        return partner_readable("events", partner=viewer.organization)
+    return scoped(m.Event, viewer)
+
+
+class ThroughEventFilter(df.Filter):
+    """A filter on the events a testimony speaks of (or a displacement's cause), counting only
+    events the caller may read: otherwise a filter would reveal an unshared event's date,
+    type or place by elimination."""
+
+    def __init__(self, *args, link: str, lookup: str, **kwargs):
+        self.link, self.lookup = link, lookup
+        # field_name only documents the type in the schema; filter() does the work.
+        kwargs.setdefault("field_name", f"{link}__{lookup.split('__')[0]}" + ("__pcode" if lookup == "place" else ""))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value in (None, ""):
+            return qs
+        if self.lookup == "place":
+            place = PlaceFilter(path="place")
+            place.parent = self.parent
+            events = place.filter(visible_events(self.parent.request), value)
+        else:
+            events = visible_events(self.parent.request).filter(**{self.lookup: value})
+        return qs.filter(**{f"{self.link}__in": events.values("pk")}).distinct()
+
+
+class ThroughEventDate(ThroughEventFilter):
+    field_class = forms.DateField
+
+
+class ThroughEventChoice(ThroughEventFilter):
+    field_class = StrictChoiceField
+
+
+class ThroughEventPlace(ThroughEventFilter):
+    field_class = forms.CharField
+
+
 class StrictFilterSet(df.FilterSet):
     updated_since = df.IsoDateTimeFilter(
         field_name="updated_at",
@@ -130,24 +175,16 @@ class EventFilter(StrictFilterSet):
 class TestimonyFilter(StrictFilterSet):
     recorded_after = df.DateFilter(field_name="recorded_on", lookup_expr="gte", help_text="Recorded on or after.")
     recorded_before = df.DateFilter(field_name="recorded_on", lookup_expr="lte", help_text="Recorded on or before.")
-    occurred_after = df.DateFilter(
-        field_name="events__start",
-        lookup_expr="gte",
-        distinct=True,
-        help_text="Speaks of an event that started on or after.",
+    occurred_after = ThroughEventDate(
+        link="events", lookup="start__gte", help_text="Speaks of an event you may read that started on or after."
     )
-    occurred_before = df.DateFilter(
-        field_name="events__start",
-        lookup_expr="lte",
-        distinct=True,
-        help_text="Speaks of an event that started on or before.",
+    occurred_before = ThroughEventDate(
+        link="events", lookup="start__lte", help_text="Speaks of an event you may read that started on or before."
     )
-    place = PlaceFilter(path="events__place", distinct=True, help_text="Speaks of an event at this P-code or below.")
-    event_type = StrictChoiceFilter(field_name="events__event_type", choices=EventType.choices, distinct=True)
-    sub_event_type = StrictChoiceFilter(
-        field_name="events__sub_event_type", choices=SubEventType.choices, distinct=True
-    )
-    target = StrictChoiceFilter(field_name="events__target", choices=Target.choices, distinct=True)
+    place = ThroughEventPlace(link="events", lookup="place", help_text="Speaks of an event at this P-code or below.")
+    event_type = ThroughEventChoice(link="events", lookup="event_type", choices=EventType.choices)
+    sub_event_type = ThroughEventChoice(link="events", lookup="sub_event_type", choices=SubEventType.choices)
+    target = ThroughEventChoice(link="events", lookup="target", choices=Target.choices)
     q = SearchFilter(
         staff_fields=("summary",),
         partner_fields=("summary",),
@@ -165,8 +202,8 @@ class DisplacementFilter(StrictFilterSet):
     occurred_before = df.DateFilter(field_name="left_on", lookup_expr="lte", help_text="Left on or before.")
     place = PlaceFilter(path="origin", help_text="Origin P-code; includes everything below it.")
     destination = PlaceFilter(path="destination", help_text="Destination P-code; includes everything below it.")
-    event_type = StrictChoiceFilter(field_name="cause__event_type", choices=EventType.choices)
-    category = StrictChoiceFilter(field_name="cause__category", choices=EventCategory.choices)
+    event_type = ThroughEventChoice(link="cause", lookup="event_type", choices=EventType.choices)
+    category = ThroughEventChoice(link="cause", lookup="category", choices=EventCategory.choices)
 
     class Meta:
         model = m.Displacement

@@ -1,5 +1,7 @@
 """/api/v1/summaries/: households displaced between oblasts, suppressed for partners."""
 
+import datetime
+
 import django_filters as df
 from django.db.models import Q
 from rest_framework import serializers
@@ -20,6 +22,7 @@ class SummaryFilter(StrictFilterSet):
     occurred_after = df.DateFilter(help_text="Displacements that left on or after (YYYY-MM-DD).")
     occurred_before = df.DateFilter(help_text="Displacements that left on or before (YYYY-MM-DD).")
     place = df.CharFilter(help_text="Origin oblast P-code, e.g. UA14.")
+    # Partners: occurred_after must be the 1st of a month and occurred_before its last day.
 
     class Meta:
         model = m.Displacement
@@ -60,6 +63,15 @@ class SummaryViewSet(ListMixin, APIViewSet):
             raise ValidationError(filters.errors)
         params = filters.form.cleaned_data
         origin = (params.get("place") or "").strip().upper() or None
+        if origin and not m.Place.objects.filter(pcode=origin, admin_level=1).exists():
+            raise ValidationError({"place": ["Use an oblast P-code, e.g. UA14."]})
+        if viewer.is_partner:
+            # Whole months only: two queries a day apart must not isolate one household.
+            after, before = params.get("occurred_after"), params.get("occurred_before")
+            if after and after.day != 1:
+                raise ValidationError({"occurred_after": ["Partners ask for whole months: use the 1st."]})
+            if before and (before + datetime.timedelta(days=1)).day != 1:
+                raise ValidationError({"occurred_before": ["Partners ask for whole months: use the last day."]})
         if viewer.is_partner:
             owners = m.Organization.objects.filter(
                 Q(pk__in=active_agreements(partner=viewer.organization, kind=RecordKind.SUMMARIES).values("owner_id"))

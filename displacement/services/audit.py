@@ -27,7 +27,7 @@ def access_record(
         api_key=api_key,
         action=action,
         model=model,
-        object_ids=sorted({int(i) for i in ids}),
+        object_ids=sorted({i if isinstance(i, str) else int(i) for i in ids}, key=str),
         household_id=household_id,
         path=path[:300],
         detail=detail or {},

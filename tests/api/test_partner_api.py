@@ -68,10 +68,21 @@ def test_a_read_only_key_cannot_write(partner_org, world):
     assert client.post("/api/v1/sources/", {"kind": "media", "title": "x"}, format="json").status_code == 403
 
 
-def test_every_request_is_in_the_access_log(partner, partner_key, world):
-    partner.get("/api/v1/events/")
-    entry = AccessLog.objects.get(api_key=partner_key[0].prefix)
-    assert entry.action == "api_request" and entry.model == "displacement.Event" and len(entry.object_ids) == 1
+def test_every_request_is_in_the_access_log_of_the_partner_and_of_the_owner(partner, partner_key, partner_org, world):
+    seen = partner.get("/api/v1/events/").json()["results"][0]["id"]
+    mine = AccessLog.objects.get(api_key=partner_key[0].prefix, organization=partner_org)
+    assert mine.action == "api_request" and mine.model == "displacement.Event"
+    assert mine.object_ids == [seen]  # the partner's coordinators see pseudonyms only
+    owners = AccessLog.objects.get(api_key=partner_key[0].prefix, organization=world["ngo"])
+    assert owners.object_ids == [Event.objects.get(organization=world["ngo"]).pk]
+    assert owners.detail["partner"] == "esa"
+
+
+def test_a_csv_export_is_logged_with_every_id(partner, partner_key, partner_org, world):
+    body = b"".join(partner.get("/api/v1/events/?format=csv").streaming_content)
+    assert body
+    entry = AccessLog.objects.get(api_key=partner_key[0].prefix, organization=partner_org)
+    assert len(entry.object_ids) == 1 and entry.detail["format"] == "csv"
 
 
 @pytest.mark.parametrize(
@@ -193,3 +204,23 @@ def test_the_schema_generates_without_warnings_and_documents_errors():
         cwd=Path(__file__).resolve().parents[2],
     )
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_partner_summaries_are_suppressed_and_cannot_be_differenced(partner, ngo, world):
+    rows = partner.get("/api/v1/summaries/").json()
+    assert rows and all(row["households"] is None or row["households"] >= 5 or row["households"] == 0 for row in rows)
+    assert any(row["suppressed"] for row in rows)  # one shared household from UA14: suppressed
+    assert partner.get("/api/v1/summaries/?place=UA1416021").status_code == 400
+    assert partner.get("/api/v1/summaries/?occurred_before=2025-04-20").status_code == 400
+    assert partner.get("/api/v1/summaries/?occurred_after=2025-04-01&occurred_before=2025-04-30").status_code == 200
+
+
+def test_testimony_filters_do_not_reveal_unshared_events(partner, ngo, partner_org, world):
+    from displacement.models import SharingAgreement
+
+    SharingAgreement.objects.filter(partner=partner_org).update(record_kinds=["testimonies"])
+    assert partner.get("/api/v1/events/").json()["results"] == []
+    found = partner.get("/api/v1/testimonies/?event_type=explosions_remote_violence").json()["results"]
+    assert found == []
+    everything = partner.get("/api/v1/testimonies/").json()["results"]
+    assert everything and all(row["events"] == [] for row in everything)

@@ -118,3 +118,50 @@ def test_too_many_requests_are_429_with_retry_after(partner, world, settings):
     last = partner.get("/api/v1/places/?page_size=1")
     assert int(last["Retry-After"]) > 0 and last.json()["error"]["status"] == 429
     cache.clear()
+
+
+def test_a_partner_cannot_change_a_record_shared_with_it(partner, world):
+    shared = partner.get("/api/v1/events/").json()["results"][0]["id"]
+    etag = partner.get(f"/api/v1/events/{shared}/")["ETag"]
+    response = partner.patch(f"/api/v1/events/{shared}/", {"killed": 999}, format="json", HTTP_IF_MATCH=etag)
+    assert response.status_code == 404
+    assert not Event.objects.filter(killed=999).exists()
+
+
+def test_a_caseworker_cannot_move_or_overwrite_a_narrative_they_cannot_read(caseworker, ngo, world):
+    from rest_framework.test import APIClient
+
+    from displacement.models import Case, Testimony
+
+    mine = HouseholdFactory(organization=ngo)
+    Case.objects.create(household=mine, reference="CW-1", assigned_to=caseworker)
+    testimony = Testimony.objects.filter(organization=ngo).exclude(household=mine).first()
+    client = APIClient()
+    client.force_login(caseworker)
+    url = f"/api/v1/testimonies/{testimony.pk}/"
+    etag = client.get(url)["ETag"]
+    assert client.get(url).json()["narrative"] is None
+    for change in ({"household": str(mine.pk)}, {"narrative": "overwritten"}):
+        response = client.patch(url, change, format="json", HTTP_IF_MATCH=etag)
+        assert response.status_code == 400
+    testimony.refresh_from_db()
+    assert testimony.household != mine and testimony.narrative != "overwritten"
+
+
+def test_etags_and_cursors_reveal_nothing(partner, ngo, world):
+    import base64
+    import hashlib
+
+    from tests.factories import EventFactory
+
+    for _ in range(3):
+        EventFactory(organization=ngo)
+    page = partner.get("/api/v1/events/?page_size=1").json()
+    cursor = page["next"].split("cursor=")[1].split("&")[0]
+    assert not cursor.startswith("cD0")  # DRF's plain cursor is base64 of "p=<updated_at>"
+    assert base64.b64encode(b"p=").decode()[:3] not in cursor.split(":")[0][:3]
+    assert partner.get(page["next"].replace(cursor, cursor[:-2] + "xx")).status_code == 404
+    event = Event.objects.filter(organization=ngo).first()
+    etag = partner.get(f"/api/v1/events/{page['results'][0]['id']}/")["ETag"]
+    unkeyed = hashlib.sha256(f"displacement.Event:{event.pk}:{event.updated_at.isoformat()}".encode()).hexdigest()
+    assert unkeyed[:32] not in etag
