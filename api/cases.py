@@ -25,8 +25,8 @@ class CaseReadSerializer(ProjectionSerializer):
 
 
 class CaseStaffSerializer(CaseReadSerializer):
-    updated_at = serializers.DateTimeField(help_text="Staff only; partners sync with updated_since.")
-    pk = serializers.IntegerField()
+    updated_at = serializers.DateTimeField(required=False, help_text="Staff only; partners sync with updated_since.")
+    pk = serializers.IntegerField(required=False)
 
     def to_representation(self, instance):
         return {**case_projection(instance, audience=None), "pk": instance.pk}

@@ -1,10 +1,9 @@
 """/api/v1/deletions/: what to remove from a mirror (deleted, consent withdrawn, unshared)."""
 
-import django_filters as df
 from rest_framework import serializers
 
 from api.base import APIViewSet, ListMixin
-from api.filters import StrictFilterSet
+from api.filters import StrictFilterSet, UTCDateTimeFilter
 from displacement import models as m
 from displacement.selectors import pseudonyms
 from displacement.selectors.sharing import partner_tombstones
@@ -20,7 +19,7 @@ SINGULAR = {
 
 
 class DeletionFilter(StrictFilterSet):
-    since = df.IsoDateTimeFilter(
+    since = UTCDateTimeFilter(
         field_name="created_at",
         lookup_expr="gte",
         required=True,

@@ -30,10 +30,10 @@ class DisplacementReadSerializer(ProjectionSerializer):
 
 
 class DisplacementStaffSerializer(DisplacementReadSerializer):
-    updated_at = serializers.DateTimeField(help_text="Staff only; partners sync with updated_since.")
-    pk = serializers.IntegerField()
-    origin = serializers.CharField(help_text="The exact origin P-code.")
-    destination = serializers.CharField(allow_null=True, help_text="The exact destination P-code.")
+    updated_at = serializers.DateTimeField(required=False, help_text="Staff only; partners sync with updated_since.")
+    pk = serializers.IntegerField(required=False)
+    origin = serializers.CharField(required=False, help_text="The exact origin P-code.")
+    destination = serializers.CharField(required=False, allow_null=True, help_text="The exact destination P-code.")
 
     def to_representation(self, instance):
         return {

@@ -51,16 +51,16 @@ def event_staff_projection(event, *, audience=None):
 class EventStaffSerializer(EventReadSerializer):
     """An event as its own organisation's staff read it."""
 
-    updated_at = serializers.DateTimeField(help_text="Staff only; partners sync with updated_since.")
+    updated_at = serializers.DateTimeField(required=False, help_text="Staff only; partners sync with updated_since.")
     projection = event_staff_projection
-    pk = serializers.IntegerField()
-    title = serializers.CharField()
-    description = serializers.CharField()
-    external_id = serializers.CharField()
-    place = serializers.CharField(help_text="The exact P-code.")
-    geo_precision = serializers.IntegerField()
-    actor1 = serializers.CharField()
-    actor2 = serializers.CharField()
+    pk = serializers.IntegerField(required=False)
+    title = serializers.CharField(required=False)
+    description = serializers.CharField(required=False)
+    external_id = serializers.CharField(required=False)
+    place = serializers.CharField(required=False, help_text="The exact P-code.")
+    geo_precision = serializers.IntegerField(required=False)
+    actor1 = serializers.CharField(required=False)
+    actor2 = serializers.CharField(required=False)
 
 
 class EventWriteSerializer(StrictWriteSerializer):

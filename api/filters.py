@@ -7,6 +7,8 @@ parameter is a 400 that lists the allowed parameters, never an empty list that l
 
 from __future__ import annotations
 
+import datetime
+
 import django_filters as df
 from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchVector
@@ -137,8 +139,17 @@ class ThroughEventPlace(ThroughEventFilter):
     field_class = forms.CharField
 
 
+class UTCDateTimeFilter(df.IsoDateTimeFilter):
+    """An ISO 8601 time with any UTC offset (PostgreSQL refuses offsets beyond 15:59)."""
+
+    def filter(self, qs, value):
+        if value is not None:
+            value = value.astimezone(datetime.UTC)
+        return super().filter(qs, value)
+
+
 class StrictFilterSet(df.FilterSet):
-    updated_since = df.IsoDateTimeFilter(
+    updated_since = UTCDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gte",
         help_text="Records changed at or after this ISO 8601 time.",

@@ -28,8 +28,8 @@ class HouseholdReadSerializer(ProjectionSerializer):
 
 
 class HouseholdStaffSerializer(HouseholdReadSerializer):
-    updated_at = serializers.DateTimeField(help_text="Staff only; partners sync with updated_since.")
-    pk = serializers.IntegerField()
+    updated_at = serializers.DateTimeField(required=False, help_text="Staff only; partners sync with updated_since.")
+    pk = serializers.IntegerField(required=False)
 
     def to_representation(self, instance):
         return {**household_projection(instance, audience=None), "pk": instance.pk}

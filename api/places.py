@@ -12,7 +12,7 @@ from displacement import models as m
 
 
 class PlaceSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="pcode", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="pcode", read_only=True, allow_null=True)
 
     class Meta:
         model = m.Place

@@ -97,12 +97,23 @@ class APIAutoSchema(AutoSchema):
         success = super().get_response_serializers()
         if isinstance(success, dict):
             return success
+        if self.method in ("POST", "PATCH", "PUT"):
+            # Writes answer with the record as the writer reads it, not with what was sent.
+            success = getattr(self.view, "staff_serializer_class", None) or success
         code = 201 if self.method == "POST" else 200
-        responses = {code: success, **COMMON_ERRORS}
-        if self._is_a_detail_path():
-            responses.update(DETAIL_ERRORS)
+        responses = {code: success, **COMMON_ERRORS, **DETAIL_ERRORS}  # lists: 404 for a bad cursor
         if self.method in ("POST", "PATCH", "PUT"):
             responses.update(WRITE_ERRORS)
         if self.method in ("PATCH", "PUT"):
             responses.update(UPDATE_ERRORS)
         return responses
+
+
+def add_csv_to_lists(result, generator, request, public):
+    """Lists also answer ``text/csv`` (with ``?format=csv``): say so in the schema."""
+    for path, operations in result.get("paths", {}).items():
+        get = operations.get("get")
+        if get and "{" not in path and "200" in get.get("responses", {}):
+            content = get["responses"]["200"].setdefault("content", {})
+            content["text/csv"] = {"schema": {"type": "string", "description": "UTF-8 CSV with an HXL row."}}
+    return result

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -33,9 +35,9 @@ class PcodeField(serializers.SlugRelatedField):
         super().__init__(slug_field="pcode", queryset=m.Place.objects.all(), **kwargs)
 
     def to_internal_value(self, data):
-        if isinstance(data, str):
-            data = data.strip().upper()
-        return super().to_internal_value(data)
+        if not isinstance(data, str) or not re.fullmatch(r"[A-Za-z0-9]{2,20}", data.strip()):
+            raise serializers.ValidationError("Give a P-code, e.g. UA1214025.")
+        return super().to_internal_value(data.strip().upper())
 
 
 @extend_schema_field(OpenApiTypes.STR)

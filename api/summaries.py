@@ -4,6 +4,7 @@ import datetime
 
 import django_filters as df
 from django.db.models import Q
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -22,6 +23,7 @@ class SummaryFilter(StrictFilterSet):
     occurred_after = df.DateFilter(help_text="Displacements that left on or after (YYYY-MM-DD).")
     occurred_before = df.DateFilter(help_text="Displacements that left on or before (YYYY-MM-DD).")
     place = df.CharFilter(help_text="Origin oblast P-code, e.g. UA14.")
+    updated_since = None  # a summary is recomputed on every request
     # Partners: occurred_after must be the 1st of a month and occurred_before its last day.
 
     class Meta:
@@ -55,6 +57,7 @@ class SummaryViewSet(ListMixin, APIViewSet):
     filterset_class = SummaryFilter
     partner_serializer_class = FlowSerializer
     pagination_class = None
+    filter_backends = [DjangoFilterBackend]
 
     def list(self, request, *args, **kwargs):
         viewer = self.viewer

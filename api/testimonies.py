@@ -32,8 +32,8 @@ class TestimonyReadSerializer(ProjectionSerializer):
 
 
 class TestimonyStaffSerializer(TestimonyReadSerializer):
-    updated_at = serializers.DateTimeField(help_text="Staff only; partners sync with updated_since.")
-    pk = serializers.IntegerField()
+    updated_at = serializers.DateTimeField(required=False, help_text="Staff only; partners sync with updated_since.")
+    pk = serializers.IntegerField(required=False)
 
     def to_representation(self, instance):
         viewer = self.context["viewer"]
