@@ -43,6 +43,16 @@ def etag_of(obj) -> str:
     return '"' + hmac.new(settings.SECRET_KEY.encode(), stamp.encode(), hashlib.sha256).hexdigest()[:32] + '"'
 
 
+def _loggable_path(request) -> str:
+    """The request path with its filters, but not the words of a full-text search, which may
+    be a name or a phone number."""
+    params = request.GET.copy()
+    if "q" in params:
+        params["q"] = "…"
+    query = params.urlencode()
+    return (request.path + (f"?{query}" if query else ""))[:300]
+
+
 class APIViewSet(viewsets.GenericViewSet):
     authentication_classes = [APIKeyAuthentication, SessionAuthentication]
     permission_classes = [IsMemberOrPartnerKey]
@@ -169,7 +179,7 @@ class APIViewSet(viewsets.GenericViewSet):
         common = {
             "action": AccessAction.API_REQUEST,
             "model": model,
-            "path": self.request.get_full_path()[:300],
+            "path": _loggable_path(self.request),
             "api_key": viewer.api_key.prefix if viewer.api_key is not None else "",
             "detail": {"method": self.request.method, **(detail or {})},
         }

@@ -37,8 +37,8 @@ def encode(kind: str, pk: int, audience_id: int) -> str:
 
 def decode(kind: str, token: str, audience_id: int) -> int | None:
     prefix, _, digits = token.partition("_")
-    if prefix != kind[:2] or len(digits) != 16:
-        return None
+    if prefix != kind[:2] or len(digits) != 16 or digits != digits.lower():
+        return None  # one spelling per id
     try:
         value = int(digits, 16)
     except ValueError:
