@@ -127,6 +127,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "displacement.retention_purge",
         "schedule": crontab(hour=2, minute=30),
     },
+    "agreements-expire": {
+        "task": "displacement.agreements_expire",
+        "schedule": crontab(hour=0, minute=15),
+    },
 }
 
 # --- Auth -----------------------------------------------------------------------------------

@@ -1,13 +1,15 @@
 """Sharing agreements (coordinators manage their partners) and the access log (read-only)."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from unfold.admin import ModelAdmin
 from unfold.contrib.filters.admin import RangeDateTimeFilter
 
 from displacement.admin.base import ScopedAdmin
 from displacement.models import AccessLog, Organization, SharingAgreement
 from displacement.selectors.access import organization_of
+from displacement.services.sharing import agreement_delete, agreement_save
 
 
 @admin.register(SharingAgreement)
@@ -30,7 +32,26 @@ class SharingAgreementAdmin(ScopedAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.owner = organization_of(request.user)
-        super().save_model(request, obj, form, change)
+            obj.created_by = request.user
+        dropped = agreement_save(agreement=obj, by=request.user)
+        if dropped:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d record is no longer shared; the partner is told to delete it.",
+                    "%(count)d records are no longer shared; the partner is told to delete them.",
+                    dropped,
+                )
+                % {"count": dropped},
+                messages.WARNING,
+            )
+
+    def delete_model(self, request, obj):
+        agreement_delete(agreement=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for agreement in queryset:
+            agreement_delete(agreement=agreement, by=request.user)
 
 
 @admin.register(AccessLog)

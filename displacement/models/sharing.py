@@ -58,6 +58,13 @@ class SharingAgreement(TimeStamped):
         verbose_name=_("created by"),
     )
     notes = models.TextField(_("notes"), blank=True)
+    ended_notified_on = models.DateField(
+        _("partner told of its end on"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the deletions feed told the partner to drop what this agreement shared."),
+    )
 
     class Meta:
         ordering = ["owner", "partner", "-valid_from"]
@@ -93,6 +100,15 @@ class Tombstone(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
         verbose_name=_("owner"),
+    )
+    partner = models.ForeignKey(
+        "displacement.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("only for partner"),
+        help_text=_("Set when a record left one partner's share only (its agreement ended or narrowed)."),
     )
     record_kind = models.CharField(_("record kind"), max_length=20, choices=RecordKind.choices)
     record_id = models.BigIntegerField(_("record id"))

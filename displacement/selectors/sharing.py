@@ -28,8 +28,8 @@ def active_agreements(
     )
 
 
-def _owners(partner: m.Organization, kind: str) -> QuerySet:
-    return active_agreements(partner=partner, kind=kind).values("owner_id")
+def _owners(partner: m.Organization, kind: str, on: datetime.date | None = None) -> QuerySet:
+    return active_agreements(partner=partner, kind=kind, on=on).values("owner_id")
 
 
 def active_consent(purpose: str, testimony_path: str = "pk") -> Exists:
@@ -44,37 +44,37 @@ def consenting_household_ids(purpose: str) -> QuerySet:
     return m.Testimony.objects.filter(household__isnull=False).filter(active_consent(purpose)).values("household_id")
 
 
-def shared_events(*, partner: m.Organization) -> QuerySet[m.Event]:
+def shared_events(*, partner: m.Organization, on: datetime.date | None = None) -> QuerySet[m.Event]:
     """Events are about incidents, not people: the agreement alone decides."""
-    return m.Event.objects.filter(organization__in=_owners(partner, RecordKind.EVENTS))
+    return m.Event.objects.filter(organization__in=_owners(partner, RecordKind.EVENTS, on))
 
 
-def shared_testimonies(*, partner: m.Organization) -> QuerySet[m.Testimony]:
+def shared_testimonies(*, partner: m.Organization, on: datetime.date | None = None) -> QuerySet[m.Testimony]:
     """Restricted testimonies never leave the organisation, whatever the consent."""
     return (
-        m.Testimony.objects.filter(organization__in=_owners(partner, RecordKind.TESTIMONIES))
+        m.Testimony.objects.filter(organization__in=_owners(partner, RecordKind.TESTIMONIES, on))
         .exclude(sensitivity=Sensitivity.RESTRICTED)
         .filter(active_consent(ConsentPurpose.SHARING))
     )
 
 
-def shared_households(*, partner: m.Organization) -> QuerySet[m.Household]:
+def shared_households(*, partner: m.Organization, on: datetime.date | None = None) -> QuerySet[m.Household]:
     return m.Household.objects.filter(
-        organization__in=_owners(partner, RecordKind.HOUSEHOLDS),
+        organization__in=_owners(partner, RecordKind.HOUSEHOLDS, on),
         pk__in=consenting_household_ids(ConsentPurpose.SHARING),
     )
 
 
-def shared_displacements(*, partner: m.Organization) -> QuerySet[m.Displacement]:
+def shared_displacements(*, partner: m.Organization, on: datetime.date | None = None) -> QuerySet[m.Displacement]:
     return m.Displacement.objects.filter(
-        organization__in=_owners(partner, RecordKind.DISPLACEMENTS),
+        organization__in=_owners(partner, RecordKind.DISPLACEMENTS, on),
         household__in=consenting_household_ids(ConsentPurpose.SHARING),
     )
 
 
-def shared_cases(*, partner: m.Organization) -> QuerySet[m.Case]:
+def shared_cases(*, partner: m.Organization, on: datetime.date | None = None) -> QuerySet[m.Case]:
     return m.Case.objects.filter(
-        organization__in=_owners(partner, RecordKind.CASES),
+        organization__in=_owners(partner, RecordKind.CASES, on),
         household__in=consenting_household_ids(ConsentPurpose.SHARING),
     )
 
@@ -123,14 +123,16 @@ def partner_readable(kind: str, *, partner: m.Organization) -> QuerySet:
 
 
 def partner_tombstones(*, partner: m.Organization) -> QuerySet[m.Tombstone]:
-    """Deletions a partner must apply: its own records', and, for each agreement it has, those
-    of the kinds it shares, recorded while the agreement was in force (and a week after its
-    end, so that a mirror can still catch up)."""
+    """Deletions a partner must apply: its own records'; those meant for it alone (an agreement
+    ended or narrowed); and, for each agreement it has, the owner's deletions of the kinds it
+    covers, recorded while it was in force (and a week after its end, to let a mirror catch up)."""
     grace = datetime.timedelta(days=7)
-    condition = Q(organization=partner)
+    condition = Q(organization=partner, partner__isnull=True) | Q(partner=partner)
     for agreement in m.SharingAgreement.objects.filter(partner=partner):
         window = Q(created_at__date__gte=agreement.valid_from)
         if agreement.valid_until:
             window &= Q(created_at__date__lte=agreement.valid_until + grace)
-        condition |= Q(organization_id=agreement.owner_id, record_kind__in=agreement.record_kinds) & window
+        condition |= (
+            Q(organization_id=agreement.owner_id, partner__isnull=True, record_kind__in=agreement.record_kinds) & window
+        )
     return m.Tombstone.objects.filter(condition)

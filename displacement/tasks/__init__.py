@@ -4,5 +4,6 @@ Importing the package registers them (Celery's autodiscovery imports ``displacem
 """
 
 from .retention import retention_purge_task
+from .sharing import agreements_expire_task
 
-__all__ = ["retention_purge_task"]
+__all__ = ["agreements_expire_task", "retention_purge_task"]

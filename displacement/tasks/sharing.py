@@ -1,0 +1,16 @@
+"""The daily job that tells partners what ended agreements no longer share."""
+
+import logging
+
+from celery import shared_task
+
+from displacement.services.sharing import agreements_expire
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="displacement.agreements_expire")
+def agreements_expire_task() -> int:
+    count = agreements_expire()
+    logger.info("ended sharing agreements: %d record(s) put on the deletions feed", count)
+    return count
