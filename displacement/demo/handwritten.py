@@ -50,6 +50,8 @@ from displacement.services.cases import case_change_status, case_note_add, case_
 from displacement.services.events import event_record, event_set_verification
 from displacement.services.testimonies import consent_withdraw, testimony_record
 
+DEMO_KEY_NAME = "Demo partner sync"
+
 
 class _HandWritten:
     """Seeds the hand-written records, looking each up by its natural key first."""
@@ -79,6 +81,21 @@ class _HandWritten:
         self._seed_testimonies()
         self._seed_cases()
         self._seed_agreement()
+        self._seed_api_key()
+
+    def _seed_api_key(self) -> None:
+        """A key for the partner's machine, so that the API can be tried at once."""
+        from api.models import OrganizationAPIKey
+
+        partner = self.organizations["esa"]
+        if OrganizationAPIKey.objects.filter(organization=partner, name=DEMO_KEY_NAME).exists():
+            self._unchanged(OrganizationAPIKey)
+            return
+        _, key = OrganizationAPIKey.objects.create_key(
+            name=DEMO_KEY_NAME, organization=partner, scopes=["read", "write"]
+        )
+        self.result.api_key = key
+        self._created(OrganizationAPIKey)
 
     def _seed_agreement(self) -> None:
         """The NGO shares events, de-identified testimonies and displacements with its partner."""

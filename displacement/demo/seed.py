@@ -112,6 +112,7 @@ class DemoSeedResult:
     created: Counter = field(default_factory=Counter)
     unchanged: Counter = field(default_factory=Counter)
     logins: list[Login] = field(default_factory=list)
+    api_key: str | None = None  # the demo partner's key, shown once when created
     generated: str = "skipped"  # "created", "present" or "skipped"
     generated_present: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0

@@ -81,7 +81,10 @@ class Command(BaseCommand):
             else:
                 shown = "unchanged (password not shown again)"
             self.stdout.write(f"  {login.username:<12} {login.where:<45} {shown}")
-        if any(login.password for login in result.logins):
-            self.stdout.write(self.style.WARNING("These passwords are shown only once. Note them now."))
+        if result.api_key:
+            self.stdout.write(f"Demo partner API key (Eastern Shelter Alliance, read and write): {result.api_key}")
+            self.stdout.write("  Try: curl -H 'Authorization: Api-Key <key>' http://127.0.0.1:8000/api/v1/events/")
+        if any(login.password for login in result.logins) or result.api_key:
+            self.stdout.write(self.style.WARNING("These passwords and keys are shown only once. Note them now."))
         summary = "Demo seeded" if result.changed_anything else "Demo already seeded; nothing changed"
         self.stdout.write(self.style.SUCCESS(f"{summary} in {result.seconds:.1f} s."))
