@@ -5,11 +5,12 @@ import logging
 from celery import shared_task
 
 from displacement.services.sharing import agreements_expire
+from displacement.tasks.base import RETRY_POLICY
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task(name="displacement.agreements_expire")
+@shared_task(name="displacement.agreements_expire", **RETRY_POLICY)
 def agreements_expire_task() -> int:
     count = agreements_expire()
     logger.info("ended sharing agreements: %d record(s) put on the deletions feed", count)
