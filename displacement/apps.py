@@ -8,4 +8,4 @@ class DisplacementConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from displacement.services import tombstones  # noqa: F401  (connects the delete signal)
+        from displacement.services import summary_tracking, tombstones  # noqa: F401  (connect their signals)

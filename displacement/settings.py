@@ -127,6 +127,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "displacement.retention_purge",
         "schedule": crontab(hour=2, minute=30),
     },
+    "summaries-rebuild": {
+        "task": "displacement.summaries_rebuild",
+        "schedule": crontab(hour=1, minute=30),
+    },
     "agreements-expire": {
         "task": "displacement.agreements_expire",
         "schedule": crontab(hour=0, minute=15),

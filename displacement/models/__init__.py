@@ -9,6 +9,7 @@ from .organizations import Membership, Organization, User
 from .places import AdminLevel, Place
 from .sharing import RecordKind, SharingAgreement, SharingPurpose, Tombstone, TombstoneReason
 from .sources import Attachment, Source
+from .summaries import FlowSummary, WeeklySummary
 from .testimonies import Consent, Testimony, TestimonyEvent
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "ContactDetails",
     "Displacement",
     "Event",
+    "FlowSummary",
     "Household",
     "Membership",
     "Organization",
@@ -38,4 +40,5 @@ __all__ = [
     "Tombstone",
     "TombstoneReason",
     "User",
+    "WeeklySummary",
 ]

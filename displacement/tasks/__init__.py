@@ -5,5 +5,6 @@ Importing the package registers them (Celery's autodiscovery imports ``displacem
 
 from .retention import retention_purge_task
 from .sharing import agreements_expire_task
+from .summaries import summaries_rebuild_task, summaries_refresh_task
 
-__all__ = ["agreements_expire_task", "retention_purge_task"]
+__all__ = ["agreements_expire_task", "retention_purge_task", "summaries_rebuild_task", "summaries_refresh_task"]

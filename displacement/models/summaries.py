@@ -1,0 +1,72 @@
+"""Summary tables: counts by ISO week, oblast, raion and event classification.
+
+Filled by ``services.summaries`` (incrementally after changes, fully every night). Staff
+dashboards and reports read these instead of scanning the casework tables. The counts are
+the owning organisation's own, exact; what leaves the organisation is filtered by consent
+and suppressed elsewhere.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class WeeklySummary(models.Model):
+    organization = models.ForeignKey(
+        "displacement.Organization", on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+    )
+    week = models.DateField(_("ISO week (its Monday)"))
+    adm1 = models.CharField(_("oblast P-code"), max_length=20, blank=True)
+    adm2 = models.CharField(_("raion P-code"), max_length=20, blank=True)
+    category = models.CharField(_("category"), max_length=20, blank=True)
+    event_type = models.CharField(_("event type"), max_length=40, blank=True)
+    sub_event_type = models.CharField(_("sub-event type"), max_length=50, blank=True)
+    events = models.PositiveIntegerField(_("events"), default=0)
+    killed = models.PositiveIntegerField(_("killed"), default=0)
+    injured = models.PositiveIntegerField(_("injured"), default=0)
+    testimonies = models.PositiveIntegerField(_("testimonies"), default=0)
+    households_displaced = models.PositiveIntegerField(_("households displaced"), default=0)
+    people_displaced = models.PositiveIntegerField(_("people displaced"), default=0)
+    children_displaced = models.PositiveIntegerField(_("children displaced"), default=0)
+    repeat_households = models.PositiveIntegerField(_("households displaced again"), default=0)
+
+    class Meta:
+        verbose_name = _("weekly summary")
+        verbose_name_plural = _("weekly summaries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "week", "adm1", "adm2", "category", "event_type", "sub_event_type"],
+                name="weekly_summary_cell_unique",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["organization", "week"], name="weekly_summary_org_week_idx"),
+            models.Index(fields=["organization", "adm1", "week"], name="weekly_summary_org_adm1_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.week} {self.adm2 or self.adm1 or '-'} {self.sub_event_type or self.category or '-'}"
+
+
+class FlowSummary(models.Model):
+    """Households displaced from one oblast to another in an ISO week."""
+
+    organization = models.ForeignKey(
+        "displacement.Organization", on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+    )
+    week = models.DateField(_("ISO week (its Monday)"))
+    origin_adm1 = models.CharField(_("origin oblast"), max_length=20)
+    destination_adm1 = models.CharField(_("destination oblast"), max_length=20, blank=True)
+    households = models.PositiveIntegerField(_("households"), default=0)
+    people = models.PositiveIntegerField(_("people"), default=0)
+
+    class Meta:
+        verbose_name = _("flow summary")
+        verbose_name_plural = _("flow summaries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "week", "origin_adm1", "destination_adm1"], name="flow_summary_cell_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.week} {self.origin_adm1} → {self.destination_adm1 or '?'}"

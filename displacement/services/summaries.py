@@ -1,0 +1,219 @@
+"""Keeping the summary tables: a full rebuild, and a refresh of the weeks a change touched.
+
+Both compute with the same function, so an incremental refresh is, by construction, the
+full rebuild restricted to some weeks; ``tests/services/test_summaries.py`` checks that
+they agree after random series of creates, updates and deletes.
+
+A place's oblast and raion are the 4- and 6-character prefixes of its P-code (P-codes nest
+by prefix: UA12 ⊃ UA1214 ⊃ UA1214025). Repeated displacement is a household's second or
+later move in date order. When only part of a household moved (``people_count``), the
+children among them are estimated as at most that many.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Count, Q
+
+from displacement import models as m
+from displacement.models.summaries import FlowSummary, WeeklySummary
+from displacement.models.vocab import CHILD_AGE_BANDS
+
+METRICS = (
+    "events",
+    "killed",
+    "injured",
+    "testimonies",
+    "households_displaced",
+    "people_displaced",
+    "children_displaced",
+    "repeat_households",
+)
+
+
+def week_of(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def _adm(pcode: str | None, level: int | None) -> tuple[str, str]:
+    if not pcode or level is None or level < 1:
+        return "", ""
+    return pcode[:4], (pcode[:6] if level >= 2 else "")
+
+
+def _in_weeks(field: str, weeks: Iterable[datetime.date] | None) -> Q:
+    if weeks is None:
+        return Q()
+    condition = Q(pk__in=[])
+    for week in weeks:
+        condition |= Q(**{f"{field}__range": (week, week + datetime.timedelta(days=6))})
+    return condition
+
+
+def compute(*, organization_id: int, weeks: set[datetime.date] | None = None):
+    """The summary rows of an organisation (all weeks, or only ``weeks``): two dicts of cells."""
+    cells: dict[tuple, dict[str, int]] = defaultdict(lambda: dict.fromkeys(METRICS, 0))
+    flows: dict[tuple, dict[str, int]] = defaultdict(lambda: {"households": 0, "people": 0})
+
+    events = m.Event.objects.filter(Q(organization_id=organization_id) & _in_weeks("start", weeks))
+    for row in events.values(
+        "start", "place__pcode", "place__admin_level", "category", "event_type", "sub_event_type", "killed", "injured"
+    ).iterator():
+        key = (
+            week_of(row["start"]),
+            *_adm(row["place__pcode"], row["place__admin_level"]),
+            row["category"],
+            row["event_type"],
+            row["sub_event_type"],
+        )
+        cell = cells[key]
+        cell["events"] += 1
+        cell["killed"] += row["killed"] or 0
+        cell["injured"] += row["injured"] or 0
+
+    testimonies: dict[tuple, set[int]] = defaultdict(set)
+    links = m.TestimonyEvent.objects.filter(
+        Q(testimony__organization_id=organization_id) & _in_weeks("testimony__recorded_on", weeks)
+    )
+    for row in links.values(
+        "testimony_id",
+        "testimony__recorded_on",
+        "event__place__pcode",
+        "event__place__admin_level",
+        "event__category",
+        "event__event_type",
+        "event__sub_event_type",
+    ).iterator():
+        key = (
+            week_of(row["testimony__recorded_on"]),
+            *_adm(row["event__place__pcode"], row["event__place__admin_level"]),
+            row["event__category"],
+            row["event__event_type"],
+            row["event__sub_event_type"],
+        )
+        testimonies[key].add(row["testimony_id"])
+    unlinked = m.Testimony.objects.filter(
+        Q(organization_id=organization_id, event_links__isnull=True) & _in_weeks("recorded_on", weeks)
+    )
+    for row in unlinked.values("pk", "recorded_on").iterator():
+        testimonies[(week_of(row["recorded_on"]), "", "", "", "", "")].add(row["pk"])
+    for key, ids in testimonies.items():
+        cells[key]["testimonies"] += len(ids)
+
+    _displacements(organization_id, weeks, cells, flows)
+    return {k: v for k, v in cells.items() if any(v.values())}, dict(flows)
+
+
+def _displacements(organization_id, weeks, cells, flows) -> None:
+    moves = m.Displacement.objects.filter(organization_id=organization_id)
+    if weeks is not None:
+        # Ranks need each household's whole trajectory, not just the weeks refreshed.
+        touched = moves.filter(_in_weeks("left_on", weeks)).values("household_id")
+        moves = moves.filter(household_id__in=touched)
+    rows = list(
+        moves.order_by("household_id", "left_on", "id").values(
+            "household_id",
+            "left_on",
+            "people_count",
+            "origin__pcode",
+            "origin__admin_level",
+            "destination__pcode",
+            "destination__admin_level",
+            "cause__category",
+            "cause__event_type",
+            "cause__sub_event_type",
+        )
+    )
+    households = {row["household_id"] for row in rows}
+    sizes = dict(m.Household.objects.filter(pk__in=households).annotate(n=Count("members")).values_list("pk", "n"))
+    children = dict(
+        m.Household.objects.filter(pk__in=households)
+        .annotate(n=Count("members", filter=Q(members__age_band__in=CHILD_AGE_BANDS)))
+        .values_list("pk", "n")
+    )
+    seen: dict[int, int] = defaultdict(int)
+    counted: dict[tuple, set[int]] = defaultdict(set)
+    flow_households: dict[tuple, set[int]] = defaultdict(set)
+    for row in rows:
+        household = row["household_id"]
+        seen[household] += 1
+        week = week_of(row["left_on"])
+        if weeks is not None and week not in weeks:
+            continue
+        origin = _adm(row["origin__pcode"], row["origin__admin_level"])
+        key = (
+            week,
+            *origin,
+            row["cause__category"] or "",
+            row["cause__event_type"] or "",
+            row["cause__sub_event_type"] or "",
+        )
+        size = sizes.get(household, 0)
+        people = row["people_count"] if row["people_count"] is not None else size
+        cell = cells[key]
+        if household not in counted[key]:
+            counted[key].add(household)
+            cell["households_displaced"] += 1
+            if seen[household] > 1:
+                cell["repeat_households"] += 1
+        cell["people_displaced"] += people
+        cell["children_displaced"] += min(children.get(household, 0), people)
+        destination = _adm(row["destination__pcode"], row["destination__admin_level"])[0]
+        flow_key = (week, origin[0], destination)
+        flows[flow_key]["people"] += people
+        if household not in flow_households[flow_key]:
+            flow_households[flow_key].add(household)
+            flows[flow_key]["households"] += 1
+
+
+def _write(organization_id: int, cells: dict, flows: dict, weeks: set | None) -> None:
+    weekly = WeeklySummary.objects.filter(organization_id=organization_id)
+    flow = FlowSummary.objects.filter(organization_id=organization_id)
+    if weeks is not None:
+        weekly, flow = weekly.filter(week__in=weeks), flow.filter(week__in=weeks)
+    weekly.delete()
+    flow.delete()
+    WeeklySummary.objects.bulk_create(
+        [
+            WeeklySummary(
+                organization_id=organization_id,
+                week=k[0],
+                adm1=k[1],
+                adm2=k[2],
+                category=k[3],
+                event_type=k[4],
+                sub_event_type=k[5],
+                **values,
+            )
+            for k, values in cells.items()
+        ],
+        batch_size=2000,
+    )
+    FlowSummary.objects.bulk_create(
+        [
+            FlowSummary(organization_id=organization_id, week=k[0], origin_adm1=k[1], destination_adm1=k[2], **v)
+            for k, v in flows.items()
+        ],
+        batch_size=2000,
+    )
+
+
+@transaction.atomic
+def summaries_rebuild(*, organization_id: int) -> int:
+    cells, flows = compute(organization_id=organization_id)
+    _write(organization_id, cells, flows, None)
+    return len(cells)
+
+
+@transaction.atomic
+def summaries_refresh(*, organization_id: int, weeks: Iterable[datetime.date]) -> int:
+    weeks = {week_of(w) for w in weeks}
+    if not weeks:
+        return 0
+    cells, flows = compute(organization_id=organization_id, weeks=weeks)
+    _write(organization_id, cells, flows, weeks)
+    return len(cells)

@@ -1,0 +1,117 @@
+"""Which summary weeks a change touches; one refresh task per organisation after commit.
+
+Weeks are collected for the whole transaction and queued once it commits, one task per
+organisation. The task recomputes just those weeks.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+
+from django.db import connection, transaction
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+from django.dispatch import receiver
+
+from displacement import models as m
+from displacement.services.summaries import week_of
+
+logger = logging.getLogger(__name__)
+
+
+def _pending() -> dict[int, set]:
+    if not hasattr(connection, "_summary_weeks"):
+        connection._summary_weeks = defaultdict(set)
+    return connection._summary_weeks
+
+
+def _queue():
+    from displacement.tasks.summaries import summaries_refresh_task
+
+    pending = dict(_pending())
+    _pending().clear()
+    for organization_id, weeks in pending.items():
+        try:
+            summaries_refresh_task.apply_async(
+                (organization_id, sorted(w.isoformat() for w in weeks)), retry=True, retry_policy={"max_retries": 2}
+            )
+        except Exception:  # the broker is down: the nightly rebuild will catch up
+            logger.warning("could not queue a summary refresh for organisation %s", organization_id, exc_info=True)
+
+
+def touch(organization_id: int | None, *days) -> None:
+    if not organization_id:
+        return
+    _pending()[organization_id].update(week_of(day) for day in days if day)
+    # Every change registers the callback; the first to run empties the pending set, so a
+    # bulk edit still queues one task per organisation. Weeks left over from a rolled-back
+    # transaction are refreshed with the next commit: harmless, since a refresh recomputes.
+    transaction.on_commit(_queue)
+
+
+def _household_days(household_id) -> list:
+    return list(m.Displacement.objects.filter(household_id=household_id).values_list("left_on", flat=True))
+
+
+def _event_days(event: m.Event) -> list:
+    days = [event.start]
+    days += m.TestimonyEvent.objects.filter(event=event).values_list("testimony__recorded_on", flat=True)
+    days += m.Displacement.objects.filter(cause=event).values_list("left_on", flat=True)
+    return days
+
+
+@receiver(pre_save, sender=m.Event)
+@receiver(pre_save, sender=m.Testimony)
+@receiver(pre_save, sender=m.Displacement)
+def _remember_old(sender, instance, **kwargs):
+    """Touch the weeks a record leaves, before it moves to new ones."""
+    if not instance.pk:
+        return
+    old = sender.objects.filter(pk=instance.pk).first()
+    if old is None:
+        return
+    if sender is m.Event:
+        touch(old.organization_id, *_event_days(old))
+    elif sender is m.Testimony:
+        touch(old.organization_id, old.recorded_on)
+    else:
+        touch(old.organization_id, *_household_days(old.household_id))
+
+
+@receiver(pre_delete, sender=m.Event)
+def _event_deleting(sender, instance, **kwargs):
+    # Before the cascade: displacements it caused lose their cause by a bare UPDATE.
+    touch(instance.organization_id, *_event_days(instance))
+
+
+@receiver(post_save, sender=m.Event)
+def _event_changed(sender, instance, **kwargs):
+    touch(instance.organization_id, *_event_days(instance))
+
+
+@receiver(post_save, sender=m.Testimony)
+@receiver(post_delete, sender=m.Testimony)
+def _testimony_changed(sender, instance, **kwargs):
+    touch(instance.organization_id, instance.recorded_on)
+
+
+@receiver(post_save, sender=m.TestimonyEvent)
+@receiver(post_delete, sender=m.TestimonyEvent)
+def _link_changed(sender, instance, **kwargs):
+    testimony = m.Testimony.objects.filter(pk=instance.testimony_id).values("organization_id", "recorded_on").first()
+    if testimony:
+        touch(testimony["organization_id"], testimony["recorded_on"])
+
+
+@receiver(post_save, sender=m.Displacement)
+@receiver(post_delete, sender=m.Displacement)
+def _displacement_changed(sender, instance, **kwargs):
+    touch(instance.organization_id, instance.left_on, *_household_days(instance.household_id))
+
+
+@receiver(post_save, sender=m.Person)
+@receiver(post_delete, sender=m.Person)
+def _member_changed(sender, instance, **kwargs):
+    household = m.Household.objects.filter(pk=instance.household_id).values("organization_id").first()
+    if household:
+        touch(household["organization_id"], *_household_days(instance.household_id))

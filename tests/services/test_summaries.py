@@ -1,0 +1,133 @@
+"""Summary tables: the incremental refresh always equals a full rebuild."""
+
+import datetime
+import random
+
+import pytest
+
+from displacement.celery import app as celery_app
+from displacement.models import FlowSummary, Place, TestimonyEvent, WeeklySummary
+from displacement.services.summaries import compute, summaries_rebuild
+from tests.factories import DisplacementFactory, EventFactory, HouseholdFactory, PersonFactory, TestimonyFactory
+
+pytestmark = pytest.mark.django_db
+PLACES = ["UA1416021", "UA1214025", "UA6312027", "UA1202001", "UA8000000", "UA12", "UA4606001"]
+
+
+@pytest.fixture
+def eager_tasks():
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = False
+
+
+def _table(organization):
+    weekly = {
+        (r.week, r.adm1, r.adm2, r.category, r.event_type, r.sub_event_type): {
+            k: getattr(r, k)
+            for k in (
+                "events",
+                "killed",
+                "injured",
+                "testimonies",
+                "households_displaced",
+                "people_displaced",
+                "children_displaced",
+                "repeat_households",
+            )
+        }
+        for r in WeeklySummary.objects.filter(organization=organization)
+    }
+    flows = {
+        (r.week, r.origin_adm1, r.destination_adm1): {"households": r.households, "people": r.people}
+        for r in FlowSummary.objects.filter(organization=organization)
+    }
+    return weekly, flows
+
+
+def _day(rng):
+    return datetime.date(2025, 1, 1) + datetime.timedelta(days=rng.randint(0, 120))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_incremental_refresh_equals_a_full_rebuild(ngo, eager_tasks, django_capture_on_commit_callbacks, seed):
+    rng = random.Random(seed)
+    places = {p.pcode: p for p in Place.objects.filter(pcode__in=PLACES)}
+    events, households, moves, testimonies = [], [], [], []
+    summaries_rebuild(organization_id=ngo.pk)
+    for _ in range(40):
+        action = rng.choice(["event", "event", "household", "move", "move", "testimony", "update", "delete"])
+        with django_capture_on_commit_callbacks(execute=True):
+            if action == "event":
+                events.append(
+                    EventFactory(
+                        organization=ngo,
+                        start=_day(rng),
+                        place=places[rng.choice(PLACES)],
+                        killed=rng.choice([None, 0, 1, 3]),
+                    )
+                )
+            elif action == "household":
+                household = HouseholdFactory(organization=ngo)
+                for band in rng.sample(["0-4", "5-11", "18-59", "60+"], rng.randint(1, 3)):
+                    PersonFactory(household=household, age_band=band)
+                households.append(household)
+            elif action == "move" and households:
+                origin, destination = rng.sample(PLACES, 2)
+                moves.append(
+                    DisplacementFactory(
+                        household=rng.choice(households),
+                        left_on=_day(rng),
+                        origin=places[origin],
+                        destination=places[destination],
+                        cause=rng.choice([None, *events]) if events else None,
+                        people_count=rng.choice([None, 1, 2]),
+                    )
+                )
+            elif action == "testimony":
+                testimony = TestimonyFactory(
+                    organization=ngo,
+                    recorded_on=_day(rng),
+                    household=rng.choice([None, *households]) if households else None,
+                )
+                for event in rng.sample(events, min(len(events), rng.randint(0, 2))):
+                    TestimonyEvent.objects.create(testimony=testimony, event=event, relation="witnessed")
+                testimonies.append(testimony)
+            elif action == "update":
+                pool = [x for x in (events, moves, testimonies) if x]
+                if pool:
+                    record = rng.choice(rng.choice(pool))
+                    if hasattr(record, "start"):
+                        record.start, record.killed = _day(rng), rng.choice([None, 2])
+                        record.place = places[rng.choice(PLACES)]
+                    elif hasattr(record, "left_on"):
+                        record.left_on, record.arrived_on = _day(rng), None
+                    else:
+                        record.recorded_on = _day(rng)
+                    record.save()
+            elif action == "delete":
+                pool = [x for x in (events, moves, testimonies) if x]
+                if pool:
+                    group = rng.choice(pool)
+                    record = group.pop(rng.randrange(len(group)))
+                    if hasattr(record, "start"):
+                        TestimonyEvent.objects.filter(event=record).delete()
+                    record.delete()
+        weekly, flows = compute(organization_id=ngo.pk)
+        assert _table(ngo) == (weekly, flows), action
+
+
+def test_repeated_displacement_and_children(ngo):
+    household = HouseholdFactory(organization=ngo)
+    for band in ("18-59", "0-4", "5-11"):
+        PersonFactory(household=household, age_band=band)
+    DisplacementFactory(household=household, left_on=datetime.date(2025, 2, 8))
+    DisplacementFactory(
+        household=household, left_on=datetime.date(2025, 4, 27), origin=Place.objects.get(pcode="UA1214025")
+    )
+    summaries_rebuild(organization_id=ngo.pk)
+    second = WeeklySummary.objects.get(organization=ngo, week=datetime.date(2025, 4, 21))
+    assert (second.households_displaced, second.repeat_households) == (1, 1)
+    assert (second.people_displaced, second.children_displaced) == (3, 2)
+    first = WeeklySummary.objects.get(organization=ngo, week=datetime.date(2025, 2, 3))
+    assert first.repeat_households == 0 and first.adm1 == "UA14"
