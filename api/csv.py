@@ -8,13 +8,11 @@ order mark so that Excel reads Ukrainian correctly, and every text cell starting
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 
 from django.http import StreamingHttpResponse
-from django.utils import timezone
 
-from displacement.exports import Echo, safe_cell
+from displacement import exports
 
 #: For each list: (column, HXL hashtag, how to get the value from a projection row).
 COLUMNS: dict[str, list[tuple[str, str]]] = {
@@ -142,18 +140,8 @@ def csv_rows(kind: str, rows: Iterable[dict]) -> Iterable[list[str]]:
     yield [name for name, _ in columns]
     yield [tag for _, tag in columns]
     for row in rows:
-        yield [safe_cell(_flat(row.get(name))) for name, _ in columns]
+        yield [_flat(row.get(name)) for name, _ in columns]
 
 
 def csv_response(kind: str, rows: Iterable[dict]) -> StreamingHttpResponse:
-    writer = csv.writer(Echo())
-
-    def stream():
-        yield "\ufeff"
-        for line in csv_rows(kind, rows):
-            yield writer.writerow(line)
-
-    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="{kind}-{stamp}.csv"'
-    return response
+    return exports.csv_response(csv_rows(kind, rows), name=kind)

@@ -1,7 +1,6 @@
 """One error format for every failure: ``{"error": {"status", "code", "message", "fields"}}``."""
 
 from rest_framework import exceptions, status
-from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
@@ -47,10 +46,3 @@ class IdempotencyConflict(exceptions.APIException):
     status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
     default_code = "idempotency_key_reused"
     default_detail = "This Idempotency-Key was already used for a different request."
-
-
-def error_response(status_code: int, code: str, message: str, fields: dict | None = None) -> Response:
-    return Response(
-        {"error": {"status": status_code, "code": code, "message": message, "fields": fields or {}}},
-        status=status_code,
-    )

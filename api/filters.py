@@ -58,15 +58,21 @@ class PlaceFilter(df.CharFilter):
     def filter(self, qs, value):
         if not value:
             return qs
-        code = value.strip().upper()
-        place = m.Place.objects.filter(pcode=code).only("admin_level").first()
-        if place is None:
-            raise ValidationError({"place": [f"'{value}' is not a known P-code."]})
-        viewer = Viewer.of(self.parent.request.user) if self.parent.request else None
-        if viewer is not None and viewer.is_partner and place.admin_level > 2:
-            raise ValidationError({"place": ["Partners can filter by oblast or raion P-codes only."]})
+        code = checked_pcode(value, self.parent.request)
         lookup = f"{self.path}__pcode__startswith" if self.path else "pcode__startswith"
         return qs.filter(**{lookup: code})
+
+
+def checked_pcode(value: str, request) -> str:
+    """A known P-code, and for partners no finer than a raion; else a 400."""
+    code = value.strip().upper()
+    place = m.Place.objects.filter(pcode=code).only("admin_level").first()
+    if place is None:
+        raise ValidationError({"place": [f"'{value}' is not a known P-code."]})
+    viewer = Viewer.of(request.user) if request else None
+    if viewer is not None and viewer.is_partner and place.admin_level > 2:
+        raise ValidationError({"place": ["Partners can filter by oblast or raion P-codes only."]})
+    return code
 
 
 class SearchFilter(df.CharFilter):
@@ -118,12 +124,11 @@ class ThroughEventFilter(df.Filter):
     def filter(self, qs, value):
         if value in (None, ""):
             return qs
+        request = self.parent.request
         if self.lookup == "place":
-            place = PlaceFilter(path="place")
-            place.parent = self.parent
-            events = place.filter(visible_events(self.parent.request), value)
+            events = visible_events(request).filter(place__pcode__startswith=checked_pcode(value, request))
         else:
-            events = visible_events(self.parent.request).filter(**{self.lookup: value})
+            events = visible_events(request).filter(**{self.lookup: value})
         return qs.filter(**{f"{self.link}__in": events.values("pk")}).distinct()
 
 
@@ -158,13 +163,6 @@ class StrictFilterSet(df.FilterSet):
     @classmethod
     def parameters(cls) -> set[str]:
         return set(cls.base_filters) | COMMON_PARAMETERS
-
-
-def _date_range(field: str, after: str, before: str, label: str) -> dict:
-    return {
-        after: df.DateFilter(field_name=field, lookup_expr="gte", help_text=f"{label} on or after (YYYY-MM-DD)."),
-        before: df.DateFilter(field_name=field, lookup_expr="lte", help_text=f"{label} on or before (YYYY-MM-DD)."),
-    }
 
 
 class EventFilter(StrictFilterSet):

@@ -129,20 +129,7 @@ class SummaryViewSet(ListMixin, APIViewSet):
         for row in rows:
             for key in ("origin_adm1_pcode", "destination_adm1_pcode"):
                 row[key] = "TOTAL" if row[key] == TOTAL else row[key]
-        self._log(ids=[], detail={"summary": "flows"})
+        self._log(records=[], detail={"summary": "flows"})
         if request.query_params.get("format") == "csv":
             return csv_response("summaries", rows)
         return Response(rows)
-
-    def _log(self, *, ids, detail=None):
-        from displacement.services.audit import access_record
-
-        access_record(
-            who=self.viewer,
-            action="api_request",
-            model="summaries",
-            ids=ids,
-            path=self.request.get_full_path()[:300],
-            api_key=self.viewer.api_key.prefix if self.viewer.api_key is not None else "",
-            detail=detail or {},
-        )

@@ -7,20 +7,17 @@ the viewer's scope is therefore "not found", never "forbidden".
 
 from __future__ import annotations
 
-import csv
-
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin, StackedInline, TabularInline
 from unfold.widgets import UnfoldAdminCheckboxSelectMultiple
 
-from displacement.exports import Echo, safe_row
+from displacement.exports import csv_response
 from displacement.models import AccessAction
 from displacement.models.base import ChoiceArrayField
 from displacement.selectors.access import Viewer, is_protected, scoped
@@ -235,18 +232,7 @@ class ScopedAdmin(ScopedMixin, ModelAdmin):
             for obj in queryset.iterator(chunk_size=500):
                 yield [cell(obj, n) for n in fields]
 
-        writer = csv.writer(Echo())
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        response = StreamingHttpResponse(
-            ("\ufeff" if i == 0 else "") + writer.writerow(safe_row(row)) for i, row in enumerate(rows())
-        )
-        response["Content-Type"] = "text/csv; charset=utf-8"
-        response["Content-Disposition"] = f'attachment; filename="{self.model._meta.model_name}-{stamp}.csv"'
-        return response
-
-    def message_validation_error(self, request, error: ValidationError):
-        for message in error.messages:
-            self.message_user(request, message, messages.ERROR)
+        return csv_response(rows(), name=self.model._meta.model_name)
 
 
 class ScopedTabularInline(ScopedMixin, TabularInline):

@@ -161,10 +161,6 @@ def _open_cases() -> QuerySet:
     return m.Case.objects.exclude(status=CaseStatus.CLOSED)
 
 
-def viewer_of(who) -> Viewer:
-    return Viewer.of(who)
-
-
 def organization_of(who) -> m.Organization | None:
     return Viewer.of(who).organization
 

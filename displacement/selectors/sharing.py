@@ -100,13 +100,6 @@ def countable_displacements(*, organization: m.Organization, outside: bool) -> Q
     return qs
 
 
-def countable_testimonies(*, organization: m.Organization, outside: bool) -> QuerySet[m.Testimony]:
-    qs = m.Testimony.objects.filter(organization=organization)
-    if outside:
-        qs = qs.filter(active_consent(ConsentPurpose.STATISTICS))
-    return qs
-
-
 MODEL_OF_KIND = {
     RecordKind.EVENTS: m.Event,
     RecordKind.TESTIMONIES: m.Testimony,
