@@ -112,6 +112,19 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("households", "#affected+households"),
         ("suppressed", "#meta+suppressed"),
     ],
+    "report-runs": [
+        ("id", "#meta+id+report_run"),
+        ("report", "#meta+report"),
+        ("name", "#meta+report+name"),
+        ("kind", "#meta+report+type"),
+        ("slot", "#date+scheduled"),
+        ("status", "#status+report"),
+        ("rows", "#meta+rows"),
+        ("bytes", "#meta+bytes"),
+        ("sha256", "#meta+checksum"),
+        ("finished_at", "#date+finished"),
+        ("download", "#meta+url"),
+    ],
     "deletions": [
         ("record_kind", "#meta+record_type"),
         ("id", "#meta+id"),
@@ -121,7 +134,7 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
 }
 
 
-def _flat(value):
+def flat_value(value):
     if isinstance(value, list):
         return "; ".join(
             ",".join(str(v) for v in item.values()) if isinstance(item, dict) else str(item) for item in value
@@ -140,7 +153,7 @@ def csv_rows(kind: str, rows: Iterable[dict]) -> Iterable[list[str]]:
     yield [name for name, _ in columns]
     yield [tag for _, tag in columns]
     for row in rows:
-        yield [_flat(row.get(name)) for name, _ in columns]
+        yield [flat_value(row.get(name)) for name, _ in columns]
 
 
 def csv_response(kind: str, rows: Iterable[dict]) -> StreamingHttpResponse:

@@ -10,6 +10,7 @@ from api.displacements import DisplacementViewSet
 from api.events import EventViewSet
 from api.households import HouseholdViewSet
 from api.places import PlaceViewSet
+from api.reports import ReportRunViewSet
 from api.sources import SourceViewSet
 from api.summaries import SummaryViewSet
 from api.testimonies import TestimonyViewSet
@@ -26,6 +27,7 @@ router.register("places", PlaceViewSet, basename="place")
 router.register("sources", SourceViewSet, basename="source")
 router.register("summaries", SummaryViewSet, basename="summary")
 router.register("deletions", DeletionViewSet, basename="deletion")
+router.register("report-runs", ReportRunViewSet, basename="report-run")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -117,10 +117,19 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# Time limits stay below the broker's visibility timeout, so a slow task is never run twice.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
-CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 50 * 60, minimum=10)
-CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 5 * 60
+# Time limits stay below the broker's visibility timeout (Redis puts an unacknowledged
+# message back after it), so a slow task is never run twice while it still runs.
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 2 * 60 * 60, minimum=5)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 50 * 60, minimum=2)
+CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + min(5 * 60, max(1, CELERY_TASK_SOFT_TIME_LIMIT // 10))
+if CELERY_TASK_TIME_LIMIT >= CELERY_VISIBILITY_TIMEOUT:
+    raise ImproperlyConfigured(
+        "CELERY_TASK_SOFT_TIME_LIMIT (plus its grace period) must stay below CELERY_VISIBILITY_TIMEOUT."
+    )
+# Transient errors (database or broker unavailable) are retried with exponential backoff.
+TASK_RETRY_BACKOFF = env_int("TASK_RETRY_BACKOFF", 5, minimum=1)
+TASK_MAX_RETRIES = env_int("TASK_MAX_RETRIES", 6, minimum=0)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "retention-purge": {
@@ -135,7 +144,20 @@ CELERY_BEAT_SCHEDULE = {
         "task": "displacement.agreements_expire",
         "schedule": crontab(hour=0, minute=15),
     },
+    "reports-purge": {
+        "task": "displacement.reports_purge",
+        "schedule": crontab(hour=3, minute=15),
+    },
+    "reports-recover": {
+        "task": "displacement.reports_recover",
+        "schedule": crontab(minute="*/10"),
+    },
 }
+# Scheduled reports: report files are kept this many days, partner links work this many.
+REPORTS_RETENTION_DAYS = env_int("REPORTS_RETENTION_DAYS", 90, minimum=1)
+REPORTS_LINK_DAYS = env_int("REPORTS_LINK_DAYS", 7, minimum=1)
+# The address links in e-mails point to (scheme, host and port, no trailing slash).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -176,6 +198,8 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(embedded.var_dir() / "media")))
+# Reports are written here, then moved into the storage when complete (same disk as MEDIA_ROOT).
+REPORTS_WORK_DIR = Path(env_str("REPORTS_WORK_DIR", str(MEDIA_ROOT / ".partial")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -307,6 +331,19 @@ UNFOLD = {
         "show_search": True,
         "show_all_applications": False,
         "navigation": [
+            {
+                "title": _("Overview"),
+                "items": [
+                    {
+                        "title": _("Dashboard"),
+                        "icon": "monitoring",
+                        "link": reverse_lazy("dashboard"),
+                        "permission": "displacement.dashboard.views.may_see_dashboard",
+                    },
+                    _nav(_("Scheduled reports"), "schedule_send", "displacement.ReportDefinition"),
+                    _nav(_("Report runs"), "description", "displacement.ReportRun"),
+                ],
+            },
             {
                 "title": _("Casework"),
                 "items": [

@@ -9,6 +9,7 @@ from . import (  # noqa: F401
     households,
     organizations,
     places,
+    reports,
     scheduling,
     sharing,
     sources,

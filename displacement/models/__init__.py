@@ -7,9 +7,10 @@ from .events import Event
 from .households import ContactDetails, Household, Person
 from .organizations import Membership, Organization, User
 from .places import AdminLevel, Place
+from .reports import ReportDefinition, ReportKind, ReportPeriod, ReportRun, RunStatus
 from .sharing import RecordKind, SharingAgreement, SharingPurpose, Tombstone, TombstoneReason
 from .sources import Attachment, Source
-from .summaries import FlowSummary, WeeklySummary
+from .summaries import CaseSummary, FlowSummary, WeeklySummary
 from .testimonies import Consent, Testimony, TestimonyEvent
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "Case",
     "CaseNote",
     "CaseSequence",
+    "CaseSummary",
     "Consent",
     "ContactDetails",
     "Displacement",
@@ -32,6 +34,11 @@ __all__ = [
     "Place",
     "RecordKind",
     "Referral",
+    "ReportDefinition",
+    "ReportKind",
+    "ReportPeriod",
+    "ReportRun",
+    "RunStatus",
     "SharingAgreement",
     "SharingPurpose",
     "Source",

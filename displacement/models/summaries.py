@@ -70,3 +70,24 @@ class FlowSummary(models.Model):
 
     def __str__(self):
         return f"{self.week} {self.origin_adm1} → {self.destination_adm1 or '?'}"
+
+
+class CaseSummary(models.Model):
+    """Cases by status and the oblast where the household now lives: a snapshot, not weekly."""
+
+    organization = models.ForeignKey(
+        "displacement.Organization", on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+    )
+    adm1 = models.CharField(_("oblast P-code"), max_length=20, blank=True)
+    status = models.CharField(_("status"), max_length=20)
+    cases = models.PositiveIntegerField(_("cases"), default=0)
+
+    class Meta:
+        verbose_name = _("case summary")
+        verbose_name_plural = _("case summaries")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "adm1", "status"], name="case_summary_cell_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.adm1 or '-'} {self.status}: {self.cases}"

@@ -48,6 +48,8 @@ ORGANIZATION_PATHS: dict[type[models.Model], str] = {
     m.Consent: "testimony__organization",
     m.SharingAgreement: "owner",
     m.AccessLog: "organization",
+    m.ReportDefinition: "organization",
+    m.ReportRun: "definition__organization",
 }
 
 #: From each model holding identifying free text to its household, for caseworkers.

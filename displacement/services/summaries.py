@@ -17,10 +17,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Substr
 
 from displacement import models as m
-from displacement.models.summaries import FlowSummary, WeeklySummary
+from displacement.models.summaries import CaseSummary, FlowSummary, WeeklySummary
 from displacement.models.vocab import CHILD_AGE_BANDS
 
 METRICS = (
@@ -114,11 +115,36 @@ def _displacements(organization_id, weeks, cells, flows) -> None:
         # Ranks need each household's whole trajectory, not just the weeks refreshed.
         touched = moves.filter(_in_weeks("left_on", weeks)).values("household_id")
         moves = moves.filter(household_id__in=touched)
-    rows = list(
-        moves.order_by("household_id", "left_on", "id").values(
+    displacement_cells(moves, weeks, cells, flows)
+
+
+def member_count(**conditions):
+    """The number of members (matching ``conditions``) of each row's household, as a subquery."""
+    members = m.Person.objects.filter(household=OuterRef("household_id"), **conditions)
+    return Coalesce(Subquery(members.order_by().values("household").annotate(n=Count("pk")).values("n")), 0)
+
+
+def displacement_cells(moves, weeks, cells, flows, *, selected=None) -> None:
+    """Add the displacements of ``moves`` (whole trajectories of the households in it) to
+    ``cells`` and ``flows``, counting only moves in ``weeks`` (None: every week) and, when
+    ``selected`` (a queryset of displacements) is given, only the moves it holds.
+
+    Rows are streamed in household order, so memory holds the cells, never the moves.
+    """
+    rows = (
+        moves.order_by("household_id", "left_on", "id")
+        .annotate(
+            household_size=member_count(),
+            household_children=member_count(age_band__in=CHILD_AGE_BANDS),
+            selected=Exists(selected.filter(pk=OuterRef("pk"))) if selected is not None else Value(True),
+        )
+        .values(
+            "selected",
             "household_id",
             "left_on",
             "people_count",
+            "household_size",
+            "household_children",
             "origin__pcode",
             "origin__admin_level",
             "destination__pcode",
@@ -128,21 +154,14 @@ def _displacements(organization_id, weeks, cells, flows) -> None:
             "cause__sub_event_type",
         )
     )
-    households = {row["household_id"] for row in rows}
-    sizes = dict(m.Household.objects.filter(pk__in=households).annotate(n=Count("members")).values_list("pk", "n"))
-    children = dict(
-        m.Household.objects.filter(pk__in=households)
-        .annotate(n=Count("members", filter=Q(members__age_band__in=CHILD_AGE_BANDS)))
-        .values_list("pk", "n")
-    )
-    seen: dict[int, int] = defaultdict(int)
+    current, rank = None, 0
     counted: dict[tuple, set[int]] = defaultdict(set)
     flow_households: dict[tuple, set[int]] = defaultdict(set)
-    for row in rows:
+    for row in rows.iterator(chunk_size=5000):
         household = row["household_id"]
-        seen[household] += 1
+        current, rank = household, (rank + 1 if household == current else 1)
         week = week_of(row["left_on"])
-        if weeks is not None and week not in weeks:
+        if (weeks is not None and week not in weeks) or not row["selected"]:
             continue
         origin = _adm(row["origin__pcode"], row["origin__admin_level"])
         key = (
@@ -152,22 +171,45 @@ def _displacements(organization_id, weeks, cells, flows) -> None:
             row["cause__event_type"] or "",
             row["cause__sub_event_type"] or "",
         )
-        size = sizes.get(household, 0)
-        people = row["people_count"] if row["people_count"] is not None else size
+        people = row["people_count"] if row["people_count"] is not None else row["household_size"]
         cell = cells[key]
         if household not in counted[key]:
             counted[key].add(household)
             cell["households_displaced"] += 1
-            if seen[household] > 1:
+            if rank > 1:
                 cell["repeat_households"] += 1
         cell["people_displaced"] += people
-        cell["children_displaced"] += min(children.get(household, 0), people)
+        cell["children_displaced"] += min(row["household_children"], people)
         destination = _adm(row["destination__pcode"], row["destination__admin_level"])[0]
         flow_key = (week, origin[0], destination)
         flows[flow_key]["people"] += people
         if household not in flow_households[flow_key]:
             flow_households[flow_key].add(household)
             flows[flow_key]["households"] += 1
+
+
+def case_cells(cases) -> dict[tuple[str, str], int]:
+    """Cases of the queryset ``cases`` by (oblast of the household's current place, status), in SQL."""
+    rows = (
+        cases.annotate(adm1=Substr(Coalesce("household__current_place__pcode", Value("")), 1, 4))
+        .order_by()
+        .values("adm1", "status")
+        .annotate(n=Count("pk"))
+    )
+    return {(row["adm1"], row["status"]): row["n"] for row in rows}
+
+
+@transaction.atomic
+def case_summary_rebuild(*, organization_id: int) -> int:
+    cells = case_cells(m.Case.objects.filter(organization_id=organization_id))
+    CaseSummary.objects.filter(organization_id=organization_id).delete()
+    CaseSummary.objects.bulk_create(
+        [
+            CaseSummary(organization_id=organization_id, adm1=adm1, status=status, cases=n)
+            for (adm1, status), n in cells.items()
+        ]
+    )
+    return len(cells)
 
 
 def _write(organization_id: int, cells: dict, flows: dict, weeks: set | None) -> None:
@@ -206,6 +248,7 @@ def _write(organization_id: int, cells: dict, flows: dict, weeks: set | None) ->
 def summaries_rebuild(*, organization_id: int) -> int:
     cells, flows = compute(organization_id=organization_id)
     _write(organization_id, cells, flows, None)
+    case_summary_rebuild(organization_id=organization_id)
     return len(cells)
 
 

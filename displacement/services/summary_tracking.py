@@ -25,15 +25,26 @@ def _pending() -> dict[int, set]:
     return connection._summary_weeks
 
 
+def _pending_cases() -> set[int]:
+    if not hasattr(connection, "_summary_cases"):
+        connection._summary_cases = set()
+    return connection._summary_cases
+
+
 def _queue():
     from displacement.tasks.summaries import summaries_refresh_task
 
-    pending = dict(_pending())
+    pending, cases = dict(_pending()), set(_pending_cases())
     _pending().clear()
-    for organization_id, weeks in pending.items():
+    _pending_cases().clear()
+    for organization_id in sorted(set(pending) | cases):
+        weeks = sorted(w.isoformat() for w in pending.get(organization_id, ()))
         try:
             summaries_refresh_task.apply_async(
-                (organization_id, sorted(w.isoformat() for w in weeks)), retry=True, retry_policy={"max_retries": 2}
+                (organization_id, weeks),
+                {"cases": organization_id in cases},
+                retry=True,
+                retry_policy={"max_retries": 2},
             )
         except Exception:  # the broker is down: the nightly rebuild will catch up
             logger.warning("could not queue a summary refresh for organisation %s", organization_id, exc_info=True)
@@ -46,6 +57,14 @@ def touch(organization_id: int | None, *days) -> None:
     # Every change registers the callback; the first to run empties the pending set, so a
     # bulk edit still queues one task per organisation. Weeks left over from a rolled-back
     # transaction are refreshed with the next commit: harmless, since a refresh recomputes.
+    transaction.on_commit(_queue)
+
+
+def touch_cases(organization_id: int | None) -> None:
+    """The case summary of the organisation is recomputed after commit (one GROUP BY)."""
+    if not organization_id:
+        return
+    _pending_cases().add(organization_id)
     transaction.on_commit(_queue)
 
 
@@ -115,3 +134,18 @@ def _member_changed(sender, instance, **kwargs):
     household = m.Household.objects.filter(pk=instance.household_id).values("organization_id").first()
     if household:
         touch(household["organization_id"], *_household_days(instance.household_id))
+
+
+@receiver(post_save, sender=m.Case)
+@receiver(post_delete, sender=m.Case)
+def _case_changed(sender, instance, **kwargs):
+    touch_cases(instance.organization_id)
+
+
+@receiver(pre_save, sender=m.Household)
+def _household_moving(sender, instance, **kwargs):
+    """A household that moves takes its cases to another oblast of the case summary."""
+    if instance.pk and instance.current_place_id != (
+        sender.objects.filter(pk=instance.pk).values_list("current_place_id", flat=True).first()
+    ):
+        touch_cases(instance.organization_id)

@@ -3,8 +3,17 @@
 Importing the package registers them (Celery's autodiscovery imports ``displacement.tasks``).
 """
 
+from .reports import report_run_task, reports_purge_task, reports_recover_task
 from .retention import retention_purge_task
 from .sharing import agreements_expire_task
 from .summaries import summaries_rebuild_task, summaries_refresh_task
 
-__all__ = ["agreements_expire_task", "retention_purge_task", "summaries_rebuild_task", "summaries_refresh_task"]
+__all__ = [
+    "agreements_expire_task",
+    "report_run_task",
+    "reports_purge_task",
+    "reports_recover_task",
+    "retention_purge_task",
+    "summaries_rebuild_task",
+    "summaries_refresh_task",
+]

@@ -1,6 +1,7 @@
 """How every task behaves on transient failures: retry with exponential backoff and jitter,
 a bounded number of times, then fail for good (and say so in the log)."""
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from kombu.exceptions import OperationalError as BrokerError
 
@@ -9,8 +10,8 @@ TRANSIENT_ERRORS = (OperationalError, InterfaceError, BrokerError, ConnectionErr
 
 RETRY_POLICY = {
     "autoretry_for": TRANSIENT_ERRORS,
-    "retry_backoff": 5,
+    "retry_backoff": settings.TASK_RETRY_BACKOFF,
     "retry_backoff_max": 600,
     "retry_jitter": True,
-    "max_retries": 6,
+    "max_retries": settings.TASK_MAX_RETRIES,
 }

@@ -6,15 +6,18 @@ import logging
 from celery import shared_task
 
 from displacement.models import Organization
-from displacement.services.summaries import summaries_rebuild, summaries_refresh
+from displacement.services.summaries import case_summary_rebuild, summaries_rebuild, summaries_refresh
 from displacement.tasks.base import RETRY_POLICY
 
 logger = logging.getLogger(__name__)
 
 
 @shared_task(name="displacement.summaries_refresh", **RETRY_POLICY)
-def summaries_refresh_task(organization_id: int, weeks: list[str]) -> int:
-    return summaries_refresh(organization_id=organization_id, weeks=[datetime.date.fromisoformat(w) for w in weeks])
+def summaries_refresh_task(organization_id: int, weeks: list[str], cases: bool = False) -> int:
+    cells = summaries_refresh(organization_id=organization_id, weeks=[datetime.date.fromisoformat(w) for w in weeks])
+    if cases:
+        cells += case_summary_rebuild(organization_id=organization_id)
+    return cells
 
 
 @shared_task(name="displacement.summaries_rebuild", **RETRY_POLICY)

@@ -1,0 +1,112 @@
+"""/api/v1/report-runs/: the scheduled report files made for the caller, with their manifest.
+
+A partner sees the runs of reports whose audience is its organisation, once they have
+succeeded and until their file is purged; staff see their organisation's runs. The file is
+at ``/report-runs/{id}/download/``; its SHA-256 in the run lets the receiver check it.
+"""
+
+import django_filters as df
+from django.http import FileResponse, Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.decorators import action
+
+from api.base import APIViewSet, ListMixin, RetrieveMixin
+from api.filters import StrictChoiceFilter, StrictFilterSet, UTCDateTimeFilter
+from displacement import models as m
+from displacement.models.reports import ReportKind, RunStatus
+from displacement.selectors import pseudonyms
+from displacement.selectors.access import scoped
+
+
+class ReportRunFilter(StrictFilterSet):
+    report = df.CharFilter(field_name="definition__slug", help_text="A report definition's slug.")
+    kind = StrictChoiceFilter(field_name="definition__kind", choices=ReportKind.choices)
+    slot_after = UTCDateTimeFilter(field_name="slot", lookup_expr="gte", help_text="Slots at or after this time.")
+    status = StrictChoiceFilter(choices=RunStatus.choices, help_text="Partners only ever see succeeded runs.")
+    updated_since = None
+
+    class Meta:
+        model = m.ReportRun
+        fields = []
+
+
+class ReportRunSerializer(serializers.Serializer):
+    id = serializers.CharField(help_text="Partners: a pseudonymous id of their own; staff: the run's number.")
+    report = serializers.CharField(help_text="The report definition's slug.")
+    name = serializers.CharField()
+    kind = serializers.ChoiceField(choices=ReportKind.choices)
+    slot = serializers.DateTimeField(help_text="The scheduled time the run stands for.")
+    status = serializers.ChoiceField(choices=RunStatus.choices)
+    rows = serializers.IntegerField(allow_null=True)
+    bytes = serializers.IntegerField(allow_null=True)
+    sha256 = serializers.CharField(allow_blank=True)
+    finished_at = serializers.DateTimeField(allow_null=True)
+    manifest = serializers.DictField(help_text="Columns with HXL hashtags, period, filters, rows and checksum.")
+    download = serializers.CharField(allow_null=True, help_text="Where to download the CSV, while it is kept.")
+
+    def to_representation(self, instance):
+        audience = self.context.get("audience")
+        request = self.context.get("request")
+        identifier = pseudonyms.encode("report_run", instance.pk, audience.pk) if audience else str(instance.pk)
+        available = instance.status == RunStatus.SUCCEEDED and bool(instance.file)
+        download = (
+            request.build_absolute_uri(f"/api/v1/report-runs/{identifier}/download/") if available and request else None
+        )
+        return {
+            "id": identifier,
+            "report": instance.definition.slug,
+            "name": instance.definition.name,
+            "kind": instance.definition.kind,
+            "slot": serializers.DateTimeField().to_representation(instance.slot),
+            "status": instance.status,
+            "rows": instance.rows,
+            "bytes": instance.size,
+            "sha256": instance.sha256,
+            "finished_at": serializers.DateTimeField().to_representation(instance.finished_at)
+            if instance.finished_at
+            else None,
+            "manifest": instance.manifest,
+            "download": download,
+        }
+
+
+class ReportRunViewSet(ListMixin, RetrieveMixin, APIViewSet):
+    """Runs of scheduled reports, newest slots last in each page's order of production."""
+
+    kind = "report-runs"
+    pseudonym_kind = "report_run"
+    filterset_class = ReportRunFilter
+    ordering = ("slot", "id")
+    ordering_fields = ["slot"]
+    partner_serializer_class = ReportRunSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return m.ReportRun.objects.none()
+        viewer = self.viewer
+        if viewer.is_partner:
+            queryset = m.ReportRun.objects.filter(
+                definition__audience=viewer.organization, status=RunStatus.SUCCEEDED
+            ).exclude(file="")
+        else:
+            queryset = scoped(m.ReportRun, viewer)
+        return queryset.select_related("definition")
+
+    @extend_schema(
+        responses={
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, description="The report file."),
+            404: OpenApiResponse(description="Unknown run, or its file was purged."),
+        },
+        parameters=[],
+        filters=False,
+    )
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def download(self, request, *args, **kwargs):
+        """The run's CSV file (UTF-8 with BOM, a header row, an HXL hashtag row, then rows)."""
+        run = self.get_object()
+        if run.status != RunStatus.SUCCEEDED or not run.file:
+            raise Http404
+        self._log(records=[run], detail={"download": run.sha256})
+        return FileResponse(run.file.open("rb"), as_attachment=True, filename=run.file.name.rsplit("/", 1)[-1])

@@ -1,0 +1,1 @@
+"""The staff dashboard at /dashboard/: trends read from the summary tables."""

@@ -1,0 +1,121 @@
+"""/dashboard/: charts for an organisation's staff, drawn by the admin theme's Chart.js.
+
+Server-rendered: the view computes each chart's data from the summary tables and the
+template hands it to the theme's chart components as JSON in data attributes (no inline
+script, so the content security policy stays strict).
+"""
+
+from __future__ import annotations
+
+import json
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from unfold.widgets import UnfoldAdminDateWidget, UnfoldAdminSelectWidget
+
+from displacement import models as m
+from displacement.models.vocab import EventType
+from displacement.selectors.access import Viewer
+from displacement.selectors.dashboard import DashboardFilters, dashboard_data, default_period
+
+# Colours of the theme's palette, readable in light and dark mode.
+PRIMARY, SECONDARY, TERTIARY, QUATERNARY = "#9333ea", "#f97316", "#0ea5e9", "#22c55e"
+
+
+def may_see_dashboard(request) -> bool:
+    return Viewer.of(request.user).is_staff_member
+
+
+class DashboardFilterForm(forms.Form):
+    since = forms.DateField(label=_("From"), required=False, widget=UnfoldAdminDateWidget)
+    until = forms.DateField(label=_("To"), required=False, widget=UnfoldAdminDateWidget)
+    adm1 = forms.ChoiceField(label=_("Oblast"), required=False, widget=UnfoldAdminSelectWidget)
+    event_type = forms.ChoiceField(
+        label=_("Event type"),
+        required=False,
+        choices=[("", _("All event types")), *EventType.choices],
+        widget=UnfoldAdminSelectWidget,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        oblasts = m.Place.objects.filter(admin_level=1).order_by("name_en").values_list("pcode", "name_en")
+        self.fields["adm1"].choices = [("", _("All oblasts")), *oblasts]
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and since > until:
+            raise forms.ValidationError(_("The period ends before it starts."))
+        return cleaned
+
+
+def _chart(labels, datasets, **options) -> str:
+    return json.dumps({"labels": labels, "datasets": datasets, **options})
+
+
+def dashboard(request):
+    viewer = Viewer.of(request.user)
+    if not viewer.is_staff_member:
+        raise PermissionDenied
+    organization = viewer.organization
+    since, until = default_period(organization)
+    form = DashboardFilterForm(request.GET or None, initial={"since": since, "until": until})
+    filters = DashboardFilters(since=since, until=until)
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = DashboardFilters(
+            since=data["since"] or since,
+            until=data["until"] or until,
+            adm1=data["adm1"],
+            event_type=data["event_type"],
+        )
+    data = dashboard_data(organization, filters)
+    weekly = data["weekly"]
+    charts = {
+        "trend": _chart(
+            weekly["labels"],
+            [
+                {"label": str(_("Testimonies")), "data": weekly["testimonies"], "borderColor": PRIMARY},
+                {
+                    "label": str(_("Households displaced")),
+                    "data": weekly["households_displaced"],
+                    "borderColor": SECONDARY,
+                },
+            ],
+        ),
+        "repeat": _chart(
+            weekly["labels"],
+            [
+                {
+                    "label": str(_("Households displaced again")),
+                    "data": weekly["repeat_households"],
+                    "backgroundColor": SECONDARY,
+                },
+            ],
+        ),
+        "oblasts": _chart(
+            data["by_oblast"]["labels"],
+            [{"label": str(_("Events")), "data": data["by_oblast"]["values"], "backgroundColor": PRIMARY}],
+        ),
+        "types": _chart(
+            data["by_type"]["labels"],
+            [{"label": str(_("Events")), "data": data["by_type"]["values"], "backgroundColor": TERTIARY}],
+        ),
+        "cases": _chart(
+            data["by_status"]["labels"],
+            [{"label": str(_("Cases")), "data": data["by_status"]["values"], "backgroundColor": QUATERNARY}],
+        ),
+    }
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Dashboard"),
+        "form": form,
+        "filters": filters,
+        "data": data,
+        "charts": charts,
+    }
+    return TemplateResponse(request, "dashboard.html", context)

@@ -1,0 +1,332 @@
+"""Scheduled reports: definitions kept in step with beat, and runs produced exactly once.
+
+A run is the one row for (definition, slot); the unique constraint makes every beat,
+redelivery and manual retry find it rather than make another. A worker works on a run only
+after claiming it with a conditional UPDATE: the run is queued, or it is running under the
+same task id (the message was redelivered because its worker died), or its claim has
+expired. The file is written under a temporary name, validated, and moved to its final,
+deterministic name; the run is marked succeeded only by the worker that holds the claim.
+Recipients are told once: the notification is claimed the same way before it is sent.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import logging
+import os
+from pathlib import Path
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.storage import FileSystemStorage, default_storage
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+from displacement import models as m
+from displacement.models.reports import ReportRun, RunStatus
+from displacement.reports import kinds, schedule
+from displacement.reports.files import ReportInvalid, validate, write_csv
+from displacement.reports.suppression import threshold
+
+logger = logging.getLogger(__name__)
+
+TASK_NAME = "displacement.report_run"
+_LINK_SALT = "displacement.report-link"
+
+
+def lease() -> datetime.timedelta:
+    """How long a claim lasts: longer than a task may run, so only a dead worker loses it."""
+    return datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+
+
+# --- definitions ---------------------------------------------------------------------------
+
+
+def report_definition_check(definition: m.ReportDefinition) -> None:
+    """Every problem a definition can have before it runs, as field errors."""
+    errors = {}
+    try:
+        schedule.parse(definition.cron)
+    except ValidationError as exc:
+        errors["cron"] = exc.messages
+    invalid = [address for address in definition.recipient_list if "@" not in address or " " in address]
+    if invalid:
+        errors["recipients"] = [_("Not an e-mail address: %(value)s") % {"value": ", ".join(invalid)}]
+    if definition.audience_id and definition.audience_id == definition.organization_id:
+        errors["audience"] = [_("An internal report has no partner audience: leave it empty.")]
+    if definition.kind and "audience" not in errors:
+        viewer = kinds.viewer_for(definition)
+        try:
+            kinds.base_queryset(definition, viewer)
+        except ValidationError as exc:
+            errors["audience"] = exc.messages
+        try:
+            kinds.filtered(definition, kinds.KINDS[definition.kind].model.objects.none(), viewer)
+        except ValidationError as exc:
+            errors["filters"] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def report_definition_save(definition: m.ReportDefinition, *, user=None) -> m.ReportDefinition:
+    """Save ``definition`` and its beat entry: a crontab and a periodic task that queues a run."""
+    report_definition_check(definition)
+    if definition.pk is None and user is not None:
+        definition.created_by = user
+    definition.save()
+    crontab, _created = CrontabSchedule.objects.get_or_create(
+        **schedule.parse(definition.cron), timezone=settings.TIME_ZONE
+    )
+    task = definition.periodic_task or PeriodicTask()
+    task.name = f"Report: {definition.slug}"
+    task.task = TASK_NAME
+    task.crontab = crontab
+    task.interval = None
+    task.kwargs = json.dumps({"definition_id": definition.pk})
+    task.enabled = definition.active
+    task.description = str(_("Produces the scheduled report “%(name)s”.") % {"name": definition.name})
+    task.save()
+    if definition.periodic_task_id != task.pk:
+        definition.periodic_task = task
+        definition.save(update_fields=["periodic_task"])
+    return definition
+
+
+# --- runs ----------------------------------------------------------------------------------
+
+
+def report_run_open(definition: m.ReportDefinition, slot: datetime.datetime, *, manual: bool = False) -> ReportRun:
+    """The run of ``definition`` for ``slot``: the existing one, or a new one."""
+    run, _created = ReportRun.objects.get_or_create(definition=definition, slot=slot, defaults={"manual": manual})
+    return run
+
+
+def report_run_claim(run_id: int, token: str) -> bool:
+    now = timezone.now()
+    claimable = Q(status=RunStatus.QUEUED) | (
+        Q(status=RunStatus.RUNNING) & (Q(claimed_by=token) | Q(lease_until__lt=now))
+    )
+    return bool(
+        ReportRun.objects.filter(claimable, pk=run_id).update(
+            status=RunStatus.RUNNING,
+            claimed_by=token,
+            lease_until=now + lease(),
+            attempts=F("attempts") + 1,
+            started_at=now,
+        )
+    )
+
+
+def work_dir() -> Path:
+    path = Path(settings.REPORTS_WORK_DIR)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _partial_path(run: ReportRun) -> Path:
+    return work_dir() / f"run-{run.pk}.part"
+
+
+def final_name(run: ReportRun) -> str:
+    definition = run.definition
+    stamp = run.slot.astimezone(datetime.UTC).strftime("%Y%m%dT%H%MZ")
+    return f"reports/{definition.organization.slug}/{definition.slug}/{definition.slug}-{stamp}.csv"
+
+
+def _store(partial: Path, name: str) -> str:
+    """Put the complete file at ``name``, replacing what an interrupted attempt of the same
+    run may have left there. On a local disk this is a rename, atomic on one filesystem."""
+    storage = default_storage
+    if storage.exists(name):
+        storage.delete(name)
+    if isinstance(storage, FileSystemStorage):
+        target = Path(storage.path(name))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(partial, target)
+        return name
+    with open(partial, "rb") as fh:
+        saved = storage.save(name, File(fh))
+    partial.unlink(missing_ok=True)
+    return saved
+
+
+def report_run_execute(run_id: int, *, token: str) -> str:
+    """Produce the file of run ``run_id`` if it is this caller's to produce; return the run's
+    status afterwards (another worker's "running" means: nothing to do here)."""
+    if not report_run_claim(run_id, token):
+        run = ReportRun.objects.select_related("definition").get(pk=run_id)
+        if run.status == RunStatus.SUCCEEDED and run.notified_at is None:
+            report_run_notify(run)
+        return run.status
+    run = ReportRun.objects.select_related("definition__organization", "definition__audience").get(pk=run_id)
+    definition = run.definition
+    partial = _partial_path(run)
+    span = kinds.window(definition.period, run.slot, timezone.get_default_timezone())
+    output = kinds.generate(definition, span=span)
+    written = write_csv(partial, output.columns, output.rows, run_id=run.pk)
+    partner = bool(definition.audience_id)
+    try:
+        validate(partial, output.columns, expected_rows=written.rows, partner=partner)
+    except ReportInvalid:
+        partial.unlink(missing_ok=True)
+        raise
+    name = _store(partial, final_name(run))
+    manifest = {
+        "report": definition.slug,
+        "kind": definition.kind,
+        "slot": run.slot.isoformat(),
+        "period": [day.isoformat() for day in span] if span else None,
+        "filters": definition.filters,
+        "audience": definition.audience.slug if partner else "internal",
+        "file": name.rsplit("/", 1)[-1],
+        "rows": written.rows,
+        "bytes": written.size,
+        "sha256": written.sha256,
+        "columns": [{"name": c.name, "hxl": c.tag} for c in output.columns],
+        "small_cell_threshold": threshold() if partner else None,
+        **output.notes,
+        "generated_at": timezone.now().isoformat(),
+    }
+    done = ReportRun.objects.filter(pk=run.pk, claimed_by=token, status=RunStatus.RUNNING).update(
+        status=RunStatus.SUCCEEDED,
+        file=name,
+        rows=written.rows,
+        size=written.size,
+        sha256=written.sha256,
+        manifest=manifest,
+        error="",
+        finished_at=timezone.now(),
+        lease_until=None,
+    )
+    run.refresh_from_db()
+    if done:
+        logger.info(
+            "report run %s (%s) succeeded: %d rows, sha256 %s", run.pk, definition.slug, written.rows, written.sha256
+        )
+        report_run_notify(run)
+    return run.status
+
+
+def report_run_release(run_id: int, token: str, error: str) -> None:
+    """Give the claim back after a transient error, so that the retry (or anyone) can claim."""
+    ReportRun.objects.filter(pk=run_id, claimed_by=token, status=RunStatus.RUNNING).update(
+        status=RunStatus.QUEUED, error=error[:2000], lease_until=None
+    )
+
+
+def report_run_fail(run_id: int, token: str, error: str) -> None:
+    run = ReportRun.objects.filter(pk=run_id).first()
+    if run is not None:
+        _partial_path(run).unlink(missing_ok=True)
+    ReportRun.objects.filter(pk=run_id, claimed_by=token).exclude(status=RunStatus.SUCCEEDED).update(
+        status=RunStatus.FAILED, error=error[:2000], finished_at=timezone.now(), lease_until=None
+    )
+    logger.error("report run %s failed: %s", run_id, error[:300])
+
+
+def report_run_retry(run: ReportRun) -> bool:
+    """Put a failed run back in the queue (an admin action); True if it was failed."""
+    return bool(
+        ReportRun.objects.filter(pk=run.pk, status=RunStatus.FAILED).update(
+            status=RunStatus.QUEUED, claimed_by="", finished_at=None
+        )
+    )
+
+
+# --- delivery ------------------------------------------------------------------------------
+
+
+def download_link(run: ReportRun) -> tuple[str, datetime.datetime | None]:
+    """Staff get the admin download (behind their login); a partner gets a signed link that
+    expires after ``REPORTS_LINK_DAYS`` (its API key also downloads the run)."""
+    if not run.definition.audience_id:
+        return settings.SITE_URL + reverse("admin:displacement_reportrun_download", args=[run.pk]), None
+    token = signing.dumps({"run": run.pk}, salt=_LINK_SALT)
+    expires = timezone.now() + datetime.timedelta(days=settings.REPORTS_LINK_DAYS)
+    return settings.SITE_URL + reverse("report-download", args=[token]), expires
+
+
+def run_from_link(token: str) -> ReportRun | None:
+    try:
+        data = signing.loads(token, salt=_LINK_SALT, max_age=datetime.timedelta(days=settings.REPORTS_LINK_DAYS))
+    except signing.BadSignature:
+        return None
+    return (
+        ReportRun.objects.select_related("definition")
+        .filter(pk=data.get("run"), status=RunStatus.SUCCEEDED, definition__audience__isnull=False)
+        .exclude(file="")
+        .first()
+    )
+
+
+def report_run_notify(run: ReportRun) -> bool:
+    """E-mail the recipients a link to the run, once. The message names no one: it says which
+    report, which slot, how many rows, the checksum and where to download it."""
+    definition = run.definition
+    recipients = definition.recipient_list
+    if not recipients or run.status != RunStatus.SUCCEEDED:
+        return False
+    if not ReportRun.objects.filter(pk=run.pk, notified_at__isnull=True).update(notified_at=timezone.now()):
+        return False
+    link, expires = download_link(run)
+    lines = [
+        _("The report “%(name)s” for %(slot)s is ready.")
+        % {"name": definition.name, "slot": timezone.localtime(run.slot).strftime("%Y-%m-%d %H:%M")},
+        "",
+        _("Rows: %(rows)d") % {"rows": run.rows},
+        _("SHA-256: %(sha)s") % {"sha": run.sha256},
+        "",
+        _("Download: %(link)s") % {"link": link},
+    ]
+    if expires:
+        lines.append(_("This link expires on %(day)s.") % {"day": timezone.localtime(expires).strftime("%Y-%m-%d")})
+    try:
+        send_mail(
+            subject=_("Report ready: %(name)s") % {"name": definition.name},
+            message="\n".join(lines),
+            from_email=None,
+            recipient_list=recipients,
+        )
+    except Exception:
+        ReportRun.objects.filter(pk=run.pk).update(notified_at=None)  # tried again by the next delivery
+        raise
+    return True
+
+
+# --- housekeeping --------------------------------------------------------------------------
+
+
+def reports_purge(*, now: datetime.datetime | None = None) -> int:
+    """Delete report files older than ``REPORTS_RETENTION_DAYS`` (the run stays, as a record
+    of what was sent), and temporary files that interrupted runs left behind."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.REPORTS_RETENTION_DAYS)
+    purged = 0
+    for run in ReportRun.objects.filter(finished_at__lt=cutoff).exclude(file=""):
+        default_storage.delete(run.file.name)
+        ReportRun.objects.filter(pk=run.pk).update(file="", purged_at=now)
+        purged += 1
+    stale = (now - datetime.timedelta(days=1)).timestamp()
+    for partial in work_dir().glob("run-*.part"):
+        if partial.stat().st_mtime < stale:
+            partial.unlink(missing_ok=True)
+    return purged
+
+
+def runs_to_recover(*, now: datetime.datetime | None = None):
+    """Runs that nobody is working on: queued for a while (the message was lost) or running
+    under an expired claim (the worker died and its message did not come back)."""
+    now = now or timezone.now()
+    return ReportRun.objects.filter(
+        Q(status=RunStatus.QUEUED, queued_at__lt=now - datetime.timedelta(minutes=10))
+        | Q(status=RunStatus.RUNNING, lease_until__lt=now)
+    ).filter(attempts__lt=settings.TASK_MAX_RETRIES + 1)

@@ -1,0 +1,28 @@
+"""Views outside the admin and the API: the expiring download link of a partner report."""
+
+from django.http import FileResponse, Http404
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from displacement.models import AccessAction, AccessLog
+from displacement.services.reports import run_from_link
+
+
+@require_GET
+@never_cache
+def report_download(request, token: str):
+    """A partner's report, by the signed link its e-mail carried, until the link expires.
+    Each download is logged for the owning organisation."""
+    run = run_from_link(token)
+    if run is None:
+        raise Http404("This link has expired or is not valid; ask for a new one or use the API.")
+    definition = run.definition
+    AccessLog.objects.create(
+        organization_id=definition.organization_id,
+        action=AccessAction.EXPORT,
+        model="displacement.ReportRun",
+        object_ids=[run.pk],
+        path=request.path[:60] + "…",
+        detail={"report": definition.slug, "partner": definition.audience.slug, "via": "link"},
+    )
+    return FileResponse(run.file.open("rb"), as_attachment=True, filename=run.file.name.rsplit("/", 1)[-1])
