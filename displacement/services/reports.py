@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -50,6 +51,14 @@ def lease() -> datetime.timedelta:
 # --- definitions ---------------------------------------------------------------------------
 
 
+def _is_email(address: str) -> bool:
+    try:
+        validate_email(address)
+    except ValidationError:
+        return False
+    return True
+
+
 def report_definition_check(definition: m.ReportDefinition) -> None:
     """Every problem a definition can have before it runs, as field errors."""
     errors = {}
@@ -57,7 +66,7 @@ def report_definition_check(definition: m.ReportDefinition) -> None:
         schedule.parse(definition.cron)
     except ValidationError as exc:
         errors["cron"] = exc.messages
-    invalid = [address for address in definition.recipient_list if "@" not in address or " " in address]
+    invalid = [address for address in definition.recipient_list if not _is_email(address)]
     if invalid:
         errors["recipients"] = [_("Not an e-mail address: %(value)s") % {"value": ", ".join(invalid)}]
     if definition.audience_id and definition.audience_id == definition.organization_id:
