@@ -11,8 +11,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
+from rest_framework.response import Response
 
-from api.base import APIViewSet, ListMixin, RetrieveMixin
+from api.base import APIViewSet, ListMixin
 from api.filters import StrictChoiceFilter, StrictFilterSet, UTCDateTimeFilter
 from displacement import models as m
 from displacement.models.reports import ReportKind, RunStatus
@@ -72,7 +73,7 @@ class ReportRunSerializer(serializers.Serializer):
         }
 
 
-class ReportRunViewSet(ListMixin, RetrieveMixin, APIViewSet):
+class ReportRunViewSet(ListMixin, APIViewSet):
     """Runs of scheduled reports, newest slots last in each page's order of production."""
 
     kind = "report-runs"
@@ -93,6 +94,12 @@ class ReportRunViewSet(ListMixin, RetrieveMixin, APIViewSet):
         else:
             queryset = scoped(m.ReportRun, viewer)
         return queryset.select_related("definition")
+
+    def retrieve(self, request, *args, **kwargs):
+        """One run with its manifest (no ETag: a run is never edited through the API)."""
+        run = self.get_object()
+        self._log(records=[run])
+        return Response(self.get_serializer(run).data)
 
     @extend_schema(
         responses={

@@ -17,6 +17,8 @@ from displacement.models import (
     Consent,
     ContactDetails,
     Referral,
+    ReportDefinition,
+    ReportRun,
     SharingAgreement,
     TestimonyEvent,
 )
@@ -44,6 +46,8 @@ LOG = "log"  # coordinators read; nobody writes
 OPS = "ops"  # operators (superusers without membership) only
 REFERENCE = "reference"  # everyone signed in reads; operators write
 KEYS = "keys"  # coordinators manage their organisation's API keys; operators all
+REPORTS = "reports"  # every staff role reads its organisation's report definitions; coordinators edit
+RUNS = "runs"  # every staff role reads its organisation's report runs; nobody changes or deletes them
 
 RULES = {
     "displacement.Household": CASEWORK,
@@ -61,6 +65,8 @@ RULES = {
     "displacement.CaseNote": IDENTIFYING,
     "displacement.SharingAgreement": COORDINATOR_ONLY,
     "displacement.AccessLog": LOG,
+    "displacement.ReportDefinition": REPORTS,
+    "displacement.ReportRun": RUNS,
     "displacement.Place": REFERENCE,
     "displacement.Organization": OPS,
     "displacement.User": OPS,
@@ -154,6 +160,19 @@ def world(settings, tmp_path):
             organization,
         )
         remember(AccessLog.objects.create(organization=organization, action="export"), organization)
+        definition = remember(
+            ReportDefinition.objects.create(
+                organization=organization, slug=f"{organization.slug}-events", name="Events", kind="events"
+            ),
+            organization,
+        )
+        remember(
+            ReportDefinition.objects.create(
+                organization=organization, slug=f"{organization.slug}-spare", name="Spare", kind="flows"
+            ),
+            organization,
+        )
+        remember(ReportRun.objects.create(definition=definition, slot="2026-11-23T04:00Z"), organization)
     assigned_households = set(
         Case.objects.filter(assigned_to=users[Role.CASEWORKER]).values_list("household_id", flat=True)
     )
@@ -183,6 +202,10 @@ def _may(rule, role, organization, household, world):
         return opens, sees, sees
     if rule == COORDINATOR_ONLY:
         return role == "coordinator", own and role == "coordinator", own and role == "coordinator"
+    if rule == REPORTS:
+        return True, own, own and role == "coordinator"
+    if rule == RUNS:
+        return True, own, False
     if rule == LOG:
         return role == "coordinator", own and role == "coordinator", False
     raise AssertionError(rule)

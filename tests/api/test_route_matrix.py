@@ -39,8 +39,9 @@ ROUTES = {
     "place": (m.Place, None, None),
     "summary": (None, None, None),
     "deletion": (None, None, None),
+    "report-run": (None, None, None),  # runs belong to definitions: see test_report_runs.py
 }
-EXTRA_ROUTES = {"schema", "docs"}
+EXTRA_ROUTES = {"schema", "docs", "report-run-download"}
 CALLERS = ["partner", "coordinator", "caseworker", "analyst", "anonymous"]
 
 
@@ -104,6 +105,7 @@ def test_route_matrix(matrix_world, basename, caller):
         "place": "places",
         "source": "sources",
         "event": "events",
+        "report-run": "report-runs",
     }[basename]
     url = f"/api/v1/{plural}/" + ("?since=2000-01-01T00:00:00Z" if basename == "deletion" else "")
 

@@ -1,0 +1,117 @@
+"""The dashboard in a real browser: Playwright driving Debian's Chromium.
+
+Log in, open the dashboard, see every chart drawn with non-zero data, change a filter, and
+keep screenshots in ``test-artifacts/`` (CI prints where). CI installs Chromium in
+``.ci/run`` and fails if it is missing; elsewhere the test is skipped with the command to
+install it.
+"""
+
+import datetime
+import os
+from pathlib import Path
+
+import pytest
+
+from displacement.models import Case, Place
+from displacement.services.summaries import summaries_rebuild
+from tests.factories import (
+    DisplacementFactory,
+    EventFactory,
+    HouseholdFactory,
+    MembershipFactory,
+    PersonFactory,
+    TestimonyFactory,
+    UserFactory,
+)
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+PASSWORD = "a-long-browser-test-password"
+# Flags for a closed network and a root user (see the machine notes): no sandbox, no calls home.
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ALL_CHARTS_DRAWN = """() => Array.from(document.querySelectorAll('canvas.chart')).map((canvas) => {
+    const chart = Chart.getChart(canvas);
+    if (!chart) return {drawn: false};
+    const total = chart.data.datasets.reduce((sum, d) => sum + d.data.reduce((a, b) => a + b, 0), 0);
+    return {drawn: canvas.width > 0 && canvas.height > 0, total: total, labels: chart.data.labels};
+})"""
+
+
+@pytest.fixture
+def chromium():
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail(f"Chromium is missing at {CHROMIUM}: .ci/run must install Debian's chromium")
+        pytest.skip(f"needs Chromium at {CHROMIUM}: apt-get install chromium chromium-driver (CI installs it)")
+    return CHROMIUM
+
+
+@pytest.fixture
+def dashboard_data(gazetteer, ngo):
+    kharkiv = Place.objects.get(pcode="UA6312027")
+    for week in range(8):
+        day = datetime.date(2025, 3, 3) + datetime.timedelta(weeks=week)
+        EventFactory(organization=ngo, start=day, killed=1)
+        EventFactory(organization=ngo, start=day, place=kharkiv, event_type="battles", sub_event_type="armed_clash")
+        household = HouseholdFactory(organization=ngo)
+        PersonFactory(household=household, age_band="0-4")
+        DisplacementFactory(household=household, left_on=day)
+        DisplacementFactory(household=household, left_on=day + datetime.timedelta(days=10))
+        TestimonyFactory(organization=ngo, household=household, recorded_on=day)
+        Case.objects.create(household=household, reference=f"UA-DNP-2025-{week:05d}")
+    summaries_rebuild(organization_id=ngo.pk)
+    user = UserFactory(username="browser-coordinator")
+    user.set_password(PASSWORD)
+    user.save()
+    MembershipFactory(user=user, organization=ngo, role="coordinator")
+    return user
+
+
+def test_dashboard_draws_its_charts_and_filters(chromium, dashboard_data, live_server):
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    errors = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1800})
+        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+        page.on("pageerror", lambda error: errors.append(str(error)))
+
+        page.goto(f"{live_server.url}/admin/login/?next=/dashboard/")
+        page.fill("#id_username", dashboard_data.username)
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit], input[type=submit]")
+        page.wait_for_url("**/dashboard/")
+        page.wait_for_function("() => document.querySelectorAll('canvas.chart').length === 5")
+        page.wait_for_function(
+            "() => Array.from(document.querySelectorAll('canvas.chart')).every(c => Chart.getChart(c))"
+        )
+        charts = page.evaluate(ALL_CHARTS_DRAWN)
+        page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
+        assert len(charts) == 5 and all(chart["drawn"] and chart["total"] > 0 for chart in charts), charts
+        assert page.inner_text("[data-total=testimonies]") == "8"
+
+        page.select_option("#id_adm1", "UA63")
+        page.click("#dashboard-filters button[type=submit]")
+        page.wait_for_url("**/dashboard/?*adm1=UA63*")
+        page.wait_for_function(
+            "() => Array.from(document.querySelectorAll('canvas.chart')).every(c => Chart.getChart(c))"
+        )
+        filtered = page.evaluate(ALL_CHARTS_DRAWN)
+        page.screenshot(path=str(ARTIFACTS / "dashboard-kharkivska.png"), full_page=True)
+        browser.close()
+    by_oblast = filtered[1]
+    assert by_oblast["labels"] == ["Kharkivska"] and by_oblast["total"] == 8
+    assert not errors, errors
