@@ -44,3 +44,26 @@ for path, expected in [("/admin/displacement/event/", "drone"), ("/admin/displac
         if expected.lower() not in body.lower():
             sys.exit(f"{path} does not show the demo data ({expected!r} not found)")
     print(f"{path} shows demo data")
+
+with opener.open(f"{base}/dashboard/", timeout=30) as response:
+    if 'class="chart"' not in response.read().decode():
+        sys.exit("/dashboard/ shows no charts")
+print("/dashboard/ shows its charts")
+
+# The demo report 'demo-flows' runs every 5 minutes on its own (beat -> worker): wait for
+# its first run and download its file from the admin, as a coordinator would.
+if "--wait-for-report" in sys.argv:
+    deadline = time.monotonic() + 420
+    while True:
+        with opener.open(f"{base}/admin/displacement/reportrun/?status__exact=succeeded", timeout=30) as response:
+            links = re.findall(r'href="(/admin/displacement/reportrun/\d+/download/)"', response.read().decode())
+        if links:
+            break
+        if time.monotonic() > deadline:
+            sys.exit("no scheduled report run succeeded within 7 minutes")
+        time.sleep(10)
+    with opener.open(f"{base}{links[0]}", timeout=30) as response:
+        content = response.read()
+    if not content.startswith("\ufeff".encode()) or b"#adm1+code+origin" not in content:
+        sys.exit("the report file is not a CSV with its HXL row")
+    print(f"a scheduled report ran on its own after {time.monotonic() - started:.0f} s and downloads from the admin")

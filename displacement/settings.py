@@ -288,6 +288,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DatePrecisionEnum": "displacement.models.vocab.DatePrecision",
         "ReportKindEnum": "displacement.models.reports.ReportKind",
+        "SourceKindEnum": "displacement.models.vocab.SourceKind",
         "ReportRunStatusEnum": "displacement.models.reports.RunStatus",
     },
     "POSTPROCESSING_HOOKS": [

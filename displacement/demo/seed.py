@@ -31,6 +31,7 @@ from displacement.models import (
     Organization,
     Person,
     Referral,
+    ReportDefinition,
     SharingAgreement,
     Source,
     Testimony,
@@ -58,6 +59,7 @@ SUMMARY_MODELS = [
     CaseNote,
     Referral,
     SharingAgreement,
+    ReportDefinition,
 ]
 
 
@@ -127,6 +129,7 @@ def demo_seed(*, stdout: TextIO | None = None, volume: DemoVolume = DEFAULT_VOLU
     # Imported here: the seeders import this module's result classes and password helpers.
     from displacement.demo.generated import GEN_MARKER_TITLE, _Generated
     from displacement.demo.handwritten import _HandWritten
+    from displacement.demo.reports import demo_reports
 
     volume.check()
     _check_shared_password()
@@ -142,7 +145,8 @@ def demo_seed(*, stdout: TextIO | None = None, volume: DemoVolume = DEFAULT_VOLU
         result = DemoSeedResult(places=places)
         seeder = _HandWritten(result)
         seeder.run()
-        say("Hand-written records: done.")
+        demo_reports(result, seeder.organizations)
+        say("Hand-written records and scheduled reports: done.")
         dpn = seeder.organizations["dpn"]
         if volume.empty:
             result.generated = "skipped"

@@ -44,7 +44,7 @@ class ReportDefinition(TimeStamped):
         _("filters"),
         default=dict,
         blank=True,
-        help_text=_('The same names and values as the API, e.g. {"place": "UA12", "event_type": "explosions"}.'),
+        help_text=_('The same names and values as the API, e.g. {"place": "UA12", "event_type": "battles"}.'),
     )
     period = models.CharField(_("period"), max_length=10, choices=ReportPeriod.choices, default=ReportPeriod.ALL)
     audience = models.ForeignKey(

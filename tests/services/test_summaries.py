@@ -6,9 +6,17 @@ import random
 import pytest
 
 from displacement.celery import app as celery_app
-from displacement.models import FlowSummary, Place, TestimonyEvent, WeeklySummary
-from displacement.services.summaries import compute, summaries_rebuild
-from tests.factories import DisplacementFactory, EventFactory, HouseholdFactory, PersonFactory, TestimonyFactory
+from displacement.models import Case, CaseSummary, FlowSummary, Place, TestimonyEvent, WeeklySummary
+from displacement.models.vocab import CaseStatus
+from displacement.services.summaries import case_cells, compute, summaries_rebuild
+from tests.factories import (
+    CaseFactory,
+    DisplacementFactory,
+    EventFactory,
+    HouseholdFactory,
+    PersonFactory,
+    TestimonyFactory,
+)
 
 pytestmark = pytest.mark.django_db
 PLACES = ["UA1416021", "UA1214025", "UA6312027", "UA1202001", "UA8000000", "UA12", "UA4606001"]
@@ -56,7 +64,9 @@ def test_incremental_refresh_equals_a_full_rebuild(ngo, eager_tasks, django_capt
     events, households, moves, testimonies = [], [], [], []
     summaries_rebuild(organization_id=ngo.pk)
     for _ in range(40):
-        action = rng.choice(["event", "event", "household", "move", "move", "testimony", "update", "delete"])
+        action = rng.choice(
+            ["event", "event", "household", "move", "move", "testimony", "update", "delete", "case", "relocate"]
+        )
         with django_capture_on_commit_callbacks(execute=True):
             if action == "event":
                 events.append(
@@ -93,6 +103,18 @@ def test_incremental_refresh_equals_a_full_rebuild(ngo, eager_tasks, django_capt
                 for event in rng.sample(events, min(len(events), rng.randint(0, 2))):
                     TestimonyEvent.objects.create(testimony=testimony, event=event, relation="witnessed")
                 testimonies.append(testimony)
+            elif action == "case" and households:
+                household = rng.choice(households)
+                case = Case.objects.filter(household=household).exclude(status=CaseStatus.CLOSED).first()
+                if case is None:
+                    CaseFactory(household=household)
+                else:
+                    case.status = rng.choice([CaseStatus.CASE_PLAN, CaseStatus.CLOSED])
+                    case.save()
+            elif action == "relocate" and households:
+                household = rng.choice(households)
+                household.current_place = places[rng.choice(PLACES)]
+                household.save()
             elif action == "update":
                 pool = [x for x in (events, moves, testimonies) if x]
                 if pool:
@@ -115,6 +137,8 @@ def test_incremental_refresh_equals_a_full_rebuild(ngo, eager_tasks, django_capt
                     record.delete()
         weekly, flows = compute(organization_id=ngo.pk)
         assert _table(ngo) == (weekly, flows), action
+        cases = {(r.adm1, r.status): r.cases for r in CaseSummary.objects.filter(organization=ngo)}
+        assert cases == case_cells(Case.objects.filter(organization=ngo)), action
 
 
 def test_repeated_displacement_and_children(ngo):

@@ -49,6 +49,8 @@ class Command(BaseCommand):
             **os.environ,
             "DATABASE_URL": settings.DATABASE_URL,
             "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+            # Links in report e-mails point at this server unless SITE_URL says otherwise.
+            "SITE_URL": os.environ.get("SITE_URL") or f"http://{addr}",
         }
         processes = {
             name: subprocess.Popen(command, env=env, start_new_session=True) for name, command in commands.items()
@@ -62,7 +64,9 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         self.stdout.write(
             self.style.SUCCESS(
-                f"\nRunning. Admin: http://{addr}/admin/   API docs: http://{addr}/api/v1/docs/\n"
+                f"\nRunning. Admin: http://{addr}/admin/   Dashboard: http://{addr}/dashboard/   "
+                f"API docs: http://{addr}/api/v1/docs/\n"
+                "The demo report 'demo-flows' runs every 5 minutes: see Report runs in the admin.\n"
                 "Log in with the demo users printed above (seed_demo prints new passwords once).\n"
                 "Press Ctrl-C to stop the web server, the worker, beat and the embedded servers.\n"
             )
