@@ -6,7 +6,7 @@ at ``/report-runs/{id}/download/``; its SHA-256 in the run lets the receiver che
 """
 
 import django_filters as df
-from django.http import FileResponse, Http404
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -16,9 +16,11 @@ from rest_framework.response import Response
 from api.base import APIViewSet, ListMixin
 from api.filters import StrictChoiceFilter, StrictFilterSet, UTCDateTimeFilter
 from displacement import models as m
+from displacement.models import AccessAction
 from displacement.models.reports import ReportKind, RunStatus
 from displacement.selectors import pseudonyms
 from displacement.selectors.access import scoped
+from displacement.services.reports import file_response, partner_runs
 
 
 class ReportRunFilter(StrictFilterSet):
@@ -87,12 +89,7 @@ class ReportRunViewSet(ListMixin, APIViewSet):
         if getattr(self, "swagger_fake_view", False):
             return m.ReportRun.objects.none()
         viewer = self.viewer
-        if viewer.is_partner:
-            queryset = m.ReportRun.objects.filter(
-                definition__audience=viewer.organization, status=RunStatus.SUCCEEDED
-            ).exclude(file="")
-        else:
-            queryset = scoped(m.ReportRun, viewer)
+        queryset = partner_runs(viewer.organization) if viewer.is_partner else scoped(m.ReportRun, viewer)
         return queryset.select_related("definition")
 
     def retrieve(self, request, *args, **kwargs):
@@ -116,4 +113,24 @@ class ReportRunViewSet(ListMixin, APIViewSet):
         if run.status != RunStatus.SUCCEEDED or not run.file:
             raise Http404
         self._log(records=[run], detail={"download": run.sha256})
-        return FileResponse(run.file.open("rb"), as_attachment=True, filename=run.file.name.rsplit("/", 1)[-1])
+        return file_response(run)
+
+    def _log(self, *, records, detail=None):
+        """Also an entry in the owner's access log when a partner lists or downloads its runs."""
+        super()._log(records=records, detail=detail)
+        viewer = self.viewer
+        if not viewer.is_partner:
+            return
+        by_owner: dict[int, list[int]] = {}
+        for run in records:
+            by_owner.setdefault(run.definition.organization_id, []).append(run.pk)
+        for owner, ids in by_owner.items():
+            m.AccessLog.objects.create(
+                organization_id=owner,
+                action=AccessAction.API_REQUEST,
+                model=m.ReportRun._meta.label,
+                object_ids=sorted(ids),
+                path=self.request.path[:300],
+                api_key=viewer.api_key.prefix if viewer.api_key is not None else "",
+                detail={"method": self.request.method, "partner": viewer.organization.slug, **(detail or {})},
+            )

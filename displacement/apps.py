@@ -8,4 +8,4 @@ class DisplacementConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from displacement.services import summary_tracking, tombstones  # noqa: F401  (connect their signals)
+        from displacement.services import reports, summary_tracking, tombstones  # noqa: F401  (connect their signals)

@@ -1,11 +1,11 @@
 """Views outside the admin and the API: the expiring download link of a partner report."""
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from displacement.models import AccessAction, AccessLog
-from displacement.services.reports import run_from_link
+from displacement.services.reports import file_response, run_from_link
 
 
 @require_GET
@@ -23,6 +23,6 @@ def report_download(request, token: str):
         model="displacement.ReportRun",
         object_ids=[run.pk],
         path=request.path[:60] + "…",
-        detail={"report": definition.slug, "partner": definition.audience.slug, "via": "link"},
+        detail={"report": definition.slug, "partner": run.audience.slug, "via": "link"},
     )
-    return FileResponse(run.file.open("rb"), as_attachment=True, filename=run.file.name.rsplit("/", 1)[-1])
+    return file_response(run)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -14,10 +14,15 @@ from unfold.admin import ModelAdmin
 from unfold.decorators import action
 
 from displacement.admin.base import ScopedAdmin
-from displacement.models import AccessAction, Organization, ReportDefinition, ReportRun, RunStatus
+from displacement.models import AccessAction, Organization, ReportDefinition, ReportRun, RunStatus, SharingAgreement
 from displacement.selectors.access import Viewer, organization_of
 from displacement.services.audit import access_record
-from displacement.services.reports import report_definition_check, report_definition_save, report_run_retry
+from displacement.services.reports import (
+    file_response,
+    report_definition_check,
+    report_definition_save,
+    report_run_retry,
+)
 
 
 def _coordinator(request) -> bool:
@@ -44,13 +49,24 @@ class ReportDefinitionAdmin(ScopedAdmin):
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and _coordinator(request)
 
+    def get_readonly_fields(self, request, obj=None):
+        """What a report is and whom it is for stay as they were once it has run: a new
+        kind or audience is a new report (each run also records whom it was made for)."""
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.runs.exists():
+            fields += ["kind", "audience"]
+        return fields
+
     def has_run_now_permission(self, request):
         return _coordinator(request)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "audience":
+            # Only partners this organisation has an agreement with (past or present).
             own = organization_of(request.user)
-            kwargs["queryset"] = Organization.objects.exclude(pk=own.pk if own else None)
+            kwargs["queryset"] = Organization.objects.filter(
+                pk__in=SharingAgreement.objects.filter(owner=own).values("partner_id")
+            )
             return ModelAdmin.formfield_for_foreignkey(self, db_field, request, **kwargs)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
@@ -177,7 +193,7 @@ class ReportRunAdmin(ScopedAdmin):
             path=request.path,
             detail={"report": run.definition.slug, "sha256": run.sha256},
         )
-        return FileResponse(run.file.open("rb"), as_attachment=True, filename=run.file.name.rsplit("/", 1)[-1])
+        return file_response(run)
 
     @action(description=_("Queue the selected failed runs again"), permissions=["retry"])
     def retry(self, request, queryset):

@@ -109,6 +109,16 @@ class ReportRun(models.Model):
         ReportDefinition, on_delete=models.PROTECT, related_name="runs", verbose_name=_("report")
     )
     slot = models.DateTimeField(_("slot"), help_text=_("The scheduled time this run stands for."))
+    audience = models.ForeignKey(
+        "displacement.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name=_("partner audience"),
+        help_text=_("Who the file was made for, fixed when the run was made."),
+    )
     manual = models.BooleanField(_("run by hand"), default=False)
     status = models.CharField(_("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)

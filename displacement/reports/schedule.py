@@ -17,6 +17,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 FIELDS = ("minute", "hour", "day_of_month", "month_of_year", "day_of_week")
+#: The longest each field may be in django-celery-beat's crontab table.
+MAX_LENGTHS = {"minute": 240, "hour": 96, "day_of_month": 124, "month_of_year": 64, "day_of_week": 64}
 #: How far back a slot is looked for: a yearly schedule on 29 February fires every 4 years.
 _SEARCH_DAYS = 8 * 366
 
@@ -29,6 +31,9 @@ def parse(expression: str) -> dict[str, str]:
             _("A schedule has five fields: minute hour day-of-month month day-of-week, e.g. '0 6 * * 1'.")
         )
     fields = dict(zip(FIELDS, parts, strict=True))
+    too_long = [name for name, value in fields.items() if len(value) > MAX_LENGTHS[name]]
+    if too_long:
+        raise ValidationError(_("This schedule is too long; write ranges (1-5) rather than lists."))
     try:
         crontab(**fields)
     except (ValueError, TypeError) as exc:
@@ -37,10 +42,16 @@ def parse(expression: str) -> dict[str, str]:
 
 
 def latest_slot(expression: str, moment: datetime.datetime, tz: str) -> datetime.datetime:
-    """The latest time at or before ``moment`` (aware) that ``expression`` matches, in UTC."""
+    """The latest time at or before ``moment`` (aware) that ``expression`` matches, in UTC.
+
+    Around daylight-saving changes a local time can happen twice (both are slots, an hour
+    apart) or not at all (the instant PostgreSQL's zone rules give it is used, and never a
+    slot after ``moment``).
+    """
     schedule = crontab(**parse(expression))
     zone = zoneinfo.ZoneInfo(tz)
-    local = moment.astimezone(zone).replace(second=0, microsecond=0)
+    limit = moment.astimezone(datetime.UTC)
+    local = moment.astimezone(zone)
     for back in range(_SEARCH_DAYS):
         day = local.date() - datetime.timedelta(days=back)
         if not (
@@ -49,14 +60,15 @@ def latest_slot(expression: str, moment: datetime.datetime, tz: str) -> datetime
             and (day.weekday() + 1) % 7 in schedule.day_of_week
         ):
             continue
-        times = [
-            (hour, minute)
+        instants = {
+            datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=zone)
+            .replace(fold=fold)
+            .astimezone(datetime.UTC)
             for hour in schedule.hour
             for minute in schedule.minute
-            if back > 0 or (hour, minute) <= (local.hour, local.minute)
-        ]
-        if times:
-            hour, minute = max(times)
-            slot = datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=zone)
-            return slot.astimezone(datetime.UTC)
+            for fold in (0, 1)
+        }
+        candidates = [instant for instant in instants if instant <= limit]
+        if candidates:
+            return max(candidates)
     raise ValidationError(_("This schedule never fires."))

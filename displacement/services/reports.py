@@ -12,6 +12,7 @@ Recipients are told once: the notification is claimed the same way before it is 
 from __future__ import annotations
 
 import datetime
+import hashlib
 import json
 import logging
 import os
@@ -22,10 +23,13 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage, default_storage
-from django.core.mail import send_mail
+from django.core.mail import send_mass_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F, Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+from django.http import FileResponse, Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,6 +40,7 @@ from displacement.models.reports import ReportRun, RunStatus
 from displacement.reports import kinds, schedule
 from displacement.reports.files import ReportInvalid, validate, write_csv
 from displacement.reports.suppression import threshold
+from displacement.selectors.sharing import active_agreements
 
 logger = logging.getLogger(__name__)
 
@@ -95,8 +100,9 @@ def report_definition_save(definition: m.ReportDefinition, *, user=None) -> m.Re
     crontab, _created = CrontabSchedule.objects.get_or_create(
         **schedule.parse(definition.cron), timezone=settings.TIME_ZONE
     )
-    task = definition.periodic_task or PeriodicTask()
-    task.name = f"Report: {definition.slug}"
+    name = f"Report: {definition.slug}"
+    task = definition.periodic_task or PeriodicTask.objects.filter(name=name).first() or PeriodicTask()
+    task.name = name
     task.task = TASK_NAME
     task.crontab = crontab
     task.interval = None
@@ -115,7 +121,9 @@ def report_definition_save(definition: m.ReportDefinition, *, user=None) -> m.Re
 
 def report_run_open(definition: m.ReportDefinition, slot: datetime.datetime, *, manual: bool = False) -> ReportRun:
     """The run of ``definition`` for ``slot``: the existing one, or a new one."""
-    run, _created = ReportRun.objects.get_or_create(definition=definition, slot=slot, defaults={"manual": manual})
+    run, _created = ReportRun.objects.get_or_create(
+        definition=definition, slot=slot, defaults={"manual": manual, "audience_id": definition.audience_id}
+    )
     return run
 
 
@@ -141,8 +149,9 @@ def work_dir() -> Path:
     return path
 
 
-def _partial_path(run: ReportRun) -> Path:
-    return work_dir() / f"run-{run.pk}.part"
+def _partial_path(run: ReportRun, token: str) -> Path:
+    """One temporary file per run and claim: a worker only ever touches its own."""
+    return work_dir() / f"run-{run.pk}-{hashlib.sha256(token.encode()).hexdigest()[:16]}.part"
 
 
 def final_name(run: ReportRun) -> str:
@@ -174,11 +183,13 @@ def report_run_execute(run_id: int, *, token: str) -> str:
     if not report_run_claim(run_id, token):
         run = ReportRun.objects.select_related("definition").get(pk=run_id)
         if run.status == RunStatus.SUCCEEDED and run.notified_at is None:
-            report_run_notify(run)
+            notify_quietly(run)
         return run.status
-    run = ReportRun.objects.select_related("definition__organization", "definition__audience").get(pk=run_id)
+    run = ReportRun.objects.select_related("definition__organization", "audience").get(pk=run_id)
     definition = run.definition
-    partial = _partial_path(run)
+    # The run is made for the audience it was queued for, whatever the definition says now.
+    definition.audience = run.audience
+    partial = _partial_path(run, token)
     span = kinds.window(definition.period, run.slot, timezone.get_default_timezone())
     output = kinds.generate(definition, span=span)
     written = write_csv(partial, output.columns, output.rows, run_id=run.pk)
@@ -188,7 +199,6 @@ def report_run_execute(run_id: int, *, token: str) -> str:
     except ReportInvalid:
         partial.unlink(missing_ok=True)
         raise
-    name = _store(partial, final_name(run))
     manifest = {
         "report": definition.slug,
         "kind": definition.kind,
@@ -196,7 +206,7 @@ def report_run_execute(run_id: int, *, token: str) -> str:
         "period": [day.isoformat() for day in span] if span else None,
         "filters": definition.filters,
         "audience": definition.audience.slug if partner else "internal",
-        "file": name.rsplit("/", 1)[-1],
+        "file": final_name(run).rsplit("/", 1)[-1],
         "rows": written.rows,
         "bytes": written.size,
         "sha256": written.sha256,
@@ -205,24 +215,41 @@ def report_run_execute(run_id: int, *, token: str) -> str:
         **output.notes,
         "generated_at": timezone.now().isoformat(),
     }
-    done = ReportRun.objects.filter(pk=run.pk, claimed_by=token, status=RunStatus.RUNNING).update(
-        status=RunStatus.SUCCEEDED,
-        file=name,
-        rows=written.rows,
-        size=written.size,
-        sha256=written.sha256,
-        manifest=manifest,
-        error="",
-        finished_at=timezone.now(),
-        lease_until=None,
-    )
+    with transaction.atomic():
+        # The file is moved into place only by the holder of the claim, under the row's lock.
+        held = ReportRun.objects.select_for_update().filter(pk=run.pk, claimed_by=token, status=RunStatus.RUNNING)
+        done = held.exists()
+        if done:
+            name = _store(partial, final_name(run))
+            held.update(
+                status=RunStatus.SUCCEEDED,
+                file=name,
+                rows=written.rows,
+                size=written.size,
+                sha256=written.sha256,
+                manifest=manifest,
+                error="",
+                finished_at=timezone.now(),
+                lease_until=None,
+            )
+    if not done:
+        partial.unlink(missing_ok=True)
     run.refresh_from_db()
     if done:
         logger.info(
             "report run %s (%s) succeeded: %d rows, sha256 %s", run.pk, definition.slug, written.rows, written.sha256
         )
-        report_run_notify(run)
+        notify_quietly(run)
     return run.status
+
+
+def notify_quietly(run: ReportRun) -> None:
+    """The file is done: a mail server that fails now must not fail the run. The recovery
+    task tries the notification again."""
+    try:
+        report_run_notify(run)
+    except Exception:
+        logger.warning("report run %s: recipients not notified yet; will try again", run.pk, exc_info=True)
 
 
 def report_run_release(run_id: int, token: str, error: str) -> None:
@@ -233,13 +260,21 @@ def report_run_release(run_id: int, token: str, error: str) -> None:
 
 
 def report_run_fail(run_id: int, token: str, error: str) -> None:
-    run = ReportRun.objects.filter(pk=run_id).first()
-    if run is not None:
-        _partial_path(run).unlink(missing_ok=True)
-    ReportRun.objects.filter(pk=run_id, claimed_by=token).exclude(status=RunStatus.SUCCEEDED).update(
-        status=RunStatus.FAILED, error=error[:2000], finished_at=timezone.now(), lease_until=None
-    )
-    logger.error("report run %s failed: %s", run_id, error[:300])
+    run = ReportRun.objects.select_related("definition__organization").filter(pk=run_id).first()
+    if run is None:
+        return
+    _partial_path(run, token).unlink(missing_ok=True)
+    with transaction.atomic():
+        failed = (
+            ReportRun.objects.select_for_update()
+            .filter(pk=run_id, claimed_by=token)
+            .exclude(status=RunStatus.SUCCEEDED)
+            .update(status=RunStatus.FAILED, error=error[:2000], finished_at=timezone.now(), lease_until=None)
+        )
+        if failed and default_storage.exists(final_name(run)):
+            default_storage.delete(final_name(run))  # moved into place before the run could be marked done
+    if failed:
+        logger.error("report run %s failed: %s", run_id, error[:300])
 
 
 def report_run_retry(run: ReportRun) -> bool:
@@ -257,11 +292,20 @@ def report_run_retry(run: ReportRun) -> bool:
 def download_link(run: ReportRun) -> tuple[str, datetime.datetime | None]:
     """Staff get the admin download (behind their login); a partner gets a signed link that
     expires after ``REPORTS_LINK_DAYS`` (its API key also downloads the run)."""
-    if not run.definition.audience_id:
+    if not run.audience_id:
         return settings.SITE_URL + reverse("admin:displacement_reportrun_download", args=[run.pk]), None
     token = signing.dumps({"run": run.pk}, salt=_LINK_SALT)
     expires = timezone.now() + datetime.timedelta(days=settings.REPORTS_LINK_DAYS)
     return settings.SITE_URL + reverse("report-download", args=[token]), expires
+
+
+def file_response(run: ReportRun) -> FileResponse:
+    """The run's file as a download; a 404 if it has gone (purged meanwhile, storage lost)."""
+    try:
+        handle = run.file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404("The file of this run is no longer kept.") from None
+    return FileResponse(handle, as_attachment=True, filename=run.file.name.rsplit("/", 1)[-1])
 
 
 def run_from_link(token: str) -> ReportRun | None:
@@ -269,11 +313,23 @@ def run_from_link(token: str) -> ReportRun | None:
         data = signing.loads(token, salt=_LINK_SALT, max_age=datetime.timedelta(days=settings.REPORTS_LINK_DAYS))
     except signing.BadSignature:
         return None
+    run = ReportRun.objects.select_related("definition", "audience").filter(pk=data.get("run")).first()
+    if run is None or run.audience is None:
+        return None
+    return partner_runs(run.audience).filter(pk=run.pk).first()
+
+
+def partner_runs(partner: m.Organization):
+    """The runs a partner may download: made for it, succeeded, still kept, and only while an
+    agreement from the report's owner still shares that kind of record with it."""
+    allowed = Q(pk__in=[])
+    for kind, spec in kinds.KINDS.items():
+        owners = active_agreements(partner=partner, kind=spec.record_kind).values("owner_id")
+        allowed |= Q(definition__kind=kind, definition__organization__in=owners)
     return (
-        ReportRun.objects.select_related("definition")
-        .filter(pk=data.get("run"), status=RunStatus.SUCCEEDED, definition__audience__isnull=False)
+        ReportRun.objects.filter(allowed, audience=partner, status=RunStatus.SUCCEEDED)
         .exclude(file="")
-        .first()
+        .select_related("definition")
     )
 
 
@@ -298,13 +354,11 @@ def report_run_notify(run: ReportRun) -> bool:
     ]
     if expires:
         lines.append(_("This link expires on %(day)s.") % {"day": timezone.localtime(expires).strftime("%Y-%m-%d")})
+    subject = _("Report ready: %(name)s") % {"name": definition.name}
+    body = "\n".join(lines)
     try:
-        send_mail(
-            subject=_("Report ready: %(name)s") % {"name": definition.name},
-            message="\n".join(lines),
-            from_email=None,
-            recipient_list=recipients,
-        )
+        # One message each: recipients do not see one another's addresses.
+        send_mass_mail([(subject, body, None, [address]) for address in recipients])
     except Exception:
         ReportRun.objects.filter(pk=run.pk).update(notified_at=None)  # tried again by the next delivery
         raise
@@ -331,11 +385,40 @@ def reports_purge(*, now: datetime.datetime | None = None) -> int:
     return purged
 
 
+def _abandoned(now: datetime.datetime) -> Q:
+    return Q(status=RunStatus.QUEUED, queued_at__lt=now - datetime.timedelta(minutes=10)) | Q(
+        status=RunStatus.RUNNING, lease_until__lt=now
+    )
+
+
 def runs_to_recover(*, now: datetime.datetime | None = None):
     """Runs that nobody is working on: queued for a while (the message was lost) or running
     under an expired claim (the worker died and its message did not come back)."""
     now = now or timezone.now()
-    return ReportRun.objects.filter(
-        Q(status=RunStatus.QUEUED, queued_at__lt=now - datetime.timedelta(minutes=10))
-        | Q(status=RunStatus.RUNNING, lease_until__lt=now)
-    ).filter(attempts__lt=settings.TASK_MAX_RETRIES + 1)
+    return ReportRun.objects.filter(_abandoned(now)).filter(attempts__lt=settings.TASK_MAX_RETRIES + 1)
+
+
+def runs_give_up(*, now: datetime.datetime | None = None) -> int:
+    """Mark failed the abandoned runs that have used all their attempts: never stuck, never
+    tried forever."""
+    now = now or timezone.now()
+    return ReportRun.objects.filter(_abandoned(now), attempts__gte=settings.TASK_MAX_RETRIES + 1).update(
+        status=RunStatus.FAILED,
+        error=f"Abandoned after {settings.TASK_MAX_RETRIES + 1} attempts (workers stopped or died).",
+        finished_at=now,
+        lease_until=None,
+    )
+
+
+def runs_to_notify():
+    """Succeeded runs whose recipients were not told (the mail server failed)."""
+    return ReportRun.objects.filter(status=RunStatus.SUCCEEDED, notified_at__isnull=True).exclude(
+        definition__recipients=""
+    )
+
+
+@receiver(post_delete, sender=m.ReportDefinition)
+def _unschedule(sender, instance, **kwargs):
+    """A deleted report leaves nothing for beat to fire."""
+    if instance.periodic_task_id:
+        PeriodicTask.objects.filter(pk=instance.periodic_task_id).delete()

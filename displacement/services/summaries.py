@@ -16,7 +16,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Substr
 
@@ -199,8 +199,19 @@ def case_cells(cases) -> dict[tuple[str, str], int]:
     return {(row["adm1"], row["status"]): row["n"] for row in rows}
 
 
+def _lock(organization_id: int) -> None:
+    """One writer of an organisation's summaries at a time (two refreshes of the same weeks
+    would both delete, then both insert), until the transaction ends."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_NAMESPACE, organization_id])
+
+
+_LOCK_NAMESPACE = 7301  # arbitrary: this application's advisory locks for summaries
+
+
 @transaction.atomic
 def case_summary_rebuild(*, organization_id: int) -> int:
+    _lock(organization_id)
     cells = case_cells(m.Case.objects.filter(organization_id=organization_id))
     CaseSummary.objects.filter(organization_id=organization_id).delete()
     CaseSummary.objects.bulk_create(
@@ -246,6 +257,7 @@ def _write(organization_id: int, cells: dict, flows: dict, weeks: set | None) ->
 
 @transaction.atomic
 def summaries_rebuild(*, organization_id: int) -> int:
+    _lock(organization_id)
     cells, flows = compute(organization_id=organization_id)
     _write(organization_id, cells, flows, None)
     case_summary_rebuild(organization_id=organization_id)
@@ -257,6 +269,7 @@ def summaries_refresh(*, organization_id: int, weeks: Iterable[datetime.date]) -
     weeks = {week_of(w) for w in weeks}
     if not weeks:
         return 0
+    _lock(organization_id)
     cells, flows = compute(organization_id=organization_id, weeks=weeks)
     _write(organization_id, cells, flows, weeks)
     return len(cells)

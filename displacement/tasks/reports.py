@@ -83,9 +83,14 @@ def reports_purge_task() -> int:
 
 @shared_task(name="displacement.reports_recover", **RETRY_POLICY)
 def reports_recover_task() -> int:
+    given_up = reports.runs_give_up()
+    if given_up:
+        logger.error("%d report run(s) abandoned after their last attempt: marked failed", given_up)
     runs = list(reports.runs_to_recover().values("definition_id", "slot", "manual"))
     for run in runs:
         report_run_task.delay(run["definition_id"], slot=run["slot"].isoformat(), manual=run["manual"])
     if runs:
         logger.warning("re-queued %d report run(s) nobody was working on", len(runs))
+    for run in reports.runs_to_notify().select_related("definition")[:100]:
+        reports.notify_quietly(run)
     return len(runs)

@@ -78,3 +78,12 @@ def test_staff_see_failed_runs_without_a_download(staff, runs):
     row = staff.get(f"/api/v1/report-runs/{runs['internal'].pk}/").json()
     assert row["status"] == "failed" and row["download"] is None
     assert staff.get(f"/api/v1/report-runs/{runs['internal'].pk}/download/").status_code == 404
+
+
+def test_partner_downloads_are_in_the_owners_access_log(partner, partner_org, ngo, runs):
+    from displacement.models import AccessLog
+
+    ref = pseudonyms.encode("report_run", runs["for-esa"].pk, partner_org.pk)
+    partner.get(f"/api/v1/report-runs/{ref}/download/")
+    entry = AccessLog.objects.filter(organization=ngo, model="displacement.ReportRun").latest("at")
+    assert entry.object_ids == [runs["for-esa"].pk] and entry.detail["partner"] == "esa"

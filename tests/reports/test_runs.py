@@ -298,7 +298,7 @@ def test_partner_recipients_get_an_expiring_link(ngo, partner_org, client):
 
 
 def test_internal_recipients_get_the_admin_download(ngo, coordinator, client):
-    EventFactory(organization=ngo)
+    EventFactory(organization=ngo, title="CANARY strike on the street where a family lives")
     definition = _define(ngo)
     report_run_task.apply(args=(definition.pk,), kwargs={"slot": SLOT.isoformat()})
     run = ReportRun.objects.get()
@@ -356,3 +356,110 @@ def test_run_report_runs_one_now(ngo, capsys):
     assert run.sha256 in capsys.readouterr().out
     with pytest.raises(Exception, match="Known reports: weekly-events"):
         call_command("run_report", "nope")
+
+
+# --- what the review found -----------------------------------------------------------------
+
+
+def test_daylight_saving_changes_keep_slots_distinct_and_never_late():
+    kyiv = "Europe/Kyiv"
+    # 25 October 2026: 04:00 EEST becomes 03:00 EET; local 03:00 happens at 00:00Z and 01:00Z.
+    autumn = datetime.datetime(2026, 10, 25, 1, 30, tzinfo=datetime.UTC)
+    assert latest_slot("0 * * * *", autumn, kyiv) == datetime.datetime(2026, 10, 25, 1, 0, tzinfo=datetime.UTC)
+    before = datetime.datetime(2026, 10, 25, 0, 30, tzinfo=datetime.UTC)
+    assert latest_slot("0 * * * *", before, kyiv) == datetime.datetime(2026, 10, 25, 0, 0, tzinfo=datetime.UTC)
+    # 29 March 2026: 03:00 EET becomes 04:00 EEST; local 03:30 does not exist.
+    spring = datetime.datetime(2026, 3, 29, 1, 0, tzinfo=datetime.UTC)
+    assert latest_slot("30 3 * * *", spring, kyiv) <= spring
+
+
+def test_a_schedule_too_long_for_beats_table_is_a_field_error(ngo):
+    with pytest.raises(ValidationError) as caught:
+        _define(ngo, cron="0 6 * * " + ",".join(["1"] * 40))
+    assert "cron" in caught.value.message_dict
+
+
+def test_deleting_a_definition_unschedules_it_and_frees_its_slug(ngo):
+    definition = _define(ngo)
+    task_id = definition.periodic_task_id
+    definition.delete()
+    assert not PeriodicTask.objects.filter(pk=task_id).exists()
+    assert _define(ngo).periodic_task_id
+
+
+def _partner_run(ngo, partner_org, kind="events"):
+    agreement = SharingAgreement.objects.create(
+        owner=ngo, partner=partner_org, record_kinds=["events", "summaries"], purposes=["statistics"]
+    )
+    EventFactory(organization=ngo)
+    definition = _define(ngo, slug="for-partner", kind=kind, audience=partner_org)
+    report_run_task.apply(args=(definition.pk,), kwargs={"slot": SLOT.isoformat()})
+    return agreement, definition, ReportRun.objects.get(definition=definition)
+
+
+def test_a_run_belongs_to_the_audience_it_was_made_for(ngo, partner_org):
+    EventFactory(organization=ngo)
+    internal = _define(ngo, slug="internal")
+    report_run_task.apply(args=(internal.pk,), kwargs={"slot": SLOT.isoformat()})
+    SharingAgreement.objects.create(owner=ngo, partner=partner_org, record_kinds=["events"], purposes=["statistics"])
+    internal.audience = partner_org
+    reports.report_definition_save(internal)
+    assert not reports.partner_runs(partner_org).exists(), "an internal file never becomes a partner's"
+    assert ReportRun.objects.get(definition=internal).audience is None
+
+
+def test_an_ended_agreement_ends_downloads(ngo, partner_org, client):
+    agreement, _definition, run = _partner_run(ngo, partner_org)
+    link = next(line.split(": ", 1)[1] for line in mail.outbox[0].body.splitlines() if line.startswith("Download"))
+    path = link.removeprefix("http://127.0.0.1:8000")
+    assert list(reports.partner_runs(partner_org)) == [run] and client.get(path).status_code == 200
+    SharingAgreement.objects.filter(pk=agreement.pk).update(
+        valid_from=datetime.date.today() - datetime.timedelta(days=30),
+        valid_until=datetime.date.today() - datetime.timedelta(days=1),
+    )
+    assert not reports.partner_runs(partner_org).exists()
+    assert client.get(path).status_code == 404
+
+
+def test_a_missing_file_is_a_404_not_a_500(ngo, partner_org, client, media):
+    _agreement, _definition, _run = _partner_run(ngo, partner_org)
+    link = next(line.split(": ", 1)[1] for line in mail.outbox[0].body.splitlines() if line.startswith("Download"))
+    for path in media.rglob("*.csv"):
+        path.unlink()
+    assert client.get(link.removeprefix("http://127.0.0.1:8000")).status_code == 404
+
+
+def test_recipients_each_get_their_own_message(ngo):
+    EventFactory(organization=ngo)
+    definition = _define(ngo, recipients="a@example.org\nb@example.org")
+    report_run_task.apply(args=(definition.pk,), kwargs={"slot": SLOT.isoformat()})
+    assert sorted(message.to for message in mail.outbox) == [["a@example.org"], ["b@example.org"]]
+
+
+def test_a_failed_notification_keeps_the_run_and_is_sent_later(ngo):
+    from displacement.tasks.reports import reports_recover_task
+
+    EventFactory(organization=ngo)
+    definition = _define(ngo)
+    with mock.patch("displacement.services.reports.send_mass_mail", side_effect=ConnectionRefusedError):
+        report_run_task.apply(args=(definition.pk,), kwargs={"slot": SLOT.isoformat()})
+    run = ReportRun.objects.get()
+    assert run.status == RunStatus.SUCCEEDED and run.notified_at is None and not mail.outbox
+    reports_recover_task.apply()
+    run.refresh_from_db()
+    assert run.notified_at is not None and len(mail.outbox) == 1
+    reports_recover_task.apply()
+    assert len(mail.outbox) == 1
+
+
+def test_a_run_abandoned_too_often_is_marked_failed(ngo, settings):
+    definition = _define(ngo)
+    run = reports.report_run_open(definition, SLOT)
+    past = datetime.datetime.now(datetime.UTC) - datetime.timedelta(hours=1)
+    ReportRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.RUNNING, attempts=settings.TASK_MAX_RETRIES + 1, lease_until=past
+    )
+    assert not reports.runs_to_recover().exists()
+    assert reports.runs_give_up() == 1
+    run.refresh_from_db()
+    assert run.status == RunStatus.FAILED and "Abandoned" in run.error

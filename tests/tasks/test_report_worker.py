@@ -114,7 +114,7 @@ def test_the_same_slot_queued_five_times_concurrently_makes_one_file(definition,
         start_worker(
             app="tests.support.report_worker",
             pool="prefork",
-            concurrency=3,
+            concurrency=4,
             env=_env(media, TEST_REPORT_ROW_DELAY="0.1"),
         ),
         _worker(media, TEST_REPORT_ROW_DELAY="0.1"),
