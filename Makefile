@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha256sum requirements.lock | cut -c1-12)
 EMBEDDED := $(BIN)/python -m displacement.embedded exec
 
-.PHONY: run test check lint pytest venv lock stop clean messages
+.PHONY: run test check lint pytest venv lock stop clean messages bench
 
 $(STAMP): requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ check:
 	$(BIN)/python manage.py check --fail-level WARNING
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## Benchmarks against PostgreSQL itself: builds the large synthetic dataset once (in var/bench,
+## or DATABASE_URL), writes bench/results/<date>.md. BENCH_ARGS="--households 30000" for a quick run.
+bench: $(STAMP)
+	DISPLACEMENT_VAR_DIR=$${DISPLACEMENT_VAR_DIR:-$(CURDIR)/var/bench} DEBUG=true $(EMBEDDED) -- $(BIN)/python -m bench.run $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,0 +1,34 @@
+"""One partner CSV export of all testimonies, in a process of its own, so that its peak
+memory is the export's: python -m bench.export_child API_KEY (prints one JSON line)."""
+
+import json
+import os
+import resource
+import sys
+import time
+
+
+def main(key: str) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "displacement.settings")  # the rest comes from bench.run
+    import django
+
+    django.setup()
+    from django.test import Client
+
+    client = Client(HTTP_AUTHORIZATION=f"Api-Key {key}")
+    started = time.perf_counter()
+    response = client.get("/api/v1/testimonies/?format=csv")
+    if response.status_code != 200:
+        raise SystemExit(f"the export answered {response.status_code}: {response.content[:300]!r}")
+    size = lines = 0
+    for chunk in response.streaming_content:
+        size += len(chunk)
+        lines += chunk.count(b"\n")
+    seconds = time.perf_counter() - started
+    rows = lines - 2  # the header and HXL rows
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"rows": rows, "bytes": size, "seconds": seconds, "max_rss_mb": peak}))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
