@@ -17,12 +17,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, Substr
 
 from displacement import models as m
 from displacement.models.summaries import CaseSummary, FlowSummary, WeeklySummary
 from displacement.models.vocab import CHILD_AGE_BANDS
+from displacement.services import summary_sql
 
 METRICS = (
     "events",
@@ -46,76 +47,24 @@ def _adm(pcode: str | None, level: int | None) -> tuple[str, str]:
     return pcode[:4], (pcode[:6] if level >= 2 else "")
 
 
-def _in_weeks(field: str, weeks: Iterable[datetime.date] | None) -> Q:
-    if weeks is None:
-        return Q()
-    condition = Q(pk__in=[])
-    for week in weeks:
-        condition |= Q(**{f"{field}__range": (week, week + datetime.timedelta(days=6))})
-    return condition
-
-
 def compute(*, organization_id: int, weeks: set[datetime.date] | None = None):
-    """The summary rows of an organisation (all weeks, or only ``weeks``): two dicts of cells."""
+    """The summary rows of an organisation (all weeks, or only ``weeks``): two dicts of cells,
+    computed by PostgreSQL (one GROUP BY per source table, ``services.summary_sql``)."""
     cells: dict[tuple, dict[str, int]] = defaultdict(lambda: dict.fromkeys(METRICS, 0))
-    flows: dict[tuple, dict[str, int]] = defaultdict(lambda: {"households": 0, "people": 0})
-
-    events = m.Event.objects.filter(Q(organization_id=organization_id) & _in_weeks("start", weeks))
-    for row in events.values(
-        "start", "place__pcode", "place__admin_level", "category", "event_type", "sub_event_type", "killed", "injured"
-    ).iterator():
-        key = (
-            week_of(row["start"]),
-            *_adm(row["place__pcode"], row["place__admin_level"]),
-            row["category"],
-            row["event_type"],
-            row["sub_event_type"],
-        )
-        cell = cells[key]
-        cell["events"] += 1
-        cell["killed"] += row["killed"] or 0
-        cell["injured"] += row["injured"] or 0
-
-    testimonies: dict[tuple, set[int]] = defaultdict(set)
-    links = m.TestimonyEvent.objects.filter(
-        Q(testimony__organization_id=organization_id) & _in_weeks("testimony__recorded_on", weeks)
-    )
-    for row in links.values(
-        "testimony_id",
-        "testimony__recorded_on",
-        "event__place__pcode",
-        "event__place__admin_level",
-        "event__category",
-        "event__event_type",
-        "event__sub_event_type",
-    ).iterator():
-        key = (
-            week_of(row["testimony__recorded_on"]),
-            *_adm(row["event__place__pcode"], row["event__place__admin_level"]),
-            row["event__category"],
-            row["event__event_type"],
-            row["event__sub_event_type"],
-        )
-        testimonies[key].add(row["testimony_id"])
-    unlinked = m.Testimony.objects.filter(
-        Q(organization_id=organization_id, event_links__isnull=True) & _in_weeks("recorded_on", weeks)
-    )
-    for row in unlinked.values("pk", "recorded_on").iterator():
-        testimonies[(week_of(row["recorded_on"]), "", "", "", "", "")].add(row["pk"])
-    for key, ids in testimonies.items():
-        cells[key]["testimonies"] += len(ids)
-
-    _displacements(organization_id, weeks, cells, flows)
-    return {k: v for k, v in cells.items() if any(v.values())}, dict(flows)
-
-
-def _displacements(organization_id, weeks, cells, flows) -> None:
-    moves = m.Displacement.objects.filter(organization_id=organization_id)
-    if weeks is not None:
-        # Ranks need each household's whole trajectory, not just the weeks refreshed.
-        touched = moves.filter(_in_weeks("left_on", weeks)).values("household_id")
-        moves = moves.filter(household_id__in=touched)
-    displacement_cells(moves, weeks, cells, flows)
+    for *key, events, killed, injured in summary_sql.event_cells(organization_id, weeks):
+        cell = cells[tuple(key)]
+        cell["events"], cell["killed"], cell["injured"] = int(events), int(killed), int(injured)
+    for *key, testimonies in summary_sql.testimony_cells(organization_id, weeks):
+        cells[tuple(key)]["testimonies"] = int(testimonies)
+    for *key, households, people, children, repeat in summary_sql.displacement_cells_sql(organization_id, weeks):
+        cell = cells[tuple(key)]
+        cell["households_displaced"], cell["people_displaced"] = int(households), int(people)
+        cell["children_displaced"], cell["repeat_households"] = int(children), int(repeat)
+    flows = {
+        (week, origin, destination): {"households": int(households), "people": int(people)}
+        for week, origin, destination, households, people in summary_sql.flow_cells(organization_id, weeks)
+    }
+    return {k: v for k, v in cells.items() if any(v.values())}, flows
 
 
 def member_count(**conditions):

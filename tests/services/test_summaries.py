@@ -2,13 +2,14 @@
 
 import datetime
 import random
+from collections import defaultdict
 
 import pytest
 
 from displacement.celery import app as celery_app
-from displacement.models import Case, CaseSummary, FlowSummary, Place, TestimonyEvent, WeeklySummary
+from displacement.models import Case, CaseSummary, Displacement, FlowSummary, Place, TestimonyEvent, WeeklySummary
 from displacement.models.vocab import CaseStatus
-from displacement.services.summaries import case_cells, compute, summaries_rebuild
+from displacement.services.summaries import METRICS, case_cells, compute, displacement_cells, summaries_rebuild
 from tests.factories import (
     CaseFactory,
     DisplacementFactory,
@@ -137,6 +138,16 @@ def test_incremental_refresh_equals_a_full_rebuild(ngo, eager_tasks, django_capt
                     record.delete()
         weekly, flows = compute(organization_id=ngo.pk)
         assert _table(ngo) == (weekly, flows), action
+        # The reports' streamed computation agrees with the SQL one on displacements and flows.
+        streamed, streamed_flows = (
+            defaultdict(lambda: dict.fromkeys(METRICS, 0)),
+            defaultdict(lambda: {"households": 0, "people": 0}),
+        )
+        displacement_cells(Displacement.objects.filter(organization=ngo), None, streamed, streamed_flows)
+        moved = ("households_displaced", "people_displaced", "children_displaced", "repeat_households")
+        from_sql = {k: {m: v[m] for m in moved} for k, v in weekly.items() if any(v[m] for m in moved)}
+        assert {k: {m: v[m] for m in moved} for k, v in streamed.items()} == from_sql, action
+        assert dict(streamed_flows) == flows, action
         cases = {(r.adm1, r.status): r.cases for r in CaseSummary.objects.filter(organization=ngo)}
         assert cases == case_cells(Case.objects.filter(organization=ngo)), action
 
