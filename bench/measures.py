@@ -322,6 +322,7 @@ def api_pages(setup: Setup, *, runs: int) -> list[Row]:
                             cursor.execute(sql)
                             cursor.fetchall()
                             reference.append(time.perf_counter() - started)
+                scans = _seq_scans(sql) if sql else []
                 p50, p95 = median(timings) * 1000, percentile(timings, 0.95) * 1000
                 ref = median(reference) * 1000 if reference else None
                 results.append(
@@ -332,10 +333,29 @@ def api_pages(setup: Setup, *, runs: int) -> list[Row]:
                         ratio=f"{p50 / ref:.1f}x" if ref else "",
                         target="p50 <= 10 ms, p95 <= 30 ms, <= 6 queries",
                         met=p50 <= 10 and p95 <= 30 and count <= 6,
+                        note=f"sequential scan of {', '.join(scans)}" if scans else "",
                     )
                 )
     reset_queries()
     return results
+
+
+BIG_TABLES = {model._meta.db_table for model in TABLES}
+
+
+def _seq_scans(sql: str) -> list[str]:
+    """The large tables the page's plan reads in full (EXPLAIN, not ANALYZE)."""
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql)
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    found, stack = [], [plan[0]["Plan"]]
+    while stack:
+        node = stack.pop()
+        if node.get("Node Type") == "Seq Scan" and node.get("Relation Name") in BIG_TABLES:
+            found.append(node["Relation Name"])
+        stack.extend(node.get("Plans", []))
+    return sorted(set(found))
 
 
 def dashboard(setup: Setup, *, runs: int) -> Row:

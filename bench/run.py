@@ -51,7 +51,7 @@ def main() -> int:
     setup = measures.prepare(households=args.households, seed=args.seed)
     rows = [
         measures.generate_rate(setup),
-        measures.partner_export(setup, runs=min(args.runs, 3)),
+        measures.partner_export(setup, runs=min(args.runs, 2)),
         measures.summary_rebuild(setup, runs=min(args.runs, 3)),
         measures.summary_refresh(setup, runs=max(args.runs, 10)),
         *measures.api_pages(setup, runs=max(args.runs, 20)),
