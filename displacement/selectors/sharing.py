@@ -44,6 +44,13 @@ def consenting_household_ids(purpose: str) -> QuerySet:
     return m.Testimony.objects.filter(household__isnull=False).filter(active_consent(purpose)).values("household_id")
 
 
+def consenting_household(purpose: str, household_path: str = "pk") -> Exists:
+    """An EXISTS: the household at ``household_path`` has a testimony whose consent for
+    ``purpose`` is active. Correlated, so PostgreSQL probes two indexes per row instead of
+    materialising every consenting household (which, past work_mem, it re-runs per row)."""
+    return Exists(m.Testimony.objects.filter(household_id=OuterRef(household_path)).filter(active_consent(purpose)))
+
+
 def shared_events(*, partner: m.Organization, on: datetime.date | None = None) -> QuerySet[m.Event]:
     """Events are about incidents, not people: the agreement alone decides."""
     return m.Event.objects.filter(organization__in=_owners(partner, RecordKind.EVENTS, on))
@@ -59,23 +66,20 @@ def shared_testimonies(*, partner: m.Organization, on: datetime.date | None = No
 
 
 def shared_households(*, partner: m.Organization, on: datetime.date | None = None) -> QuerySet[m.Household]:
-    return m.Household.objects.filter(
-        organization__in=_owners(partner, RecordKind.HOUSEHOLDS, on),
-        pk__in=consenting_household_ids(ConsentPurpose.SHARING),
+    return m.Household.objects.filter(organization__in=_owners(partner, RecordKind.HOUSEHOLDS, on)).filter(
+        consenting_household(ConsentPurpose.SHARING)
     )
 
 
 def shared_displacements(*, partner: m.Organization, on: datetime.date | None = None) -> QuerySet[m.Displacement]:
-    return m.Displacement.objects.filter(
-        organization__in=_owners(partner, RecordKind.DISPLACEMENTS, on),
-        household__in=consenting_household_ids(ConsentPurpose.SHARING),
+    return m.Displacement.objects.filter(organization__in=_owners(partner, RecordKind.DISPLACEMENTS, on)).filter(
+        consenting_household(ConsentPurpose.SHARING, "household_id")
     )
 
 
 def shared_cases(*, partner: m.Organization, on: datetime.date | None = None) -> QuerySet[m.Case]:
-    return m.Case.objects.filter(
-        organization__in=_owners(partner, RecordKind.CASES, on),
-        household__in=consenting_household_ids(ConsentPurpose.SHARING),
+    return m.Case.objects.filter(organization__in=_owners(partner, RecordKind.CASES, on)).filter(
+        consenting_household(ConsentPurpose.SHARING, "household_id")
     )
 
 
