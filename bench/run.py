@@ -99,12 +99,14 @@ def machine() -> str:
         pass
     from django.db import connection
 
+    host = connection.settings_dict.get("HOST") or ""
+    where = "embedded, on a local socket" if host.startswith("/") else f"server at {host}"
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         version = cursor.fetchone()[0]
     return (
         f"{cpu}, {os.cpu_count()} cores{memory}; Linux {platform.release()}; Python {platform.python_version()}; "
-        f"PostgreSQL {version} ({'DATABASE_URL' if os.environ.get('DATABASE_URL') else 'embedded, var/bench'})"
+        f"PostgreSQL {version} ({where})"
     )
 
 
