@@ -6,23 +6,16 @@ keep screenshots in ``test-artifacts/`` (CI prints where). CI installs Chromium 
 install it.
 """
 
-import datetime
 import os
 from pathlib import Path
 
 import pytest
 
-from displacement.models import Case, Place
-from displacement.services.summaries import summaries_rebuild
 from tests.factories import (
-    DisplacementFactory,
-    EventFactory,
-    HouseholdFactory,
     MembershipFactory,
-    PersonFactory,
-    TestimonyFactory,
     UserFactory,
 )
+from tests.support.dashboard import seed_dashboard
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -59,18 +52,7 @@ def chromium():
 
 @pytest.fixture
 def dashboard_data(gazetteer, ngo):
-    kharkiv = Place.objects.get(pcode="UA6312027")
-    for week in range(8):
-        day = datetime.date(2025, 3, 3) + datetime.timedelta(weeks=week)
-        EventFactory(organization=ngo, start=day, killed=1)
-        EventFactory(organization=ngo, start=day, place=kharkiv, event_type="battles", sub_event_type="armed_clash")
-        household = HouseholdFactory(organization=ngo)
-        PersonFactory(household=household, age_band="0-4")
-        DisplacementFactory(household=household, left_on=day)
-        DisplacementFactory(household=household, left_on=day + datetime.timedelta(days=10))
-        TestimonyFactory(organization=ngo, household=household, recorded_on=day)
-        Case.objects.create(household=household, reference=f"UA-DNP-2025-{week:05d}")
-    summaries_rebuild(organization_id=ngo.pk)
+    seed_dashboard(ngo, weeks=8, killed=1, second_move_after_days=10)
     user = UserFactory(username="browser-coordinator")
     user.set_password(PASSWORD)
     user.save()

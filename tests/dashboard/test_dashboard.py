@@ -1,24 +1,18 @@
 """/dashboard/: staff only, drawn from the summary tables, filterable."""
 
-import datetime
 import json
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from displacement.models import Case, Place
 from displacement.models.vocab import Role
 from displacement.services.summaries import summaries_rebuild
 from tests.factories import (
-    DisplacementFactory,
-    EventFactory,
-    HouseholdFactory,
     MembershipFactory,
-    PersonFactory,
-    TestimonyFactory,
     UserFactory,
 )
+from tests.support.dashboard import seed_dashboard
 
 pytestmark = pytest.mark.django_db
 RAW_TABLES = ("displacement_testimony", "displacement_displacement", "displacement_event", 'displacement_case"')
@@ -26,18 +20,7 @@ RAW_TABLES = ("displacement_testimony", "displacement_displacement", "displaceme
 
 @pytest.fixture
 def data(ngo):
-    kharkiv = Place.objects.get(pcode="UA6312027")
-    for week in range(6):
-        day = datetime.date(2025, 3, 3) + datetime.timedelta(weeks=week)
-        EventFactory(organization=ngo, start=day, killed=2)
-        EventFactory(organization=ngo, start=day, place=kharkiv, event_type="battles", sub_event_type="armed_clash")
-        household = HouseholdFactory(organization=ngo)
-        PersonFactory(household=household, age_band="5-11")
-        DisplacementFactory(household=household, left_on=day)
-        DisplacementFactory(household=household, left_on=day + datetime.timedelta(days=20))
-        TestimonyFactory(organization=ngo, household=household, recorded_on=day)
-        Case.objects.create(household=household, reference=f"UA-DNP-2025-{week:05d}")
-    summaries_rebuild(organization_id=ngo.pk)
+    seed_dashboard(ngo, weeks=6, killed=2, second_move_after_days=20)
 
 
 def _charts(response):
