@@ -153,7 +153,7 @@ class APIViewSet(viewsets.GenericViewSet):
                 exported = _Exported()
                 try:
                     for record in queryset.iterator(chunk_size=500):
-                        exported.add(record)
+                        exported.add(record.pk, self.owner_of(record))
                         yield serializer_class(record, context=context).data
                 finally:
                     # Logged when the stream ends (or the client goes away), with every id sent.
@@ -194,7 +194,7 @@ class APIViewSet(viewsets.GenericViewSet):
         access_record(who=viewer, ids=seen, **common)
         by_owner: dict[int, list[int]] = {}
         for record in records:
-            owner = getattr(record, "organization_id", None)
+            owner = record.organization_id if isinstance(record, _Sent) else self.owner_of(record)
             if owner and owner != viewer.organization.pk:
                 by_owner.setdefault(owner, []).append(record.pk)
         for owner, ids in by_owner.items():
@@ -204,6 +204,10 @@ class APIViewSet(viewsets.GenericViewSet):
                 **{**common, "detail": {**common["detail"], "partner": viewer.organization.slug}},
             )
 
+    def owner_of(self, record) -> int | None:
+        """The organisation whose access log records a partner's read of ``record``."""
+        return getattr(record, "organization_id", None)
+
 
 class _Exported:
     """The records a CSV export sent, as (pk, owner) pairs in two integer arrays; iterating
@@ -212,9 +216,9 @@ class _Exported:
     def __init__(self):
         self.pks, self.owners = array("q"), array("q")
 
-    def add(self, record) -> None:
-        self.pks.append(record.pk)
-        self.owners.append(getattr(record, "organization_id", 0) or 0)
+    def add(self, pk: int, owner: int | None) -> None:
+        self.pks.append(pk)
+        self.owners.append(owner or 0)
 
     def __iter__(self):
         for pk, owner in zip(self.pks, self.owners, strict=True):

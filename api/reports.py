@@ -16,7 +16,6 @@ from rest_framework.response import Response
 from api.base import APIViewSet, ListMixin
 from api.filters import StrictChoiceFilter, StrictFilterSet, UTCDateTimeFilter
 from displacement import models as m
-from displacement.models import AccessAction
 from displacement.models.reports import ReportKind, RunStatus
 from displacement.selectors import pseudonyms
 from displacement.selectors.access import scoped
@@ -115,22 +114,6 @@ class ReportRunViewSet(ListMixin, APIViewSet):
         self._log(records=[run], detail={"download": run.sha256})
         return file_response(run)
 
-    def _log(self, *, records, detail=None):
-        """Also an entry in the owner's access log when a partner lists or downloads its runs."""
-        super()._log(records=records, detail=detail)
-        viewer = self.viewer
-        if not viewer.is_partner:
-            return
-        by_owner: dict[int, list[int]] = {}
-        for run in records:
-            by_owner.setdefault(run.definition.organization_id, []).append(run.pk)
-        for owner, ids in by_owner.items():
-            m.AccessLog.objects.create(
-                organization_id=owner,
-                action=AccessAction.API_REQUEST,
-                model=m.ReportRun._meta.label,
-                object_ids=sorted(ids),
-                path=self.request.path[:300],
-                api_key=viewer.api_key.prefix if viewer.api_key is not None else "",
-                detail={"method": self.request.method, "partner": viewer.organization.slug, **(detail or {})},
-            )
+    def owner_of(self, record) -> int | None:
+        """A run belongs to its report's organisation: partners' reads go to that access log."""
+        return record.definition.organization_id

@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, reset_queries
 from django.test import Client
@@ -389,7 +390,7 @@ def throughput(setup: Setup, *, seconds: int) -> Row:
     port = 8799
     env = {
         **os.environ,
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": settings.DATABASE_URL,
     }
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "displacement.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}",
@@ -449,16 +450,6 @@ def throughput(setup: Setup, *, seconds: int) -> Row:
         met=errors[0] == 0,
         note="the clients are threads of the bench process, on the same 2 cores as gunicorn and PostgreSQL",
     )
-
-
-def _database_url() -> str:
-    from urllib.parse import quote
-
-    db = connection.settings_dict
-    host = db["HOST"] or ""
-    netloc = quote(host, safe="") if host.startswith("/") else host
-    port = f":{db['PORT']}" if db.get("PORT") else ""
-    return f"postgres://{quote(db['USER'] or '')}@{netloc}{port}/{db['NAME']}"
 
 
 def _wait_for(port: int) -> None:
