@@ -1,51 +1,68 @@
 """Per-partner pseudonymous ids that the server can read back but partners cannot join.
 
-An id is the record's primary key enciphered with a key derived from the secret key, the
-record kind and the partner: a four-round Feistel network over 64 bits, keyed by HMAC.
-The same record has unrelated ids for two partners, so their files cannot be joined; the
-server deciphers an id from a URL to find the record, and a forged id finds nothing.
+An id is the record's primary key enciphered with AES-256 under a key derived (HMAC-SHA256)
+from the secret key, the record kind and the partner: one 128-bit block holding eight zero
+bytes and the key, written as 32 hex digits after a two-letter kind (``te_…``). The same
+record has unrelated ids for two partners, so their files cannot be joined. The server
+deciphers an id from a URL to find the record; a forged or altered id deciphers to a block
+whose first eight bytes are not zero (but for a chance of 2**-64) and finds nothing.
+
+Each block is enciphered on its own (ECB): the same record must always get the same id, and
+no two records share a block. Enciphering a list of keys is one AES call, which is what lets
+an export of a million rows spend well under a microsecond per id.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import re
+import threading
+from collections.abc import Sequence
+from functools import lru_cache
 
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from django.conf import settings
 
-_MASK32 = 0xFFFFFFFF
-_ROUNDS = 4
+_ZERO = bytes(8)
+_DIGITS = re.compile(r"[0-9a-f]{32}")
 
 
-def _key(kind: str, audience_id: int) -> bytes:
+@lru_cache(maxsize=1024)
+def _context(secret: str, kind: str, audience_id: int, decrypt: bool, thread: int):
+    """An AES context, kept per thread: ECB holds no state between whole blocks, so one context
+    serves every call, and making one costs more than enciphering a page of ids."""
     material = f"displacement-pseudonym:{kind}:{audience_id}".encode()
-    return hmac.new(settings.SECRET_KEY.encode(), material, hashlib.sha256).digest()
+    key = hmac.new(secret.encode(), material, hashlib.sha256).digest()
+    # One block per id, deterministic by design (see the module's docstring).
+    cipher = Cipher(algorithms.AES(key), modes.ECB())  # noqa: S305
+    return cipher.decryptor() if decrypt else cipher.encryptor()
 
 
-def _round(key: bytes, number: int, half: int) -> int:
-    digest = hmac.new(key, bytes([number]) + half.to_bytes(4, "big"), hashlib.sha256).digest()
-    return int.from_bytes(digest[:4], "big")
+def _run(kind: str, audience_id: int, data: bytes, *, decrypt: bool = False) -> bytes:
+    return _context(settings.SECRET_KEY, kind, audience_id, decrypt, threading.get_ident()).update(data)
+
+
+def encode_many(kind: str, pks: Sequence[int], audience_id: int) -> list[str]:
+    """The ids of ``kind`` records ``pks`` as ``audience_id`` sees them, in one AES call."""
+    if not pks:
+        return []
+    block = b"".join(pk.to_bytes(16, "big") for pk in pks)
+    digits = _run(kind, audience_id, block).hex()
+    prefix = f"{kind[:2]}_"
+    return [prefix + digits[start : start + 32] for start in range(0, len(digits), 32)]
 
 
 def encode(kind: str, pk: int, audience_id: int) -> str:
-    key = _key(kind, audience_id)
-    left, right = (pk >> 32) & _MASK32, pk & _MASK32
-    for number in range(_ROUNDS):
-        left, right = right, left ^ _round(key, number, right)
-    return f"{kind[:2]}_{(left << 32 | right):016x}"
+    return encode_many(kind, [pk], audience_id)[0]
 
 
 def decode(kind: str, token: str, audience_id: int) -> int | None:
     prefix, _, digits = token.partition("_")
-    if prefix != kind[:2] or len(digits) != 16 or digits != digits.lower():
-        return None  # one spelling per id
-    try:
-        value = int(digits, 16)
-    except ValueError:
+    if prefix != kind[:2] or not _DIGITS.fullmatch(digits):
+        return None  # one spelling per id: lower-case hex, 32 digits
+    plain = _run(kind, audience_id, bytes.fromhex(digits), decrypt=True)
+    if plain[:8] != _ZERO:
         return None
-    key = _key(kind, audience_id)
-    left, right = value >> 32, value & _MASK32
-    for number in reversed(range(_ROUNDS)):
-        left, right = right ^ _round(key, number, left), left
-    pk = left << 32 | right
+    pk = int.from_bytes(plain[8:], "big")
     return pk if 0 < pk < 2**63 else None
