@@ -148,12 +148,16 @@ def flat_value(value):
     return value
 
 
-def csv_rows(kind: str, rows: Iterable[dict]) -> Iterable[list[str]]:
+def csv_header(kind: str) -> list[list[str]]:
+    """The column names, then their HXL hashtags."""
     columns = COLUMNS[kind]
-    yield [name for name, _ in columns]
-    yield [tag for _, tag in columns]
+    return [[name for name, _ in columns], [tag for _, tag in columns]]
+
+
+def csv_rows(kind: str, rows: Iterable[dict]) -> Iterable[list[str]]:
+    yield from csv_header(kind)
     for row in rows:
-        yield [flat_value(row.get(name)) for name, _ in columns]
+        yield [flat_value(row.get(name)) for name, _ in COLUMNS[kind]]
 
 
 def csv_response(kind: str, rows: Iterable[dict]) -> StreamingHttpResponse:

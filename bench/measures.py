@@ -131,19 +131,36 @@ def generate_rate(setup: Setup) -> Row:
 
 # --- partner export ------------------------------------------------------------------------
 
-_EXPORT_REFERENCE = """
-COPY (
-  SELECT t.id, t.recorded_on, t.language, t.witness_role, t.household_id, t.summary,
-         CASE WHEN t.sensitivity = 'public' THEN t.narrative END, t.sensitivity,
-         (SELECT string_agg(te.event_id || ',' || te.relation, '; ') FROM displacement_testimonyevent te
-           WHERE te.testimony_id = t.id)
-  FROM displacement_testimony t
-  WHERE t.organization_id = %s AND t.sensitivity <> 'restricted'
-    AND EXISTS (SELECT 1 FROM displacement_consent c WHERE c.testimony_id = t.id
-                AND c.purpose = 'sharing_with_partners' AND c.withdrawn_at IS NULL)
-  ORDER BY t.updated_at, t.id
-) TO STDOUT WITH (FORMAT csv)
-"""
+
+def _export_reference(setup: Setup) -> tuple[str, list]:
+    """The same rows and information as the export (same sharing rules, narratives, visible
+    event links, order), with the ids as stored, for PostgreSQL to write as CSV by itself."""
+    from django.db.models import Case, F, Q, TextField, Value, When
+
+    from displacement.models.vocab import ConsentPurpose, Role, Sensitivity
+    from displacement.selectors import flat
+    from displacement.selectors.access import Viewer
+    from displacement.selectors.sharing import active_consent, partner_readable
+
+    viewer = Viewer(user=None, organization=setup.partner, role=Role.PARTNER)
+    readable = Q(sensitivity=Sensitivity.PUBLIC) & active_consent(ConsentPurpose.SHARING)
+    values = (
+        partner_readable("testimonies", partner=setup.partner)
+        .order_by("updated_at", "id")
+        .values_list(
+            "pk",
+            "recorded_on",
+            "language",
+            "witness_role",
+            "household_id",
+            "summary",
+            Case(When(readable, then=F("narrative")), default=Value(None), output_field=TextField()),
+            "sensitivity",
+            flat._event_links(viewer.organization),
+        )
+    )
+    sql, params = values.query.sql_with_params()
+    return f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", list(params)
 
 
 def partner_export(setup: Setup, *, runs: int) -> Row:
@@ -154,8 +171,10 @@ def partner_export(setup: Setup, *, runs: int) -> Row:
         rows = result["rows"]
         products.append(rows / result["seconds"])
         peaks.append(result["max_rss_mb"])
-        with connection.cursor() as cursor, cursor.cursor.copy(_EXPORT_REFERENCE, (setup.owner.pk,)) as copy:
-            started, count = time.perf_counter(), 0
+        statement, params = _export_reference(setup)
+        # The clock starts before COPY: PostgreSQL sorts every row before it sends the first.
+        started, count = time.perf_counter(), 0
+        with connection.cursor() as cursor, cursor.cursor.copy(statement, params) as copy:
             for data in copy:
                 count += bytes(data).count(b"\n")
             references.append(count / (time.perf_counter() - started))
@@ -163,7 +182,7 @@ def partner_export(setup: Setup, *, runs: int) -> Row:
     return Row(
         what=f"partner CSV export of all testimonies ({rows:,} shared rows), streamed",
         product=f"{product:,.0f} rows/s, peak RSS {peak:.0f} MB",
-        reference=f"`COPY (SELECT the same columns) TO STDOUT`: {reference:,.0f} rows/s",
+        reference=f"`COPY (SELECT the same rows and columns, ids as stored) TO STDOUT CSV`: {reference:,.0f} rows/s",
         ratio=f"{product / reference:.2f}x",
         target=">= 0.5x; RSS < 200 MB",
         met=product >= 0.5 * reference and peak < 200,

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable
+from itertools import islice
 
 from django.http import StreamingHttpResponse
 from django.utils import timezone
+
+#: Rows per streamed chunk.
+CHUNK_ROWS = 500
 
 # A cell starting with one of these is run as a formula by Excel and LibreOffice.
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -40,15 +45,42 @@ def safe_row(row: Iterable) -> list[str]:
 
 def csv_response(rows: Iterable[Iterable], *, name: str) -> StreamingHttpResponse:
     """Stream ``rows`` as a CSV download: UTF-8 with a byte order mark (Excel reads Ukrainian
-    correctly), every cell made safe against formulas."""
-    writer = csv.writer(Echo())
+    correctly), every cell made safe against formulas.
+
+    Rows go out a few hundred at a time: one chunk per row made the server's and the client's
+    per-chunk work the largest cost of a big export."""
 
     def stream():
         yield "\ufeff"
-        for row in rows:
-            yield writer.writerow(safe_row(row))
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        iterator = iter(rows)
+        while batch := list(islice(iterator, CHUNK_ROWS)):
+            writer.writerows(map(safe_row, batch))
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
 
-    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+    return _download(stream(), name=name)
+
+
+def csv_lines_response(header: Iterable[Iterable], lines: Iterable[bytes], *, name: str) -> StreamingHttpResponse:
+    """Stream a CSV download whose data lines are made already, safe and ending in CRLF
+    (``selectors.flat``): the header rows, then the lines, a few hundred to a chunk."""
+
+    def stream():
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows(map(safe_row, header))
+        yield "\ufeff".encode() + buffer.getvalue().encode()
+        iterator = iter(lines)
+        while batch := list(islice(iterator, CHUNK_ROWS)):
+            yield b"".join(batch)
+
+    return _download(stream(), name=name)
+
+
+def _download(stream, *, name: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(stream, content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.csv"'
     return response

@@ -117,7 +117,7 @@ def testimony_projection(testimony: m.Testimony, *, audience: m.Organization | N
                 "event": pseudonym("event", link.event_id, audience, f"E-{link.event_id}"),
                 "relation": link.relation,
             }
-            for link in testimony.event_links.all()
+            for link in sorted(testimony.event_links.all(), key=lambda link: link.pk)
             if _event_visible(link.event, audience)
         ],
         **_changed(testimony, audience),

@@ -1,0 +1,213 @@
+"""CSV lines made by PostgreSQL: the projections of ``selectors.projections``, flattened for
+a file, for the exports that stream every record of a kind.
+
+A projection builds one dict per record from model instances: right for a page of fifty,
+far too slow for a million rows. Here one SELECT, read with COPY, makes each line of the
+file: it applies the same rules (which narrative may be read, which event links a partner
+may see, the owner's codes), quotes cells as Python's ``csv`` module does and neutralises
+formulas as ``exports.safe_cell`` does. Python only adds what PostgreSQL cannot make:
+partners' pseudonymous ids, enciphered a batch of rows at a time with AES
+(``pseudonyms.encode_many``; the embedded PostgreSQL has no pgcrypto). The result is the
+same file, byte for byte, as the projections flattened by ``api.csv.csv_rows``:
+``tests/api/test_csv_flat.py`` checks it for a partner and for each staff role.
+
+COPY sends one message per row (the protocol guarantees it), in PostgreSQL's text format:
+tab-separated, with backslash escapes inside a cell, which are undone only where a line
+has any.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from itertools import islice
+
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection
+from django.db.models import Case, Func, OuterRef, Q, QuerySet, TextField, Value, When
+from django.db.models.functions import Cast, Coalesce, Concat
+
+from displacement import models as m
+from displacement.models.sharing import RecordKind
+from displacement.models.vocab import ConsentPurpose, Sensitivity
+from displacement.selectors import pseudonyms
+from displacement.selectors.access import Viewer, narrative_visible_q
+from displacement.selectors.sharing import active_agreements, active_consent
+
+#: Rows whose ids are enciphered together.
+BATCH = 2000
+
+# A cell starting with one of these would run as a formula (as in ``exports.safe_cell``).
+_FORMULA = "left(%(expressions)s, 1) IN ('=', '+', '-', '@', chr(9), chr(13))"
+_ESCAPES = re.compile(rb"\\(.)")
+_UNESCAPED = {b"\\": b"\\", b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f", b"v": b"\v"}
+
+
+class Cell(Func):
+    """A text cell as ``csv.writer`` writes what ``exports.safe_cell`` gives: '' for NULL, an
+    apostrophe before a leading = + - @ tab or CR, quotes when it holds a comma, a quote or a
+    line break. PostgreSQL does not share repeated sub-expressions: give it a plain column."""
+
+    output_field = TextField()
+    template = (
+        "CASE WHEN %(expressions)s IS NULL THEN '' "
+        "WHEN %(expressions)s ~ '[\",\\r\\n]' THEN '\"' || replace("
+        f"CASE WHEN {_FORMULA} THEN '''' ELSE '' END || %(expressions)s, '\"', '\"\"') || '\"' "
+        f"WHEN {_FORMULA} THEN '''' || %(expressions)s "
+        "ELSE %(expressions)s END"
+    )
+
+
+class Quoted(Func):
+    """A cell that holds a comma whenever it is not empty: quoted; '' for NULL or ''."""
+
+    output_field = TextField()
+    template = "coalesce('\"' || nullif(%(expressions)s, '') || '\"', '')"
+
+
+class IsoDate(Func):
+    """``date.isoformat()``; '' for NULL."""
+
+    output_field = TextField()
+    template = "coalesce(to_char(%(expressions)s, 'YYYY-MM-DD'), '')"
+
+
+class IsoTime(Func):
+    """``datetime.isoformat()`` of a UTC time: microseconds only when there are some."""
+
+    output_field = TextField()
+    template = (
+        "to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS') "
+        "|| CASE WHEN to_char(%(expressions)s, 'US') = '000000' THEN '' "
+        "ELSE to_char(%(expressions)s AT TIME ZONE 'UTC', '.US') END || '+00:00'"
+    )
+
+
+def _joined(*parts) -> Concat:
+    return Concat(*parts, output_field=TextField())
+
+
+def _batches(iterable, size: int = BATCH) -> Iterator[list]:
+    iterator = iter(iterable)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _copied(values: QuerySet) -> Iterator[bytes]:
+    """Each row of ``values`` as PostgreSQL's text format gives it (no line end). COPY streams
+    the whole result with the plan PostgreSQL would use for all of it (a server-side cursor
+    plans for its first rows), and sends a message per row."""
+    sql, params = values.query.sql_with_params()
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY ({sql}) TO STDOUT", params) as copy:
+        for data in copy:
+            yield bytes(data)[:-1]
+
+
+def _unescape(cell: bytes) -> bytes:
+    return _ESCAPES.sub(lambda match: _UNESCAPED.get(match.group(1), match.group(1)), cell) if b"\\" in cell else cell
+
+
+def _event_links(audience: m.Organization | None):
+    """A partner sees a testimony's link to an event only if it may read that event; links are
+    listed in the order they were made (as the projection lists them)."""
+    links = m.TestimonyEvent.objects.filter(testimony=OuterRef("pk")).order_by("pk")
+    if audience is not None:
+        owners = active_agreements(partner=audience, kind=RecordKind.EVENTS).values("owner_id")
+        links = links.filter(Q(event__organization=audience) | Q(event__organization__in=owners))
+        # "12:witnessed 34:heard_about": event ids for Python to encipher.
+        return Coalesce(
+            Func(
+                ArraySubquery(links.values_list(_joined(Cast("event_id", TextField()), Value(":"), "relation"))),
+                Value(" "),
+                function="array_to_string",
+                output_field=TextField(),
+            ),
+            Value(""),
+            output_field=TextField(),
+        )
+    # The owner's cell as it stands, "E-12,witnessed; E-34,heard_about": it has commas.
+    listed = Func(
+        ArraySubquery(links.values_list(_joined(Value("E-"), Cast("event_id", TextField()), Value(","), "relation"))),
+        Value("; "),
+        function="array_to_string",
+        output_field=TextField(),
+    )
+    return Quoted(listed)
+
+
+def testimony_lines(queryset: QuerySet, *, viewer: Viewer) -> QuerySet:
+    """The SELECT behind ``testimony_rows``: per testimony its pk, its owner, then the cells."""
+    audience = viewer.organization if viewer.is_partner else None
+    if audience is not None:
+        readable = Q(sensitivity=Sensitivity.PUBLIC) & active_consent(ConsentPurpose.SHARING)
+    else:
+        readable = Q(organization=viewer.organization) & narrative_visible_q(viewer)
+    narrative = Case(When(readable, then=Cell("narrative")), default=Value(""), output_field=TextField())
+    comma = Value(",")
+    middle = _joined(IsoDate("recorded_on"), comma, Cell("language"), comma, Cell("witness_role"))
+    later = _joined(Cell("summary"), comma, narrative, comma, Cell("sensitivity"))
+    if audience is not None:
+        # Raw ids for Python to encipher; no time of change for partners.
+        household = Coalesce(Cast("household_id", TextField()), Value(""), output_field=TextField())
+        identifier = updated = Value("", output_field=TextField())
+    else:
+        household = Case(
+            When(household__isnull=True, then=Value("")),
+            When(household__code="", then=Cast("household_id", TextField())),
+            default=Cell("household__code"),
+            output_field=TextField(),
+        )
+        identifier = Case(When(code="", then=Cast("pk", TextField())), default=Cell("code"), output_field=TextField())
+        updated = IsoTime("updated_at")
+    return (
+        queryset.select_related(None)
+        .prefetch_related(None)
+        .values_list(
+            "pk",
+            "organization_id",
+            identifier,
+            middle,
+            household,
+            later,
+            _event_links(audience),
+            updated,
+        )
+    )
+
+
+def testimony_rows(queryset: QuerySet, *, viewer: Viewer) -> Iterator[tuple[int, int, bytes]]:
+    """(pk, owner, CSV line) for every testimony of ``queryset``, in its order; the cells
+    follow ``api.csv.COLUMNS["testimonies"]`` and the line ends with CRLF, as csv.writer's."""
+    audience = viewer.organization if viewer.is_partner else None
+    lines = _copied(testimony_lines(queryset, viewer=viewer))
+    if audience is None:
+        for line in lines:
+            pk, owner, rest = line.split(b"\t", 2)
+            yield int(pk), int(owner), _unescape(rest.replace(b"\t", b",")) + b"\r\n"
+        return
+    for batch in _batches(line.split(b"\t") for line in lines):
+        pks = [int(row[0]) for row in batch]
+        ids = _encoded("testimony", pks, audience.pk)
+        known = [int(row[4]) for row in batch if row[4]]
+        named = iter(_encoded("household", known, audience.pk))
+        links = [link.split(b":") for row in batch if row[6] for link in row[6].split(b" ")]
+        events = iter(_encoded("event", [int(event) for event, _ in links], audience.pk))
+        relations = iter(relation for _, relation in links)
+        for pk, identifier, row in zip(pks, ids, batch, strict=True):
+            household = next(named) if row[4] else b""
+            listed = (
+                b'"' + b"; ".join(next(events) + b"," + next(relations) for _ in row[6].split(b" ")) + b'"'
+                if row[6]
+                else b""
+            )
+            line = b",".join((identifier, _unescape(row[3]), household, _unescape(row[5]), listed, b""))
+            yield pk, int(row[1]), line + b"\r\n"
+
+
+def _encoded(kind: str, pks: list[int], audience_id: int) -> list[bytes]:
+    """``pseudonyms.encode_many``, as bytes."""
+    return [token.encode() for token in pseudonyms.encode_many(kind, pks, audience_id)]
+
+
+#: Record kinds whose CSV export is made here, by kind.
+ROWS = {"testimonies": testimony_rows}

@@ -1,0 +1,95 @@
+"""The CSV computed by PostgreSQL (``selectors.flat``) is the projections' CSV, byte for byte,
+for a partner and for each staff role, on a world with every case a row can be in."""
+
+import csv
+import io
+
+import pytest
+from rest_framework.test import APIClient
+
+from api import base
+from displacement.models import Consent, SharingAgreement, TestimonyEvent
+from displacement.models.vocab import ConsentPurpose, Sensitivity, TestimonyRelation
+from tests.api.conftest import ALL_KINDS
+from tests.factories import CaseFactory, EventFactory, HouseholdFactory, TestimonyFactory
+
+
+def _consent(testimony, purpose, *, withdrawn=False):
+    consent = Consent.objects.create(testimony=testimony, purpose=purpose)
+    if withdrawn:
+        Consent.objects.filter(pk=consent.pk).update(withdrawn_at="2025-06-01T10:00:00Z")
+
+
+@pytest.fixture
+def varied(ngo, other_ngo, partner_org, caseworker):
+    # The NGO shares everything; the other NGO shares testimonies but not its events.
+    SharingAgreement.objects.create(owner=ngo, partner=partner_org, record_kinds=ALL_KINDS, purposes=["statistics"])
+    SharingAgreement.objects.create(
+        owner=other_ngo, partner=partner_org, record_kinds=["testimonies"], purposes=["statistics"]
+    )
+    for organization in (ngo, other_ngo, partner_org):
+        events = [EventFactory(organization=organization) for _ in range(3)]
+        assigned = HouseholdFactory(organization=organization, **({"code": ""} if organization == ngo else {}))
+        if organization == ngo:
+            CaseFactory(household=assigned, assigned_to=caseworker)
+        households = [HouseholdFactory(organization=organization, code=f'-{organization.code},"hh"'), assigned, None]
+        texts = [
+            '=HYPERLINK("x")',
+            "+380 50 123 4567",
+            'Said "go", then left,\nat night.',
+            "Київ, школа",
+            "",
+            "back\\slash\ttab",
+            "\tleading tab",
+            "-5 people",
+            " leading space, \r\n and a CR",
+            "@home",
+        ]
+        for number in range(12):
+            testimony = TestimonyFactory(
+                organization=organization,
+                household=households[number % 3],
+                sensitivity=[Sensitivity.PUBLIC, Sensitivity.INTERNAL, Sensitivity.RESTRICTED][number % 3],
+                summary=texts[number % len(texts)],
+                narrative=texts[(number + 3) % len(texts)],
+                interviewer=caseworker if number % 4 == 0 else None,
+                code=""
+                if (organization, number) == (ngo, 5)
+                else f'{"=" if number == 7 else ""}{organization.code},T"{number}',
+            )
+            if number % 2 == 0:
+                _consent(testimony, ConsentPurpose.SHARING, withdrawn=number % 6 == 4)
+            if number % 3 == 1:
+                _consent(testimony, ConsentPurpose.STATISTICS)
+            for event in events[: number % 4]:
+                relation = list(TestimonyRelation)[(number + event.pk) % 3]
+                TestimonyEvent.objects.create(testimony=testimony, event=event, relation=relation)
+
+
+def _both(client, path, monkeypatch):
+    fast = b"".join(client.get(path).streaming_content)
+    with monkeypatch.context() as patch:
+        patch.setattr(base.flat, "ROWS", {})
+        slow = b"".join(client.get(path).streaming_content)
+    return fast, slow
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/testimonies/?format=csv", "/api/v1/testimonies/?format=csv&ordering=-recorded_on"]
+)
+def test_a_partner_gets_the_projections_file(partner, varied, path, monkeypatch):
+    fast, slow = _both(partner, path, monkeypatch)
+    assert fast == slow
+    text = fast.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert len(rows) == 2 + 12 + 2 + 2 and "'=HYPERLINK" in text and "te_" in text and "ev_" in text
+
+
+@pytest.mark.parametrize("role", ["coordinator", "caseworker", "analyst"])
+def test_each_staff_role_gets_the_projections_file(role, request, varied, monkeypatch):
+    client = APIClient()
+    client.force_login(request.getfixturevalue(role))
+    fast, slow = _both(client, "/api/v1/testimonies/?format=csv", monkeypatch)
+    assert fast == slow
+    rows = list(csv.reader(io.StringIO(fast.decode("utf-8-sig"))))
+    assert len(rows) == 2 + 12  # the header, the hashtags and the NGO's 12 testimonies
