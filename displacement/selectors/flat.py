@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from itertools import islice
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Case, Func, OuterRef, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Cast, Coalesce, Concat
 
@@ -98,7 +98,13 @@ def _copied(values: QuerySet) -> Iterator[bytes]:
     the whole result with the plan PostgreSQL would use for all of it (a server-side cursor
     plans for its first rows), and sends a message per row."""
     sql, params = values.query.sql_with_params()
-    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY ({sql}) TO STDOUT", params) as copy:
+    # In a transaction (or a savepoint) of its own: a client that goes away mid-file cancels
+    # the COPY, and the rollback leaves the connection (and any enclosing transaction) usable.
+    with (
+        transaction.atomic(),
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY ({sql}) TO STDOUT", params) as copy,
+    ):
         for data in copy:
             yield bytes(data)[:-1]
 

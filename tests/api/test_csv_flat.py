@@ -93,3 +93,38 @@ def test_each_staff_role_gets_the_projections_file(role, request, varied, monkey
     assert fast == slow
     rows = list(csv.reader(io.StringIO(fast.decode("utf-8-sig"))))
     assert len(rows) == 2 + 12  # the header, the hashtags and the NGO's 12 testimonies
+
+
+@pytest.mark.django_db(transaction=True)  # autocommit, as a server runs: no test transaction around it
+@pytest.mark.parametrize("who", ["partner", "coordinator"])
+def test_a_client_that_goes_away_ends_the_copy_and_is_logged(who, request, gazetteer, varied, monkeypatch):
+    from displacement import exports
+    from displacement.models import AccessLog, Testimony
+
+    monkeypatch.setattr(base.flat, "BATCH", 2)
+    monkeypatch.setattr(exports, "CHUNK_ROWS", 1)
+    if who == "partner":
+        client = request.getfixturevalue("partner")
+    else:
+        client = APIClient()
+        client.force_login(request.getfixturevalue(who))
+    response = client.get("/api/v1/testimonies/?format=csv")
+    chunks = iter(response.streaming_content)
+    next(chunks), next(chunks), next(chunks)  # the header, then two lines
+    response.close()  # mid-COPY, as a server does when the client goes away
+    entry = AccessLog.objects.filter(detail__format="csv").latest("pk")
+    assert 2 <= len(entry.object_ids) < 12  # what was read, not the whole list
+    assert Testimony.objects.count() == 36  # the connection is usable again
+
+
+def test_an_abandoned_copy_leaves_the_enclosing_transaction_usable(varied):
+    from django.db.models import Func, TextField, Value
+
+    from displacement.models import Testimony
+
+    # Rows big enough that PostgreSQL is still sending when the reader stops.
+    big = Func(Value("x"), Value(200_000), function="repeat", output_field=TextField())
+    rows = base.flat._copied(Testimony.objects.values_list("pk", big))
+    next(rows)
+    rows.close()  # mid-COPY: the cancel must not abort the test's transaction
+    assert Testimony.objects.count() == 36
