@@ -35,7 +35,7 @@ from displacement import exports
 from displacement.models import AccessAction, AccessLog
 from displacement.selectors import flat, pseudonyms
 from displacement.selectors.access import Viewer, scoped
-from displacement.selectors.projections import PREFETCH
+from displacement.selectors.projections import loaded
 from displacement.selectors.sharing import partner_readable
 from displacement.services.audit import access_record
 
@@ -95,8 +95,7 @@ class APIViewSet(viewsets.GenericViewSet):
             queryset = partner_readable(self.kind, partner=viewer.organization)
         else:
             queryset = scoped(self.filterset_class.Meta.model, viewer)
-        plan = PREFETCH.get(self.kind, {"select": [], "prefetch": []})
-        return queryset.select_related(*plan["select"]).prefetch_related(*plan["prefetch"])
+        return loaded(self.kind, queryset, audience=self.audience)
 
     def get_object(self):
         identifier = self.kwargs[self.lookup_field]

@@ -26,6 +26,7 @@ from displacement.models.vocab import (
     VerificationStatus,
 )
 from displacement.selectors.access import Viewer, narrative_visible_q, scoped
+from displacement.selectors.places import place_level
 
 #: Parameters every list accepts besides its filters.
 COMMON_PARAMETERS = {"cursor", "page_size", "format", "ordering"}
@@ -66,11 +67,11 @@ class PlaceFilter(df.CharFilter):
 def checked_pcode(value: str, request) -> str:
     """A known P-code, and for partners no finer than a raion; else a 400."""
     code = value.strip().upper()
-    place = m.Place.objects.filter(pcode=code).only("admin_level").first()
-    if place is None:
+    level = place_level(code)
+    if level is None:
         raise ValidationError({"place": [f"'{value}' is not a known P-code."]})
     viewer = Viewer.of(request.user) if request else None
-    if viewer is not None and viewer.is_partner and place.admin_level > 2:
+    if viewer is not None and viewer.is_partner and level > 2:
         raise ValidationError({"place": ["Partners can filter by oblast or raion P-codes only."]})
     return code
 

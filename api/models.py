@@ -3,7 +3,7 @@
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from rest_framework_api_key.models import AbstractAPIKey
+from rest_framework_api_key.models import AbstractAPIKey, BaseAPIKeyManager
 
 
 class Scope(models.TextChoices):
@@ -11,8 +11,16 @@ class Scope(models.TextChoices):
     WRITE = "write", _("Write")
 
 
+class OrganizationAPIKeyManager(BaseAPIKeyManager):
+    def get_usable_keys(self) -> models.QuerySet:
+        # Every request reads the key's organisation next: one query for both.
+        return super().get_usable_keys().select_related("organization")
+
+
 class OrganizationAPIKey(AbstractAPIKey):
     """A key bound to one organisation; only its SHA-512 hash is stored, the key is shown once."""
+
+    objects = OrganizationAPIKeyManager()
 
     organization = models.ForeignKey(
         "displacement.Organization",

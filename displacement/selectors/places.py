@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 
@@ -16,6 +18,23 @@ class AmbiguousPlace(Exception):
         self.candidates = candidates
         listed = "; ".join(f"{p.pcode} {p.name_en} (in {p.parent.name_en if p.parent else '-'})" for p in candidates)
         super().__init__(f"{name!r} matches {len(candidates)} places: {listed}")
+
+
+#: How long a process trusts what it read of the gazetteer (loaded rarely, in bulk, elsewhere).
+LEVEL_SECONDS = 300
+_levels: dict[str, tuple[int | None, float]] = {}
+
+
+def place_level(pcode: str) -> int | None:
+    """The admin level of the place with ``pcode`` (None if unknown), from a per-process cache:
+    every filtered API request asks, and the gazetteer changes only when it is reloaded."""
+    level, until = _levels.get(pcode, (None, 0.0))
+    if until < time.monotonic():
+        level = Place.objects.filter(pcode=pcode).values_list("admin_level", flat=True).first()
+        if len(_levels) > 100_000:  # more than there are places: someone is probing
+            _levels.clear()
+        _levels[pcode] = (level, time.monotonic() + LEVEL_SECONDS)
+    return level
 
 
 def place_subtree(pcode: str) -> QuerySet[Place]:

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q
+
 from displacement import models as m
 from displacement.models.vocab import CHILD_AGE_BANDS, ConsentPurpose, Sensitivity
 from displacement.selectors import pseudonyms
@@ -34,10 +36,13 @@ def _changed(record, audience) -> dict:
     return {"updated_at": record.updated_at} if audience is None else {}
 
 
-def _event_visible(event: m.Event, audience: m.Organization | None) -> bool:
-    """A link to an event is shown to a partner only if the partner may read that event."""
+def _event_visible(event: m.Event, audience: m.Organization | None, known: bool | None = None) -> bool:
+    """A link to an event is shown to a partner only if the partner may read that event.
+    ``known``: the answer already computed by the query (``loaded`` annotates it)."""
     if audience is None or event.organization_id == audience.pk:
         return True
+    if known is not None:
+        return known
     return event.organization_id in _event_owners(audience)
 
 
@@ -94,6 +99,8 @@ def narrative_shareable(testimony: m.Testimony) -> bool:
     """Public sensitivity and an active consent to sharing; nothing else lets a narrative out."""
     if testimony.sensitivity != Sensitivity.PUBLIC:
         return False
+    if hasattr(testimony, "sharing_consent"):  # annotated by ``loaded``
+        return testimony.sharing_consent
     return any(c.purpose == ConsentPurpose.SHARING and c.withdrawn_at is None for c in testimony.consents.all())
 
 
@@ -118,7 +125,7 @@ def testimony_projection(testimony: m.Testimony, *, audience: m.Organization | N
                 "relation": link.relation,
             }
             for link in sorted(testimony.event_links.all(), key=lambda link: link.pk)
-            if _event_visible(link.event, audience)
+            if _event_visible(link.event, audience, getattr(link, "event_shared", None))
         ],
         **_changed(testimony, audience),
     }
@@ -150,7 +157,8 @@ def displacement_projection(displacement: m.Displacement, *, audience: m.Organiz
         "left_on_precision": displacement.left_on_precision,
         "arrived_on": displacement.arrived_on,
         "cause": pseudonym("event", displacement.cause_id, audience, f"E-{displacement.cause_id}")
-        if displacement.cause_id and _event_visible(displacement.cause, audience)
+        if displacement.cause_id
+        and _event_visible(displacement.cause, audience, getattr(displacement, "cause_shared", None))
         else None,
         "shelter_type": displacement.shelter_type,
         "people_count": displacement.people_count,
@@ -182,7 +190,7 @@ PROJECTIONS = {
 #: What each projection needs loaded, so that a page of records costs a fixed number of queries.
 PREFETCH = {
     "events": {"select": ["place__parent__parent"], "prefetch": []},
-    "testimonies": {"select": ["household"], "prefetch": ["consents", "event_links__event"]},
+    "testimonies": {"select": ["household"], "prefetch": []},
     "households": {"select": ["current_place__parent__parent"], "prefetch": ["members"]},
     "displacements": {
         "select": ["household", "origin__parent__parent", "destination__parent__parent", "cause"],
@@ -192,10 +200,37 @@ PREFETCH = {
 }
 
 
+def loaded(kind: str, queryset, *, audience: m.Organization | None):
+    """``queryset`` with what the projection of ``kind`` reads, in as few queries as can be:
+    related rows joined or prefetched, and what depends on the audience (a testimony's sharing
+    consent, whether the partner may read a linked event) computed by the same queries."""
+    from displacement.selectors.sharing import active_agreements, active_consent
+
+    plan = PREFETCH.get(kind, {"select": [], "prefetch": []})
+    queryset = queryset.select_related(*plan["select"]).prefetch_related(*plan["prefetch"])
+    shared = None
+    if audience is not None:
+        owners = active_agreements(partner=audience, kind="events").values("owner_id")
+
+        def shared(path: str) -> ExpressionWrapper:
+            return ExpressionWrapper(
+                Q(**{f"{path}organization": audience}) | Q(**{f"{path}organization__in": owners}),
+                output_field=BooleanField(),
+            )
+
+    if kind == "testimonies":
+        links = m.TestimonyEvent.objects.select_related("event").order_by("pk")
+        if shared is not None:  # only partners read narratives by consent
+            links = links.annotate(event_shared=shared("event__"))
+            queryset = queryset.annotate(sharing_consent=active_consent(ConsentPurpose.SHARING))
+        queryset = queryset.prefetch_related(Prefetch("event_links", queryset=links))
+    elif kind == "displacements" and shared is not None:
+        queryset = queryset.annotate(cause_shared=shared("cause__"))
+    return queryset
+
+
 def projected(kind: str, queryset, *, audience: m.Organization | None):
     """Yield the projection of every record of ``queryset``, loading related rows in bulk."""
-    plan = PREFETCH[kind]
-    queryset = queryset.select_related(*plan["select"]).prefetch_related(*plan["prefetch"])
     project = PROJECTIONS[kind]
-    for record in queryset.iterator(chunk_size=500):
+    for record in loaded(kind, queryset, audience=audience).iterator(chunk_size=500):
         yield project(record, audience=audience)
