@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .base import Owned, TimeStamped, tracked
+from .base import Owned, TimeStamped, page_index, tracked, updated_at_field
 from .households import new_code
 from .vocab import ConsentMethod, ConsentPurpose, Language, Sensitivity, TestimonyRelation, WitnessRole
 
@@ -20,6 +20,7 @@ def new_testimony_code() -> str:
 
 @tracked
 class Testimony(Owned):
+    updated_at = updated_at_field()
     code = models.CharField(_("code"), max_length=20, unique=True, default=new_testimony_code, editable=False)
     recorded_on = models.DateField(_("recorded on"), default=timezone.localdate)
     interviewer = models.ForeignKey(
@@ -70,6 +71,7 @@ class Testimony(Owned):
         verbose_name_plural = _("testimonies")
         indexes = [
             models.Index(fields=["organization", "-recorded_on"], name="testimony_org_recorded_idx"),
+            page_index(name="testimony_page_recorded_idx", column="recorded_on"),
             models.Index(fields=["household"], name="testimony_household_idx"),
             models.Index(fields=["sensitivity"], name="testimony_sensitivity_idx"),
             # Full-text search (the API's q): the 'simple' configuration suits Ukrainian and English.
