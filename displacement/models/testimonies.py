@@ -86,12 +86,20 @@ class Testimony(Owned):
 @tracked
 class TestimonyEvent(models.Model):
     testimony = models.ForeignKey(Testimony, on_delete=models.CASCADE, related_name="event_links")
-    event = models.ForeignKey("displacement.Event", on_delete=models.PROTECT, related_name="testimony_links")
+    # Indexed with the testimony (Meta), not alone.
+    event = models.ForeignKey(
+        "displacement.Event", on_delete=models.PROTECT, related_name="testimony_links", db_index=False
+    )
     relation = models.CharField(_("relation"), max_length=30, choices=TestimonyRelation.choices)
 
     class Meta:
         verbose_name = _("event spoken of")
         verbose_name_plural = _("events spoken of")
+        indexes = [
+            # From events to the testimonies that speak of them without reading the links
+            # (an index-only scan): the API's filters on testimonies through their events.
+            models.Index(fields=["event", "testimony"], name="testimony_event_by_event_idx"),
+        ]
         constraints = [models.UniqueConstraint(fields=["testimony", "event"], name="testimony_event_unique")]
 
     def __str__(self):
