@@ -69,6 +69,14 @@ def no_canary_in_any_log_or_celery_message():
 
 
 @pytest.fixture(autouse=True)
+def fresh_place_cache():
+    """Each test loads the gazetteer afresh (new ids after a transactional test's flush)."""
+    from displacement.selectors import places
+
+    places._trees.clear()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Production hashing costs ~0.25 s a user; tests create hundreds of users."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -7,7 +7,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .base import ChoiceArrayField, Owned, TimeStamped, tracked
+from .base import ChoiceArrayField, Owned, TimeStamped, page_index, tracked, updated_at_field
 from .vocab import CaseStatus, Need, Priority, ReferralStatus
 
 
@@ -27,6 +27,7 @@ class CaseSequence(models.Model):
 
 @tracked
 class Case(Owned):
+    updated_at = updated_at_field()
     reference = models.CharField(_("reference"), max_length=40, unique=True, editable=False)
     household = models.ForeignKey(
         "displacement.Household",
@@ -60,6 +61,7 @@ class Case(Owned):
         verbose_name_plural = _("cases")
         indexes = [
             models.Index(fields=["organization", "status"], name="case_org_status_idx"),
+            page_index(name="case_page_opened_idx", column="opened_on"),
             models.Index(fields=["assigned_to", "status"], name="case_assignee_status_idx"),
             models.Index(fields=["opened_on"], name="case_opened_idx"),
         ]

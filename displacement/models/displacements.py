@@ -5,12 +5,13 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from .base import Owned, tracked
+from .base import Owned, page_index, tracked, updated_at_field
 from .vocab import DatePrecision, ShelterType
 
 
 @tracked
 class Displacement(Owned):
+    updated_at = updated_at_field()
     household = models.ForeignKey(
         "displacement.Household",
         on_delete=models.CASCADE,
@@ -63,6 +64,7 @@ class Displacement(Owned):
         verbose_name_plural = _("displacements")
         indexes = [
             models.Index(fields=["household", "left_on"], name="displacement_trajectory_idx"),
+            page_index(name="displacement_page_left_on_idx", column="left_on"),
             models.Index(fields=["origin", "left_on"], name="displacement_origin_idx"),
             models.Index(fields=["destination", "left_on"], name="displacement_dest_idx"),
             models.Index(fields=["left_on"], name="displacement_left_on_idx"),

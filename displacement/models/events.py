@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from .base import Owned, tracked
+from .base import Owned, page_index, tracked, updated_at_field
 from .vocab import (
     EVENT_TYPE_OF_SUB_TYPE,
     SUB_EVENT_TYPES,
@@ -33,6 +33,7 @@ def _sub_type_belongs_to_type() -> Q:
 
 @tracked
 class Event(Owned):
+    updated_at = updated_at_field()
     title = models.CharField(_("title"), max_length=300)
     external_id = models.CharField(
         _("external id"),
@@ -112,6 +113,7 @@ class Event(Owned):
         verbose_name_plural = _("events")
         indexes = [
             models.Index(fields=["organization", "-start"], name="event_org_start_idx"),
+            page_index(name="event_page_start_idx", column="start"),
             models.Index(fields=["place", "start"], name="event_place_start_idx"),
             models.Index(fields=["event_type", "sub_event_type"], name="event_type_idx"),
             models.Index(fields=["verification_status"], name="event_verification_idx"),

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .base import Owned, TimeStamped, tracked
+from .base import Owned, TimeStamped, page_index, tracked, updated_at_field
 from .households import new_code
 from .vocab import ConsentMethod, ConsentPurpose, Language, Sensitivity, TestimonyRelation, WitnessRole
 
@@ -20,6 +20,7 @@ def new_testimony_code() -> str:
 
 @tracked
 class Testimony(Owned):
+    updated_at = updated_at_field()
     code = models.CharField(_("code"), max_length=20, unique=True, default=new_testimony_code, editable=False)
     recorded_on = models.DateField(_("recorded on"), default=timezone.localdate)
     interviewer = models.ForeignKey(
@@ -70,6 +71,7 @@ class Testimony(Owned):
         verbose_name_plural = _("testimonies")
         indexes = [
             models.Index(fields=["organization", "-recorded_on"], name="testimony_org_recorded_idx"),
+            page_index(name="testimony_page_recorded_idx", column="recorded_on"),
             models.Index(fields=["household"], name="testimony_household_idx"),
             models.Index(fields=["sensitivity"], name="testimony_sensitivity_idx"),
             # Full-text search (the API's q): the 'simple' configuration suits Ukrainian and English.
@@ -84,12 +86,20 @@ class Testimony(Owned):
 @tracked
 class TestimonyEvent(models.Model):
     testimony = models.ForeignKey(Testimony, on_delete=models.CASCADE, related_name="event_links")
-    event = models.ForeignKey("displacement.Event", on_delete=models.PROTECT, related_name="testimony_links")
+    # Indexed with the testimony (Meta), not alone.
+    event = models.ForeignKey(
+        "displacement.Event", on_delete=models.PROTECT, related_name="testimony_links", db_index=False
+    )
     relation = models.CharField(_("relation"), max_length=30, choices=TestimonyRelation.choices)
 
     class Meta:
         verbose_name = _("event spoken of")
         verbose_name_plural = _("events spoken of")
+        indexes = [
+            # From events to the testimonies that speak of them without reading the links
+            # (an index-only scan): the API's filters on testimonies through their events.
+            models.Index(fields=["event", "testimony"], name="testimony_event_by_event_idx"),
+        ]
         constraints = [models.UniqueConstraint(fields=["testimony", "event"], name="testimony_event_unique")]
 
     def __str__(self):

@@ -21,20 +21,27 @@ class AmbiguousPlace(Exception):
 
 
 #: How long a process trusts what it read of the gazetteer (loaded rarely, in bulk, elsewhere).
-LEVEL_SECONDS = 300
-_levels: dict[str, tuple[int | None, float]] = {}
+TREE_SECONDS = 300
+_trees: dict[tuple[str, int], tuple[tuple[int, list[int] | None] | None, float]] = {}
 
 
-def place_level(pcode: str) -> int | None:
-    """The admin level of the place with ``pcode`` (None if unknown), from a per-process cache:
-    every filtered API request asks, and the gazetteer changes only when it is reloaded."""
-    level, until = _levels.get(pcode, (None, 0.0))
+def place_tree(pcode: str, *, limit: int) -> tuple[int, list[int] | None] | None:
+    """The admin level of the place with ``pcode`` and the ids of it and every place below it
+    (None for more than ``limit``); None if the P-code is unknown. Cached per process: every
+    filtered API request asks, and the gazetteer changes only when it is reloaded."""
+    key = (pcode, limit)
+    tree, until = _trees.get(key, (None, 0.0))
     if until < time.monotonic():
-        level = Place.objects.filter(pcode=pcode).values_list("admin_level", flat=True).first()
-        if len(_levels) > 100_000:  # more than there are places: someone is probing
-            _levels.clear()
-        _levels[pcode] = (level, time.monotonic() + LEVEL_SECONDS)
-    return level
+        places = list(place_subtree(pcode).order_by("pcode").values_list("pk", "pcode", "admin_level")[: limit + 1])
+        # The place itself sorts first: a P-code is a prefix of those below it.
+        if not places or places[0][1] != pcode:
+            tree = None
+        else:
+            tree = (places[0][2], [pk for pk, _, _ in places] if len(places) <= limit else None)
+        if len(_trees) > 100_000:  # more than there are places: someone is probing
+            _trees.clear()
+        _trees[key] = (tree, time.monotonic() + TREE_SECONDS)
+    return tree
 
 
 def place_subtree(pcode: str) -> QuerySet[Place]:
