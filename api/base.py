@@ -35,7 +35,7 @@ from displacement import exports
 from displacement.models import AccessAction, AccessLog
 from displacement.selectors import flat, pseudonyms
 from displacement.selectors.access import Viewer, scoped
-from displacement.selectors.projections import loaded
+from displacement.selectors.projections import loaded, warm
 from displacement.selectors.sharing import partner_readable
 from displacement.services.audit import access_record
 
@@ -138,6 +138,7 @@ class APIViewSet(viewsets.GenericViewSet):
     # --- reads ----------------------------------------------------------------------------
 
     def represent(self, records) -> list[dict]:
+        warm(self.kind, records)
         serializer = self.get_serializer(records, many=True)
         return serializer.data
 

@@ -6,6 +6,7 @@ from api.base import APIViewSet, ListMixin, RetrieveMixin, WritableMixin
 from api.filters import DisplacementFilter
 from api.serializers import PcodeField, ProjectionSerializer, RecordRefField, StrictWriteSerializer
 from displacement import models as m
+from displacement.selectors.places import place_pcode
 from displacement.selectors.projections import displacement_projection
 
 
@@ -39,8 +40,8 @@ class DisplacementStaffSerializer(DisplacementReadSerializer):
         return {
             **displacement_projection(instance, audience=None),
             "pk": instance.pk,
-            "origin": instance.origin.pcode,
-            "destination": instance.destination.pcode if instance.destination_id else None,
+            "origin": place_pcode(instance.origin_id),
+            "destination": place_pcode(instance.destination_id),
         }
 
 

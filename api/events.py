@@ -6,6 +6,7 @@ from api.base import APIViewSet, ListMixin, RetrieveMixin, WritableMixin
 from api.filters import EventFilter
 from api.serializers import PcodeField, ProjectionSerializer, StrictWriteSerializer
 from displacement import models as m
+from displacement.selectors.places import place_pcode
 from displacement.selectors.projections import event_projection
 
 
@@ -41,7 +42,7 @@ def event_staff_projection(event, *, audience=None):
         "title": event.title,
         "description": event.description,
         "external_id": event.external_id,
-        "place": event.place.pcode,
+        "place": place_pcode(event.place_id),
         "geo_precision": event.geo_precision,
         "actor1": event.actor1,
         "actor2": event.actor2,

@@ -74,6 +74,7 @@ def fresh_place_cache():
     from displacement.selectors import places
 
     places._trees.clear()
+    places._generalised.clear()
 
 
 @pytest.fixture(autouse=True)

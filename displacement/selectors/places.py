@@ -44,6 +44,44 @@ def place_tree(pcode: str, *, limit: int) -> tuple[int, list[int] | None] | None
     return tree
 
 
+#: How long a process keeps a place's oblast and raion (names change rarely; new places miss).
+GENERALISED_SECONDS = 3600
+NO_PLACE = {"adm1_pcode": None, "adm1_name": None, "adm2_pcode": None, "adm2_name": None}
+_generalised: dict[int, tuple[dict, float, str]] = {}
+
+
+def generalised_places(place_ids) -> dict[int, dict]:
+    """The oblast and raion (P-code and English name) of each place in ``place_ids``, never the
+    hromada: what partners see of a place (staff also read its P-code: ``place_pcode``).
+    Cached per process, the misses read in one query, so that pages need no join through
+    each place's parents (planning an 8-table join cost more than running it)."""
+    now = time.monotonic()
+    wanted = {pk for pk in place_ids if pk}
+    missing = [pk for pk in wanted if _generalised.get(pk, (None, 0.0, None))[1] < now]
+    if missing:
+        if len(_generalised) > 200_000:
+            _generalised.clear()
+        for place in Place.objects.filter(pk__in=missing).select_related("parent__parent__parent"):
+            adm1, adm2 = place.ancestor_at(1), place.ancestor_at(2)
+            general = {
+                "adm1_pcode": adm1.pcode if adm1 else None,
+                "adm1_name": adm1.name_en if adm1 else None,
+                "adm2_pcode": adm2.pcode if adm2 else None,
+                "adm2_name": adm2.name_en if adm2 else None,
+            }
+            _generalised[place.pk] = (general, now + GENERALISED_SECONDS, place.pcode)
+    return {pk: _generalised[pk][0] for pk in wanted if pk in _generalised}
+
+
+def place_pcode(place_id: int | None) -> str | None:
+    """The exact P-code of ``place_id`` (staff read it), from the same cache."""
+    if place_id is None:
+        return None
+    generalised_places([place_id])
+    entry = _generalised.get(place_id)
+    return entry[2] if entry else None
+
+
 def place_subtree(pcode: str) -> QuerySet[Place]:
     """The place with ``pcode`` and every place below it (P-codes nest by prefix)."""
     return Place.objects.filter(pcode__startswith=pcode.strip().upper())

@@ -13,12 +13,14 @@ organisation's own pseudonymous codes. Ids are enciphered per partner
 from __future__ import annotations
 
 from collections import Counter
+from itertools import islice
 
 from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q
 
 from displacement import models as m
 from displacement.models.vocab import CHILD_AGE_BANDS, ConsentPurpose, Sensitivity
 from displacement.selectors import pseudonyms
+from displacement.selectors.places import NO_PLACE, generalised_places
 
 
 def pseudonym(kind: str, pk: int | None, audience: m.Organization | None, own_code: str = "") -> str | None:
@@ -56,21 +58,31 @@ def _event_owners(audience: m.Organization) -> set[int]:
     return audience.__dict__["_event_owner_ids"]
 
 
-def generalised_place(place: m.Place | None) -> dict:
-    """The oblast and raion of ``place``; never the hromada, never coordinates."""
-    if place is None:
-        return {"adm1_pcode": None, "adm1_name": None, "adm2_pcode": None, "adm2_name": None}
-    adm1, adm2 = place.ancestor_at(1), place.ancestor_at(2)
-    return {
-        "adm1_pcode": adm1.pcode if adm1 else None,
-        "adm1_name": adm1.name_en if adm1 else None,
-        "adm2_pcode": adm2.pcode if adm2 else None,
-        "adm2_name": adm2.name_en if adm2 else None,
-    }
+def generalised_place(place_id: int | None) -> dict:
+    """The oblast and raion of the place ``place_id``; never the hromada, never coordinates.
+    A page warms the cache first (``warm``), so this reads no database."""
+    if place_id is None:
+        return dict(NO_PLACE)
+    return dict(generalised_places([place_id]).get(place_id, NO_PLACE))
 
 
-def _prefixed(prefix: str, place: m.Place | None) -> dict:
-    return {f"{prefix}_{key}": value for key, value in generalised_place(place).items()}
+def _prefixed(prefix: str, place_id: int | None) -> dict:
+    return {f"{prefix}_{key}": value for key, value in generalised_place(place_id).items()}
+
+
+#: The place columns each kind's projection generalises.
+PLACE_COLUMNS = {
+    "events": ["place_id"],
+    "households": ["current_place_id"],
+    "displacements": ["origin_id", "destination_id"],
+}
+
+
+def warm(kind: str, records) -> None:
+    """Read the places of a page of ``records`` in one query, before projecting them."""
+    columns = PLACE_COLUMNS.get(kind)
+    if columns:
+        generalised_places(getattr(record, column) for record in records for column in columns)
 
 
 def event_projection(event: m.Event, *, audience: m.Organization | None) -> dict:
@@ -85,7 +97,7 @@ def event_projection(event: m.Event, *, audience: m.Organization | None) -> dict
         "start": event.start,
         "end": event.end,
         "date_precision": event.date_precision,
-        **generalised_place(event.place),
+        **generalised_place(event.place_id),
         "killed": event.killed,
         "injured": event.injured,
         "affected": event.affected,
@@ -142,7 +154,7 @@ def household_projection(household: m.Household, *, audience: m.Organization | N
             key=lambda p: (p["age_band"], p["sex"]),
         ),
         "vulnerabilities": dict(sorted(Counter(v for p in members for v in p.vulnerabilities).items())),
-        **_prefixed("current", household.current_place),
+        **_prefixed("current", household.current_place_id),
         **_changed(household, audience),
     }
 
@@ -151,8 +163,8 @@ def displacement_projection(displacement: m.Displacement, *, audience: m.Organiz
     return {
         "id": pseudonym("displacement", displacement.pk, audience, f"D-{displacement.pk}"),
         "household": pseudonym("household", displacement.household_id, audience, displacement.household.code),
-        **_prefixed("origin", displacement.origin),
-        **_prefixed("destination", displacement.destination),
+        **_prefixed("origin", displacement.origin_id),
+        **_prefixed("destination", displacement.destination_id),
         "left_on": displacement.left_on,
         "left_on_precision": displacement.left_on_precision,
         "arrived_on": displacement.arrived_on,
@@ -189,13 +201,10 @@ PROJECTIONS = {
 
 #: What each projection needs loaded, so that a page of records costs a fixed number of queries.
 PREFETCH = {
-    "events": {"select": ["place__parent__parent"], "prefetch": []},
+    "events": {"select": [], "prefetch": []},
     "testimonies": {"select": ["household"], "prefetch": []},
-    "households": {"select": ["current_place__parent__parent"], "prefetch": ["members"]},
-    "displacements": {
-        "select": ["household", "origin__parent__parent", "destination__parent__parent", "cause"],
-        "prefetch": [],
-    },
+    "households": {"select": [], "prefetch": ["members"]},
+    "displacements": {"select": ["household", "cause"], "prefetch": []},
     "cases": {"select": ["household"], "prefetch": []},
 }
 
@@ -232,5 +241,8 @@ def loaded(kind: str, queryset, *, audience: m.Organization | None):
 def projected(kind: str, queryset, *, audience: m.Organization | None):
     """Yield the projection of every record of ``queryset``, loading related rows in bulk."""
     project = PROJECTIONS[kind]
-    for record in loaded(kind, queryset, audience=audience).iterator(chunk_size=500):
-        yield project(record, audience=audience)
+    records = loaded(kind, queryset, audience=audience).iterator(chunk_size=500)
+    while chunk := list(islice(records, 500)):
+        warm(kind, chunk)
+        for record in chunk:
+            yield project(record, audience=audience)
