@@ -25,5 +25,5 @@ def summaries_rebuild_task() -> int:
     cells = 0
     for organization_id in Organization.objects.values_list("pk", flat=True):
         cells += summaries_rebuild(organization_id=organization_id)
-    logger.info("summary tables rebuilt: %d cells", cells)
+    logger.info("summary tables rebuilt: %d rows written", cells)
     return cells
