@@ -164,12 +164,15 @@ def case_summary_rebuild(*, organization_id: int) -> int:
     return summary_sql.replace(CaseSummary._meta.db_table, summary_sql.case_cells(organization_id), organization_id)
 
 
-def _write(organization_id: int, weeks: set | None) -> int:
+def _write(organization_id: int, weeks: set | None, parts=tuple(summary_sql.PARTS)) -> int:
     """Recompute the weekly and flow summaries (of ``weeks``, or all); the number of rows written."""
-    return sum(
-        summary_sql.replace(model._meta.db_table, cells(organization_id, weeks), organization_id, weeks)
-        for model, cells in ((WeeklySummary, summary_sql.weekly_cells), (FlowSummary, summary_sql.flow_cells))
+    written = summary_sql.replace(
+        WeeklySummary._meta.db_table, summary_sql.weekly_cells(organization_id, weeks, parts), organization_id, weeks
     )
+    if "displacements" in parts:
+        flows = summary_sql.flow_cells(organization_id, weeks)
+        written += summary_sql.replace(FlowSummary._meta.db_table, flows, organization_id, weeks)
+    return written
 
 
 @transaction.atomic
@@ -180,10 +183,17 @@ def summaries_rebuild(*, organization_id: int) -> int:
 
 
 @transaction.atomic
-def summaries_refresh(*, organization_id: int, weeks: Iterable[datetime.date]) -> int:
-    """Recompute the weekly and flow summaries of ``weeks`` (any day of them) only."""
+def summaries_refresh(
+    *, organization_id: int, weeks: Iterable[datetime.date], parts: Iterable[str] | None = None
+) -> int:
+    """Recompute the weekly and flow summaries of ``weeks`` (any day of them) only, and only
+    what the ``parts`` that changed (source tables, ``summary_sql.PARTS``; default all) count:
+    a new testimony changes no event or displacement count, so it need not rank trajectories."""
     weeks = {week_of(w) for w in weeks}
-    if not weeks:
+    parts = tuple(summary_sql.PARTS) if parts is None else tuple(parts)
+    if unknown := set(parts) - set(summary_sql.PARTS):
+        raise ValueError(f"unknown summary parts: {sorted(unknown)}")
+    if not weeks or not parts:
         return 0
     _lock(organization_id)
-    return _write(organization_id, weeks)
+    return _write(organization_id, weeks, parts)

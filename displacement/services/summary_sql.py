@@ -25,12 +25,14 @@ from displacement.models.vocab import CHILD_AGE_BANDS
 
 
 class Cells(NamedTuple):
-    """A SELECT of a summary table's rows; its first ``keys`` columns identify a cell."""
+    """A SELECT of a summary table's rows; its first ``keys`` columns identify a cell. When
+    ``counts`` names some of the other columns, only those are computed (the rest are 0)."""
 
     sql: str
     params: list
     columns: tuple[str, ...]
     keys: int
+    counts: tuple[str, ...] | None = None
 
 
 WEEKLY_COLUMNS = (
@@ -76,66 +78,76 @@ def _in_weeks(column: str, weeks: Iterable[datetime.date] | None) -> tuple[str, 
     return (f"{column} = ANY(%s::date[])", [days]) if days else ("FALSE", [])
 
 
+def _among(column: str, subquery: str, weeks) -> str:
+    """``column IN (subquery)``. For a refresh (some ``weeks``) the few values are gathered in
+    an array first, which the planner looks up by index; given the subquery itself, it scans
+    the whole table to hash-join it (a seq scan of every person to size a few households)."""
+    return f"{column} IN ({subquery})" if weeks is None else f"{column} = ANY(ARRAY({subquery}))"
+
+
 def _moves(organization_id: int, weeks, *, ranked: bool) -> tuple[str, list]:
     """CTEs ``moves`` and ``people``: the moves in ``weeks`` with the people and children who
     moved and, when ``ranked``, their rank in the household's whole trajectory (so ``moves``
     then holds every move of the households with a move in ``weeks``)."""
-    touched, params, rank = "", [organization_id], "NULL::bigint"
+    in_weeks, week_params = _in_weeks("left_on", weeks)
+    touched, params = in_weeks, [organization_id, *week_params]
     if ranked:
         rank = "row_number() OVER (PARTITION BY d.household_id ORDER BY d.left_on, d.id)"
-    if weeks is not None and not ranked:
-        touched, week_params = _in_weeks("d.left_on", weeks)
-        touched = f"AND {touched}"
-        params += week_params
-    elif weeks is not None:
-        where, week_params = _in_weeks("w.left_on", weeks)
-        touched = (
-            "AND d.household_id IN (SELECT w.household_id FROM displacement_displacement w "
-            f"WHERE w.organization_id = %s AND {where})"
-        )
-        params += [organization_id, *week_params]
-    where, week_params = _in_weeks("m.left_on", weeks)
+        households = f"SELECT household_id FROM displacement_displacement WHERE organization_id = %s AND {in_weeks}"
+        touched = "TRUE" if weeks is None else _among("d.household_id", households, weeks)
+        params = [organization_id] if weeks is None else [organization_id, organization_id, *week_params]
     bands = ", ".join(["%s"] * len(CHILD_AGE_BANDS))
     sql = f"""
         moves AS (
             SELECT d.id, d.household_id, d.left_on, d.people_count, d.origin_id, d.destination_id, d.cause_id,
-                   {rank} AS rank
+                   {rank if ranked else "NULL::bigint"} AS rank
             FROM displacement_displacement d
-            WHERE d.organization_id = %s {touched}
+            WHERE d.organization_id = %s AND {touched}
         ), sizes AS (
             SELECT household_id, count(*) AS size, count(*) FILTER (WHERE age_band IN ({bands})) AS children
-            FROM displacement_person WHERE household_id IN (SELECT household_id FROM moves) GROUP BY household_id
+            FROM displacement_person WHERE {_among("household_id", "SELECT household_id FROM moves", weeks)}
+            GROUP BY household_id
         ), people AS (
             SELECT m.*, coalesce(m.people_count, s.size, 0) AS people,
                    least(coalesce(s.children, 0), coalesce(m.people_count, s.size, 0)) AS kids
             FROM moves m LEFT JOIN sizes s ON s.household_id = m.household_id
-            WHERE {where}
+            WHERE {in_weeks}
         )
     """
     return sql, [*params, *CHILD_AGE_BANDS, *week_params]
 
 
-def weekly_cells(organization_id: int, weeks) -> Cells:
-    """The weekly summary's rows, one per cell with anything in it.
+# Each part of the weekly summary: (its CTEs, their parameters, its SELECT, its parameters).
+_Part = tuple[list[str], list, str, list]
 
-    A testimony counts once per cell: the events it speaks of are numbered by cell first, so
-    that the de-duplication compares integers, not six strings. A household is displaced
-    again in a cell unless its first move ever (rank 1; it has one, in one cell) is there.
+
+def _events(organization_id: int, weeks) -> _Part:
+    in_weeks, params = _in_weeks("e.start", weeks)
+    select = f"""
+        SELECT {_WEEK.format("e.start")}, {_adm("p")}, {_classification("e")},
+               count(*)::int, coalesce(sum(e.killed), 0)::int, coalesce(sum(e.injured), 0)::int, 0, 0, 0, 0, 0
+        FROM displacement_event e LEFT JOIN displacement_place p ON p.id = e.place_id
+        WHERE e.organization_id = %s AND {in_weeks}
+        GROUP BY 1, 2, 3, 4, 5, 6
     """
-    moves, params = _moves(organization_id, weeks, ranked=True)
-    in_events, event_params = _in_weeks("e.start", weeks)
-    in_testimonies, testimony_params = _in_weeks("t.recorded_on", weeks)
-    sql = f"""
-        WITH {moves}, links AS (
+    return [], [], select, [organization_id, *params]
+
+
+def _testimonies(organization_id: int, weeks) -> _Part:
+    """A testimony counts once per cell: the events it speaks of are numbered by cell first, so
+    that the de-duplication compares integers, not six strings."""
+    in_weeks, params = _in_weeks("t.recorded_on", weeks)
+    ctes = f"""
+        links AS (
             SELECT t.id, t.recorded_on, te.event_id
             FROM displacement_testimony t LEFT JOIN displacement_testimonyevent te ON te.testimony_id = t.id
-            WHERE t.organization_id = %s AND t.recorded_on IS NOT NULL AND {in_testimonies}
+            WHERE t.organization_id = %s AND t.recorded_on IS NOT NULL AND {in_weeks}
         ), spoken_of AS (
             SELECT k.*, dense_rank() OVER (ORDER BY adm1, adm2, category, event_type, sub_event_type) AS cell
             FROM (
                 SELECT e.id, {_adm("p")}, {_classification("e")}
                 FROM displacement_event e LEFT JOIN displacement_place p ON p.id = e.place_id
-                WHERE e.id IN (SELECT event_id FROM links)
+                WHERE {_among("e.id", "SELECT event_id FROM links", weeks)}
             ) AS k (id, adm1, adm2, category, event_type, sub_event_type)
         ), testimonies AS (
             SELECT {_WEEK.format("recorded_on")} AS week, cell, count(*)::int AS n
@@ -144,33 +156,60 @@ def weekly_cells(organization_id: int, weeks) -> Cells:
             ) AS x
             GROUP BY 1, 2
         )
+    """
+    select = """
+        SELECT t.week, coalesce(c.adm1, ''), coalesce(c.adm2, ''), coalesce(c.category, ''),
+               coalesce(c.event_type, ''), coalesce(c.sub_event_type, ''), 0, 0, 0, t.n, 0, 0, 0, 0
+        FROM testimonies t LEFT JOIN (SELECT DISTINCT ON (cell) * FROM spoken_of) c ON c.cell = t.cell
+    """
+    return [ctes], [organization_id, *params], select, []
+
+
+def _displacements(organization_id: int, weeks) -> _Part:
+    """A household is displaced again in a cell unless its first move ever (rank 1; it has
+    one, in one cell) is there."""
+    moves, params = _moves(organization_id, weeks, ranked=True)
+    select = f"""
+        SELECT {_WEEK.format("m.left_on")}, {_adm("o")}, {_classification("c")}, 0, 0, 0, 0,
+               count(DISTINCT m.household_id)::int, sum(m.people)::int, sum(m.kids)::int,
+               (count(DISTINCT m.household_id) - count(*) FILTER (WHERE m.rank = 1))::int
+        FROM people m
+        JOIN displacement_place o ON o.id = m.origin_id
+        LEFT JOIN displacement_event c ON c.id = m.cause_id
+        GROUP BY 1, 2, 3, 4, 5, 6
+    """
+    return [moves], params, select, []
+
+
+# The source tables and the weekly counts that each one alone determines.
+PARTS = {
+    "events": (_events, ("events", "killed", "injured")),
+    "testimonies": (_testimonies, ("testimonies",)),
+    "displacements": (_displacements, WEEKLY_COLUMNS[10:]),
+}
+
+
+def weekly_cells(organization_id: int, weeks, parts: Iterable[str] = tuple(PARTS)) -> Cells:
+    """The weekly summary's rows, one per cell with anything in it: one GROUP BY per source
+    table (of ``parts`` only, if given), merged by cell."""
+    ctes, cte_params, selects, select_params, counts = [], [], [], [], []
+    for name, (part, part_counts) in PARTS.items():
+        if name in parts:
+            part_ctes, part_cte_params, select, params = part(organization_id, weeks)
+            ctes, cte_params, counts = ctes + part_ctes, cte_params + part_cte_params, counts + list(part_counts)
+            selects.append(select)
+            select_params += params
+    sql = f"""
+        {"WITH " + ", ".join(ctes) if ctes else ""}
         SELECT week, adm1, adm2, category, event_type, sub_event_type,
                sum(events), sum(killed), sum(injured), sum(testimonies),
                sum(households), sum(people), sum(children), sum(repeat)
-        FROM (
-            SELECT {_WEEK.format("e.start")}, {_adm("p")}, {_classification("e")},
-                   count(*)::int, coalesce(sum(e.killed), 0)::int, coalesce(sum(e.injured), 0)::int,
-                   0, 0, 0, 0, 0
-            FROM displacement_event e LEFT JOIN displacement_place p ON p.id = e.place_id
-            WHERE e.organization_id = %s AND {in_events}
-            GROUP BY 1, 2, 3, 4, 5, 6
-          UNION ALL
-            SELECT t.week, coalesce(c.adm1, ''), coalesce(c.adm2, ''), coalesce(c.category, ''),
-                   coalesce(c.event_type, ''), coalesce(c.sub_event_type, ''), 0, 0, 0, t.n, 0, 0, 0, 0
-            FROM testimonies t LEFT JOIN (SELECT DISTINCT ON (cell) * FROM spoken_of) c ON c.cell = t.cell
-          UNION ALL
-            SELECT {_WEEK.format("m.left_on")}, {_adm("o")}, {_classification("c")}, 0, 0, 0, 0,
-                   count(DISTINCT m.household_id)::int, sum(m.people)::int, sum(m.kids)::int,
-                   (count(DISTINCT m.household_id) - count(*) FILTER (WHERE m.rank = 1))::int
-            FROM people m
-            JOIN displacement_place o ON o.id = m.origin_id
-            LEFT JOIN displacement_event c ON c.id = m.cause_id
-            GROUP BY 1, 2, 3, 4, 5, 6
-        ) AS cells (week, adm1, adm2, category, event_type, sub_event_type, events, killed, injured,
+        FROM ({" UNION ALL ".join(selects)})
+          AS cells (week, adm1, adm2, category, event_type, sub_event_type, events, killed, injured,
                     testimonies, households, people, children, repeat)
         GROUP BY 1, 2, 3, 4, 5, 6
     """
-    return Cells(sql, [*params, organization_id, *testimony_params, organization_id, *event_params], WEEKLY_COLUMNS, 6)
+    return Cells(sql, [*cte_params, *select_params], WEEKLY_COLUMNS, 6, tuple(counts))
 
 
 def flow_cells(organization_id: int, weeks) -> Cells:
@@ -205,17 +244,21 @@ def case_cells(organization_id: int) -> Cells:
 
 
 def replace(table: str, cells: Cells, organization_id: int, weeks=None) -> int:
-    """Make the organisation's rows of ``table`` (those of ``weeks``, if given) the rows of
-    ``cells``, in the caller's transaction; the number of rows written.
+    """Make the organisation's rows of ``table`` (those of ``weeks``, if given) hold what
+    ``cells`` computes, in the caller's transaction; the number of rows written.
 
     One MERGE of the new rows with the old: cells that did not change are not written, which
     spares a nightly rebuild most of its index and foreign-key work; the rest are updated,
-    inserted or deleted.
+    inserted or deleted. When ``cells`` computes only some counts, only those are set, and an
+    old row is deleted only if its other counts are 0 too.
     """
-    keys, counts = cells.columns[: cells.keys], cells.columns[cells.keys :]
+    keys, counts = cells.columns[: cells.keys], cells.counts or cells.columns[cells.keys :]
+    others = [column for column in cells.columns[cells.keys :] if column not in counts]
     in_weeks, week_params = ("TRUE", []) if weeks is None else ("week = ANY(%s::date[])", [sorted(weeks)])
     same_cell = " AND ".join(f"old.{column} = new.{column}" for column in keys)
-    old, new = (", ".join(f"{alias}.{column}" for column in counts) for alias in ("target", "source"))
+    empty = " AND ".join(["TRUE", *(f"target.{column} = 0" for column in others)])
+    old = ", ".join(f"target.{column}" for column in counts)
+    new = ", ".join(f"coalesce(source.{column}, 0)" for column in counts)
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
@@ -225,9 +268,9 @@ def replace(table: str, cells: Cells, organization_id: int, weeks=None) -> int:
                 FROM ({cells.sql}) AS new ({", ".join(cells.columns)})
                 FULL JOIN (SELECT * FROM {table} WHERE organization_id = %s AND {in_weeks}) AS old ON {same_cell}
             ) AS source ON target.id = source.old_id
-            WHEN MATCHED AND source.{keys[0]} IS NULL THEN DELETE
+            WHEN MATCHED AND source.{keys[0]} IS NULL AND {empty} THEN DELETE
             WHEN MATCHED AND ({old}) IS DISTINCT FROM ({new})
-                THEN UPDATE SET {", ".join(f"{column} = source.{column}" for column in counts)}
+                THEN UPDATE SET {", ".join(f"{column} = coalesce(source.{column}, 0)" for column in counts)}
             WHEN NOT MATCHED THEN INSERT (organization_id, {", ".join(cells.columns)})
                 VALUES (%s, {", ".join(f"source.{column}" for column in cells.columns)})
             """,

@@ -19,6 +19,7 @@ from displacement.services.summaries import (
     summaries_rebuild,
     summaries_refresh,
 )
+from displacement.tasks.summaries import summaries_refresh_task
 from tests.factories import (
     CaseFactory,
     DisplacementFactory,
@@ -133,6 +134,7 @@ def test_incremental_refresh_equals_a_full_rebuild(ngo, eager_tasks, django_capt
                         record.start, record.killed = _day(rng), rng.choice([None, 2])
                         record.place = places[rng.choice(PLACES)]
                     elif hasattr(record, "left_on"):
+                        record.refresh_from_db()  # its cause may have been deleted since
                         record.left_on, record.arrived_on = _day(rng), None
                     else:
                         record.recorded_on = _day(rng)
@@ -248,3 +250,37 @@ def test_refresh_of_no_week_writes_nothing(ngo):
     _seed_weeks(ngo)
     assert summaries_refresh(organization_id=ngo.pk, weeks=[]) == 0
     assert not WeeklySummary.objects.filter(organization=ngo).exists()
+
+
+def test_a_new_testimony_queues_a_refresh_of_testimony_counts_only(
+    ngo, django_capture_on_commit_callbacks, monkeypatch
+):
+    queued = []
+    monkeypatch.setattr(summaries_refresh_task, "apply_async", lambda args, kwargs, **options: queued.append(kwargs))
+    with django_capture_on_commit_callbacks(execute=True):
+        event = EventFactory(organization=ngo, start=datetime.date(2025, 3, 5))
+    queued.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        testimony = TestimonyFactory(organization=ngo, recorded_on=datetime.date(2025, 3, 6))
+        TestimonyEvent.objects.create(testimony=testimony, event=event, relation="witnessed")
+    assert queued == [{"cases": False, "parts": ["testimonies"]}]
+
+
+def test_a_refresh_of_testimonies_keeps_other_counts_and_drops_emptied_cells(ngo):
+    weeks = _seed_weeks(ngo)
+    elsewhere = EventFactory(organization=ngo, start=weeks[2], place=Place.objects.get(pcode="UA6312027"))
+    testimony = TestimonyFactory(organization=ngo, recorded_on=weeks[0])
+    TestimonyEvent.objects.create(testimony=testimony, event=elsewhere, relation="witnessed")
+    summaries_rebuild(organization_id=ngo.pk)
+    assert WeeklySummary.objects.filter(organization=ngo, week=weeks[0], adm1="UA63").exists()
+    TestimonyEvent.objects.all().delete()  # every testimony moves to the cell with no place
+    WeeklySummary.objects.filter(organization=ngo, week=weeks[0], adm1="UA12").update(households_displaced=7)
+
+    summaries_refresh(organization_id=ngo.pk, weeks=weeks[:1], parts=["testimonies"])
+
+    rows = {r.adm1: r for r in WeeklySummary.objects.filter(organization=ngo, week=weeks[0])}
+    assert set(rows) == {"", "UA12", "UA14"}  # the UA63 cell held a testimony only; UA14, a move
+    assert (rows[""].testimonies, rows[""].events) == (2, 0)
+    assert (rows["UA12"].testimonies, rows["UA12"].events, rows["UA12"].households_displaced) == (0, 1, 7)
+    with pytest.raises(ValueError):
+        summaries_refresh(organization_id=ngo.pk, weeks=weeks, parts=["cases"])
