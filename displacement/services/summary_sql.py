@@ -90,17 +90,17 @@ def _moves(organization_id: int, weeks, *, ranked: bool) -> tuple[str, list]:
     moved and, when ``ranked``, their rank in the household's whole trajectory (so ``moves``
     then holds every move of the households with a move in ``weeks``)."""
     in_weeks, week_params = _in_weeks("left_on", weeks)
-    touched, params = in_weeks, [organization_id, *week_params]
+    touched, touched_params = in_weeks, week_params
     if ranked:
-        rank = "row_number() OVER (PARTITION BY d.household_id ORDER BY d.left_on, d.id)"
         households = f"SELECT household_id FROM displacement_displacement WHERE organization_id = %s AND {in_weeks}"
         touched = "TRUE" if weeks is None else _among("d.household_id", households, weeks)
-        params = [organization_id] if weeks is None else [organization_id, organization_id, *week_params]
+        touched_params = [] if weeks is None else [organization_id, *week_params]
+    rank = "row_number() OVER (PARTITION BY d.household_id ORDER BY d.left_on, d.id)" if ranked else "NULL::bigint"
     bands = ", ".join(["%s"] * len(CHILD_AGE_BANDS))
     sql = f"""
         moves AS (
             SELECT d.id, d.household_id, d.left_on, d.people_count, d.origin_id, d.destination_id, d.cause_id,
-                   {rank if ranked else "NULL::bigint"} AS rank
+                   {rank} AS rank
             FROM displacement_displacement d
             WHERE d.organization_id = %s AND {touched}
         ), sizes AS (
@@ -114,7 +114,7 @@ def _moves(organization_id: int, weeks, *, ranked: bool) -> tuple[str, list]:
             WHERE {in_weeks}
         )
     """
-    return sql, [*params, *CHILD_AGE_BANDS, *week_params]
+    return sql, [organization_id, *touched_params, *CHILD_AGE_BANDS, *week_params]
 
 
 # Each part of the weekly summary: (its CTEs, their parameters, its SELECT, its parameters).

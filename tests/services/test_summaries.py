@@ -284,3 +284,20 @@ def test_a_refresh_of_testimonies_keeps_other_counts_and_drops_emptied_cells(ngo
     assert (rows["UA12"].testimonies, rows["UA12"].events, rows["UA12"].households_displaced) == (0, 1, 7)
     with pytest.raises(ValueError):
         summaries_refresh(organization_id=ngo.pk, weeks=weeks, parts=["cases"])
+
+
+def test_a_testimony_counts_once_per_cell_of_the_events_it_speaks_of(ngo):
+    week, places = datetime.date(2025, 3, 3), {p.pcode: p for p in Place.objects.filter(pcode__in=PLACES)}
+    same_cell = [EventFactory(organization=ngo, place=places["UA1214025"]) for _ in range(2)]
+    others = [EventFactory(organization=ngo, place=places[pcode]) for pcode in ("UA1202001", "UA6312027")]
+    testimony = TestimonyFactory(organization=ngo, recorded_on=week)
+    for event in (*same_cell, *others):
+        TestimonyEvent.objects.create(testimony=testimony, event=event, relation="witnessed")
+    TestimonyFactory(organization=ngo, recorded_on=week)  # speaks of no event
+    cells, _ = compute(organization_id=ngo.pk, weeks={week})
+    assert {key[1:3]: cell["testimonies"] for key, cell in cells.items()} == {
+        ("UA12", "UA1214"): 1,
+        ("UA12", "UA1202"): 1,
+        ("UA63", "UA6312"): 1,
+        ("", ""): 1,
+    }
