@@ -265,28 +265,36 @@ def summary_rebuild(setup: Setup, *, runs: int) -> Row:
 
 
 def summary_refresh(setup: Setup, *, runs: int) -> Row:
-    """A new testimony about a recent event, then the refresh of its week."""
+    """A new testimony about a recent event, then the refresh that the app queues for it: its
+    week's testimony counts (``summary_tracking``; a test checks that it queues just that).
+    The refresh of every part of the week, as after an event changes, is noted beside it."""
     from displacement.services.summaries import summaries_refresh
 
     event = m.Event.objects.filter(organization=setup.owner).order_by("-start").first()
-    timings = []
+    timings, whole_week = [], []
     for index in range(runs):
         testimony = m.Testimony.objects.create(
             organization=setup.owner, recorded_on=event.start, witness_role="volunteer", summary=f"bench {index}"
         )
         m.TestimonyEvent.objects.create(testimony=testimony, event=event, relation="witnessed")
         started = time.perf_counter()
-        summaries_refresh(organization_id=setup.owner.pk, weeks=[event.start])
+        summaries_refresh(organization_id=setup.owner.pk, weeks=[event.start], parts=["testimonies"])
         timings.append(time.perf_counter() - started)
         m.TestimonyEvent.objects.filter(testimony=testimony).delete()
         testimony.delete()
-    summaries_refresh(organization_id=setup.owner.pk, weeks=[event.start])
+        started = time.perf_counter()
+        summaries_refresh(organization_id=setup.owner.pk, weeks=[event.start])
+        whole_week.append(time.perf_counter() - started)
     value = median(timings) * 1000
     return Row(
         what="incremental summary refresh after one new testimony",
         product=f"{value:.0f} ms (p95 {percentile(timings, 0.95) * 1000:.0f} ms)",
         target="< 50 ms",
         met=value < 50,
+        note=(
+            f"every part of the week (events, testimonies, displacements and flows): {median(whole_week) * 1000:.0f} ms"
+            f" (p95 {percentile(whole_week, 0.95) * 1000:.0f} ms)"
+        ),
     )
 
 

@@ -47,24 +47,24 @@ def _adm(pcode: str | None, level: int | None) -> tuple[str, str]:
     return pcode[:4], (pcode[:6] if level >= 2 else "")
 
 
+def _fetch(cells: summary_sql.Cells) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(cells.sql, cells.params)
+        return cursor.fetchall()
+
+
 def compute(*, organization_id: int, weeks: set[datetime.date] | None = None):
-    """The summary rows of an organisation (all weeks, or only ``weeks``): two dicts of cells,
-    computed by PostgreSQL (one GROUP BY per source table, ``services.summary_sql``)."""
-    cells: dict[tuple, dict[str, int]] = defaultdict(lambda: dict.fromkeys(METRICS, 0))
-    for *key, events, killed, injured in summary_sql.event_cells(organization_id, weeks):
-        cell = cells[tuple(key)]
-        cell["events"], cell["killed"], cell["injured"] = int(events), int(killed), int(injured)
-    for *key, testimonies in summary_sql.testimony_cells(organization_id, weeks):
-        cells[tuple(key)]["testimonies"] = int(testimonies)
-    for *key, households, people, children, repeat in summary_sql.displacement_cells_sql(organization_id, weeks):
-        cell = cells[tuple(key)]
-        cell["households_displaced"], cell["people_displaced"] = int(households), int(people)
-        cell["children_displaced"], cell["repeat_households"] = int(children), int(repeat)
-    flows = {
-        (week, origin, destination): {"households": int(households), "people": int(people)}
-        for week, origin, destination, households, people in summary_sql.flow_cells(organization_id, weeks)
+    """The rows the summary tables should hold for an organisation (all weeks, or only
+    ``weeks``), as two dicts of cells: what the rebuild and the refresh insert, read back."""
+    cells = {
+        tuple(row[:6]): dict(zip(METRICS, map(int, row[6:]), strict=True))
+        for row in _fetch(summary_sql.weekly_cells(organization_id, weeks))
     }
-    return {k: v for k, v in cells.items() if any(v.values())}, flows
+    flows = {
+        tuple(row[:3]): {"households": int(row[3]), "people": int(row[4])}
+        for row in _fetch(summary_sql.flow_cells(organization_id, weeks))
+    }
+    return cells, flows
 
 
 def member_count(**conditions):
@@ -161,64 +161,39 @@ _LOCK_NAMESPACE = 7301  # arbitrary: this application's advisory locks for summa
 @transaction.atomic
 def case_summary_rebuild(*, organization_id: int) -> int:
     _lock(organization_id)
-    cells = case_cells(m.Case.objects.filter(organization_id=organization_id))
-    CaseSummary.objects.filter(organization_id=organization_id).delete()
-    CaseSummary.objects.bulk_create(
-        [
-            CaseSummary(organization_id=organization_id, adm1=adm1, status=status, cases=n)
-            for (adm1, status), n in cells.items()
-        ]
-    )
-    return len(cells)
+    return summary_sql.replace(CaseSummary._meta.db_table, summary_sql.case_cells(organization_id), organization_id)
 
 
-def _write(organization_id: int, cells: dict, flows: dict, weeks: set | None) -> None:
-    weekly = WeeklySummary.objects.filter(organization_id=organization_id)
-    flow = FlowSummary.objects.filter(organization_id=organization_id)
-    if weeks is not None:
-        weekly, flow = weekly.filter(week__in=weeks), flow.filter(week__in=weeks)
-    weekly.delete()
-    flow.delete()
-    WeeklySummary.objects.bulk_create(
-        [
-            WeeklySummary(
-                organization_id=organization_id,
-                week=k[0],
-                adm1=k[1],
-                adm2=k[2],
-                category=k[3],
-                event_type=k[4],
-                sub_event_type=k[5],
-                **values,
-            )
-            for k, values in cells.items()
-        ],
-        batch_size=2000,
+def _write(organization_id: int, weeks: set | None, parts=tuple(summary_sql.PARTS)) -> int:
+    """Recompute the weekly and flow summaries (of ``weeks``, or all); the number of rows written."""
+    written = summary_sql.replace(
+        WeeklySummary._meta.db_table, summary_sql.weekly_cells(organization_id, weeks, parts), organization_id, weeks
     )
-    FlowSummary.objects.bulk_create(
-        [
-            FlowSummary(organization_id=organization_id, week=k[0], origin_adm1=k[1], destination_adm1=k[2], **v)
-            for k, v in flows.items()
-        ],
-        batch_size=2000,
-    )
+    if "displacements" in parts:
+        flows = summary_sql.flow_cells(organization_id, weeks)
+        written += summary_sql.replace(FlowSummary._meta.db_table, flows, organization_id, weeks)
+    return written
 
 
 @transaction.atomic
 def summaries_rebuild(*, organization_id: int) -> int:
+    """Recompute every summary of the organisation, all or nothing."""
     _lock(organization_id)
-    cells, flows = compute(organization_id=organization_id)
-    _write(organization_id, cells, flows, None)
-    case_summary_rebuild(organization_id=organization_id)
-    return len(cells)
+    return _write(organization_id, None) + case_summary_rebuild(organization_id=organization_id)
 
 
 @transaction.atomic
-def summaries_refresh(*, organization_id: int, weeks: Iterable[datetime.date]) -> int:
+def summaries_refresh(
+    *, organization_id: int, weeks: Iterable[datetime.date], parts: Iterable[str] | None = None
+) -> int:
+    """Recompute the weekly and flow summaries of ``weeks`` (any day of them) only, and only
+    what the ``parts`` that changed (source tables, ``summary_sql.PARTS``; default all) count:
+    a new testimony changes no event or displacement count, so it need not rank trajectories."""
     weeks = {week_of(w) for w in weeks}
-    if not weeks:
+    parts = tuple(summary_sql.PARTS) if parts is None else tuple(parts)
+    if unknown := set(parts) - set(summary_sql.PARTS):
+        raise ValueError(f"unknown summary parts: {sorted(unknown)}")
+    if not weeks or not parts:
         return 0
     _lock(organization_id)
-    cells, flows = compute(organization_id=organization_id, weeks=weeks)
-    _write(organization_id, cells, flows, weeks)
-    return len(cells)
+    return _write(organization_id, weeks, parts)

@@ -1,7 +1,8 @@
 """Which summary weeks a change touches; one refresh task per organisation after commit.
 
 Weeks are collected for the whole transaction and queued once it commits, one task per
-organisation. The task recomputes just those weeks.
+organisation, with the parts of the summaries that changed (``summary_sql.PARTS``: which
+source tables). The task recomputes just those weeks, and of them just those parts.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.dispatch import receiver
 
 from displacement import models as m
 from displacement.services.summaries import week_of
+from displacement.services.summary_sql import PARTS
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +25,12 @@ def _pending() -> dict[int, set]:
     if not hasattr(connection, "_summary_weeks"):
         connection._summary_weeks = defaultdict(set)
     return connection._summary_weeks
+
+
+def _pending_parts() -> dict[int, set]:
+    if not hasattr(connection, "_summary_parts"):
+        connection._summary_parts = defaultdict(set)
+    return connection._summary_parts
 
 
 def _pending_cases() -> set[int]:
@@ -34,15 +42,16 @@ def _pending_cases() -> set[int]:
 def _queue():
     from displacement.tasks.summaries import summaries_refresh_task
 
-    pending, cases = dict(_pending()), set(_pending_cases())
+    pending, parts, cases = dict(_pending()), dict(_pending_parts()), set(_pending_cases())
     _pending().clear()
+    _pending_parts().clear()
     _pending_cases().clear()
     for organization_id in sorted(set(pending) | cases):
         weeks = sorted(w.isoformat() for w in pending.get(organization_id, ()))
         try:
             summaries_refresh_task.apply_async(
                 (organization_id, weeks),
-                {"cases": organization_id in cases},
+                {"cases": organization_id in cases, "parts": sorted(parts.get(organization_id, ()))},
                 retry=True,
                 retry_policy={"max_retries": 2},
             )
@@ -50,10 +59,13 @@ def _queue():
             logger.warning("could not queue a summary refresh for organisation %s", organization_id, exc_info=True)
 
 
-def touch(organization_id: int | None, *days) -> None:
+def touch(organization_id: int | None, *days, parts=tuple(PARTS)) -> None:
+    """Queue a refresh of the weeks of ``days``; ``parts`` are those that can have changed (an
+    event's place or classification moves its testimonies and displacements too: all)."""
     if not organization_id:
         return
     _pending()[organization_id].update(week_of(day) for day in days if day)
+    _pending_parts()[organization_id].update(parts)
     # Every change registers the callback; the first to run empties the pending set, so a
     # bulk edit still queues one task per organisation. Weeks left over from a rolled-back
     # transaction are refreshed with the next commit: harmless, since a refresh recomputes.
@@ -92,9 +104,9 @@ def _remember_old(sender, instance, **kwargs):
     if sender is m.Event:
         touch(old.organization_id, *_event_days(old))
     elif sender is m.Testimony:
-        touch(old.organization_id, old.recorded_on)
+        touch(old.organization_id, old.recorded_on, parts=["testimonies"])
     else:
-        touch(old.organization_id, *_household_days(old.household_id))
+        touch(old.organization_id, *_household_days(old.household_id), parts=["displacements"])
 
 
 @receiver(pre_delete, sender=m.Event)
@@ -111,7 +123,7 @@ def _event_changed(sender, instance, **kwargs):
 @receiver(post_save, sender=m.Testimony)
 @receiver(post_delete, sender=m.Testimony)
 def _testimony_changed(sender, instance, **kwargs):
-    touch(instance.organization_id, instance.recorded_on)
+    touch(instance.organization_id, instance.recorded_on, parts=["testimonies"])
 
 
 @receiver(post_save, sender=m.TestimonyEvent)
@@ -119,13 +131,14 @@ def _testimony_changed(sender, instance, **kwargs):
 def _link_changed(sender, instance, **kwargs):
     testimony = m.Testimony.objects.filter(pk=instance.testimony_id).values("organization_id", "recorded_on").first()
     if testimony:
-        touch(testimony["organization_id"], testimony["recorded_on"])
+        touch(testimony["organization_id"], testimony["recorded_on"], parts=["testimonies"])
 
 
 @receiver(post_save, sender=m.Displacement)
 @receiver(post_delete, sender=m.Displacement)
 def _displacement_changed(sender, instance, **kwargs):
-    touch(instance.organization_id, instance.left_on, *_household_days(instance.household_id))
+    days = _household_days(instance.household_id)
+    touch(instance.organization_id, instance.left_on, *days, parts=["displacements"])
 
 
 @receiver(post_save, sender=m.Person)
@@ -133,7 +146,7 @@ def _displacement_changed(sender, instance, **kwargs):
 def _member_changed(sender, instance, **kwargs):
     household = m.Household.objects.filter(pk=instance.household_id).values("organization_id").first()
     if household:
-        touch(household["organization_id"], *_household_days(instance.household_id))
+        touch(household["organization_id"], *_household_days(instance.household_id), parts=["displacements"])
 
 
 @receiver(post_save, sender=m.Case)

@@ -13,8 +13,9 @@ logger = logging.getLogger(__name__)
 
 
 @shared_task(name="displacement.summaries_refresh", **RETRY_POLICY)
-def summaries_refresh_task(organization_id: int, weeks: list[str], cases: bool = False) -> int:
-    cells = summaries_refresh(organization_id=organization_id, weeks=[datetime.date.fromisoformat(w) for w in weeks])
+def summaries_refresh_task(organization_id: int, weeks: list[str], cases: bool = False, parts=None) -> int:
+    days = [datetime.date.fromisoformat(w) for w in weeks]
+    cells = summaries_refresh(organization_id=organization_id, weeks=days, parts=parts)
     if cases:
         cells += case_summary_rebuild(organization_id=organization_id)
     return cells
@@ -25,5 +26,5 @@ def summaries_rebuild_task() -> int:
     cells = 0
     for organization_id in Organization.objects.values_list("pk", flat=True):
         cells += summaries_rebuild(organization_id=organization_id)
-    logger.info("summary tables rebuilt: %d cells", cells)
+    logger.info("summary tables rebuilt: %d rows written", cells)
     return cells

@@ -5,11 +5,21 @@ import random
 from collections import defaultdict
 
 import pytest
+from django.db import DataError
 
 from displacement.celery import app as celery_app
 from displacement.models import Case, CaseSummary, Displacement, FlowSummary, Place, TestimonyEvent, WeeklySummary
 from displacement.models.vocab import CaseStatus
-from displacement.services.summaries import METRICS, case_cells, compute, displacement_cells, summaries_rebuild
+from displacement.services import summary_sql
+from displacement.services.summaries import (
+    METRICS,
+    case_cells,
+    compute,
+    displacement_cells,
+    summaries_rebuild,
+    summaries_refresh,
+)
+from displacement.tasks.summaries import summaries_refresh_task
 from tests.factories import (
     CaseFactory,
     DisplacementFactory,
@@ -124,6 +134,7 @@ def test_incremental_refresh_equals_a_full_rebuild(ngo, eager_tasks, django_capt
                         record.start, record.killed = _day(rng), rng.choice([None, 2])
                         record.place = places[rng.choice(PLACES)]
                     elif hasattr(record, "left_on"):
+                        record.refresh_from_db()  # its cause may have been deleted since
                         record.left_on, record.arrived_on = _day(rng), None
                     else:
                         record.recorded_on = _day(rng)
@@ -166,3 +177,127 @@ def test_repeated_displacement_and_children(ngo):
     assert (second.people_displaced, second.children_displaced) == (3, 2)
     first = WeeklySummary.objects.get(organization=ngo, week=datetime.date(2025, 2, 3))
     assert first.repeat_households == 0 and first.adm1 == "UA14"
+
+
+def _seed_weeks(ngo):
+    """Events, testimonies and a household's moves in three weeks; returns the weeks' Mondays."""
+    weeks = [datetime.date(2025, 3, 3), datetime.date(2025, 3, 10), datetime.date(2025, 3, 17)]
+    household = HouseholdFactory(organization=ngo)
+    PersonFactory(household=household, age_band="5-11")
+    PersonFactory(household=household, age_band="18-59")
+    for offset, week in enumerate(weeks):
+        event = EventFactory(organization=ngo, start=week + datetime.timedelta(days=offset), killed=offset)
+        testimony = TestimonyFactory(organization=ngo, recorded_on=week + datetime.timedelta(days=2))
+        TestimonyEvent.objects.create(testimony=testimony, event=event, relation="witnessed")
+        DisplacementFactory(household=household, left_on=week + datetime.timedelta(days=3), cause=event)
+    return weeks
+
+
+def test_refresh_of_some_weeks_equals_a_rebuild_and_leaves_other_weeks_alone(ngo):
+    weeks = _seed_weeks(ngo)
+    summaries_rebuild(organization_id=ngo.pk)
+    # Changes in the first two weeks, a wrong row in the third that only a rebuild would fix.
+    for day in (weeks[0], weeks[1] + datetime.timedelta(days=4)):
+        EventFactory(organization=ngo, start=day, place=Place.objects.get(pcode="UA6312027"))
+    household = HouseholdFactory(organization=ngo)
+    DisplacementFactory(household=household, left_on=weeks[0])  # its first move: not a repeat
+    DisplacementFactory(household=household, left_on=weeks[1])  # a repeat, ranked across weeks
+    WeeklySummary.objects.filter(organization=ngo, week=weeks[2]).update(events=99)
+    before = WeeklySummary.objects.filter(organization=ngo, week=weeks[2]).values_list("id", "events")
+
+    summaries_refresh(organization_id=ngo.pk, weeks=[weeks[0] + datetime.timedelta(days=6), weeks[1]])
+
+    expected, expected_flows = compute(organization_id=ngo.pk)
+    weekly, flows = _table(ngo)
+    touched = {k: v for k, v in weekly.items() if k[0] != weeks[2]}
+    assert touched == {k: v for k, v in expected.items() if k[0] != weeks[2]}
+    assert flows == expected_flows
+    assert list(before) == list(
+        WeeklySummary.objects.filter(organization=ngo, week=weeks[2]).values_list("id", "events")
+    )
+    assert sum(v["repeat_households"] for k, v in weekly.items() if k[0] == weeks[1]) == 2
+    summaries_rebuild(organization_id=ngo.pk)
+    assert _table(ngo) == (expected, expected_flows)
+
+
+def test_a_rebuild_writes_only_what_changed(ngo):
+    weeks = _seed_weeks(ngo)
+    assert summaries_rebuild(organization_id=ngo.pk) > 0
+    unchanged = dict(WeeklySummary.objects.filter(organization=ngo).values_list("id", "events"))
+    assert summaries_rebuild(organization_id=ngo.pk) == 0
+    EventFactory(organization=ngo, start=weeks[1])  # same cell as the week's event: one row updated
+    assert summaries_rebuild(organization_id=ngo.pk) == 1
+    assert set(WeeklySummary.objects.filter(organization=ngo).values_list("id", flat=True)) == set(unchanged)
+
+
+def test_a_failed_rebuild_leaves_the_old_summaries(ngo, monkeypatch):
+    _seed_weeks(ngo)
+    summaries_rebuild(organization_id=ngo.pk)
+    old = _table(ngo), {(r.adm1, r.status): r.cases for r in CaseSummary.objects.filter(organization=ngo)}
+    EventFactory(organization=ngo, start=datetime.date(2025, 6, 2))
+    CaseFactory(household=HouseholdFactory(organization=ngo))
+
+    def broken(organization_id, weeks):  # the weekly table is already rewritten when this fails
+        return summary_sql.Cells("SELECT CURRENT_DATE, '', '', 1 / 0, 0", [], summary_sql.FLOW_COLUMNS, 3)
+
+    monkeypatch.setattr(summary_sql, "flow_cells", broken)
+    with pytest.raises(DataError):
+        summaries_rebuild(organization_id=ngo.pk)
+    assert (_table(ngo), {(r.adm1, r.status): r.cases for r in CaseSummary.objects.filter(organization=ngo)}) == old
+
+
+def test_refresh_of_no_week_writes_nothing(ngo):
+    _seed_weeks(ngo)
+    assert summaries_refresh(organization_id=ngo.pk, weeks=[]) == 0
+    assert not WeeklySummary.objects.filter(organization=ngo).exists()
+
+
+def test_a_new_testimony_queues_a_refresh_of_testimony_counts_only(
+    ngo, django_capture_on_commit_callbacks, monkeypatch
+):
+    queued = []
+    monkeypatch.setattr(summaries_refresh_task, "apply_async", lambda args, kwargs, **options: queued.append(kwargs))
+    with django_capture_on_commit_callbacks(execute=True):
+        event = EventFactory(organization=ngo, start=datetime.date(2025, 3, 5))
+    queued.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        testimony = TestimonyFactory(organization=ngo, recorded_on=datetime.date(2025, 3, 6))
+        TestimonyEvent.objects.create(testimony=testimony, event=event, relation="witnessed")
+    assert queued == [{"cases": False, "parts": ["testimonies"]}]
+
+
+def test_a_refresh_of_testimonies_keeps_other_counts_and_drops_emptied_cells(ngo):
+    weeks = _seed_weeks(ngo)
+    elsewhere = EventFactory(organization=ngo, start=weeks[2], place=Place.objects.get(pcode="UA6312027"))
+    testimony = TestimonyFactory(organization=ngo, recorded_on=weeks[0])
+    TestimonyEvent.objects.create(testimony=testimony, event=elsewhere, relation="witnessed")
+    summaries_rebuild(organization_id=ngo.pk)
+    assert WeeklySummary.objects.filter(organization=ngo, week=weeks[0], adm1="UA63").exists()
+    TestimonyEvent.objects.all().delete()  # every testimony moves to the cell with no place
+    WeeklySummary.objects.filter(organization=ngo, week=weeks[0], adm1="UA12").update(households_displaced=7)
+
+    summaries_refresh(organization_id=ngo.pk, weeks=weeks[:1], parts=["testimonies"])
+
+    rows = {r.adm1: r for r in WeeklySummary.objects.filter(organization=ngo, week=weeks[0])}
+    assert set(rows) == {"", "UA12", "UA14"}  # the UA63 cell held a testimony only; UA14, a move
+    assert (rows[""].testimonies, rows[""].events) == (2, 0)
+    assert (rows["UA12"].testimonies, rows["UA12"].events, rows["UA12"].households_displaced) == (0, 1, 7)
+    with pytest.raises(ValueError):
+        summaries_refresh(organization_id=ngo.pk, weeks=weeks, parts=["cases"])
+
+
+def test_a_testimony_counts_once_per_cell_of_the_events_it_speaks_of(ngo):
+    week, places = datetime.date(2025, 3, 3), {p.pcode: p for p in Place.objects.filter(pcode__in=PLACES)}
+    same_cell = [EventFactory(organization=ngo, place=places["UA1214025"]) for _ in range(2)]
+    others = [EventFactory(organization=ngo, place=places[pcode]) for pcode in ("UA1202001", "UA6312027")]
+    testimony = TestimonyFactory(organization=ngo, recorded_on=week)
+    for event in (*same_cell, *others):
+        TestimonyEvent.objects.create(testimony=testimony, event=event, relation="witnessed")
+    TestimonyFactory(organization=ngo, recorded_on=week)  # speaks of no event
+    cells, _ = compute(organization_id=ngo.pk, weeks={week})
+    assert {key[1:3]: cell["testimonies"] for key, cell in cells.items()} == {
+        ("UA12", "UA1214"): 1,
+        ("UA12", "UA1202"): 1,
+        ("UA63", "UA6312"): 1,
+        ("", ""): 1,
+    }
