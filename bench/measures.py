@@ -15,7 +15,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection, reset_queries
+from django.db import connection, reset_queries, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -254,6 +254,14 @@ def summary_rebuild(setup: Setup, *, runs: int) -> Row:
         products.append(time.perf_counter() - started)
         references.append(_timed_reference(_SUMMARY_REFERENCE, {"org": setup.owner.pk}))
     product, reference = median(products), median(references)
+    # The nightly rebuild finds the tables kept current by refreshes and rewrites only cells that
+    # changed; once, from empty tables, every row is written: noted beside it.
+    with transaction.atomic():
+        for model in (m.WeeklySummary, m.FlowSummary, m.CaseSummary):
+            model.objects.filter(organization=setup.owner).delete()
+        started = time.perf_counter()
+        summaries_rebuild(organization_id=setup.owner.pk)
+        empty = time.perf_counter() - started
     return Row(
         what="full summary rebuild",
         product=f"{product:.2f} s",
@@ -261,6 +269,7 @@ def summary_rebuild(setup: Setup, *, runs: int) -> Row:
         ratio=f"{product / reference:.2f}x",
         target="<= 1.2x the reference",
         met=product <= 1.2 * reference,
+        note=f"from empty summary tables (every row written): {empty:.2f} s, {empty / reference:.2f}x",
     )
 
 
