@@ -37,7 +37,7 @@ from displacement.selectors import flat, pseudonyms
 from displacement.selectors.access import Viewer, scoped
 from displacement.selectors.projections import loaded, warm
 from displacement.selectors.sharing import partner_readable
-from displacement.services.audit import access_record
+from displacement.services.audit import access_entry, access_record
 
 
 def etag_of(obj) -> str:
@@ -214,19 +214,24 @@ class APIViewSet(viewsets.GenericViewSet):
             pks, owners = records.pks, records.owners
         else:
             pks, owners = [r.pk for r in records], [self.owner_of(r) for r in records]
-        seen = pseudonyms.encode_many(self.pseudonym_kind, pks, viewer.organization.pk)
-        access_record(who=viewer, ids=seen, **common)
-        del seen  # a big export's list of ids is the largest thing it holds
         by_owner: dict[int, list[int]] = {}
         for pk, owner in zip(pks, owners, strict=True):
             if owner and owner != viewer.organization.pk:
                 by_owner.setdefault(owner, []).append(pk)
-        for owner, ids in by_owner.items():
-            AccessLog.objects.create(
+        entries = [
+            access_entry(
+                who=viewer, ids=pseudonyms.encode_many(self.pseudonym_kind, pks, viewer.organization.pk), **common
+            )
+        ]
+        entries += [
+            AccessLog(
                 organization_id=owner,
                 object_ids=sorted(ids),
                 **{**common, "detail": {**common["detail"], "partner": viewer.organization.slug}},
             )
+            for owner, ids in by_owner.items()
+        ]
+        AccessLog.objects.bulk_create(entries)  # the partner's entry and the owners' in one statement
 
     def owner_of(self, record) -> int | None:
         """The organisation whose access log records a partner's read of ``record``."""

@@ -20,8 +20,34 @@ def access_record(
     detail: dict | None = None,
 ) -> AccessLog:
     """Record that ``who`` (a user or Viewer) read or exported sensitive data. Ids only, never values."""
+    entry = access_entry(
+        who=who,
+        action=action,
+        model=model,
+        ids=ids,
+        household_id=household_id,
+        path=path,
+        api_key=api_key,
+        detail=detail,
+    )
+    entry.save()
+    return entry
+
+
+def access_entry(
+    *,
+    who,
+    action: str,
+    model: str = "",
+    ids: Iterable[int] = (),
+    household_id: int | None = None,
+    path: str = "",
+    api_key: str = "",
+    detail: dict | None = None,
+) -> AccessLog:
+    """The unsaved entry ``access_record`` writes, for writing several in one statement."""
     viewer = Viewer.of(who)
-    return AccessLog.objects.create(
+    return AccessLog(
         organization=viewer.organization,
         user=viewer.user,
         api_key=api_key,
