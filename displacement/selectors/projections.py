@@ -32,6 +32,13 @@ def pseudonym(kind: str, pk: int | None, audience: m.Organization | None, own_co
     return pseudonyms.encode(kind, pk, audience.pk)
 
 
+def _loaded(record, attribute: str, relation: str) -> list:
+    """The related rows ``loaded`` prefetched into a plain list (a prefetch into the related
+    manager builds a queryset per record: most of a page's time), or else read them, by pk."""
+    rows = getattr(record, attribute, None)
+    return rows if rows is not None else sorted(getattr(record, relation).all(), key=lambda row: row.pk)
+
+
 def _changed(record, audience) -> dict:
     """Staff see when a record changed. Partners do not: an exact time shared by every partner
     would let two of them join their files; they sync with ``updated_since`` instead."""
@@ -136,7 +143,7 @@ def testimony_projection(testimony: m.Testimony, *, audience: m.Organization | N
                 "event": pseudonym("event", link.event_id, audience, f"E-{link.event_id}"),
                 "relation": link.relation,
             }
-            for link in sorted(testimony.event_links.all(), key=lambda link: link.pk)
+            for link in _loaded(testimony, "loaded_links", "event_links")
             if _event_visible(link.event, audience, getattr(link, "event_shared", None))
         ],
         **_changed(testimony, audience),
@@ -144,7 +151,7 @@ def testimony_projection(testimony: m.Testimony, *, audience: m.Organization | N
 
 
 def household_projection(household: m.Household, *, audience: m.Organization | None) -> dict:
-    members = list(household.members.all())
+    members = _loaded(household, "loaded_members", "members")
     return {
         "id": pseudonym("household", household.pk, audience, household.code),
         "size": len(members),
@@ -203,7 +210,7 @@ PROJECTIONS = {
 PREFETCH = {
     "events": {"select": [], "prefetch": []},
     "testimonies": {"select": ["household"], "prefetch": []},
-    "households": {"select": [], "prefetch": ["members"]},
+    "households": {"select": [], "prefetch": [Prefetch("members", to_attr="loaded_members")]},
     "displacements": {"select": ["household", "cause"], "prefetch": []},
     "cases": {"select": ["household"], "prefetch": []},
 }
@@ -232,7 +239,7 @@ def loaded(kind: str, queryset, *, audience: m.Organization | None):
         if shared is not None:  # only partners read narratives by consent
             links = links.annotate(event_shared=shared("event__"))
             queryset = queryset.annotate(sharing_consent=active_consent(ConsentPurpose.SHARING))
-        queryset = queryset.prefetch_related(Prefetch("event_links", queryset=links))
+        queryset = queryset.prefetch_related(Prefetch("event_links", queryset=links, to_attr="loaded_links"))
     elif kind == "displacements" and shared is not None:
         queryset = queryset.annotate(cause_shared=shared("cause__"))
     return queryset
