@@ -45,14 +45,29 @@ def _changed(record, audience) -> dict:
     return {"updated_at": record.updated_at} if audience is None else {}
 
 
-def _event_visible(event: m.Event, audience: m.Organization | None, known: bool | None = None) -> bool:
-    """A link to an event is shown to a partner only if the partner may read that event.
-    ``known``: the answer already computed by the query (``loaded`` annotates it)."""
+def _event_visible(event: m.Event, audience: m.Organization | None) -> bool:
+    """A link to an event is shown to a partner only if the partner may read that event."""
     if audience is None or event.organization_id == audience.pk:
         return True
-    if known is not None:
-        return known
     return event.organization_id in _event_owners(audience)
+
+
+def _shown(record, field: str, audience: m.Organization | None) -> bool:
+    """``_event_visible`` for the event at ``record.<field>``: for a partner's page the query
+    answered already (``loaded`` annotates ``<field>_shared``), and the event is not loaded."""
+    if audience is None:
+        return True
+    known = getattr(record, f"{field}_shared", None)
+    return known if known is not None else _event_visible(getattr(record, field), audience)
+
+
+def _household(record, audience: m.Organization | None) -> str | None:
+    """The household of ``record`` as ``audience`` names it; staff by its code (loaded only for them)."""
+    if record.household_id is None:
+        return None
+    if audience is not None:
+        return pseudonyms.encode("household", record.household_id, audience.pk)
+    return record.household.code or str(record.household_id)
 
 
 def _event_owners(audience: m.Organization) -> set[int]:
@@ -129,12 +144,7 @@ def testimony_projection(testimony: m.Testimony, *, audience: m.Organization | N
         "recorded_on": testimony.recorded_on,
         "language": testimony.language,
         "witness_role": testimony.witness_role,
-        "household": pseudonym(
-            "household",
-            testimony.household_id,
-            audience,
-            testimony.household.code if testimony.household_id else "",
-        ),
+        "household": _household(testimony, audience),
         "summary": testimony.summary,
         "narrative": testimony.narrative if audience is not None and narrative_shareable(testimony) else None,
         "sensitivity": testimony.sensitivity,
@@ -144,7 +154,7 @@ def testimony_projection(testimony: m.Testimony, *, audience: m.Organization | N
                 "relation": link.relation,
             }
             for link in _loaded(testimony, "loaded_links", "event_links")
-            if _event_visible(link.event, audience, getattr(link, "event_shared", None))
+            if _shown(link, "event", audience)
         ],
         **_changed(testimony, audience),
     }
@@ -169,15 +179,14 @@ def household_projection(household: m.Household, *, audience: m.Organization | N
 def displacement_projection(displacement: m.Displacement, *, audience: m.Organization | None) -> dict:
     return {
         "id": pseudonym("displacement", displacement.pk, audience, f"D-{displacement.pk}"),
-        "household": pseudonym("household", displacement.household_id, audience, displacement.household.code),
+        "household": _household(displacement, audience),
         **_prefixed("origin", displacement.origin_id),
         **_prefixed("destination", displacement.destination_id),
         "left_on": displacement.left_on,
         "left_on_precision": displacement.left_on_precision,
         "arrived_on": displacement.arrived_on,
         "cause": pseudonym("event", displacement.cause_id, audience, f"E-{displacement.cause_id}")
-        if displacement.cause_id
-        and _event_visible(displacement.cause, audience, getattr(displacement, "cause_shared", None))
+        if displacement.cause_id and _shown(displacement, "cause", audience)
         else None,
         "shelter_type": displacement.shelter_type,
         "people_count": displacement.people_count,
@@ -188,7 +197,7 @@ def displacement_projection(displacement: m.Displacement, *, audience: m.Organiz
 def case_projection(case: m.Case, *, audience: m.Organization | None) -> dict:
     return {
         "id": pseudonym("case", case.pk, audience, case.reference),
-        "household": pseudonym("household", case.household_id, audience, case.household.code),
+        "household": _household(case, audience),
         "status": case.status,
         "priority": case.priority,
         "needs": sorted(case.needs),
@@ -211,7 +220,7 @@ PREFETCH = {
     "events": {"select": [], "prefetch": []},
     "testimonies": {"select": ["household"], "prefetch": []},
     "households": {"select": [], "prefetch": [Prefetch("members", to_attr="loaded_members")]},
-    "displacements": {"select": ["household", "cause"], "prefetch": []},
+    "displacements": {"select": ["household"], "prefetch": []},
     "cases": {"select": ["household"], "prefetch": []},
 }
 
@@ -223,7 +232,9 @@ def loaded(kind: str, queryset, *, audience: m.Organization | None):
     from displacement.selectors.sharing import active_agreements, active_consent
 
     plan = PREFETCH.get(kind, {"select": [], "prefetch": []})
-    queryset = queryset.select_related(*plan["select"]).prefetch_related(*plan["prefetch"])
+    # Partners read no related row's fields but through ids and annotations.
+    select = plan["select"] if audience is None else []
+    queryset = queryset.select_related(*select).prefetch_related(*plan["prefetch"])
     shared = None
     if audience is not None:
         owners = active_agreements(partner=audience, kind="events").values("owner_id")
@@ -235,7 +246,7 @@ def loaded(kind: str, queryset, *, audience: m.Organization | None):
             )
 
     if kind == "testimonies":
-        links = m.TestimonyEvent.objects.select_related("event").order_by("pk")
+        links = m.TestimonyEvent.objects.order_by("pk")
         if shared is not None:  # only partners read narratives by consent
             links = links.annotate(event_shared=shared("event__"))
             queryset = queryset.annotate(sharing_consent=active_consent(ConsentPurpose.SHARING))
