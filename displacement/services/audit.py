@@ -53,8 +53,17 @@ def access_entry(
         api_key=api_key,
         action=action,
         model=model,
-        object_ids=sorted({i if isinstance(i, str) else int(i) for i in ids}, key=str),
+        object_ids=_sorted_ids(ids),
         household_id=household_id,
         path=path[:300],
         detail=detail or {},
     )
+
+
+def _sorted_ids(ids: Iterable) -> list:
+    """Distinct ids: record numbers in order; a partner's pseudonyms (random, so order tells
+    nothing) as they were sent. A million-row export logs every one."""
+    distinct = list(dict.fromkeys(i if isinstance(i, str) else int(i) for i in ids))
+    if all(isinstance(i, str) for i in distinct):
+        return distinct
+    return sorted(distinct, key=lambda i: (isinstance(i, str), i))
