@@ -6,6 +6,7 @@ import pytest
 
 from displacement.models import Case, ContactDetails
 from displacement.models.vocab import CaseStatus
+from displacement.celery import app
 from displacement.tasks import retention_purge_task
 from tests.factories import HouseholdFactory
 from tests.support.workers import start_worker, stop, wait_for
@@ -14,6 +15,7 @@ from tests.support.workers import start_worker, stop, wait_for
 @pytest.fixture
 def worker(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    app.control.purge()  # what earlier tests left on the shared broker is not this worker's
     process = start_worker()
     yield process
     stop(process)
