@@ -4,9 +4,9 @@ import datetime
 
 import pytest
 
+from displacement.celery import app
 from displacement.models import Case, ContactDetails
 from displacement.models.vocab import CaseStatus
-from displacement.celery import app
 from displacement.tasks import retention_purge_task
 from tests.factories import HouseholdFactory
 from tests.support.workers import start_worker, stop, wait_for
