@@ -197,7 +197,14 @@ class APIViewSet(viewsets.GenericViewSet):
 
         A partner's own entry carries the ids as the partner saw them (pseudonyms): the
         partner's coordinators must not learn real record numbers from their access log.
+        An export logs its ids in parts of ``EXPORT_LOG_PART`` (numbered in ``detail``), so
+        that a million-row file's log does not hold every id, and its SQL, in memory at once.
         """
+        if isinstance(records, _Exported) and len(records) > EXPORT_LOG_PART:
+            parts = -(-len(records) // EXPORT_LOG_PART)
+            for number, part in enumerate(records.parts(EXPORT_LOG_PART), start=1):
+                self._log(records=part, detail={**(detail or {}), "part": number, "parts": parts})
+            return
         viewer = self.viewer
         model = self.filterset_class.Meta.model._meta.label
         common = {
@@ -208,34 +215,38 @@ class APIViewSet(viewsets.GenericViewSet):
             "detail": {"method": self.request.method, **(detail or {})},
         }
         if not viewer.is_partner or not self.pseudonym_kind:
-            access_record(who=viewer, ids=[r.pk for r in records], **common)
+            ids = records.pks if isinstance(records, _Exported) else [r.pk for r in records]
+            access_record(who=viewer, ids=ids, **common)
             return
         if isinstance(records, _Exported):
             pks, owners = records.pks, records.owners
         else:
             pks, owners = [r.pk for r in records], [self.owner_of(r) for r in records]
-        by_owner: dict[int, list[int]] = {}
-        for pk, owner in zip(pks, owners, strict=True):
-            if owner and owner != viewer.organization.pk:
-                by_owner.setdefault(owner, []).append(pk)
-        entries = [
-            access_entry(
-                who=viewer, ids=pseudonyms.encode_many(self.pseudonym_kind, pks, viewer.organization.pk), **common
-            )
-        ]
-        entries += [
-            AccessLog(
-                organization_id=owner,
-                object_ids=sorted(ids),
-                **{**common, "detail": {**common["detail"], "partner": viewer.organization.slug}},
-            )
-            for owner, ids in by_owner.items()
-        ]
-        AccessLog.objects.bulk_create(entries)  # the partner's entry and the owners' in one statement
+
+        def entries():
+            seen = pseudonyms.encode_many(self.pseudonym_kind, pks, viewer.organization.pk)
+            yield access_entry(who=viewer, ids=seen, **common)
+            del seen
+            by_owner: dict[int, list[int]] = {}
+            for pk, owner in zip(pks, owners, strict=True):
+                if owner and owner != viewer.organization.pk:
+                    by_owner.setdefault(owner, []).append(pk)
+            for owner, ids in by_owner.items():
+                yield AccessLog(
+                    organization_id=owner,
+                    object_ids=sorted(ids),
+                    **{**common, "detail": {**common["detail"], "partner": viewer.organization.slug}},
+                )
+
+        AccessLog.objects.bulk_create(list(entries()))  # every entry in one statement
 
     def owner_of(self, record) -> int | None:
         """The organisation whose access log records a partner's read of ``record``."""
         return getattr(record, "organization_id", None)
+
+
+#: Ids per access-log entry of an export.
+EXPORT_LOG_PART = 50_000
 
 
 class _Exported:
@@ -254,6 +265,12 @@ class _Exported:
 
     def __len__(self):
         return len(self.pks)
+
+    def parts(self, size: int):
+        for start in range(0, len(self.pks), size):
+            part = _Exported()
+            part.pks, part.owners = self.pks[start : start + size], self.owners[start : start + size]
+            yield part
 
 
 class _Sent(NamedTuple):

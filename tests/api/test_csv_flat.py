@@ -128,3 +128,16 @@ def test_an_abandoned_copy_leaves_the_enclosing_transaction_usable(varied):
     next(rows)
     rows.close()  # mid-COPY: the cancel must not abort the test's transaction
     assert Testimony.objects.count() == 36
+
+
+def test_a_big_export_is_logged_in_parts_with_every_id(partner, varied, ngo, monkeypatch):
+    from displacement.models import AccessLog
+
+    monkeypatch.setattr(base, "EXPORT_LOG_PART", 5)
+    body = b"".join(partner.get("/api/v1/testimonies/?format=csv").streaming_content).decode("utf-8-sig")
+    sent = [row[0] for row in csv.reader(io.StringIO(body))][2:]
+    mine = AccessLog.objects.filter(api_key__gt="", detail__partner__isnull=True, detail__format="csv")
+    assert sorted(entry.detail["part"] for entry in mine) == [1, 2, 3, 4] and {e.detail["parts"] for e in mine} == {4}
+    assert sorted(i for entry in mine for i in entry.object_ids) == sorted(sent)  # as the partner saw them
+    owners = AccessLog.objects.filter(organization=ngo, detail__format="csv")
+    assert sum(len(entry.object_ids) for entry in owners) == 2  # the NGO's two shared testimonies
