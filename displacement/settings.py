@@ -156,6 +156,9 @@ CELERY_BEAT_SCHEDULE = {
 # Scheduled reports: report files are kept this many days, partner links work this many.
 REPORTS_RETENTION_DAYS = env_int("REPORTS_RETENTION_DAYS", 90, minimum=1)
 REPORTS_LINK_DAYS = env_int("REPORTS_LINK_DAYS", 7, minimum=1)
+# A whole-list CSV export is one statement: a client that stops reading holds it (and its
+# snapshot, which holds back vacuum) at most this long.
+EXPORT_TIMEOUT_SECONDS = env_int("EXPORT_TIMEOUT_SECONDS", 900, minimum=10)
 # The address links in e-mails point to (scheme, host and port, no trailing slash).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

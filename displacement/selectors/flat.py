@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterator
 from itertools import islice
 
+from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection, transaction
 from django.db.models import Case, Func, OuterRef, Q, QuerySet, TextField, Value, When
@@ -59,10 +60,10 @@ class Cell(Func):
 
 
 class Quoted(Func):
-    """A cell that holds a comma whenever it is not empty: quoted; '' for NULL or ''."""
+    """A cell that holds a comma whenever it is not empty: quoted (quotes doubled); '' for NULL or ''."""
 
     output_field = TextField()
-    template = "coalesce('\"' || nullif(%(expressions)s, '') || '\"', '')"
+    template = "coalesce('\"' || replace(nullif(%(expressions)s, ''), '\"', '\"\"') || '\"', '')"
 
 
 class IsoDate(Func):
@@ -100,13 +101,12 @@ def _copied(values: QuerySet) -> Iterator[bytes]:
     sql, params = values.query.sql_with_params()
     # In a transaction (or a savepoint) of its own: a client that goes away mid-file cancels
     # the COPY, and the rollback leaves the connection (and any enclosing transaction) usable.
-    with (
-        transaction.atomic(),
-        connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY ({sql}) TO STDOUT", params) as copy,
-    ):
-        for data in copy:
-            yield bytes(data)[:-1]
+    with transaction.atomic(), connection.cursor() as cursor:
+        # A client that stops reading holds the statement (and its snapshot) open: not forever.
+        cursor.execute("SELECT set_config('statement_timeout', %s, true)", [f"{settings.EXPORT_TIMEOUT_SECONDS}s"])
+        with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT", params) as copy:
+            for data in copy:
+                yield bytes(data)[:-1]
 
 
 def _unescape(cell: bytes) -> bytes:

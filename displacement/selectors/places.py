@@ -50,17 +50,22 @@ NO_PLACE = {"adm1_pcode": None, "adm1_name": None, "adm2_pcode": None, "adm2_nam
 _generalised: dict[int, tuple[dict, float, str]] = {}
 
 
-def generalised_places(place_ids) -> dict[int, dict]:
-    """The oblast and raion (P-code and English name) of each place in ``place_ids``, never the
-    hromada: what partners see of a place (staff also read its P-code: ``place_pcode``).
+def generalised_places(place_ids) -> dict[int, tuple[dict, float, str]]:
+    """For each place in ``place_ids``: its oblast and raion (P-code and English name), never
+    the hromada, which is what partners see of a place; until when that is trusted; and its
+    own P-code, which staff read (``place_pcode``).
     Cached per process, the misses read in one query, so that pages need no join through
     each place's parents (planning an 8-table join cost more than running it)."""
     now = time.monotonic()
-    wanted = {pk for pk in place_ids if pk}
-    missing = [pk for pk in wanted if _generalised.get(pk, (None, 0.0, None))[1] < now]
+    found: dict[int, tuple[dict, float, str]] = {}
+    missing = []
+    for pk in {pk for pk in place_ids if pk}:
+        entry = _generalised.get(pk)  # one read: another thread may clear the cache meanwhile
+        if entry is not None and entry[1] >= now:
+            found[pk] = entry
+        else:
+            missing.append(pk)
     if missing:
-        if len(_generalised) > 200_000:
-            _generalised.clear()
         for place in Place.objects.filter(pk__in=missing).select_related("parent__parent__parent"):
             adm1, adm2 = place.ancestor_at(1), place.ancestor_at(2)
             general = {
@@ -69,16 +74,18 @@ def generalised_places(place_ids) -> dict[int, dict]:
                 "adm2_pcode": adm2.pcode if adm2 else None,
                 "adm2_name": adm2.name_en if adm2 else None,
             }
-            _generalised[place.pk] = (general, now + GENERALISED_SECONDS, place.pcode)
-    return {pk: _generalised[pk][0] for pk in wanted if pk in _generalised}
+            found[place.pk] = (general, now + GENERALISED_SECONDS, place.pcode)
+        if len(_generalised) > 200_000:  # more than there are places: ids someone made up
+            _generalised.clear()
+        _generalised.update((pk, found[pk]) for pk in missing if pk in found)
+    return {pk: entry for pk, entry in found.items()}
 
 
 def place_pcode(place_id: int | None) -> str | None:
     """The exact P-code of ``place_id`` (staff read it), from the same cache."""
     if place_id is None:
         return None
-    generalised_places([place_id])
-    entry = _generalised.get(place_id)
+    entry = generalised_places([place_id]).get(place_id)
     return entry[2] if entry else None
 
 

@@ -85,7 +85,8 @@ def generalised_place(place_id: int | None) -> dict:
     A page warms the cache first (``warm``), so this reads no database."""
     if place_id is None:
         return dict(NO_PLACE)
-    return dict(generalised_places([place_id]).get(place_id, NO_PLACE))
+    entry = generalised_places([place_id]).get(place_id)
+    return dict(entry[0]) if entry else dict(NO_PLACE)
 
 
 def _prefixed(prefix: str, place_id: int | None) -> dict:

@@ -4,6 +4,7 @@ for a partner and for each staff role, on a world with every case a row can be i
 import csv
 import io
 
+import psycopg
 import pytest
 from rest_framework.test import APIClient
 
@@ -12,6 +13,8 @@ from displacement.models import Consent, SharingAgreement, TestimonyEvent
 from displacement.models.vocab import ConsentPurpose, Sensitivity, TestimonyRelation
 from tests.api.conftest import ALL_KINDS
 from tests.factories import CaseFactory, EventFactory, HouseholdFactory, TestimonyFactory
+
+HIDDEN = "A narrative no partner may read."
 
 
 def _consent(testimony, purpose, *, withdrawn=False):
@@ -64,6 +67,13 @@ def varied(ngo, other_ngo, partner_org, caseworker):
             for event in events[: number % 4]:
                 relation = list(TestimonyRelation)[(number + event.pk) % 3]
                 TestimonyEvent.objects.create(testimony=testimony, event=event, relation=relation)
+        # Shared, but their narratives are not: internal with an active consent, public with
+        # a withdrawn one.
+        internal = TestimonyFactory(organization=organization, sensitivity=Sensitivity.INTERNAL, narrative=HIDDEN)
+        _consent(internal, ConsentPurpose.SHARING)
+        withdrawn = TestimonyFactory(organization=organization, sensitivity=Sensitivity.PUBLIC, narrative=HIDDEN)
+        _consent(withdrawn, ConsentPurpose.SHARING, withdrawn=True)
+        _consent(withdrawn, ConsentPurpose.STATISTICS)
 
 
 def _both(client, path, monkeypatch):
@@ -82,7 +92,9 @@ def test_a_partner_gets_the_projections_file(partner, varied, path, monkeypatch)
     assert fast == slow
     text = fast.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
-    assert len(rows) == 2 + 12 + 2 + 2 and "'=HYPERLINK" in text and "te_" in text and "ev_" in text
+    # The partner's own 14, and from each sharing NGO two public testimonies and one internal.
+    assert len(rows) == 2 + 14 + 3 + 3 and "'=HYPERLINK" in text and "te_" in text and "ev_" in text
+    assert HIDDEN not in text
 
 
 @pytest.mark.parametrize("role", ["coordinator", "caseworker", "analyst"])
@@ -92,7 +104,7 @@ def test_each_staff_role_gets_the_projections_file(role, request, varied, monkey
     fast, slow = _both(client, "/api/v1/testimonies/?format=csv", monkeypatch)
     assert fast == slow
     rows = list(csv.reader(io.StringIO(fast.decode("utf-8-sig"))))
-    assert len(rows) == 2 + 12  # the header, the hashtags and the NGO's 12 testimonies
+    assert len(rows) == 2 + 14  # the header, the hashtags and the NGO's 14 testimonies
 
 
 @pytest.mark.django_db(transaction=True)  # autocommit, as a server runs: no test transaction around it
@@ -113,8 +125,8 @@ def test_a_client_that_goes_away_ends_the_copy_and_is_logged(who, request, gazet
     next(chunks), next(chunks), next(chunks)  # the header, then two lines
     response.close()  # mid-COPY, as a server does when the client goes away
     entry = AccessLog.objects.filter(detail__format="csv").latest("pk")
-    assert 2 <= len(entry.object_ids) < 12  # what was read, not the whole list
-    assert Testimony.objects.count() == 36  # the connection is usable again
+    assert 2 <= len(entry.object_ids) < 14  # what was read, not the whole list
+    assert Testimony.objects.count() == 42  # the connection is usable again
 
 
 def test_an_abandoned_copy_leaves_the_enclosing_transaction_usable(varied):
@@ -127,7 +139,7 @@ def test_an_abandoned_copy_leaves_the_enclosing_transaction_usable(varied):
     rows = base.flat._copied(Testimony.objects.values_list("pk", big))
     next(rows)
     rows.close()  # mid-COPY: the cancel must not abort the test's transaction
-    assert Testimony.objects.count() == 36
+    assert Testimony.objects.count() == 42
 
 
 def test_a_big_export_is_logged_in_parts_with_every_id(partner, varied, ngo, monkeypatch):
@@ -137,7 +149,21 @@ def test_a_big_export_is_logged_in_parts_with_every_id(partner, varied, ngo, mon
     body = b"".join(partner.get("/api/v1/testimonies/?format=csv").streaming_content).decode("utf-8-sig")
     sent = [row[0] for row in csv.reader(io.StringIO(body))][2:]
     mine = AccessLog.objects.filter(api_key__gt="", detail__partner__isnull=True, detail__format="csv")
-    assert sorted(entry.detail["part"] for entry in mine) == [1, 2, 3, 4] and {e.detail["parts"] for e in mine} == {4}
+    assert sorted(entry.detail["part"] for entry in mine) == [1, 2, 3, 4]
+    assert {entry.detail["parts"] for entry in mine} == {4}
     assert sorted(i for entry in mine for i in entry.object_ids) == sorted(sent)  # as the partner saw them
     owners = AccessLog.objects.filter(organization=ngo, detail__format="csv")
-    assert sum(len(entry.object_ids) for entry in owners) == 2  # the NGO's two shared testimonies
+    assert sum(len(entry.object_ids) for entry in owners) == 3  # the NGO's three shared testimonies
+
+
+def test_an_export_that_runs_too_long_is_stopped(varied, settings):
+    from django.db import OperationalError
+    from django.db.models import Func, TextField, Value
+
+    from displacement.models import Testimony
+
+    settings.EXPORT_TIMEOUT_SECONDS = 1
+    slow = Func(Value(0.2), function="pg_sleep", output_field=TextField())  # 0.2 s a row, 42 rows
+    with pytest.raises((OperationalError, psycopg.errors.QueryCanceled), match="statement timeout"):
+        list(base.flat._copied(Testimony.objects.values_list("pk", slow)))
+    assert Testimony.objects.count() == 42  # and the connection is usable again

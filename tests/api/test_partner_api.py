@@ -229,3 +229,20 @@ def test_testimony_filters_do_not_reveal_unshared_events(partner, ngo, partner_o
     assert found == []
     everything = partner.get("/api/v1/testimonies/").json()["results"]
     assert everything and all(row["events"] == [] for row in everything)
+
+
+@pytest.mark.parametrize("caller", ["partner", "staff"])
+def test_a_csv_export_reads_places_in_bulk(caller, request, ngo, world):
+    from displacement.models import Place
+
+    client = request.getfixturevalue(caller)
+    hromadas = list(Place.objects.filter(admin_level=3).order_by("pcode")[:12])
+    client.get("/api/v1/events/?page_size=1")  # the key's "last used" is now fresh
+    counts = []
+    for places in (hromadas[:2], hromadas[2:]):
+        for place in places:
+            EventFactory(organization=ngo, place=place)
+        with CaptureQueriesContext(connection) as queries:
+            assert len(b"".join(client.get("/api/v1/events/?format=csv").streaming_content)) > 0
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts  # not one query per place
