@@ -52,7 +52,8 @@ class Cell(Func):
     output_field = TextField()
     template = (
         "CASE WHEN %(expressions)s IS NULL THEN '' "
-        "WHEN %(expressions)s ~ '[\",\\r\\n]' THEN '\"' || replace("
+        "WHEN strpos(%(expressions)s, ',') + strpos(%(expressions)s, '\"') + strpos(%(expressions)s, chr(10)) "
+        "+ strpos(%(expressions)s, chr(13)) > 0 THEN '\"' || replace("
         f"CASE WHEN {_FORMULA} THEN '''' ELSE '' END || %(expressions)s, '\"', '\"\"') || '\"' "
         f"WHEN {_FORMULA} THEN '''' || %(expressions)s "
         "ELSE %(expressions)s END"
