@@ -113,10 +113,25 @@ MODEL_OF_KIND = {
 }
 
 
+_readable: dict[tuple[str, int, datetime.date], QuerySet] = {}
+
+
 def partner_readable(kind: str, *, partner: m.Organization) -> QuerySet:
-    """What a partner organisation's machines read: its own records and what others share."""
-    model = MODEL_OF_KIND[kind]
-    return model.objects.filter(organization=partner) | SHARED[kind](partner=partner)
+    """What a partner organisation's machines read: its own records and what others share.
+
+    The query is built once a day per partner and kind, and cloned for each request (building
+    it cost a partner's page a few milliseconds). It holds no rows: agreements and consents are
+    subqueries, read afresh each time it runs, so a withdrawal still counts at the next read.
+    """
+    key = (kind, partner.pk, timezone.localdate())
+    readable = _readable.get(key)
+    if readable is None:
+        model = MODEL_OF_KIND[kind]
+        readable = model.objects.filter(organization=partner.pk) | SHARED[kind](partner=partner, on=key[2])
+        if len(_readable) > 10_000:  # yesterday's, and partners long gone
+            _readable.clear()
+        _readable[key] = readable
+    return readable.all()
 
 
 def partner_tombstones(*, partner: m.Organization) -> QuerySet[m.Tombstone]:

@@ -147,3 +147,19 @@ def test_outside_aggregates_count_only_statistics_consent_and_suppress_small_cel
     outside = displacement_flows(organizations=ngo, outside=True)
     assert outside.cells[("UA14", "UA12")] is None  # 3 left: below k=5
     assert outside.grand_total is None
+
+
+def test_the_readable_query_kept_between_requests_still_sees_every_change(ngo, partner):
+    from displacement.selectors.sharing import partner_readable
+
+    agreement = _agree(ngo, partner, ["testimonies"], valid_from=timezone.localdate() - datetime.timedelta(days=9))
+    testimony = TestimonyFactory(organization=ngo, sensitivity=Sensitivity.PUBLIC)
+    consent = Consent.objects.create(testimony=testimony, purpose=ConsentPurpose.SHARING)
+    assert list(partner_readable("testimonies", partner=partner)) == [testimony]
+    consent_withdraw(consent=consent, by=None)
+    assert not partner_readable("testimonies", partner=partner).exists()  # the same query, built once
+    Consent.objects.create(testimony=testimony, purpose=ConsentPurpose.SHARING)
+    assert partner_readable("testimonies", partner=partner).exists()
+    agreement.valid_until = timezone.localdate() - datetime.timedelta(days=1)
+    agreement.save()
+    assert not partner_readable("testimonies", partner=partner).exists()
