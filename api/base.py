@@ -13,7 +13,6 @@ import hmac
 import json
 from array import array
 from itertools import islice
-from typing import NamedTuple
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -263,10 +262,6 @@ class _Exported:
         self.pks.append(pk)
         self.owners.append(owner or 0)
 
-    def __iter__(self):
-        for pk in self.pks:
-            yield _Sent(pk)
-
     def __len__(self):
         return len(self.pks)
 
@@ -275,10 +270,6 @@ class _Exported:
             part = _Exported()
             part.pks, part.owners = self.pks[start : start + size], self.owners[start : start + size]
             yield part
-
-
-class _Sent(NamedTuple):
-    pk: int
 
 
 class ListMixin:

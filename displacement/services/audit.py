@@ -8,28 +8,10 @@ from displacement.models import AccessLog
 from displacement.selectors.access import Viewer
 
 
-def access_record(
-    *,
-    who,
-    action: str,
-    model: str = "",
-    ids: Iterable[int] = (),
-    household_id: int | None = None,
-    path: str = "",
-    api_key: str = "",
-    detail: dict | None = None,
-) -> AccessLog:
-    """Record that ``who`` (a user or Viewer) read or exported sensitive data. Ids only, never values."""
-    entry = access_entry(
-        who=who,
-        action=action,
-        model=model,
-        ids=ids,
-        household_id=household_id,
-        path=path,
-        api_key=api_key,
-        detail=detail,
-    )
+def access_record(**fields) -> AccessLog:
+    """Record that ``who`` (a user or Viewer) read or exported sensitive data. Ids only, never
+    values. The fields are ``access_entry``'s."""
+    entry = access_entry(**fields)
     entry.save()
     return entry
 
@@ -45,7 +27,7 @@ def access_entry(
     api_key: str = "",
     detail: dict | None = None,
 ) -> AccessLog:
-    """The unsaved entry ``access_record`` writes, for writing several in one statement."""
+    """The unsaved entry ``access_record`` writes (several can be written in one statement)."""
     viewer = Viewer.of(who)
     return AccessLog(
         organization=viewer.organization,
