@@ -25,16 +25,7 @@ from displacement.models.summaries import CaseSummary, FlowSummary, WeeklySummar
 from displacement.models.vocab import CHILD_AGE_BANDS
 from displacement.services import summary_sql
 
-METRICS = (
-    "events",
-    "killed",
-    "injured",
-    "testimonies",
-    "households_displaced",
-    "people_displaced",
-    "children_displaced",
-    "repeat_households",
-)
+METRICS = summary_sql.METRICS
 
 
 def week_of(day: datetime.date) -> datetime.date:

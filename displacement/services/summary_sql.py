@@ -35,13 +35,8 @@ class Cells(NamedTuple):
     counts: tuple[str, ...] | None = None
 
 
-WEEKLY_COLUMNS = (
-    "week",
-    "adm1",
-    "adm2",
-    "category",
-    "event_type",
-    "sub_event_type",
+#: What a weekly summary cell counts.
+METRICS = (
     "events",
     "killed",
     "injured",
@@ -51,6 +46,7 @@ WEEKLY_COLUMNS = (
     "children_displaced",
     "repeat_households",
 )
+WEEKLY_COLUMNS = ("week", "adm1", "adm2", "category", "event_type", "sub_event_type", *METRICS)
 FLOW_COLUMNS = ("week", "origin_adm1", "destination_adm1", "households", "people")
 CASE_COLUMNS = ("adm1", "status", "cases")
 
