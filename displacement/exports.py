@@ -64,17 +64,15 @@ def csv_response(rows: Iterable[Iterable], *, name: str) -> StreamingHttpRespons
     return _download(stream(), name=name)
 
 
-def csv_lines_response(header: Iterable[Iterable], lines: Iterable[bytes], *, name: str) -> StreamingHttpResponse:
-    """Stream a CSV download whose data lines are made already, safe and ending in CRLF
-    (``selectors.flat``): the header rows, then the lines, a few hundred to a chunk."""
+def csv_lines_response(header: Iterable[Iterable], chunks: Iterable[bytes], *, name: str) -> StreamingHttpResponse:
+    """Stream a CSV download whose data lines are made already, safe and ending in CRLF, a
+    batch of lines to a chunk (``selectors.flat``): the header rows, then the chunks."""
 
     def stream():
         buffer = io.StringIO()
         csv.writer(buffer).writerows(map(safe_row, header))
         yield "\ufeff".encode() + buffer.getvalue().encode()
-        iterator = iter(lines)
-        while batch := list(islice(iterator, CHUNK_ROWS)):
-            yield b"".join(batch)
+        yield from chunks
 
     return _download(stream(), name=name)
 

@@ -110,11 +110,9 @@ def test_each_staff_role_gets_the_projections_file(role, request, varied, monkey
 @pytest.mark.django_db(transaction=True)  # autocommit, as a server runs: no test transaction around it
 @pytest.mark.parametrize("who", ["partner", "coordinator"])
 def test_a_client_that_goes_away_ends_the_copy_and_is_logged(who, request, gazetteer, varied, monkeypatch):
-    from displacement import exports
     from displacement.models import AccessLog, Testimony
 
-    monkeypatch.setattr(base.flat, "BATCH", 2)
-    monkeypatch.setattr(exports, "CHUNK_ROWS", 1)
+    monkeypatch.setattr(base.flat, "BATCH", 1)  # a line to a chunk
     if who == "partner":
         client = request.getfixturevalue("partner")
     else:
@@ -167,3 +165,17 @@ def test_an_export_that_runs_too_long_is_stopped(varied, settings):
     with pytest.raises((OperationalError, psycopg.errors.QueryCanceled), match="statement timeout"):
         list(base.flat._copied(Testimony.objects.values_list("pk", slow)))
     assert Testimony.objects.count() == 42  # and the connection is usable again
+
+
+def test_an_export_sorts_with_its_own_work_mem(varied, settings):
+    from django.db import connection
+    from django.db.models import Func, TextField, Value
+
+    from displacement.models import Testimony
+
+    settings.EXPORT_WORK_MEM_MB = 48
+    setting = Func(Value("work_mem"), function="current_setting", output_field=TextField())
+    assert {line for line in base.flat._copied(Testimony.objects.values_list(setting))} == {b"48MB"}
+    with connection.cursor() as cursor:  # for that statement only
+        cursor.execute("SHOW work_mem")
+        assert cursor.fetchone()[0] != "48MB"
