@@ -25,15 +25,15 @@ from itertools import islice
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection, transaction
-from django.db.models import Case, Func, OuterRef, Q, QuerySet, TextField, Value, When
+from django.db.models import Case, Func, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Cast, Coalesce, Concat
 
 from displacement import models as m
-from displacement.models.sharing import RecordKind
 from displacement.models.vocab import ConsentPurpose, Sensitivity
 from displacement.selectors import pseudonyms
 from displacement.selectors.access import Viewer, narrative_visible_q
-from displacement.selectors.sharing import active_agreements, active_consent
+from displacement.selectors.projections import visible_links
+from displacement.selectors.sharing import active_consent
 
 #: Rows whose ids are enciphered together.
 BATCH = 250
@@ -125,10 +125,8 @@ def _unescape(cell: bytes) -> bytes:
 def _event_links(audience: m.Organization | None):
     """A partner sees a testimony's link to an event only if it may read that event; links are
     listed in the order they were made (as the projection lists them)."""
-    links = m.TestimonyEvent.objects.filter(testimony=OuterRef("pk")).order_by("pk")
+    links = visible_links(audience)
     if audience is not None:
-        owners = active_agreements(partner=audience, kind=RecordKind.EVENTS).values("owner_id")
-        links = links.filter(Q(event__organization=audience) | Q(event__organization__in=owners))
         # "12:witnessed 34:heard_about": event ids for Python to encipher.
         return Coalesce(
             Func(

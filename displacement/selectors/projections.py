@@ -15,7 +15,9 @@ from __future__ import annotations
 from collections import Counter
 from itertools import islice
 
-from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, TextField, Value
+from django.db.models.functions import Cast, Concat, JSONObject
 
 from displacement import models as m
 from displacement.models.vocab import CHILD_AGE_BANDS, ConsentPurpose, Sensitivity
@@ -32,11 +34,36 @@ def pseudonym(kind: str, pk: int | None, audience: m.Organization | None, own_co
     return pseudonyms.encode(kind, pk, audience.pk)
 
 
-def _loaded(record, attribute: str, relation: str) -> list:
-    """The related rows ``loaded`` prefetched into a plain list (a prefetch into the related
-    manager builds a queryset per record: most of a page's time), or else read them, by pk."""
-    rows = getattr(record, attribute, None)
-    return rows if rows is not None else sorted(getattr(record, relation).all(), key=lambda row: row.pk)
+def _links(testimony: m.Testimony, audience: m.Organization | None) -> list[tuple[int, str]]:
+    """(event id, relation) of each link of ``testimony`` that ``audience`` may see, in the
+    order they were made: as ``loaded`` annotated them ("12:witnessed"), or else read."""
+    rows = getattr(testimony, "link_rows", None)
+    if rows is not None:
+        return [(int(event), relation) for event, _, relation in (row.partition(":") for row in rows)]
+    links = sorted(testimony.event_links.all(), key=lambda link: link.pk)
+    return [(link.event_id, link.relation) for link in links if _event_visible(link.event, audience)]
+
+
+def _members(household: m.Household) -> list[dict]:
+    """Age band, sex and vulnerabilities of each member: as ``loaded`` annotated them, or else read."""
+    rows = getattr(household, "member_rows", None)
+    if rows is not None:
+        return rows
+    return [
+        {"age_band": p.age_band, "sex": p.sex, "vulnerabilities": p.vulnerabilities} for p in household.members.all()
+    ]
+
+
+def visible_links(audience: m.Organization | None):
+    """The links of the testimony ``OuterRef("pk")`` that ``audience`` may see (a partner:
+    to events it may read), in the order they were made; for a subquery."""
+    from displacement.selectors.sharing import active_agreements
+
+    links = m.TestimonyEvent.objects.filter(testimony=OuterRef("pk")).order_by("pk")
+    if audience is not None:
+        owners = active_agreements(partner=audience, kind="events").values("owner_id")
+        links = links.filter(Q(event__organization=audience) | Q(event__organization__in=owners))
+    return links
 
 
 def _changed(record, audience) -> dict:
@@ -150,28 +177,24 @@ def testimony_projection(testimony: m.Testimony, *, audience: m.Organization | N
         "narrative": testimony.narrative if audience is not None and narrative_shareable(testimony) else None,
         "sensitivity": testimony.sensitivity,
         "events": [
-            {
-                "event": pseudonym("event", link.event_id, audience, f"E-{link.event_id}"),
-                "relation": link.relation,
-            }
-            for link in _loaded(testimony, "loaded_links", "event_links")
-            if _shown(link, "event", audience)
+            {"event": pseudonym("event", event_id, audience, f"E-{event_id}"), "relation": relation}
+            for event_id, relation in _links(testimony, audience)
         ],
         **_changed(testimony, audience),
     }
 
 
 def household_projection(household: m.Household, *, audience: m.Organization | None) -> dict:
-    members = _loaded(household, "loaded_members", "members")
+    members = _members(household)
     return {
         "id": pseudonym("household", household.pk, audience, household.code),
         "size": len(members),
-        "children": sum(p.age_band in CHILD_AGE_BANDS for p in members),
+        "children": sum(p["age_band"] in CHILD_AGE_BANDS for p in members),
         "members": sorted(
-            ({"age_band": p.age_band, "sex": p.sex} for p in members),
+            ({"age_band": p["age_band"], "sex": p["sex"]} for p in members),
             key=lambda p: (p["age_band"], p["sex"]),
         ),
-        "vulnerabilities": dict(sorted(Counter(v for p in members for v in p.vulnerabilities).items())),
+        "vulnerabilities": dict(sorted(Counter(v for p in members for v in p["vulnerabilities"]).items())),
         **_prefixed("current", household.current_place_id),
         **_changed(household, audience),
     }
@@ -216,44 +239,37 @@ PROJECTIONS = {
     "cases": case_projection,
 }
 
-#: What each projection needs loaded, so that a page of records costs a fixed number of queries.
-PREFETCH = {
-    "events": {"select": [], "prefetch": []},
-    "testimonies": {"select": ["household"], "prefetch": []},
-    "households": {"select": [], "prefetch": [Prefetch("members", to_attr="loaded_members")]},
-    "displacements": {"select": ["household"], "prefetch": []},
-    "cases": {"select": ["household"], "prefetch": []},
-}
+#: The related rows each projection reads, joined (staff only: partners read related rows
+#: through ids and annotations).
+SELECT_RELATED = {"testimonies": ["household"], "displacements": ["household"], "cases": ["household"]}
 
 
 def loaded(kind: str, queryset, *, audience: m.Organization | None):
-    """``queryset`` with what the projection of ``kind`` reads, in as few queries as can be:
-    related rows joined or prefetched, and what depends on the audience (a testimony's sharing
-    consent, whether the partner may read a linked event) computed by the same queries."""
+    """``queryset`` with what the projection of ``kind`` reads, in one query: related rows
+    joined, and lists (a testimony's event links, a household's members) and what depends on
+    the audience (a testimony's sharing consent, whether the partner may read a linked event)
+    computed by subqueries. A page costs one query, and no model instance per related row."""
     from displacement.selectors.sharing import active_agreements, active_consent
 
-    plan = PREFETCH.get(kind, {"select": [], "prefetch": []})
-    # Partners read no related row's fields but through ids and annotations.
-    select = plan["select"] if audience is None else []
-    queryset = queryset.select_related(*select).prefetch_related(*plan["prefetch"])
-    shared = None
-    if audience is not None:
-        owners = active_agreements(partner=audience, kind="events").values("owner_id")
-
-        def shared(path: str) -> ExpressionWrapper:
-            return ExpressionWrapper(
-                Q(**{f"{path}organization": audience}) | Q(**{f"{path}organization__in": owners}),
-                output_field=BooleanField(),
-            )
-
+    select = SELECT_RELATED.get(kind, []) if audience is None else []
+    if select:  # select_related() with no names would join every foreign key
+        queryset = queryset.select_related(*select)
     if kind == "testimonies":
-        links = m.TestimonyEvent.objects.order_by("pk")
-        if shared is not None:  # only partners read narratives by consent
-            links = links.annotate(event_shared=shared("event__"))
+        listed = Concat(Cast("event_id", TextField()), Value(":"), "relation", output_field=TextField())
+        queryset = queryset.annotate(link_rows=ArraySubquery(visible_links(audience).values_list(listed)))
+        if audience is not None:  # only partners read narratives by consent
             queryset = queryset.annotate(sharing_consent=active_consent(ConsentPurpose.SHARING))
-        queryset = queryset.prefetch_related(Prefetch("event_links", queryset=links, to_attr="loaded_links"))
-    elif kind == "displacements" and shared is not None:
-        queryset = queryset.annotate(cause_shared=shared("cause__"))
+    elif kind == "households":
+        members = m.Person.objects.filter(household=OuterRef("pk")).order_by("pk")
+        row = JSONObject(age_band="age_band", sex="sex", vulnerabilities="vulnerabilities")
+        queryset = queryset.annotate(member_rows=ArraySubquery(members.values_list(row)))
+    elif kind == "displacements" and audience is not None:
+        owners = active_agreements(partner=audience, kind="events").values("owner_id")
+        queryset = queryset.annotate(
+            cause_shared=ExpressionWrapper(
+                Q(cause__organization=audience) | Q(cause__organization__in=owners), output_field=BooleanField()
+            )
+        )
     return queryset
 
 
