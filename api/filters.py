@@ -7,12 +7,14 @@ parameter is a 400 that lists the allowed parameters, never an empty list that l
 
 from __future__ import annotations
 
+import copy
 import datetime
 
 import django_filters as df
 from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db.models import Q, QuerySet
+from django.http import QueryDict
 from rest_framework import filters as drf_filters
 from rest_framework.exceptions import ValidationError
 
@@ -181,6 +183,30 @@ class StrictFilterSet(df.FilterSet):
     @classmethod
     def parameters(cls) -> set[str]:
         return set(cls.base_filters) | COMMON_PARAMETERS
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        # As django-filter's, but for the copy of the filters: it deep-copies every filter (and
+        # its choices) for each request, where a filter holds no state of its own but its
+        # parent and model, and a shallow copy serves.
+        self.is_bound = data is not None
+        self.data = data or QueryDict()
+        self.queryset = self._meta.model._default_manager.all() if queryset is None else queryset
+        self.request = request
+        self.form_prefix = prefix
+        self.filters = {name: copy.copy(filter_) for name, filter_ in self.base_filters.items()}
+        for filter_ in self.filters.values():
+            filter_.model, filter_.parent = self.queryset.model, self
+
+    def get_form_class(self):
+        """The form class, built once per filter set: its fields depend on the filters' own
+        definitions only (django-filter builds a new class, and every field, each request)."""
+        form = _FORMS.get(type(self))
+        if form is None:
+            form = _FORMS[type(self)] = super().get_form_class()
+        return form
+
+
+_FORMS: dict[type, type] = {}
 
 
 class EventFilter(StrictFilterSet):
