@@ -113,7 +113,21 @@ MODEL_OF_KIND = {
 }
 
 
-_readable: dict[tuple[str, int, datetime.date], QuerySet] = {}
+#: Queries built once and cloned for each request (``built``), by key.
+_built: dict[tuple, QuerySet] = {}
+
+
+def built(key: tuple, build) -> QuerySet:
+    """A clone of the query ``build()`` gives, built once per ``key``. Only for queries that
+    hold no rows (what they read is read afresh each time they run) and that depend on nothing
+    but the key; a key that depends on the date carries it."""
+    query = _built.get(key)
+    if query is None:
+        query = build()
+        if len(_built) > 10_000:  # yesterday's, and partners long gone
+            _built.clear()
+        _built[key] = query
+    return query.all()
 
 
 def partner_readable(kind: str, *, partner: m.Organization) -> QuerySet:
@@ -123,15 +137,11 @@ def partner_readable(kind: str, *, partner: m.Organization) -> QuerySet:
     it cost a partner's page a few milliseconds). It holds no rows: agreements and consents are
     subqueries, read afresh each time it runs, so a withdrawal still counts at the next read.
     """
-    key = (kind, partner.pk, timezone.localdate())
-    readable = _readable.get(key)
-    if readable is None:
-        model = MODEL_OF_KIND[kind]
-        readable = model.objects.filter(organization=partner.pk) | SHARED[kind](partner=partner, on=key[2])
-        if len(_readable) > 10_000:  # yesterday's, and partners long gone
-            _readable.clear()
-        _readable[key] = readable
-    return readable.all()
+    on = timezone.localdate()
+    return built(
+        ("readable", kind, partner.pk, on),
+        lambda: MODEL_OF_KIND[kind].objects.filter(organization=partner.pk) | SHARED[kind](partner=partner, on=on),
+    )
 
 
 def partner_tombstones(*, partner: m.Organization) -> QuerySet[m.Tombstone]:
