@@ -16,7 +16,7 @@ from collections import Counter
 from itertools import islice
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, TextField, Value
+from django.db.models import BooleanField, ExpressionWrapper, F, OuterRef, Q, TextField, Value
 from django.db.models.functions import Cast, Concat, JSONObject
 
 from displacement import models as m
@@ -94,7 +94,8 @@ def _household(record, audience: m.Organization | None) -> str | None:
         return None
     if audience is not None:
         return pseudonyms.encode("household", record.household_id, audience.pk)
-    return record.household.code or str(record.household_id)
+    code = record.household_code if hasattr(record, "household_code") else record.household.code
+    return code or str(record.household_id)
 
 
 def _event_owners(audience: m.Organization) -> set[int]:
@@ -239,21 +240,20 @@ PROJECTIONS = {
     "cases": case_projection,
 }
 
-#: The related rows each projection reads, joined (staff only: partners read related rows
-#: through ids and annotations).
-SELECT_RELATED = {"testimonies": ["household"], "displacements": ["household"], "cases": ["household"]}
+#: Kinds whose projection names a household: staff read its code (partners, a pseudonym of its id).
+NAMES_HOUSEHOLD = {"testimonies", "displacements", "cases"}
 
 
 def loaded(kind: str, queryset, *, audience: m.Organization | None):
-    """``queryset`` with what the projection of ``kind`` reads, in one query: related rows
+    """``queryset`` with what the projection of ``kind`` reads, in one query: related codes
     joined, and lists (a testimony's event links, a household's members) and what depends on
     the audience (a testimony's sharing consent, whether the partner may read a linked event)
     computed by subqueries. A page costs one query, and no model instance per related row."""
     from displacement.selectors.sharing import active_agreements, active_consent
 
-    select = SELECT_RELATED.get(kind, []) if audience is None else []
-    if select:  # select_related() with no names would join every foreign key
-        queryset = queryset.select_related(*select)
+    if kind in NAMES_HOUSEHOLD and audience is None:
+        # The code alone, joined: no household instance per record.
+        queryset = queryset.annotate(household_code=F("household__code"))
     if kind == "testimonies":
         listed = Concat(Cast("event_id", TextField()), Value(":"), "relation", output_field=TextField())
         queryset = queryset.annotate(link_rows=ArraySubquery(visible_links(audience).values_list(listed)))
