@@ -12,8 +12,9 @@ import datetime
 
 import django_filters as df
 from django import forms
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, F, Func, Q, QuerySet
 from django.http import QueryDict
 from rest_framework import filters as drf_filters
 from rest_framework.exceptions import ValidationError
@@ -149,7 +150,30 @@ class ThroughEventFilter(df.Filter):
         # the page in order and stop at its last row; DISTINCT had it sort every match first.
         through = link.remote_field.through.objects
         links = through.filter(**{f"{link.m2m_reverse_field_name()}__in": events.values("pk")})
+        if _few(events):
+            # Few events (a date long ago): their testimonies are rare and a walk in page
+            # order passes thousands of rows per match (over 100 ms for 900 events of 200,000).
+            # As an array the matches are listed first, from the events' side, and only they
+            # are sorted. PostgreSQL estimates the matches well but not what the walk costs.
+            return qs.filter(InArray(F("pk"), ArraySubquery(links.values(link.m2m_field_name()))))
         return qs.filter(pk__in=links.values(link.m2m_field_name()))
+
+
+#: Up to this many matching events, a filter through events lists its matches first.
+FEW_EVENTS = 1000
+
+
+def _few(events: QuerySet) -> bool:
+    """Are there at most FEW_EVENTS of ``events``? (One index read of at most that many.)"""
+    return events.order_by().values("pk")[: FEW_EVENTS + 1].count() <= FEW_EVENTS
+
+
+class InArray(Func):
+    """``expression = ANY(array)``: a row condition, which PostgreSQL does not turn into a join."""
+
+    arg_joiner = " = ANY("
+    template = "%(expressions)s)"
+    output_field = BooleanField()
 
 
 class ThroughEventDate(ThroughEventFilter):

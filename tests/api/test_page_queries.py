@@ -89,3 +89,29 @@ def test_a_displacement_filter_through_its_cause(staff, ngo):
     DisplacementFactory(household__organization=ngo)
     rows = staff.get("/api/v1/displacements/?event_type=battles").json()["results"]
     assert [row["pk"] for row in rows] == [caused.pk]
+
+
+@pytest.mark.parametrize("few_events", [1000, 0])
+def test_a_date_filter_through_events_counts_only_events_the_caller_may_read(
+    request, partner, staff, ngo, partner_org, world, monkeypatch, few_events
+):
+    """Listed first (few matching events) or checked row by row (many), the same testimonies:
+    those speaking of an event the caller may read, never one that is not shared."""
+    from displacement.models import SharingAgreement
+
+    monkeypatch.setattr("api.filters.FEW_EVENTS", few_events)
+    shared, unshared = shared_testimony(ngo), shared_testimony(ngo)
+    old = EventFactory(organization=ngo, start=datetime.date(2022, 3, 1))
+    TestimonyEvent.objects.create(testimony=shared, event=old, relation="witnessed")
+    other_ngo = world["other"]
+    foreign = EventFactory(organization=other_ngo, start=datetime.date(2022, 3, 2))
+    TestimonyEvent.objects.create(testimony=unshared, event=foreign, relation="witnessed")
+    url = "/api/v1/testimonies/?occurred_before=2022-06-01"
+    assert [row["pk"] for row in staff.get(url).json()["results"]] == [shared.pk]
+    assert len(partner.get(url).json()["results"]) == 1  # partners see pseudonyms, not pks
+    # Events no longer shared: the partner's filter finds nothing, though the testimony is shared.
+    SharingAgreement.objects.filter(partner=partner_org).update(record_kinds=["testimonies"])
+    assert partner.get(url).json()["results"] == []
+    assert [row["pk"] for row in staff.get("/api/v1/testimonies/?occurred_after=2022-01-01").json()["results"]] == [
+        shared.pk
+    ]
