@@ -115,3 +115,32 @@ def test_a_date_filter_through_events_counts_only_events_the_caller_may_read(
     assert [row["pk"] for row in staff.get("/api/v1/testimonies/?occurred_after=2022-01-01").json()["results"]] == [
         shared.pk
     ]
+
+
+@pytest.mark.parametrize("common_share", [0.0, 2.0], ids=["walked", "listed"])
+def test_search_finds_summaries_and_only_the_narratives_the_caller_may_read(
+    client, partner, ngo, world, caseworker, coordinator, analyst, monkeypatch, common_share
+):
+    """Walked in page order (common words) or listed from the indexes (rare ones), a search
+    gives the same rows: a summary's words for everyone, a narrative's only to whoever may
+    read that narrative (its caseworker's own, a coordinator's), never a partner's."""
+    monkeypatch.setattr("api.filters.COMMON_SHARE", common_share)
+    in_summary = shared_testimony(ngo, summary="Shelling near the bridge", sensitivity="public")
+    recorded = shared_testimony(ngo, narrative="the shelling reached us", interviewer=caseworker)
+    unreadable = shared_testimony(ngo, narrative="shelling again", sensitivity="public")
+    foreign = shared_testimony(world["other"], summary="Shelling", sensitivity="public")
+
+    def found(user=None, caller=None):
+        if caller is None:
+            client.force_login(user)
+            caller = client
+        response = caller.get("/api/v1/testimonies/?q=shelling")
+        assert response.status_code == 200
+        return {row.get("pk", row["id"]) for row in response.json()["results"]}
+
+    assert found(coordinator) == {in_summary.pk, recorded.pk, unreadable.pk}
+    assert found(caseworker) == {in_summary.pk, recorded.pk}
+    assert found(analyst) == {in_summary.pk}
+    assert len(found(caller=partner)) == 1  # the summary alone, under a pseudonym
+    assert foreign.pk not in found(coordinator)
+    assert found(coordinator) - found(analyst) == {recorded.pk, unreadable.pk}
