@@ -16,7 +16,7 @@ from collections import Counter
 from itertools import islice
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import BooleanField, ExpressionWrapper, F, OuterRef, Q, TextField, Value
+from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, Subquery, TextField, Value
 from django.db.models.functions import Cast, Concat, JSONObject
 
 from displacement import models as m
@@ -252,8 +252,10 @@ def loaded(kind: str, queryset, *, audience: m.Organization | None):
     from displacement.selectors.sharing import active_agreements, active_consent
 
     if kind in NAMES_HOUSEHOLD and audience is None:
-        # The code alone, joined: no household instance per record.
-        queryset = queryset.annotate(household_code=F("household__code"))
+        # The code alone, no household instance per record; by subquery, not a join, so that
+        # PostgreSQL reads it for the page's rows only, after any sort (a join, for every match).
+        code = m.Household.objects.filter(pk=OuterRef("household_id")).order_by().values("code")
+        queryset = queryset.annotate(household_code=Subquery(code))
     if kind == "testimonies":
         listed = Concat(Cast("event_id", TextField()), Value(":"), "relation", output_field=TextField())
         queryset = queryset.annotate(link_rows=ArraySubquery(visible_links(audience).values_list(listed)))
