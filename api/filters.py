@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import copy
 import datetime
+import hashlib
 import json
+import time
 
 import django_filters as df
 from django import forms
@@ -122,7 +124,9 @@ class SearchFilter(df.CharFilter):
             # A narrative is searched only where the viewer may read it: no search oracle.
             qs = qs.alias(_n=SearchVector("narrative", config="simple"))
             matches |= Q(_n=query) & narrative_visible_q(viewer)
-        if _common(qs, matches):
+        if _remembered(
+            ("common", _caller(viewer), qs.model._meta.label, _asked(self.parent.request)), _common, qs, matches
+        ):
             return qs.filter(matches)
         # One array per way of matching: each comes from its own full-text index.
         parts = [Q(_doc=query)]
@@ -199,7 +203,8 @@ class ThroughEventFilter(df.Filter):
         # the page in order and stop at its last row; DISTINCT had it sort every match first.
         through = link.remote_field.through.objects
         links = through.filter(**{f"{link.m2m_reverse_field_name()}__in": events.values("pk")})
-        if _few(events):
+        viewer = Viewer.of(request.user)
+        if _remembered(("few", _caller(viewer), self.lookup, str(value)), _few, events):
             # Few events (a date long ago): their testimonies are rare and a walk in page
             # order passes thousands of rows per match (over 100 ms for 900 events of 200,000).
             # As an array the matches are listed first, from the events' side, and only they
@@ -210,6 +215,39 @@ class ThroughEventFilter(df.Filter):
 
 #: Up to this many matching events, a filter through events lists its matches first.
 FEW_EVENTS = 1000
+
+
+def _caller(viewer: Viewer) -> tuple:
+    """Whose view of the records a plan choice was made for."""
+    user = viewer.user.pk if viewer.user is not None else None
+    return (getattr(viewer.organization, "pk", None), viewer.role, user)
+
+
+def _asked(request) -> str:
+    """The request's filters (not its page or format), hashed: search words are kept in no
+    cache as they were typed."""
+    asked = sorted((key, value) for key, value in request.GET.items() if key not in COMMON_PARAMETERS)
+    return hashlib.sha256(repr(asked).encode()).hexdigest()
+
+
+#: How long a plan choice (``_remembered``) is kept.
+PLAN_CHOICE_SECONDS = 600
+_choices: dict[tuple, tuple[float, bool]] = {}
+
+
+def _remembered(key: tuple, decide, *args) -> bool:
+    """``decide(*args)``, kept for a while per process: the pages of one sync ask the same.
+    A choice between two plans that give the same rows (tested), so a stale one costs time,
+    never a wrong answer; it saves the page a query."""
+    now = time.monotonic()
+    known = _choices.get(key)
+    if known is not None and known[0] > now:
+        return known[1]
+    answer = decide(*args)
+    if len(_choices) > 10_000:
+        _choices.clear()
+    _choices[key] = (now + PLAN_CHOICE_SECONDS, answer)
+    return answer
 
 
 def _few(events: QuerySet) -> bool:

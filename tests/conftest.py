@@ -78,6 +78,14 @@ def fresh_place_cache():
 
 
 @pytest.fixture(autouse=True)
+def fresh_plan_choices():
+    """Each test chooses its own plans (``api.filters._remembered``): tests set the thresholds."""
+    from api import filters
+
+    filters._choices.clear()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Production hashing costs ~0.25 s a user; tests create hundreds of users."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

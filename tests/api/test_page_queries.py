@@ -147,3 +147,18 @@ def test_search_finds_summaries_and_only_the_narratives_the_caller_may_read(
     assert len(found(caller=partner)) == 1  # the summary alone, under a pseudonym
     assert foreign.pk not in found(coordinator)
     assert found(coordinator) - found(analyst) == {recorded.pk, unreadable.pk}
+
+
+def test_a_plan_choice_is_remembered_per_caller_and_filters(staff, partner, world, ngo, monkeypatch):
+    """The pages of one sync ask the same: the probe that chooses the plan runs once, and a
+    partner's choice is never taken for staff (or another filter's)."""
+    from api import filters
+
+    probes = []
+    monkeypatch.setattr(filters, "_few", lambda events: probes.append(1) or True)
+    for _ in range(3):
+        assert staff.get("/api/v1/testimonies/?occurred_before=2022-06-01").status_code == 200
+    assert len(probes) == 1
+    partner.get("/api/v1/testimonies/?occurred_before=2022-06-01")
+    staff.get("/api/v1/testimonies/?occurred_before=2022-06-02")
+    assert len(probes) == 3
