@@ -235,6 +235,13 @@ _SUMMARY_REFERENCE = [
     LEFT JOIN displacement_place t ON t.id = d.destination_id
     WHERE d.organization_id = %(org)s GROUP BY 1, 2, 3
     """,
+    # The case summary, which the rebuild also makes (by oblast and status).
+    """
+    SELECT left(coalesce(p.pcode, ''), 4), c.status, count(*)
+    FROM displacement_case c JOIN displacement_household h ON h.id = c.household_id
+    LEFT JOIN displacement_place p ON p.id = h.current_place_id
+    WHERE c.organization_id = %(org)s GROUP BY 1, 2
+    """,
 ]
 
 
