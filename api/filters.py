@@ -313,11 +313,22 @@ class StrictFilterSet(df.FilterSet):
         definitions only (django-filter builds a new class, and every field, each request)."""
         form = _FORMS.get(type(self))
         if form is None:
-            form = _FORMS[type(self)] = super().get_form_class()
+            form = super().get_form_class()
+            form.base_fields = _SharedFields(form.base_fields)
+            _FORMS[type(self)] = form
         return form
 
 
 _FORMS: dict[type, type] = {}
+
+
+class _SharedFields(dict):
+    """A filter form's fields, which each form shares rather than deep-copying them (as Django
+    does, with their choices, for every form): a filter form only cleans values, and cleaning
+    changes no field."""
+
+    def __deepcopy__(self, memo):
+        return dict(self)
 
 
 class EventFilter(StrictFilterSet):

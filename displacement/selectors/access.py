@@ -98,7 +98,7 @@ class Viewer:
         cached = getattr(who, "_viewer", None)
         if cached is not None:
             return cached
-        membership = m.Membership.objects.select_related("organization").filter(user=who).first()
+        membership = _membership(who)
         viewer = cls(
             user=who,
             organization=membership.organization if membership else None,
@@ -157,6 +157,17 @@ class Viewer:
         if self.role == Role.CASEWORKER and testimony.interviewer_id == self.user.pk:
             return True
         return self.sees_identifiers_of(testimony.household_id)
+
+
+def _membership(user) -> m.Membership | None:
+    """The user's membership (one at most): loaded with the user already by the session's
+    backend (``displacement.auth``), or read now."""
+    if m.User.membership.is_cached(user):
+        try:
+            return user.membership
+        except m.Membership.DoesNotExist:
+            return None
+    return m.Membership.objects.select_related("organization").filter(user=user).first()
 
 
 def _open_cases() -> QuerySet:

@@ -162,3 +162,19 @@ def test_a_plan_choice_is_remembered_per_caller_and_filters(staff, partner, worl
     partner.get("/api/v1/testimonies/?occurred_before=2022-06-01")
     staff.get("/api/v1/testimonies/?occurred_before=2022-06-02")
     assert len(probes) == 3
+
+
+def test_a_changed_or_removed_membership_counts_at_the_next_request(client, coordinator, world):
+    """The session's user comes with their membership in one query (``displacement.auth``),
+    read afresh for every request: a coordinator made analyst no longer reads narratives, and
+    one whose membership is removed reads nothing."""
+    from displacement.models import Membership
+
+    client.force_login(coordinator)
+    url = "/api/v1/testimonies/"
+    narratives = {row["narrative"] for row in client.get(url).json()["results"]}
+    assert "Shared narrative." in narratives
+    Membership.objects.filter(user=coordinator).update(role="analyst")
+    assert {row["narrative"] for row in client.get(url).json()["results"]} == {None}
+    Membership.objects.filter(user=coordinator).delete()
+    assert client.get(url).status_code == 403
