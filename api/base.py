@@ -35,7 +35,7 @@ from api.throttling import PrincipalRateThrottle
 from displacement import exports
 from displacement.models import AccessAction, AccessLog
 from displacement.selectors import flat, pseudonyms
-from displacement.selectors.access import Viewer, scoped
+from displacement.selectors.access import HOUSEHOLD_PATHS, Viewer, scoped
 from displacement.selectors.projections import loaded, warm
 from displacement.selectors.sharing import built, partner_readable
 from displacement.services.audit import access_entry, access_write
@@ -95,13 +95,14 @@ class APIViewSet(viewsets.GenericViewSet):
         # Built once (a day, for partners: agreements are read as of a date) and cloned for
         # each request: building a testimony's annotations cost a page about a millisecond.
         if viewer.is_partner:
-            partner = viewer.organization
+            partner, on = viewer.organization, timezone.localdate()
             return built(
-                ("page", kind, partner.pk, timezone.localdate()),
-                lambda: loaded(kind, partner_readable(kind, partner=partner), audience=partner),
+                ("page", kind, partner.pk, on),
+                lambda: loaded(kind, partner_readable(kind, partner=partner, on=on), audience=partner, on=on),
             )
         organization = viewer.organization.pk if viewer.organization is not None else None
-        user = viewer.user.pk if viewer.user is not None else None
+        # The gate narrows some kinds to a caseworker's own households: for those, per user.
+        user = viewer.user.pk if viewer.user is not None and model in HOUSEHOLD_PATHS else None
         return built(
             ("staff page", kind, organization, viewer.role, user, viewer.is_operator),
             lambda: loaded(kind, scoped(model, viewer), audience=None),

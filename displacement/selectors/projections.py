@@ -12,6 +12,7 @@ organisation's own pseudonymous codes. Ids are enciphered per partner
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter
 from itertools import islice
 
@@ -54,14 +55,15 @@ def _members(household: m.Household) -> list[dict]:
     ]
 
 
-def visible_links(audience: m.Organization | None):
+def visible_links(audience: m.Organization | None, *, on: datetime.date | None = None):
     """The links of the testimony ``OuterRef("pk")`` that ``audience`` may see (a partner:
-    to events it may read), in the order they were made; for a subquery."""
+    to events it may read, under the agreements in force ``on``, default today), in the order
+    they were made; for a subquery."""
     from displacement.selectors.sharing import active_agreements
 
     links = m.TestimonyEvent.objects.filter(testimony=OuterRef("pk")).order_by("pk")
     if audience is not None:
-        owners = active_agreements(partner=audience, kind="events").values("owner_id")
+        owners = active_agreements(partner=audience, kind="events", on=on).values("owner_id")
         links = links.filter(Q(event__organization=audience) | Q(event__organization__in=owners))
     return links
 
@@ -244,7 +246,7 @@ PROJECTIONS = {
 NAMES_HOUSEHOLD = {"testimonies", "displacements", "cases"}
 
 
-def loaded(kind: str, queryset, *, audience: m.Organization | None):
+def loaded(kind: str, queryset, *, audience: m.Organization | None, on: datetime.date | None = None):
     """``queryset`` with what the projection of ``kind`` reads, in one query: related codes
     joined, and lists (a testimony's event links, a household's members) and what depends on
     the audience (a testimony's sharing consent, whether the partner may read a linked event)
@@ -258,7 +260,7 @@ def loaded(kind: str, queryset, *, audience: m.Organization | None):
         queryset = queryset.annotate(household_code=Subquery(code))
     if kind == "testimonies":
         listed = Concat(Cast("event_id", TextField()), Value(":"), "relation", output_field=TextField())
-        queryset = queryset.annotate(link_rows=ArraySubquery(visible_links(audience).values_list(listed)))
+        queryset = queryset.annotate(link_rows=ArraySubquery(visible_links(audience, on=on).values_list(listed)))
         if audience is not None:  # only partners read narratives by consent
             queryset = queryset.annotate(sharing_consent=active_consent(ConsentPurpose.SHARING))
     elif kind == "households":
@@ -266,7 +268,7 @@ def loaded(kind: str, queryset, *, audience: m.Organization | None):
         row = JSONObject(age_band="age_band", sex="sex", vulnerabilities="vulnerabilities")
         queryset = queryset.annotate(member_rows=ArraySubquery(members.values_list(row)))
     elif kind == "displacements" and audience is not None:
-        owners = active_agreements(partner=audience, kind="events").values("owner_id")
+        owners = active_agreements(partner=audience, kind="events", on=on).values("owner_id")
         queryset = queryset.annotate(
             cause_shared=ExpressionWrapper(
                 Q(cause__organization=audience) | Q(cause__organization__in=owners), output_field=BooleanField()

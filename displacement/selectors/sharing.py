@@ -113,31 +113,37 @@ MODEL_OF_KIND = {
 }
 
 
-#: Queries built once and cloned for each request (``built``), by key.
+#: Queries built once and cloned for each request (``built``), by key, for one day.
 _built: dict[tuple, QuerySet] = {}
+_built_on: list[datetime.date | None] = [None]
+#: At most this many are kept (a partner's page query takes about 17 KB).
+BUILT_LIMIT = 2_000
 
 
 def built(key: tuple, build) -> QuerySet:
-    """A clone of the query ``build()`` gives, built once per ``key``. Only for queries that
-    hold no rows (what they read is read afresh each time they run) and that depend on nothing
-    but the key; a key that depends on the date carries it."""
+    """A clone of the query ``build()`` gives, built once per ``key`` and day. Only for queries
+    that hold no rows (what they read is read afresh each time they run) and that depend on
+    nothing but the key and the date, which the caller passes to the build (an agreement is in
+    force on a date): yesterday's queries are dropped."""
+    today = timezone.localdate()
+    if _built_on[0] != today or len(_built) >= BUILT_LIMIT:
+        _built.clear()
+        _built_on[0] = today
     query = _built.get(key)
     if query is None:
-        query = build()
-        if len(_built) > 10_000:  # yesterday's, and partners long gone
-            _built.clear()
-        _built[key] = query
+        query = _built[key] = build()
     return query.all()
 
 
-def partner_readable(kind: str, *, partner: m.Organization) -> QuerySet:
-    """What a partner organisation's machines read: its own records and what others share.
+def partner_readable(kind: str, *, partner: m.Organization, on: datetime.date | None = None) -> QuerySet:
+    """What a partner organisation's machines read: its own records and what others share,
+    under the agreements in force ``on`` (default today).
 
     The query is built once a day per partner and kind, and cloned for each request (building
     it cost a partner's page a few milliseconds). It holds no rows: agreements and consents are
     subqueries, read afresh each time it runs, so a withdrawal still counts at the next read.
     """
-    on = timezone.localdate()
+    on = on or timezone.localdate()
     return built(
         ("readable", kind, partner.pk, on),
         lambda: MODEL_OF_KIND[kind].objects.filter(organization=partner.pk) | SHARED[kind](partner=partner, on=on),

@@ -178,3 +178,19 @@ def test_a_changed_or_removed_membership_counts_at_the_next_request(client, coor
     assert {row["narrative"] for row in client.get(url).json()["results"]} == {None}
     Membership.objects.filter(user=coordinator).delete()
     assert client.get(url).status_code == 403
+
+
+def test_no_filter_form_field_depends_on_the_request():
+    """Filter forms share their fields between requests and threads (``api.filters``): a field
+    whose choices came from the request (django-filter's QuerySetRequestMixin, a callable
+    queryset) would serve one caller's choices to every other."""
+    from django_filters.filters import QuerySetRequestMixin
+
+    from api import filters
+
+    filter_sets = [value for value in vars(filters).values() if isinstance(value, type)]
+    filter_sets = [value for value in filter_sets if issubclass(value, filters.StrictFilterSet)]
+    assert len(filter_sets) > 5
+    for filter_set in filter_sets:
+        for name, filter_ in filter_set.base_filters.items():
+            assert not isinstance(filter_, QuerySetRequestMixin), f"{filter_set.__name__}.{name}"
