@@ -1,7 +1,9 @@
 """API keys for partner machines, and the stored answers that make POSTs idempotent."""
 
+import functools
+
 from django.contrib.postgres.fields import ArrayField
-from django.db import models
+from django.db import connections, models
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import AbstractAPIKey, BaseAPIKeyManager
 
@@ -15,6 +17,41 @@ class OrganizationAPIKeyManager(BaseAPIKeyManager):
     def get_usable_keys(self) -> models.QuerySet:
         # Every request reads the key's organisation next: one query for both.
         return super().get_usable_keys().select_related("organization")
+
+    def get_from_key(self, key: str) -> "OrganizationAPIKey":
+        """As the library's (an unrevoked key with that prefix, whose hash matches), with its
+        organisation, by one statement written once: every partner request asks, and the ORM
+        spent longer building the query than PostgreSQL answering it."""
+        from displacement.models import Organization
+
+        prefix, _, _ = key.partition(".")
+        keys, organizations = _concrete(self.model), _concrete(Organization)
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(_key_statement(self.model, keys, organizations), [prefix])
+            row = cursor.fetchone()
+        if row is None:
+            raise self.model.DoesNotExist("No usable key with this prefix.")
+        api_key = self.model.from_db(self.db, keys, row[: len(keys)])
+        api_key.organization = Organization.from_db(self.db, organizations, row[len(keys) :])
+        if not api_key.is_valid(key):
+            raise self.model.DoesNotExist("Key is not valid.")
+        return api_key
+
+
+def _concrete(model) -> tuple[str, ...]:
+    return tuple(field.attname for field in model._meta.concrete_fields)
+
+
+@functools.cache
+def _key_statement(model, keys: tuple, organizations: tuple) -> str:
+    from displacement.models import Organization
+
+    columns = [f'k."{name}"' for name in keys] + [f'o."{name}"' for name in organizations]
+    return (
+        f"SELECT {', '.join(columns)} FROM {model._meta.db_table} k "  # noqa: S608 (names only)
+        f"JOIN {Organization._meta.db_table} o ON o.id = k.organization_id "
+        "WHERE NOT k.revoked AND k.prefix = %s"
+    )
 
 
 class OrganizationAPIKey(AbstractAPIKey):

@@ -61,6 +61,25 @@ def test_revoked_and_expired_keys_get_401_on_their_next_request(partner, partner
     assert partner.get("/api/v1/events/").status_code == 401
 
 
+@pytest.mark.parametrize("altered", ["secret", "prefix", "no dot", "empty"])
+def test_a_key_altered_in_any_part_gets_401(partner_key, world, altered):
+    _, key = partner_key
+    prefix, _, secret = key.partition(".")
+    wrong = {
+        "secret": f"{prefix}.{secret[:-1]}{'A' if secret[-1] != 'A' else 'B'}",
+        "prefix": f"{prefix[:-1]}{'A' if prefix[-1] != 'A' else 'B'}.{secret}",
+        "no dot": prefix + secret,
+        "empty": "",
+    }[altered]
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {wrong}")
+    response = client.get("/api/v1/events/")
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "authentication_failed"
+    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key}")
+    assert client.get("/api/v1/events/").status_code == 200
+
+
 def test_a_read_only_key_cannot_write(partner_org, world):
     _, key = OrganizationAPIKey.objects.create_key(name="ro", organization=partner_org, scopes=["read"])
     client = APIClient()
