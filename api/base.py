@@ -38,7 +38,7 @@ from displacement.selectors import flat, pseudonyms
 from displacement.selectors.access import HOUSEHOLD_PATHS, Viewer, scoped
 from displacement.selectors.projections import loaded, warm
 from displacement.selectors.sharing import built, partner_readable
-from displacement.services.audit import access_entry, access_write
+from displacement.services.audit import access_entry, access_record, access_write
 
 
 def etag_of(obj) -> str:
@@ -230,7 +230,7 @@ class APIViewSet(viewsets.GenericViewSet):
         }
         if not viewer.is_partner or not self.pseudonym_kind:
             ids = records.pks if isinstance(records, _Exported) else [r.pk for r in records]
-            access_write([access_entry(who=viewer, ids=ids, **common)])
+            access_record(who=viewer, ids=ids, **common)
             return
         if isinstance(records, _Exported):
             pks, owners = records.pks, records.owners

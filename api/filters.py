@@ -119,19 +119,17 @@ class SearchFilter(df.CharFilter):
             raise ValidationError({"q": ["Full-text search is not available on this list."]})
         query = SearchQuery(value, config="simple", search_type="websearch")
         qs = qs.alias(_doc=SearchVector(*fields, config="simple"))
-        matches = Q(_doc=query)
+        parts = [Q(_doc=query)]  # the ways of matching, each with its own full-text index
         if self.narrative and not viewer.is_partner:
             # A narrative is searched only where the viewer may read it: no search oracle.
             qs = qs.alias(_n=SearchVector("narrative", config="simple"))
-            matches |= Q(_n=query) & narrative_visible_q(viewer)
-        if _remembered(
-            ("common", _caller(viewer), qs.model._meta.label, _asked(self.parent.request)), _common, qs, matches
-        ):
-            return qs.filter(matches)
-        # One array per way of matching: each comes from its own full-text index.
-        parts = [Q(_doc=query)]
-        if self.narrative and not viewer.is_partner:
             parts.append(Q(_n=query) & narrative_visible_q(viewer))
+        matches = Q()
+        for part in parts:
+            matches |= part
+        key = ("common", _caller(viewer), qs.model._meta.label, _asked(self.parent.request))
+        if _remembered(key, _common, qs, matches):
+            return qs.filter(matches)
         listed = Q()
         for part in parts:
             listed |= Q(InArray(F("pk"), ArraySubquery(qs.filter(part).order_by().values("pk"))))

@@ -25,9 +25,9 @@ class OrganizationAPIKeyManager(BaseAPIKeyManager):
         from displacement.models import Organization
 
         prefix, _, _ = key.partition(".")
-        keys, organizations = _concrete(self.model), _concrete(Organization)
+        statement, keys, organizations = _key_statement(self.model)
         with connections[self.db].cursor() as cursor:
-            cursor.execute(_key_statement(self.model, keys, organizations), [prefix])
+            cursor.execute(statement, [prefix])
             row = cursor.fetchone()
         if row is None:
             raise self.model.DoesNotExist("No usable key with this prefix.")
@@ -38,20 +38,20 @@ class OrganizationAPIKeyManager(BaseAPIKeyManager):
         return api_key
 
 
-def _concrete(model) -> tuple[str, ...]:
-    return tuple(field.attname for field in model._meta.concrete_fields)
-
-
 @functools.cache
-def _key_statement(model, keys: tuple, organizations: tuple) -> str:
+def _key_statement(model) -> tuple[str, list[str], list[str]]:
+    """The statement reading a key of ``model`` and its organisation, and the columns of each."""
     from displacement.models import Organization
 
+    keys = [field.attname for field in model._meta.concrete_fields]
+    organizations = [field.attname for field in Organization._meta.concrete_fields]
     columns = [f'k."{name}"' for name in keys] + [f'o."{name}"' for name in organizations]
-    return (
+    statement = (
         f"SELECT {', '.join(columns)} FROM {model._meta.db_table} k "  # noqa: S608 (names only)
         f"JOIN {Organization._meta.db_table} o ON o.id = k.organization_id "
         "WHERE NOT k.revoked AND k.prefix = %s"
     )
+    return statement, keys, organizations
 
 
 class OrganizationAPIKey(AbstractAPIKey):

@@ -11,12 +11,10 @@ from displacement.models import AccessLog
 from displacement.selectors.access import Viewer
 
 
-def access_record(**fields) -> AccessLog:
+def access_record(**fields) -> None:
     """Record that ``who`` (a user or Viewer) read or exported sensitive data. Ids only, never
     values. The fields are ``access_entry``'s."""
-    entry = access_entry(**fields)
-    entry.save()
-    return entry
+    access_write([access_entry(**fields)])
 
 
 def access_entry(
