@@ -6,6 +6,7 @@ import os
 import resource
 import sys
 import time
+from pathlib import Path
 
 
 def main(key: str) -> None:
@@ -26,8 +27,20 @@ def main(key: str) -> None:
         lines += chunk.count(b"\n")
     seconds = time.perf_counter() - started
     rows = lines - 2  # the header and HXL rows
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"rows": rows, "bytes": size, "seconds": seconds, "max_rss_mb": peak}))
+    print(json.dumps({"rows": rows, "bytes": size, "seconds": seconds, "max_rss_mb": peak_rss_mb()}))
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory. On Linux from VmHWM, the high-water mark of the
+    process's own memory: ``ru_maxrss`` survives exec, so a child started by a large parent (the
+    bench process after it built the dataset, about 550 MB) reported the parent's size."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 if __name__ == "__main__":
