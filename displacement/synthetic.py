@@ -491,6 +491,7 @@ class _Generator:
                         ]
                     )
                     links.append((pk, event, relation))
+                sharing = False  # Testimony.sharing_consent: the load runs without its triggers
                 for purpose, share in (
                     (ConsentPurpose.CASE_WORK, 0.9),
                     (ConsentPurpose.STATISTICS, 0.75),
@@ -502,6 +503,7 @@ class _Generator:
                             self.at(min(END, recorded + datetime.timedelta(days=30))) if rng.random() < 0.05 else None
                         )
                         consents.append((pk, purpose, recorded, withdrawn))
+                        sharing = sharing or (purpose == ConsentPurpose.SHARING and withdrawn is None)
                 yield (
                     pk,
                     stamp,
@@ -517,6 +519,7 @@ class _Generator:
                     rng.choice(SUMMARIES),
                     NARRATIVE,
                     rng.choice([Sensitivity.INTERNAL] * 3 + [Sensitivity.PUBLIC, Sensitivity.RESTRICTED]),
+                    sharing,
                 )
 
         self.copy(
@@ -534,6 +537,7 @@ class _Generator:
                 "summary",
                 "narrative",
                 "sensitivity",
+                "sharing_consent",
             ],
             rows(),
             "testimonies",
@@ -739,7 +743,8 @@ def synthetic_delete() -> int:
 
 
 def _triggers(*, enabled: bool) -> None:
-    """Switch the user triggers (pghistory's) of the loaded tables; constraints stay on."""
+    """Switch the user triggers of the loaded tables (pghistory's, and those keeping
+    ``Testimony.sharing_consent``, which the load writes itself); constraints stay on."""
     action = "ENABLE" if enabled else "DISABLE"
     with connection.cursor() as cursor:
         # Foreign keys are checked at commit; check them now, or ALTER TABLE refuses.

@@ -1,5 +1,6 @@
 """Testimonies: what a person told us, the events they speak of, and their consent."""
 
+import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector
@@ -18,7 +19,28 @@ def new_testimony_code() -> str:
     return new_code("T-", 8)
 
 
-@tracked
+def _sharing_consent_of(testimony_id: str) -> str:
+    """SQL: the testimony at ``testimony_id`` has an active consent to sharing with partners."""
+    purpose = ConsentPurpose.SHARING.value
+    return (
+        "EXISTS (SELECT 1 FROM displacement_consent c"  # noqa: S608 (trigger source, from constants)
+        f" WHERE c.testimony_id = {testimony_id} AND c.purpose = '{purpose}' AND c.withdrawn_at IS NULL)"
+    )
+
+
+def _sharing_consent_sync(changed: str) -> str:
+    """A consents trigger's body: recompute the column for the testimonies in ``changed`` (SQL
+    giving testimony ids). Their rows are locked first, so that the recomputation, a statement
+    of its own and so with a fresh snapshot, sees every concurrent change already committed."""
+    return f"""
+        PERFORM 1 FROM displacement_testimony t WHERE t.id IN ({changed}) ORDER BY t.id FOR UPDATE;
+        UPDATE displacement_testimony t SET sharing_consent = NOT t.sharing_consent
+         WHERE t.id IN ({changed}) AND t.sharing_consent IS DISTINCT FROM {_sharing_consent_of("t.id")};
+        RETURN NULL;
+    """  # noqa: S608 (trigger source, written from constants)
+
+
+@tracked(exclude=["sharing_consent"])
 class Testimony(Owned):
     updated_at = updated_at_field()
     code = models.CharField(_("code"), max_length=20, unique=True, default=new_testimony_code, editable=False)
@@ -54,6 +76,19 @@ class Testimony(Owned):
     sensitivity = models.CharField(
         _("sensitivity"), max_length=12, choices=Sensitivity.choices, default=Sensitivity.INTERNAL
     )
+    # Every partner read tests it, for each row it passes: as a column it is a field of the row
+    # being read, where an EXISTS over consents was an index probe per row (about a third of a
+    # partner's page time, and half of it for a filter matching rows spread thin). The database
+    # keeps it: whatever is written into it is recomputed on every insert and update of the
+    # testimony, and every change to consents recomputes it for their testimonies, in the same
+    # transaction, so a withdrawal still counts at the next read.
+    sharing_consent = models.BooleanField(
+        _("consents to sharing with partners"),
+        default=False,
+        db_default=False,
+        editable=False,
+        help_text=_("Kept by the database from the testimony's active consents."),
+    )
     events = models.ManyToManyField(
         "displacement.Event",
         through="TestimonyEvent",
@@ -77,6 +112,14 @@ class Testimony(Owned):
             # Full-text search (the API's q): the 'simple' configuration suits Ukrainian and English.
             GinIndex(SearchVector("summary", config="simple"), name="testimony_summary_fts"),
             GinIndex(SearchVector("narrative", config="simple"), name="testimony_narrative_fts"),
+        ]
+        triggers = [
+            pgtrigger.Trigger(
+                name="testimony_sharing_consent",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Insert | pgtrigger.Update,
+                func=f"NEW.sharing_consent := {_sharing_consent_of('NEW.id')}; RETURN NEW;",
+            ),
         ]
 
     def __str__(self):
@@ -148,6 +191,42 @@ class Consent(TimeStamped):
                 condition=Q(withdrawn_at__isnull=True),
                 name="consent_one_active_per_purpose",
                 violation_error_message=_("This testimony already has an active consent for that purpose."),
+            ),
+        ]
+        # Testimony.sharing_consent, for every kind of change (a statement's rows at once).
+        triggers = [
+            pgtrigger.Trigger(
+                name="consent_sharing_inserted",
+                level=pgtrigger.Statement,
+                when=pgtrigger.After,
+                operation=pgtrigger.Insert,
+                referencing=pgtrigger.Referencing(new="new_consents"),
+                func=_sharing_consent_sync("SELECT testimony_id FROM new_consents"),
+            ),
+            pgtrigger.Trigger(
+                name="consent_sharing_updated",
+                level=pgtrigger.Statement,
+                when=pgtrigger.After,
+                operation=pgtrigger.Update,
+                referencing=pgtrigger.Referencing(old="old_consents", new="new_consents"),
+                func=_sharing_consent_sync(
+                    "SELECT testimony_id FROM old_consents UNION SELECT testimony_id FROM new_consents"
+                ),
+            ),
+            pgtrigger.Trigger(
+                name="consent_sharing_deleted",
+                level=pgtrigger.Statement,
+                when=pgtrigger.After,
+                operation=pgtrigger.Delete,
+                referencing=pgtrigger.Referencing(old="old_consents"),
+                func=_sharing_consent_sync("SELECT testimony_id FROM old_consents"),
+            ),
+            pgtrigger.Trigger(
+                name="consent_sharing_truncated",
+                level=pgtrigger.Statement,
+                when=pgtrigger.After,
+                operation=pgtrigger.Truncate,
+                func="UPDATE displacement_testimony SET sharing_consent = false WHERE sharing_consent; RETURN NULL;",
             ),
         ]
 

@@ -21,7 +21,7 @@ from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, Subqu
 from django.db.models.functions import Cast, Concat, JSONObject
 
 from displacement import models as m
-from displacement.models.vocab import CHILD_AGE_BANDS, ConsentPurpose, Sensitivity
+from displacement.models.vocab import CHILD_AGE_BANDS, Sensitivity
 from displacement.selectors import pseudonyms
 from displacement.selectors.places import NO_PLACE, generalised_places
 
@@ -164,9 +164,7 @@ def narrative_shareable(testimony: m.Testimony) -> bool:
     """Public sensitivity and an active consent to sharing; nothing else lets a narrative out."""
     if testimony.sensitivity != Sensitivity.PUBLIC:
         return False
-    if hasattr(testimony, "sharing_consent"):  # annotated by ``loaded``
-        return testimony.sharing_consent
-    return any(c.purpose == ConsentPurpose.SHARING and c.withdrawn_at is None for c in testimony.consents.all())
+    return testimony.sharing_consent  # kept by the database from the consents
 
 
 def testimony_projection(testimony: m.Testimony, *, audience: m.Organization | None) -> dict:
@@ -249,9 +247,9 @@ NAMES_HOUSEHOLD = {"testimonies", "displacements", "cases"}
 def loaded(kind: str, queryset, *, audience: m.Organization | None, on: datetime.date | None = None):
     """``queryset`` with what the projection of ``kind`` reads, in one query: related codes
     joined, and lists (a testimony's event links, a household's members) and what depends on
-    the audience (a testimony's sharing consent, whether the partner may read a linked event)
+    the audience (whether the partner may read a linked event)
     computed by subqueries. A page costs one query, and no model instance per related row."""
-    from displacement.selectors.sharing import active_agreements, active_consent
+    from displacement.selectors.sharing import active_agreements
 
     if kind in NAMES_HOUSEHOLD and audience is None:
         # The code alone, no household instance per record; by subquery, not a join, so that
@@ -261,8 +259,6 @@ def loaded(kind: str, queryset, *, audience: m.Organization | None, on: datetime
     if kind == "testimonies":
         listed = Concat(Cast("event_id", TextField()), Value(":"), "relation", output_field=TextField())
         queryset = queryset.annotate(link_rows=ArraySubquery(visible_links(audience, on=on).values_list(listed)))
-        if audience is not None:  # only partners read narratives by consent
-            queryset = queryset.annotate(sharing_consent=active_consent(ConsentPurpose.SHARING))
     elif kind == "households":
         members = m.Person.objects.filter(household=OuterRef("pk")).order_by("pk")
         row = JSONObject(age_band="age_band", sex="sex", vulnerabilities="vulnerabilities")

@@ -32,11 +32,13 @@ def _owners(partner: m.Organization, kind: str, on: datetime.date | None = None)
     return active_agreements(partner=partner, kind=kind, on=on).values("owner_id")
 
 
-def active_consent(purpose: str, testimony_path: str = "pk") -> Exists:
-    """An EXISTS over the active consents for ``purpose`` of the testimony at ``testimony_path``."""
-    return Exists(
-        m.Consent.objects.filter(testimony_id=OuterRef(testimony_path), purpose=purpose, withdrawn_at__isnull=True)
-    )
+def active_consent(purpose: str) -> Q | Exists:
+    """A testimony's consent for ``purpose`` is active. For sharing with partners, which every
+    partner read tests row by row, the column the database keeps from the consents
+    (``Testimony.sharing_consent``); for other purposes an EXISTS over the consents."""
+    if purpose == ConsentPurpose.SHARING:
+        return Q(sharing_consent=True)
+    return Exists(m.Consent.objects.filter(testimony_id=OuterRef("pk"), purpose=purpose, withdrawn_at__isnull=True))
 
 
 def consenting_household_ids(purpose: str) -> QuerySet:

@@ -64,6 +64,13 @@ def test_the_dataset_is_skewed_like_a_war(capsys):
     purposes = set(m.Consent.objects.values_list("purpose", flat=True))
     assert purposes == set(ConsentPurpose.values)
     assert m.Consent.objects.filter(withdrawn_at__isnull=False).exists()
+    # The load writes the consent column itself (its triggers are off): it agrees with the consents.
+    consenting = m.Consent.objects.filter(purpose=ConsentPurpose.SHARING, withdrawn_at__isnull=True)
+    testimonies = m.Testimony.objects.filter(organization=owner)
+    assert set(testimonies.filter(sharing_consent=True).values_list("pk", flat=True)) == set(
+        consenting.values_list("testimony_id", flat=True)
+    )
+    assert 0 < testimonies.filter(sharing_consent=True).count() < testimonies.count()
     assert set(m.Case.objects.values_list("status", flat=True)) >= {"new", "closed", "referred"}
     assert m.WeeklySummary.objects.filter(organization=owner).exists()
     history = apps.get_model("displacement", "TestimonyHistory")
