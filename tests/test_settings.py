@@ -71,3 +71,13 @@ def test_sqlite_is_refused():
     result = _import_settings(DEBUG="true", DATABASE_URL="sqlite:///x.db")
     assert result.returncode != 0
     assert "DATABASE_URL has scheme 'sqlite'" in result.stderr
+
+
+@pytest.mark.django_db
+def test_queries_run_without_parallel_workers_unless_asked():
+    """A page of 50 rows lost more starting PostgreSQL's workers than they gained."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone()[0] == "0"
