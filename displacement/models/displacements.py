@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .base import Owned, page_index, tracked, updated_at_field
@@ -95,6 +96,9 @@ class Displacement(Owned):
         super().save(*args, **kwargs)
 
     def clean(self):
+        # The database checks it too, against the time of saving (migration 0011).
+        if self.left_on and self.left_on > timezone.localdate():
+            raise ValidationError({"left_on": _("A departure cannot be in the future.")})
         if self.arrived_on and self.left_on and self.arrived_on < self.left_on:
             raise ValidationError({"arrived_on": _("Arrival cannot be before departure.")})
         if self.origin_id and self.origin_id == self.destination_id:

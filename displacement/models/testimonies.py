@@ -125,6 +125,11 @@ class Testimony(Owned):
     def __str__(self):
         return f"{self.code} · {self.recorded_on:%Y-%m-%d}"
 
+    def clean(self):
+        # The database checks it too, against the time of saving (migration 0011).
+        if self.recorded_on and self.recorded_on > timezone.localdate():
+            raise ValidationError({"recorded_on": _("A testimony cannot be recorded in the future.")})
+
 
 @tracked
 class TestimonyEvent(models.Model):

@@ -4,12 +4,14 @@ indexes made for it (the plans that matter show only at 300,000 households: benc
 import datetime
 
 import pytest
-from django.db import connection
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from displacement.models import TestimonyEvent
 from tests.api.conftest import shared_testimony
-from tests.factories import DisplacementFactory, EventFactory, place
+from tests.factories import DisplacementFactory, EventFactory, TestimonyFactory, place
 
 # With these off (heavily penalised, not forbidden), a plan without the page index has to
 # sort, or read the table in full, and the assertions below see it.
@@ -58,6 +60,35 @@ def test_a_date_filter_is_tested_in_the_index_that_gives_the_page_order(
     # A subplan sorts its own few rows (a testimony's event links, in the order made): not the page.
     page = list(_nodes(plan, subplans=False))
     assert not [node for node in page if "Sort" in node["Node Type"]], "the page is sorted, not read in order"
+
+
+@pytest.mark.parametrize(
+    ("resource", "query", "index"),
+    [
+        ("testimonies", "recorded_after=2025-01-01", "testimony_page_recorded_idx"),
+        ("displacements", "occurred_after=2025-01-01", "displacement_page_left_on_idx"),
+    ],
+)
+@pytest.mark.parametrize("caller", ["partner", "staff"])
+def test_on_or_after_a_date_the_page_order_starts_at_that_date(request, world, caller, resource, query, index):
+    """Those dates are never after the day of saving (the database checks it), so the walk in
+    page order starts there instead of passing every older record."""
+    plan = _page_plan(request.getfixturevalue(caller), f"/api/v1/{resource}/?{query}")
+    (scan,) = [node for node in _nodes(plan) if node.get("Index Name") == index]
+    assert "updated_at >=" in scan["Index Cond"] and "2024-12-31" in scan["Index Cond"]
+
+
+@pytest.mark.parametrize(("factory", "field"), [(TestimonyFactory, "recorded_on"), (DisplacementFactory, "left_on")])
+def test_a_date_after_the_day_of_saving_is_refused(ngo, factory, field):
+    record = factory(**({"organization": ngo} if factory is TestimonyFactory else {"household__organization": ngo}))
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    setattr(record, field, tomorrow)
+    with pytest.raises(ValidationError, match="future"):
+        record.full_clean()
+    # Around the model, the database refuses it (a day's margin for time zones).
+    with pytest.raises(IntegrityError), transaction.atomic():
+        type(record).objects.filter(pk=record.pk).update(**{field: tomorrow + datetime.timedelta(days=1)})
+    type(record).objects.filter(pk=record.pk).update(**{field: datetime.date(2022, 3, 1)})  # the past: fine
 
 
 def test_place_filters_take_the_place_and_everything_below_it(partner, staff, world, ngo, monkeypatch):
