@@ -16,7 +16,7 @@ import time
 import django_filters as df
 from django import forms
 from django.contrib.postgres.expressions import ArraySubquery
-from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorField
 from django.db import connection
 from django.db.models import BooleanField, F, Func, Q, QuerySet
 from django.http import QueryDict
@@ -107,7 +107,7 @@ class SearchFilter(df.CharFilter):
     the matches are listed, which costs what the matches are.
     """
 
-    def __init__(self, *args, staff_fields=(), partner_fields=(), narrative=False, **kwargs):
+    def __init__(self, *args, staff_fields=(), partner_fields=(), narrative: str = "", **kwargs):
         self.staff_fields, self.partner_fields, self.narrative = staff_fields, partner_fields, narrative
         super().__init__(*args, **kwargs)
 
@@ -119,11 +119,11 @@ class SearchFilter(df.CharFilter):
         if not fields:
             raise ValidationError({"q": ["Full-text search is not available on this list."]})
         query = SearchQuery(value, config="simple", search_type="websearch")
-        qs = qs.alias(_doc=SearchVector(*fields, config="simple"))
+        qs = qs.alias(_doc=_words(qs.model, fields))
         parts = [Q(_doc=query)]  # the ways of matching, each with its own full-text index
         if self.narrative and not viewer.is_partner:
             # A narrative is searched only where the viewer may read it: no search oracle.
-            qs = qs.alias(_n=SearchVector("narrative", config="simple"))
+            qs = qs.alias(_n=_words(qs.model, (self.narrative,)))
             parts.append(Q(_n=query) & narrative_visible_q(viewer))
         matches = Q()
         for part in parts:
@@ -135,6 +135,16 @@ class SearchFilter(df.CharFilter):
         for part in parts:
             listed |= Q(InArray(F("pk"), ArraySubquery(qs.filter(part).order_by().values("pk"))))
         return qs.filter(listed)
+
+
+def _words(model, fields: tuple[str, ...]):
+    """The words of ``fields``: a column that stores them (a generated ``SearchVectorField``),
+    or else made from the text fields as the query runs."""
+    if len(fields) == 1:
+        field = model._meta.get_field(fields[0])
+        if isinstance(getattr(field, "output_field", field), SearchVectorField):
+            return F(fields[0])
+    return SearchVector(*fields, config="simple")
 
 
 #: A search walks the page order when PostgreSQL expects at least this share of the listed
@@ -395,9 +405,9 @@ class TestimonyFilter(StrictFilterSet):
     sub_event_type = ThroughEventChoice(link="events", lookup="sub_event_type", choices=SubEventType.choices)
     target = ThroughEventChoice(link="events", lookup="target", choices=Target.choices)
     q = SearchFilter(
-        staff_fields=("summary",),
-        partner_fields=("summary",),
-        narrative=True,
+        staff_fields=("summary_words",),
+        partner_fields=("summary_words",),
+        narrative="narrative_words",
         help_text="Full-text search over summaries (staff also narratives they may read).",
     )
 

@@ -225,3 +225,15 @@ def test_no_filter_form_field_depends_on_the_request():
     for filter_set in filter_sets:
         for name, filter_ in filter_set.base_filters.items():
             assert not isinstance(filter_, QuerySetRequestMixin), f"{filter_set.__name__}.{name}"
+
+
+@pytest.mark.parametrize("caller", ["partner", "staff"])
+def test_search_reads_the_stored_words_and_pages_never_load_them(request, world, caller):
+    client = request.getfixturevalue(caller)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/api/v1/testimonies/?q=drone").status_code == 200
+        assert client.get("/api/v1/testimonies/").status_code == 200
+    searched, listed = [query["sql"] for query in captured.captured_queries if "LIMIT 51" in query["sql"]]
+    assert '"summary_words" @@' in searched and "to_tsvector" not in searched
+    select = listed.split(" FROM ")[0]
+    assert "summary_words" not in select and "narrative_words" not in select
