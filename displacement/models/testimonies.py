@@ -132,6 +132,11 @@ class Testimony(Owned):
             models.Index(fields=["organization", "-recorded_on"], name="testimony_org_recorded_idx"),
             page_index(name="testimony_page_recorded_idx", column="recorded_on"),
             models.Index(fields=["household"], name="testimony_household_idx"),
+            # Whether a household is shared (a partner's households, displacements and cases):
+            # one probe of this index, without reading the testimonies.
+            models.Index(
+                fields=["household"], condition=Q(sharing_consent=True), name="testimony_shared_household_idx"
+            ),
             models.Index(fields=["sensitivity"], name="testimony_sensitivity_idx"),
             # Full-text search (the API's q), over the stored words.
             GinIndex(fields=["summary_words"], name="testimony_summary_words"),
