@@ -241,11 +241,7 @@ class APIViewSet(viewsets.GenericViewSet):
             seen = pseudonyms.encode_many(self.pseudonym_kind, pks, viewer.organization.pk)
             yield access_entry(who=viewer, ids=seen, **common)
             del seen
-            by_owner: dict[int, list[int]] = {}
-            for pk, owner in zip(pks, owners, strict=True):
-                if owner and owner != viewer.organization.pk:
-                    by_owner.setdefault(owner, []).append(pk)
-            for owner, ids in by_owner.items():
+            for owner, ids in _by_owner(pks, owners, besides=viewer.organization.pk).items():
                 yield AccessLog(
                     organization_id=owner,
                     object_ids=sorted(ids),
@@ -262,6 +258,20 @@ class APIViewSet(viewsets.GenericViewSet):
     def owner_of(self, record) -> int | None:
         """The organisation whose access log records a partner's read of ``record``."""
         return getattr(record, "organization_id", None)
+
+
+def _by_owner(pks, owners, *, besides: int) -> dict[int, list[int]]:
+    """The ids of each owner but ``besides`` (an owner of 0 or None: none). An export's part
+    usually has one owner, whose ids are then taken whole, without a step per id."""
+    distinct = set(owners)
+    if len(distinct) == 1:
+        (owner,) = distinct
+        return {owner: list(pks)} if owner and owner != besides else {}
+    grouped: dict[int, list[int]] = {}
+    for pk, owner in zip(pks, owners, strict=True):
+        if owner and owner != besides:
+            grouped.setdefault(owner, []).append(pk)
+    return grouped
 
 
 #: Ids per access-log entry of an export.

@@ -226,7 +226,7 @@ def testimony_rows(queryset: QuerySet, *, viewer: Viewer) -> Iterator[tuple[list
 
 def _encoded(kind: str, pks: list[int], audience_id: int) -> list[bytes]:
     """``pseudonyms.encode_many``, as bytes."""
-    return [token.encode() for token in pseudonyms.encode_many(kind, pks, audience_id)]
+    return pseudonyms.encode_many_bytes(kind, pks, audience_id)
 
 
 #: Record kinds whose CSV export is made here, by kind.

@@ -17,7 +17,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+import sys
 import threading
+from array import array
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -45,12 +47,21 @@ def _run(kind: str, audience_id: int, data: bytes, *, decrypt: bool = False) -> 
 
 def encode_many(kind: str, pks: Sequence[int], audience_id: int) -> list[str]:
     """The ids of ``kind`` records ``pks`` as ``audience_id`` sees them, in one AES call."""
+    return [token.decode() for token in encode_many_bytes(kind, pks, audience_id)]
+
+
+def encode_many_bytes(kind: str, pks: Sequence[int], audience_id: int) -> list[bytes]:
+    """``encode_many`` as bytes (for CSV lines), made without a Python step per id: the blocks
+    are an array of big-endian integer pairs, the ids their hex split every 16 bytes."""
     if not pks:
         return []
-    block = b"".join(pk.to_bytes(16, "big") for pk in pks)
-    digits = _run(kind, audience_id, block).hex()
-    prefix = f"{kind[:2]}_"
-    return [prefix + digits[start : start + 32] for start in range(0, len(digits), 32)]
+    blocks = array("Q", bytes(16 * len(pks)))
+    blocks[1::2] = array("Q", pks)  # each block: eight zero bytes, then the key
+    if sys.byteorder == "little":
+        blocks.byteswap()
+    digits = _run(kind, audience_id, blocks.tobytes()).hex(" ", 16).encode()
+    prefix = f"{kind[:2]}_".encode()
+    return (prefix + digits.replace(b" ", b" " + prefix)).split(b" ")
 
 
 def encode(kind: str, pk: int, audience_id: int) -> str:
