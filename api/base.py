@@ -260,13 +260,13 @@ class APIViewSet(viewsets.GenericViewSet):
         return getattr(record, "organization_id", None)
 
 
-def _by_owner(pks, owners, *, besides: int) -> dict[int, list[int]]:
+def _by_owner(pks, owners, *, besides: int) -> dict:
     """The ids of each owner but ``besides`` (an owner of 0 or None: none). An export's part
     usually has one owner, whose ids are then taken whole, without a step per id."""
     distinct = set(owners)
     if len(distinct) == 1:
         (owner,) = distinct
-        return {owner: list(pks)} if owner and owner != besides else {}
+        return {owner: pks} if owner and owner != besides else {}
     grouped: dict[int, list[int]] = {}
     for pk, owner in zip(pks, owners, strict=True):
         if owner and owner != besides:

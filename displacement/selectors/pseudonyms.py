@@ -47,21 +47,23 @@ def _run(kind: str, audience_id: int, data: bytes, *, decrypt: bool = False) -> 
 
 def encode_many(kind: str, pks: Sequence[int], audience_id: int) -> list[str]:
     """The ids of ``kind`` records ``pks`` as ``audience_id`` sees them, in one AES call."""
-    return [token.decode() for token in encode_many_bytes(kind, pks, audience_id)]
+    return _listed(kind, pks, audience_id).split(" ") if pks else []
 
 
 def encode_many_bytes(kind: str, pks: Sequence[int], audience_id: int) -> list[bytes]:
-    """``encode_many`` as bytes (for CSV lines), made without a Python step per id: the blocks
-    are an array of big-endian integer pairs, the ids their hex split every 16 bytes."""
-    if not pks:
-        return []
+    """``encode_many`` as bytes (for CSV lines)."""
+    return _listed(kind, pks, audience_id).encode().split(b" ") if pks else []
+
+
+def _listed(kind: str, pks: Sequence[int], audience_id: int) -> str:
+    """The ids, space-separated, made without a Python step per id: the blocks are an array of
+    big-endian integer pairs, the ids their hex split every 16 bytes."""
     blocks = array("Q", bytes(16 * len(pks)))
     blocks[1::2] = array("Q", pks)  # each block: eight zero bytes, then the key
     if sys.byteorder == "little":
         blocks.byteswap()
-    digits = _run(kind, audience_id, blocks.tobytes()).hex(" ", 16).encode()
-    prefix = f"{kind[:2]}_".encode()
-    return (prefix + digits.replace(b" ", b" " + prefix)).split(b" ")
+    prefix = f"{kind[:2]}_"
+    return prefix + _run(kind, audience_id, blocks.tobytes()).hex(" ", 16).replace(" ", " " + prefix)
 
 
 def encode(kind: str, pk: int, audience_id: int) -> str:
