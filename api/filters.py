@@ -20,6 +20,7 @@ from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVect
 from django.db import connection
 from django.db.models import BooleanField, F, Func, Q, QuerySet
 from django.http import QueryDict
+from django.utils import timezone
 from rest_framework import filters as drf_filters
 from rest_framework.exceptions import ValidationError
 
@@ -176,13 +177,14 @@ def _common(qs: QuerySet, matches: Q) -> bool:
     return False
 
 
-def visible_events(request):
-    """Events the caller may read: filters that go through events must not reveal others."""
+def visible_events(request, *, on: datetime.date | None = None):
+    """Events the caller may read (for a partner, under the agreements in force ``on``, default
+    today): filters that go through events must not reveal others."""
     viewer = Viewer.of(request.user)
     if viewer.is_partner:
         from displacement.selectors.sharing import partner_readable
 
-        return partner_readable("events", partner=viewer.organization)
+        return partner_readable("events", partner=viewer.organization, on=on)
     return scoped(m.Event, viewer)
 
 
@@ -209,9 +211,12 @@ class ThroughEventFilter(df.Filter):
         else:
             # The same filter's subqueries serve the caller all day (they hold no rows): built
             # once, they save a page about half a millisecond.
+            # One date for both, in their keys too: a request that crosses midnight builds the
+            # links from the events of the same day's agreements.
+            on = timezone.localdate()
             caller = (*_caller(viewer), viewer.is_operator)
-            key = ("through", caller, qs.model._meta.label, self.link, self.lookup, str(value))
-            events = built(key, lambda: visible_events(request).filter(**{self.lookup: value}))
+            key = ("through", caller, qs.model._meta.label, self.link, self.lookup, str(value), on)
+            events = built(key, lambda: visible_events(request, on=on).filter(**{self.lookup: value}))
             links = built((*key, "links"), lambda: self._links(link, events))
         if not link.many_to_many:
             return qs.filter(**{f"{self.link}__in": links})
@@ -315,8 +320,11 @@ class HappenedOnOrAfterFilter(df.DateFilter):
     def filter(self, qs, value):
         if value is None:
             return qs
+        qs = super().filter(qs, value)
+        if value <= datetime.date.min + datetime.timedelta(days=1):
+            return qs  # no earlier day to start from (and no record that early)
         floor = datetime.datetime.combine(value - datetime.timedelta(days=1), datetime.time.min, tzinfo=datetime.UTC)
-        return super().filter(qs, value).filter(updated_at__gte=floor)
+        return qs.filter(updated_at__gte=floor)
 
 
 class UTCDateTimeFilter(df.IsoDateTimeFilter):

@@ -104,11 +104,13 @@ DATABASES["default"]["ENGINE"] = "django.db.backends.postgresql"
 # spent 5 ms starting them for a 3 ms page (seen on a partner's filtered testimonies), and on a
 # small server the workers take the cores other requests need. Set it for a server with cores
 # to spare for exports and reports.
-DATABASE_PARALLEL_WORKERS = env_int("DATABASE_PARALLEL_WORKERS", 0, minimum=0)
-_options = DATABASES["default"].setdefault("OPTIONS", {})
-_options["options"] = (
-    f"{_options.get('options', '')} -c max_parallel_workers_per_gather={DATABASE_PARALLEL_WORKERS}".strip()
-)
+# "server" sends nothing and leaves it to the server (behind a pooler that refuses libpq's
+# options parameter: set it there, ALTER ROLE ... SET max_parallel_workers_per_gather = 0).
+if env_str("DATABASE_PARALLEL_WORKERS", "").strip().lower() != "server":
+    DATABASE_PARALLEL_WORKERS = env_int("DATABASE_PARALLEL_WORKERS", 0, minimum=0)
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _parallel = f"-c max_parallel_workers_per_gather={DATABASE_PARALLEL_WORKERS}"
+    _options["options"] = f"{_options.get('options', '')} {_parallel}".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Celery ---------------------------------------------------------------------------------

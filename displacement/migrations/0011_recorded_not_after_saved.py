@@ -14,14 +14,34 @@ CHECKS = [
 ]
 
 
+def refuse_future_dates(apps, schema_editor):
+    """Name the records a constraint would refuse, rather than fail with PostgreSQL's message."""
+    found = []
+    with schema_editor.connection.cursor() as cursor:
+        for table, _name, column in CHECKS:
+            cursor.execute(
+                f"SELECT id, {column} FROM {table}"  # noqa: S608 (constants)
+                f" WHERE {column} > (updated_at AT TIME ZONE 'UTC')::date + 1 ORDER BY id LIMIT 20"
+            )
+            found += [f"{table} id {pk}: {column} {day}" for pk, day in cursor.fetchall()]
+    if found:
+        raise RuntimeError(
+            "These records have a date after the day they were last saved (a future date); correct "
+            "them, then migrate again (at most 20 shown):\n" + "\n".join(found)
+        )
+
+
 class Migration(migrations.Migration):
     dependencies = [("displacement", "0010_testimony_sharing_consent")]
 
     operations = [
-        migrations.RunSQL(
+        migrations.RunPython(refuse_future_dates, migrations.RunPython.noop),
+        *(
+            migrations.RunSQL(
             f"ALTER TABLE {table} ADD CONSTRAINT {name}"
             f" CHECK ({column} <= (updated_at AT TIME ZONE 'UTC')::date + 1)",
             f"ALTER TABLE {table} DROP CONSTRAINT {name}",
-        )
-        for table, name, column in CHECKS
+            )
+            for table, name, column in CHECKS
+        ),
     ]

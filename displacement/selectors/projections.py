@@ -161,7 +161,9 @@ def event_projection(event: m.Event, *, audience: m.Organization | None) -> dict
 
 
 def narrative_shareable(testimony: m.Testimony) -> bool:
-    """Public sensitivity and an active consent to sharing; nothing else lets a narrative out."""
+    """Public sensitivity and an active consent to sharing; nothing else lets a narrative out.
+    The consent is the column as the record was loaded: readers load it afresh (the gate and
+    every partner read do), never a copy kept across a consent's change."""
     if testimony.sensitivity != Sensitivity.PUBLIC:
         return False
     return testimony.sharing_consent  # kept by the database from the consents

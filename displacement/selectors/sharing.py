@@ -4,7 +4,8 @@ A record reaches a partner only if (1) an active SharingAgreement from its owner
 its kind, and (2) for records about people, the person's consent to sharing with
 partners is active. Aggregates given outside the organisation count only people whose
 consent to statistics is active. Withdrawing a consent therefore takes effect on the
-next read, everywhere: there is no copy to clean up.
+next read, everywhere: the only copy is ``Testimony.sharing_consent``, which the database
+itself updates in the withdrawal's transaction.
 """
 
 from __future__ import annotations

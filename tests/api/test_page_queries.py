@@ -237,3 +237,31 @@ def test_search_reads_the_stored_words_and_pages_never_load_them(request, world,
     assert '"summary_words" @@' in searched and "to_tsvector" not in searched
     select = listed.split(" FROM ")[0]
     assert "summary_words" not in select and "narrative_words" not in select
+
+
+def test_the_date_floor_keeps_a_record_saved_the_day_before_and_a_year_one_date_is_no_error(staff, ngo):
+    """A record may be saved, in UTC, the day before its local date (the database allows the
+    day's margin): the floor keeps it. And the first days of the calendar have no day before."""
+    day = datetime.date(2025, 3, 10)
+    testimony = TestimonyFactory(organization=ngo, recorded_on=day)
+    saved = datetime.datetime(2025, 3, 9, tzinfo=datetime.UTC)  # 00:00 UTC the day before
+    type(testimony).objects.filter(pk=testimony.pk).update(updated_at=saved)
+    listed = staff.get("/api/v1/testimonies/?recorded_after=2025-03-10").json()["results"]
+    assert [row["pk"] for row in listed] == [testimony.pk]
+    for first in ("0001-01-01", "0001-01-02"):
+        assert staff.get(f"/api/v1/testimonies/?recorded_after={first}").status_code == 200
+        assert staff.get(f"/api/v1/displacements/?occurred_after={first}").status_code == 200
+
+
+def test_the_migration_names_the_records_its_check_would_refuse(ngo):
+    import importlib
+
+    migration = importlib.import_module("displacement.migrations.0011_recorded_not_after_saved")
+    testimony = TestimonyFactory(organization=ngo)
+    with connection.cursor() as cursor:  # as a database before the check: undone with the test
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # ALTER TABLE refuses pending key checks
+        cursor.execute("ALTER TABLE displacement_testimony DROP CONSTRAINT testimony_recorded_not_after_saved")
+    type(testimony).objects.filter(pk=testimony.pk).update(recorded_on=datetime.date(2099, 1, 1))
+    editor = type("Editor", (), {"connection": connection})()
+    with pytest.raises(RuntimeError, match=rf"displacement_testimony id {testimony.pk}: recorded_on 2099-01-01"):
+        migration.refuse_future_dates(None, editor)

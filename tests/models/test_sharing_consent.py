@@ -57,11 +57,11 @@ def test_bulk_updates_raw_sql_and_moves_count_too():
 
 def test_a_value_written_into_it_does_not_stick():
     without, with_consent = TestimonyFactory(), TestimonyFactory()
+    stale = Testimony.objects.get(pk=with_consent.pk)  # loaded before the consent, saved after it
     Consent.objects.create(testimony=with_consent, purpose=SHARING)
     Testimony.objects.filter(pk=without.pk).update(sharing_consent=True)
     assert _column(without) is False
-    stale = Testimony.objects.get(pk=with_consent.pk)
-    stale.sharing_consent = False  # an instance loaded before the consent, saved after it
+    assert stale.sharing_consent is False
     stale.summary = "Edited later."
     stale.save()
     assert _column(with_consent) is True
