@@ -40,6 +40,20 @@ def _sharing_consent_sync(changed: str) -> str:
     """  # noqa: S608 (trigger source, written from constants)
 
 
+def _consents_changed(change: str, operation, *, old: bool = False, new: bool = False) -> pgtrigger.Trigger:
+    """The statement trigger on consents that recomputes the column after ``operation``, from
+    the consents' rows before (``old``) and after (``new``) it."""
+    tables = [name for name, wanted in (("old_consents", old), ("new_consents", new)) if wanted]
+    return pgtrigger.Trigger(
+        name=f"consent_sharing_{change}",
+        level=pgtrigger.Statement,
+        when=pgtrigger.After,
+        operation=operation,
+        referencing=pgtrigger.Referencing(**{name.split("_")[0]: name for name in tables}),
+        func=_sharing_consent_sync(" UNION ".join(f"SELECT testimony_id FROM {t}" for t in tables)),  # noqa: S608
+    )
+
+
 class TestimonyManager(models.Manager):
     """Records without their stored search words, which only full-text search reads, in SQL."""
 
@@ -229,32 +243,9 @@ class Consent(TimeStamped):
         ]
         # Testimony.sharing_consent, for every kind of change (a statement's rows at once).
         triggers = [
-            pgtrigger.Trigger(
-                name="consent_sharing_inserted",
-                level=pgtrigger.Statement,
-                when=pgtrigger.After,
-                operation=pgtrigger.Insert,
-                referencing=pgtrigger.Referencing(new="new_consents"),
-                func=_sharing_consent_sync("SELECT testimony_id FROM new_consents"),
-            ),
-            pgtrigger.Trigger(
-                name="consent_sharing_updated",
-                level=pgtrigger.Statement,
-                when=pgtrigger.After,
-                operation=pgtrigger.Update,
-                referencing=pgtrigger.Referencing(old="old_consents", new="new_consents"),
-                func=_sharing_consent_sync(
-                    "SELECT testimony_id FROM old_consents UNION SELECT testimony_id FROM new_consents"
-                ),
-            ),
-            pgtrigger.Trigger(
-                name="consent_sharing_deleted",
-                level=pgtrigger.Statement,
-                when=pgtrigger.After,
-                operation=pgtrigger.Delete,
-                referencing=pgtrigger.Referencing(old="old_consents"),
-                func=_sharing_consent_sync("SELECT testimony_id FROM old_consents"),
-            ),
+            _consents_changed("inserted", pgtrigger.Insert, new=True),
+            _consents_changed("updated", pgtrigger.Update, old=True, new=True),
+            _consents_changed("deleted", pgtrigger.Delete, old=True),
             pgtrigger.Trigger(
                 name="consent_sharing_truncated",
                 level=pgtrigger.Statement,
