@@ -35,7 +35,7 @@ from displacement.models.vocab import (
 )
 from displacement.selectors.access import Viewer, narrative_visible_q, scoped
 from displacement.selectors.places import place_subtree, place_tree
-from displacement.selectors.sharing import built
+from displacement.selectors.sharing import built, partner_readable
 
 #: Parameters every list accepts besides its filters.
 COMMON_PARAMETERS = {"cursor", "page_size", "format", "ordering"}
@@ -182,8 +182,6 @@ def visible_events(request, *, on: datetime.date | None = None):
     today): filters that go through events must not reveal others."""
     viewer = Viewer.of(request.user)
     if viewer.is_partner:
-        from displacement.selectors.sharing import partner_readable
-
         return partner_readable("events", partner=viewer.organization, on=on)
     return scoped(m.Event, viewer)
 

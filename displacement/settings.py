@@ -106,7 +106,7 @@ DATABASES["default"]["ENGINE"] = "django.db.backends.postgresql"
 # to spare for exports and reports.
 # "server" sends nothing and leaves it to the server (behind a pooler that refuses libpq's
 # options parameter: set it there, ALTER ROLE ... SET max_parallel_workers_per_gather = 0).
-if env_str("DATABASE_PARALLEL_WORKERS", "").strip().lower() != "server":
+if env_str("DATABASE_PARALLEL_WORKERS", "").lower() != "server":
     DATABASE_PARALLEL_WORKERS = env_int("DATABASE_PARALLEL_WORKERS", 0, minimum=0)
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     _parallel = f"-c max_parallel_workers_per_gather={DATABASE_PARALLEL_WORKERS}"

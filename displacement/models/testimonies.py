@@ -54,15 +54,15 @@ def _consents_changed(change: str, operation, *, old: bool = False, new: bool = 
     )
 
 
+#: Testimony's stored full-text search columns.
+SEARCH_WORDS = ("summary_words", "narrative_words")
+
+
 class TestimonyManager(models.Manager):
     """Records without their stored search words, which only full-text search reads, in SQL."""
 
     def get_queryset(self):
         return super().get_queryset().defer(*SEARCH_WORDS)
-
-
-#: Testimony's stored full-text search columns.
-SEARCH_WORDS = ("summary_words", "narrative_words")
 
 
 @tracked(exclude=["sharing_consent", *SEARCH_WORDS])

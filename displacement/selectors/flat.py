@@ -206,10 +206,10 @@ def testimony_rows(queryset: QuerySet, *, viewer: Viewer) -> Iterator[tuple[list
     for batch in batches:
         rows = [rest.split(b"\t") for _, _, rest in batch]
         pks = [int(pk) for pk, _, _ in batch]
-        ids = _encoded("testimony", pks, audience.pk)
-        named = iter(_encoded("household", [int(row[2]) for row in rows if row[2]], audience.pk))
+        ids = pseudonyms.encode_many_bytes("testimony", pks, audience.pk)
+        named = iter(pseudonyms.encode_many_bytes("household", [int(row[2]) for row in rows if row[2]], audience.pk))
         links = [link.split(b":") for row in rows if row[4] for link in row[4].split(b" ")]
-        events = iter(_encoded("event", [int(event) for event, _ in links], audience.pk))
+        events = iter(pseudonyms.encode_many_bytes("event", [int(event) for event, _ in links], audience.pk))
         relations = iter(relation for _, relation in links)
         lines = []
         for identifier, row in zip(ids, rows, strict=True):
@@ -222,11 +222,6 @@ def testimony_rows(queryset: QuerySet, *, viewer: Viewer) -> Iterator[tuple[list
             lines.append(b",".join((identifier, _unescape(row[1]), household, _unescape(row[3]), listed, b"")))
         lines.append(b"")
         yield pks, [int(owner) for _, owner, _ in batch], b"\r\n".join(lines)
-
-
-def _encoded(kind: str, pks: list[int], audience_id: int) -> list[bytes]:
-    """``pseudonyms.encode_many``, as bytes."""
-    return pseudonyms.encode_many_bytes(kind, pks, audience_id)
 
 
 #: Record kinds whose CSV export is made here, by kind.

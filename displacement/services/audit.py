@@ -52,10 +52,9 @@ def _sorted_ids(ids: Iterable) -> list:
     if isinstance(ids, array):
         return sorted(set(ids))  # an export's record numbers
     distinct = list(dict.fromkeys(i if isinstance(i, str) else int(i) for i in ids))
-    words = [i for i in distinct if isinstance(i, str)]
-    if len(words) == len(distinct):
+    if all(isinstance(i, str) for i in distinct):
         return distinct
-    return sorted(i for i in distinct if not isinstance(i, str)) + sorted(words)
+    return sorted(distinct, key=lambda i: (isinstance(i, str), i))
 
 
 #: The columns ``access_write`` fills, as the model names them.
