@@ -27,6 +27,7 @@ from django.db import connection, transaction
 from psycopg.copy import QueuedLibpqWriter
 
 from displacement import models as m
+from displacement.models.events import EVENT_COPIES
 from displacement.models.vocab import (
     SUB_EVENT_TYPES,
     AgeBand,
@@ -276,6 +277,9 @@ class _Generator:
         rng = self.rng
         self.event_places: list[int] = []
         self.event_days: list[datetime.date] = []
+        # (type, sub-type, target) of each event: the links carry copies (the load runs
+        # without the triggers that keep them).
+        self.event_kinds: list[tuple[str, str, str]] = []
         columns = [
             "id",
             "created_at",
@@ -313,6 +317,8 @@ class _Generator:
                 sub_type = rng.choice(SUB_EVENT_TYPES[event_type])
                 weapon = rng.choice(EXPLOSION_WEAPONS) if event_type == EventType.EXPLOSIONS else ""
                 killed = rng.choice([0, 0, 0, 1, 1, 2, 3, 5]) if rng.random() < 0.6 else None
+                target = rng.choice(TARGETS)
+                self.event_kinds.append((event_type, sub_type, target))
                 stamp = self.at(start)
                 yield (
                     pk,
@@ -327,7 +333,7 @@ class _Generator:
                     sub_type,
                     "",
                     weapon,
-                    rng.choice(TARGETS),
+                    target,
                     start,
                     DatePrecision.DAY,
                     place,
@@ -543,10 +549,18 @@ class _Generator:
             "testimonies",
         )
         first_link = _reserve_ids(m.TestimonyEvent, len(links))
+
+        def link_rows() -> Iterator[tuple]:
+            for i, (testimony, event, relation) in enumerate(links):
+                index = event - self.first_event
+                kind = self.event_kinds[index]
+                yield (first_link + i, testimony, event, relation, self.org, self.event_days[index], *kind,
+                       self.event_places[index])  # fmt: skip
+
         self.copy(
             m.TestimonyEvent,
-            ["id", "testimony_id", "event_id", "relation"],
-            ((first_link + i, *link) for i, link in enumerate(links)),
+            ["id", "testimony_id", "event_id", "relation", *EVENT_COPIES],
+            link_rows(),
             "events spoken of",
         )
         first_consent = _reserve_ids(m.Consent, len(consents))

@@ -1,5 +1,6 @@
 """What happened: attacks, battles and displacements, in ACLED's vocabulary."""
 
+import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector
@@ -22,6 +23,25 @@ from .vocab import (
     VerificationStatus,
     Weapon,
 )
+
+#: The event's columns that filters through events read, and the names of their copies on each
+#: link from a testimony (``TestimonyEvent``), which the database keeps (triggers here and there):
+#: a filtered page then tests each testimony with one index read, not a link and an event.
+EVENT_COPIES = {
+    "event_owner": "organization_id",
+    "event_start": "start",
+    "event_type": "event_type",
+    "event_sub_type": "sub_event_type",
+    "event_target": "target",
+    "event_place": "place_id",
+}
+
+
+def _copies_differ(link: str, event: str) -> str:
+    """SQL: the copies on ``link`` are not the values of ``event``."""
+    copies = ", ".join(f"{link}.{name}" for name in EVENT_COPIES)
+    values = ", ".join(f"{event}.{column}" for column in EVENT_COPIES.values())
+    return f"({copies}) IS DISTINCT FROM ({values})"
 
 
 def _sub_type_belongs_to_type() -> Q:
@@ -135,6 +155,22 @@ class Event(Owned):
                 condition=Q(category=EventCategory.VIOLENCE, displacement_kind="")
                 | Q(category=EventCategory.DISPLACEMENT, event_type="", sub_event_type=""),
                 name="event_fields_match_category",
+            ),
+        ]
+        triggers = [
+            # The copies on the links of the events a statement changed (their rows at once).
+            # A link written meanwhile waits for this event's lock, then copies the new values.
+            pgtrigger.Trigger(
+                name="event_copies_on_links",
+                level=pgtrigger.Statement,
+                when=pgtrigger.After,
+                operation=pgtrigger.Update,
+                referencing=pgtrigger.Referencing(new="new_events"),
+                func=(
+                    "UPDATE displacement_testimonyevent l SET "  # noqa: S608 (trigger source, from constants)
+                    + ", ".join(f"{name} = n.{column}" for name, column in EVENT_COPIES.items())
+                    + f" FROM new_events n WHERE l.event_id = n.id AND {_copies_differ('l', 'n')}; RETURN NULL;"
+                ),
             ),
         ]
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .base import Owned, TimeStamped, page_index, tracked, updated_at_field
+from .events import EVENT_COPIES
 from .households import new_code
 from .vocab import ConsentMethod, ConsentPurpose, Language, Sensitivity, TestimonyRelation, WitnessRole
 
@@ -174,7 +175,7 @@ class Testimony(Owned):
             raise ValidationError({"recorded_on": _("A testimony cannot be recorded in the future.")})
 
 
-@tracked
+@tracked(exclude=list(EVENT_COPIES))
 class TestimonyEvent(models.Model):
     testimony = models.ForeignKey(Testimony, on_delete=models.CASCADE, related_name="event_links")
     # Indexed with the testimony (Meta), not alone.
@@ -182,6 +183,14 @@ class TestimonyEvent(models.Model):
         "displacement.Event", on_delete=models.PROTECT, related_name="testimony_links", db_index=False
     )
     relation = models.CharField(_("relation"), max_length=30, choices=TestimonyRelation.choices)
+    # Copies of the event's columns that filters through events read (``EVENT_COPIES``), kept
+    # by the database: whatever is written here, the event's values are what is stored.
+    event_owner = models.IntegerField(_("event's organisation"), null=True, editable=False)
+    event_start = models.DateField(_("event's start"), null=True, editable=False)
+    event_type = models.CharField(_("event type"), max_length=40, db_default="", default="", editable=False)
+    event_sub_type = models.CharField(_("sub-event type"), max_length=50, db_default="", default="", editable=False)
+    event_target = models.CharField(_("target"), max_length=30, db_default="", default="", editable=False)
+    event_place = models.IntegerField(_("event's place"), null=True, editable=False)
 
     class Meta:
         verbose_name = _("event spoken of")
@@ -191,7 +200,26 @@ class TestimonyEvent(models.Model):
             # (an index-only scan): the API's filters on testimonies through their events.
             models.Index(fields=["event", "testimony"], name="testimony_event_by_event_idx"),
         ]
-        constraints = [models.UniqueConstraint(fields=["testimony", "event"], name="testimony_event_unique")]
+        constraints = [
+            # It covers the copies too: a filter through events tests a testimony by one read of
+            # this index (an index-only scan), without the link's row or the event's.
+            models.UniqueConstraint(
+                fields=["testimony", "event"], include=list(EVENT_COPIES), name="testimony_event_unique"
+            )
+        ]
+        triggers = [
+            pgtrigger.Trigger(
+                name="testimony_event_copies",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Insert | pgtrigger.Update,
+                # FOR SHARE: waits for a change to the event being written, then reads it.
+                func=(
+                    f"SELECT {', '.join(f'e.{column}' for column in EVENT_COPIES.values())}"  # noqa: S608
+                    f" INTO {', '.join(f'NEW.{name}' for name in EVENT_COPIES)}"
+                    " FROM displacement_event e WHERE e.id = NEW.event_id FOR SHARE; RETURN NEW;"
+                ),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.testimony.code} {self.get_relation_display()} {self.event_id}"

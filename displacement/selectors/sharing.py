@@ -33,6 +33,13 @@ def _owners(partner: m.Organization, kind: str, on: datetime.date | None = None)
     return active_agreements(partner=partner, kind=kind, on=on).values("owner_id")
 
 
+def readable_owners(path: str, *, partner: m.Organization, kind: str, on: datetime.date | None = None) -> Q:
+    """Records of ``kind`` whose owner (at ``path``) lets ``partner`` read them: the partner
+    itself, and the owners whose agreements in force ``on`` cover the kind. For events, which
+    the agreement alone shares, the whole rule (``partner_readable``)."""
+    return Q(**{path: partner.pk}) | Q(**{f"{path}__in": _owners(partner, kind, on)})
+
+
 def active_consent(purpose: str) -> Q | Exists:
     """A testimony's consent for ``purpose`` is active. For sharing with partners, which every
     partner read tests row by row, the column the database keeps from the consents

@@ -117,6 +117,29 @@ def test_a_testimony_speaking_of_several_matching_events_is_listed_once(staff, n
     assert staff.get("/api/v1/testimonies/?place=UA63&event_type=battles").json()["results"] == []
 
 
+@pytest.mark.parametrize("few_events", [1000, 0], ids=["listed", "walked"])
+def test_a_filter_through_events_follows_a_change_to_the_event(staff, ngo, monkeypatch, few_events):
+    """Listed from the events or walked against the copies on the links, a filter sees an
+    event as it is now."""
+    monkeypatch.setattr("api.filters.FEW_EVENTS", few_events)
+    testimony = shared_testimony(ngo)
+    event = EventFactory(organization=ngo, target="school", place=place("UA6312027"))
+    TestimonyEvent.objects.create(testimony=testimony, event=event, relation="witnessed")
+
+    def found(query):
+        return [row["pk"] for row in staff.get(f"/api/v1/testimonies/?{query}").json()["results"]]
+
+    assert found("target=school") == found("place=UA63") == found("occurred_after=2025-05-01") == [testimony.pk]
+    event.target, event.place, event.start = "health_facility", place("UA1214025"), datetime.date(2024, 2, 1)
+    event.save()
+    assert found("target=school") == found("place=UA63") == found("occurred_after=2025-05-01") == []
+    now = [testimony.pk]
+    assert found("target=health_facility") == found("place=UA12") == found("occurred_before=2024-02-01") == now
+    monkeypatch.setattr("api.filters.PLACE_IDS_LIMIT", 1)  # a subtree too large to list: a subquery
+    assert found("place=UA12") == [testimony.pk]
+    assert found("place=UA63") == []
+
+
 def test_a_displacement_filter_through_its_cause(staff, ngo):
     battle = EventFactory(organization=ngo, event_type="battles", sub_event_type="armed_clash")
     caused = DisplacementFactory(household__organization=ngo, cause=battle)

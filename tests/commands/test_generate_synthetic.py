@@ -4,9 +4,10 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db.models import Count
+from django.db.models import Count, F
 
 from displacement import models as m
+from displacement.models.events import EVENT_COPIES
 from displacement.models.vocab import ConsentPurpose
 from displacement.synthetic import ORIGIN_WEIGHTS, SLUG, generate_synthetic, synthetic_delete
 from tests.factories import HouseholdFactory
@@ -71,6 +72,11 @@ def test_the_dataset_is_skewed_like_a_war(capsys):
         consenting.values_list("testimony_id", flat=True)
     )
     assert 0 < testimonies.filter(sharing_consent=True).count() < testimonies.count()
+    # And the copies of each event's columns on its links (their triggers are off too).
+    links = m.TestimonyEvent.objects.filter(testimony__organization=owner)
+    assert links.exists()
+    for name, column in EVENT_COPIES.items():
+        assert not links.exclude(**{name: F(f"event__{column.removesuffix('_id')}")}).exists(), name
     assert set(m.Case.objects.values_list("status", flat=True)) >= {"new", "closed", "referred"}
     assert m.WeeklySummary.objects.filter(organization=owner).exists()
     history = apps.get_model("displacement", "TestimonyHistory")
