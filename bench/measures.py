@@ -15,7 +15,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection, reset_queries, transaction
+from django.db import DatabaseError, connection, reset_queries, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -90,6 +90,25 @@ def prepare(*, households: int, seed: int) -> Setup:
         "consents": m.Consent.objects.filter(testimony__organization=owner).count(),
     }
     return Setup(owner=owner, partner=partner, key=key, staff=staff, counts=counts, generated=cached)
+
+
+def settle(*, seconds: int = 120) -> None:
+    """Wait until the server has written out what the measures before wrote (a checkpoint)
+    and autovacuum has finished with it: on two cores, a vacuum of the tables a rebuild just
+    rewrote took one core from the pages being timed. At most ``seconds``."""
+    with connection.cursor() as cursor:
+        try:
+            with transaction.atomic():
+                cursor.execute("CHECKPOINT")  # superuser or pg_checkpoint; else the server's own
+        except DatabaseError:
+            pass
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'")
+            if not cursor.fetchone()[0]:
+                return
+            time.sleep(1)
+        print(f"autovacuum still running after {seconds} s; measuring anyway", flush=True)
 
 
 # --- import / generate ---------------------------------------------------------------------
