@@ -317,9 +317,9 @@ class _Generator:
                 sub_type = rng.choice(SUB_EVENT_TYPES[event_type])
                 weapon = rng.choice(EXPLOSION_WEAPONS) if event_type == EventType.EXPLOSIONS else ""
                 killed = rng.choice([0, 0, 0, 1, 1, 2, 3, 5]) if rng.random() < 0.6 else None
-                target = rng.choice(TARGETS)
-                self.event_kinds.append((event_type, sub_type, target))
                 stamp = self.at(start)
+                target = rng.choice(TARGETS)  # drawn where it always was: the same data for a seed
+                self.event_kinds.append((event_type, sub_type, target))
                 yield (
                     pk,
                     stamp,

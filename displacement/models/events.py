@@ -44,6 +44,22 @@ def _copies_differ(link: str, event: str) -> str:
     return f"({copies}) IS DISTINCT FROM ({values})"
 
 
+def _copies_to_links(change: str, operation) -> pgtrigger.Trigger:
+    """The statement trigger on events that writes their values into their links' copies."""
+    return pgtrigger.Trigger(
+        name=f"event_copies_{change}",
+        level=pgtrigger.Statement,
+        when=pgtrigger.After,
+        operation=operation,
+        referencing=pgtrigger.Referencing(new="new_events"),
+        func=(
+            "UPDATE displacement_testimonyevent l SET "  # noqa: S608 (trigger source, from constants)
+            + ", ".join(f"{name} = n.{column}" for name, column in EVENT_COPIES.items())
+            + f" FROM new_events n WHERE l.event_id = n.id AND {_copies_differ('l', 'n')}; RETURN NULL;"
+        ),
+    )
+
+
 def _sub_type_belongs_to_type() -> Q:
     condition = Q(sub_event_type="")
     for event_type, sub_types in SUB_EVENT_TYPES.items():
@@ -158,20 +174,14 @@ class Event(Owned):
             ),
         ]
         triggers = [
-            # The copies on the links of the events a statement changed (their rows at once).
-            # A link written meanwhile waits for this event's lock, then copies the new values.
-            pgtrigger.Trigger(
-                name="event_copies_on_links",
-                level=pgtrigger.Statement,
-                when=pgtrigger.After,
-                operation=pgtrigger.Update,
-                referencing=pgtrigger.Referencing(new="new_events"),
-                func=(
-                    "UPDATE displacement_testimonyevent l SET "  # noqa: S608 (trigger source, from constants)
-                    + ", ".join(f"{name} = n.{column}" for name, column in EVENT_COPIES.items())
-                    + f" FROM new_events n WHERE l.event_id = n.id AND {_copies_differ('l', 'n')}; RETURN NULL;"
-                ),
-            ),
+            # The copies on the links of the events a statement wrote (their rows at once). A
+            # link written meanwhile waits for the event's lock (its own trigger), then copies the
+            # committed values. Under READ COMMITTED, as Django runs: a REPEATABLE READ update of
+            # an event would not see a link committed after its snapshot.
+            _copies_to_links("updated", pgtrigger.Update),
+            # A new event has links only if they were written first (foreign keys are checked
+            # at commit): they get its values now.
+            _copies_to_links("inserted", pgtrigger.Insert),
         ]
 
     def __str__(self):

@@ -185,12 +185,12 @@ class TestimonyEvent(models.Model):
     relation = models.CharField(_("relation"), max_length=30, choices=TestimonyRelation.choices)
     # Copies of the event's columns that filters through events read (``EVENT_COPIES``), kept
     # by the database: whatever is written here, the event's values are what is stored.
-    event_owner = models.IntegerField(_("event's organisation"), null=True, editable=False)
+    event_owner = models.BigIntegerField(_("event's organisation"), null=True, editable=False)
     event_start = models.DateField(_("event's start"), null=True, editable=False)
     event_type = models.CharField(_("event type"), max_length=40, db_default="", default="", editable=False)
     event_sub_type = models.CharField(_("sub-event type"), max_length=50, db_default="", default="", editable=False)
     event_target = models.CharField(_("target"), max_length=30, db_default="", default="", editable=False)
-    event_place = models.IntegerField(_("event's place"), null=True, editable=False)
+    event_place = models.BigIntegerField(_("event's place"), null=True, editable=False)
 
     class Meta:
         verbose_name = _("event spoken of")
@@ -212,11 +212,14 @@ class TestimonyEvent(models.Model):
                 name="testimony_event_copies",
                 when=pgtrigger.Before,
                 operation=pgtrigger.Insert | pgtrigger.Update,
-                # FOR SHARE: waits for a change to the event being written, then reads it.
+                # FOR SHARE: waits for a change to the event being written, then reads it. An
+                # event not written yet (foreign keys are checked at commit) fills them when it is.
                 func=(
                     f"SELECT {', '.join(f'e.{column}' for column in EVENT_COPIES.values())}"  # noqa: S608
                     f" INTO {', '.join(f'NEW.{name}' for name in EVENT_COPIES)}"
-                    " FROM displacement_event e WHERE e.id = NEW.event_id FOR SHARE; RETURN NEW;"
+                    " FROM displacement_event e WHERE e.id = NEW.event_id FOR SHARE;"
+                    " IF NOT FOUND THEN NEW.event_type := ''; NEW.event_sub_type := ''; NEW.event_target := '';"
+                    " END IF; RETURN NEW;"
                 ),
             ),
         ]

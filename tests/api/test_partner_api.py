@@ -239,10 +239,23 @@ def test_partner_summaries_are_suppressed_and_cannot_be_differenced(partner, ngo
     assert partner.get("/api/v1/summaries/?occurred_after=2025-04-01&occurred_before=2025-04-30").status_code == 200
 
 
-def test_testimony_filters_do_not_reveal_unshared_events(partner, ngo, partner_org, world):
-    from displacement.models import SharingAgreement
+@pytest.mark.parametrize("few_events", [1000, 0], ids=["listed", "walked"])
+def test_testimony_filters_do_not_reveal_unshared_events(partner, ngo, partner_org, world, monkeypatch, few_events):
+    """Listed from the events or walked against the copies on the links, a filter through
+    events counts only the events the partner may read: not another organisation's, not its
+    sharing NGO's once the agreement no longer covers events."""
+    from displacement.models import Event, SharingAgreement, TestimonyEvent
 
+    monkeypatch.setattr("api.filters.FEW_EVENTS", few_events)
+    event = EventFactory(organization=ngo, target="school")
+    TestimonyEvent.objects.create(testimony=shared_testimony(ngo), event=event, relation="witnessed")
+    assert len(partner.get("/api/v1/testimonies/?target=school").json()["results"]) == 1
+    Event.objects.filter(pk=event.pk).update(organization=world["other"])  # shares nothing with it
+    assert partner.get("/api/v1/testimonies/?target=school").json()["results"] == []
+    Event.objects.filter(pk=event.pk).update(organization=ngo)
+    assert len(partner.get("/api/v1/testimonies/?target=school").json()["results"]) == 1
     SharingAgreement.objects.filter(partner=partner_org).update(record_kinds=["testimonies"])
+    assert partner.get("/api/v1/testimonies/?target=school").json()["results"] == []
     assert partner.get("/api/v1/events/").json()["results"] == []
     found = partner.get("/api/v1/testimonies/?event_type=explosions_remote_violence").json()["results"]
     assert found == []

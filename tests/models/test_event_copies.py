@@ -86,22 +86,44 @@ def test_the_copies_leave_no_history():
     assert not history_columns & set(EVENT_COPIES)
 
 
+def test_a_link_written_before_its_event_gets_its_values_when_the_event_is():
+    """Foreign keys are checked at commit: a link may come first, and the event's insert fills it."""
+    organization = OrganizationFactory()
+    testimony = TestimonyFactory(organization=organization)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence('displacement_event', 'id'))")
+        event_id = cursor.fetchone()[0]
+        link = TestimonyEvent.objects.create(testimony=testimony, event_id=event_id, relation="witnessed")
+        assert _copies(link)["event_owner"] is None
+        event = EventFactory(id=event_id, organization=organization, target="school")
+    assert _copies(link) == _expected(event)
+
+
 @pytest.mark.django_db(transaction=True)
-def test_a_link_written_while_its_event_changes_gets_the_new_values():
+def test_a_link_written_while_its_event_changes_gets_the_new_values(gazetteer):
     """Two connections: the event's change is not yet committed when the link is written. The
     link waits for the event (FOR SHARE) and copies what was committed; without the wait it
     copied the old values, and the event's trigger, which cannot see the uncommitted link,
-    left them stale."""
+    left them stale. The change commits only once the link's writer is seen waiting (or after
+    ten seconds, when nothing waits: then the link has already copied the old values)."""
     event = EventFactory(target="school")
     testimony = TestimonyFactory(organization=event.organization)
     changed, failures = threading.Event(), []
 
     def change():
         try:
-            with transaction.atomic():
+            with transaction.atomic(), connection.cursor() as cursor:
                 Event.objects.filter(pk=event.pk).update(target="market")
                 changed.set()
-                time.sleep(0.5)  # holds the event's row while the link is written
+                deadline = time.monotonic() + 10
+                while time.monotonic() < deadline:
+                    cursor.execute(
+                        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                        " AND datname = current_database() AND pid <> pg_backend_pid()"
+                    )
+                    if cursor.fetchone()[0]:
+                        break
+                    time.sleep(0.02)
         except Exception as error:  # pragma: no cover (reported below)
             failures.append(error)
         finally:
@@ -112,6 +134,6 @@ def test_a_link_written_while_its_event_changes_gets_the_new_values():
     worker.start()
     assert changed.wait(10)
     link = TestimonyEvent.objects.create(testimony=testimony, event=event, relation="witnessed")
-    worker.join(10)
+    worker.join(15)
     assert not failures
     assert _copies(link)["event_target"] == "market"
