@@ -551,11 +551,11 @@ class _Generator:
         first_link = _reserve_ids(m.TestimonyEvent, len(links))
 
         def link_rows() -> Iterator[tuple]:
-            for i, (testimony, event, relation) in enumerate(links):
+            for offset, (testimony, event, relation) in enumerate(links):
                 index = event - self.first_event
-                kind = self.event_kinds[index]
-                yield (first_link + i, testimony, event, relation, self.org, self.event_days[index], *kind,
-                       self.event_places[index])  # fmt: skip
+                # In the order of EVENT_COPIES: owner, start, type, sub-type, target, place.
+                copies = (self.org, self.event_days[index], *self.event_kinds[index], self.event_places[index])
+                yield (first_link + offset, testimony, event, relation, *copies)
 
         self.copy(
             m.TestimonyEvent,
