@@ -262,7 +262,7 @@ def _readable_on_links(request, on: datetime.date) -> Q:
     viewer = Viewer.of(request.user)
     if viewer.is_partner:
         return readable_owners("event_owner", partner=viewer.organization, kind=RecordKind.EVENTS, on=on)
-    if not viewer.may_open(m.Event) or viewer.organization is None:
+    if not viewer.may_open(m.Event):  # staff only: a member of an organisation
         return Q(pk__in=[])
     return Q(event_owner=viewer.organization.pk)
 
