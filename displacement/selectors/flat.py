@@ -2,30 +2,28 @@
 a file, for the exports that stream every record of a kind.
 
 A projection builds one dict per record from model instances: right for a page of fifty,
-far too slow for a million rows. Here one SELECT, read with COPY, makes each line of the
-file: it applies the same rules (which narrative may be read, which event links a partner
-may see, the owner's codes), quotes cells as Python's ``csv`` module does and neutralises
-formulas as ``exports.safe_cell`` does. Python only adds what PostgreSQL cannot make:
+far too slow for a million rows. Here one SELECT makes the cells of each line: it applies
+the same rules (which narrative may be read, which event links a partner may see, the
+owner's codes), quotes cells as Python's ``csv`` module does and neutralises formulas as
+``exports.safe_cell`` does. Python joins the cells and adds what PostgreSQL cannot make:
 partners' pseudonymous ids, enciphered a batch of rows at a time with AES
 (``pseudonyms.encode_many``; the embedded PostgreSQL has no pgcrypto). The result is the
 same file, byte for byte, as the projections flattened by ``api.csv.csv_rows``:
 ``tests/api/test_csv_flat.py`` checks it for a partner and for each staff role.
 
-COPY sends one message per row (the protocol guarantees it), in PostgreSQL's text format:
-tab-separated, with backslash escapes inside a cell, which are undone only where a line
-has any.
+The rows come in libpq's chunked-rows mode (``_streamed``), not COPY: COPY sends a message
+per row, and reading each one through psycopg cost Python more than the rest of the line.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from itertools import islice
 
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection, transaction
-from django.db.models import Case, Func, Q, QuerySet, TextField, Value, When
+from django.db.models import Case, F, Func, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Cast, Coalesce, Concat
 
 from displacement import models as m
@@ -40,8 +38,6 @@ BATCH = 250
 
 # A cell starting with one of these would run as a formula (as in ``exports.safe_cell``).
 _FORMULA = "left(%(expressions)s, 1) IN ('=', '+', '-', '@', chr(9), chr(13))"
-_ESCAPES = re.compile(rb"\\(.)")
-_UNESCAPED = {b"\\": b"\\", b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f", b"v": b"\v"}
 
 
 class Cell(Func):
@@ -95,31 +91,34 @@ def _batches(iterable) -> Iterator[list]:
         yield batch
 
 
-def _copied(values: QuerySet) -> Iterator[bytes]:
-    """Each row of ``values`` as PostgreSQL's text format gives it (no line end). COPY streams
-    the whole result with the plan PostgreSQL would use for all of it (a server-side cursor
-    plans for its first rows), and sends a message per row."""
+def _streamed(values: QuerySet) -> Iterator[list[tuple]]:
+    """The rows of ``values``, ``BATCH`` at a time. One query in libpq's chunked-rows mode:
+    PostgreSQL plans it for the whole result (a server-side cursor plans for its first rows)
+    and sends rows as it makes them, while Python works on those it has; psycopg reads each
+    chunk at once, where COPY costs a message, and a Python step, per row."""
     sql, params = values.query.sql_with_params()
     # In a transaction (or a savepoint) of its own: a client that goes away mid-file cancels
-    # the COPY, and the rollback leaves the connection (and any enclosing transaction) usable.
+    # the query, and the rollback leaves the connection (and any enclosing transaction) usable.
     with transaction.atomic(), connection.cursor() as cursor:
         # A client that stops reading holds the statement (and its snapshot) open: not forever.
         # Its sort gets memory enough for PostgreSQL to prefer it to a walk along an index.
         cursor.execute("SELECT current_setting('statement_timeout'), current_setting('work_mem')")
         before = cursor.fetchone()
         cursor.execute(_SETTINGS, [f"{settings.EXPORT_TIMEOUT_SECONDS}s", f"{settings.EXPORT_WORK_MEM_MB}MB"])
-        with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT", params) as copy:
-            for data in copy:
-                yield bytes(data)[:-1]
+        # LIMIT ALL limits nothing, but with a LIMIT PostgreSQL computes the costly cells after
+        # its sort rather than before it: the first rows leave once the rows are sorted, and
+        # Python works on them while PostgreSQL makes the next (without it, every cell of the
+        # file was made before the first row left, and Python waited).
+        rows = cursor.cursor.stream(f"{sql} LIMIT ALL", params, size=BATCH)
+        try:
+            yield from _batches(rows)
+        finally:
+            rows.close()  # cancels the query if the reader stopped early, before the rollback
         # For this statement only, within an enclosing transaction too (a rollback undoes them).
         cursor.execute(_SETTINGS, before)
 
 
 _SETTINGS = "SELECT set_config('statement_timeout', %s, true), set_config('work_mem', %s, true)"
-
-
-def _unescape(cell: bytes) -> bytes:
-    return _ESCAPES.sub(lambda match: _UNESCAPED.get(match.group(1), match.group(1)), cell) if b"\\" in cell else cell
 
 
 def _event_links(audience: m.Organization | None):
@@ -161,7 +160,7 @@ def testimony_lines(queryset: QuerySet, *, viewer: Viewer) -> QuerySet:
     later = _joined(Cell("summary"), comma, narrative, comma, Cell("sensitivity"))
     if audience is not None:
         # Raw ids for Python to encipher; no time of change for partners.
-        household = Coalesce(Cast("household_id", TextField()), Value(""), output_field=TextField())
+        household = F("household_id")
         identifier = updated = Value("", output_field=TextField())
     else:
         household = Case(
@@ -191,37 +190,27 @@ def testimony_lines(queryset: QuerySet, *, viewer: Viewer) -> QuerySet:
 def testimony_rows(queryset: QuerySet, *, viewer: Viewer) -> Iterator[tuple[list[int], list[int], bytes]]:
     """Every testimony of ``queryset``, in its order, a batch at a time: (pks, owners, CSV
     lines). The cells follow ``api.csv.COLUMNS["testimonies"]`` and each line ends with CRLF,
-    as csv.writer's. Small batches keep PostgreSQL busy while Python works on the last one
-    (a socket holds a few hundred rows)."""
+    as csv.writer's. Small batches keep PostgreSQL busy while Python works on the last one."""
     audience = viewer.organization if viewer.is_partner else None
-    batches = _batches(line.split(b"\t", 2) for line in _copied(testimony_lines(queryset, viewer=viewer)))
-    if audience is None:
-        for batch in batches:
-            yield (
-                [int(pk) for pk, _, _ in batch],
-                [int(owner) for _, owner, _ in batch],
-                b"".join(_unescape(rest.replace(b"\t", b",")) + b"\r\n" for _, _, rest in batch),
-            )
-        return
-    for batch in batches:
-        rows = [rest.split(b"\t") for _, _, rest in batch]
-        pks = [int(pk) for pk, _, _ in batch]
-        ids = pseudonyms.encode_many_bytes("testimony", pks, audience.pk)
-        named = iter(pseudonyms.encode_many_bytes("household", [int(row[2]) for row in rows if row[2]], audience.pk))
-        links = [link.split(b":") for row in rows if row[4] for link in row[4].split(b" ")]
-        events = iter(pseudonyms.encode_many_bytes("event", [int(event) for event, _ in links], audience.pk))
+    for batch in _streamed(testimony_lines(queryset, viewer=viewer)):
+        pks, owners = [row[0] for row in batch], [row[1] for row in batch]
+        if audience is None:
+            yield pks, owners, "".join(",".join(row[2:]) + "\r\n" for row in batch).encode()
+            continue
+        # pk, owner, identifier, first cells, household's pk, later cells, event links, time.
+        ids = pseudonyms.encode_many("testimony", pks, audience.pk)
+        named = iter(pseudonyms.encode_many("household", [row[4] for row in batch if row[4]], audience.pk))
+        links = [link.split(":") for row in batch if row[6] for link in row[6].split(" ")]
+        events = iter(pseudonyms.encode_many("event", [int(event) for event, _ in links], audience.pk))
         relations = iter(relation for _, relation in links)
         lines = []
-        for identifier, row in zip(ids, rows, strict=True):
-            household = next(named) if row[2] else b""
+        for identifier, row in zip(ids, batch, strict=True):
+            household = next(named) if row[4] else ""
             listed = (
-                b'"' + b"; ".join(next(events) + b"," + next(relations) for _ in row[4].split(b" ")) + b'"'
-                if row[4]
-                else b""
+                '"' + "; ".join(next(events) + "," + next(relations) for _ in row[6].split(" ")) + '"' if row[6] else ""
             )
-            lines.append(b",".join((identifier, _unescape(row[1]), household, _unescape(row[3]), listed, b"")))
-        lines.append(b"")
-        yield pks, [int(owner) for _, owner, _ in batch], b"\r\n".join(lines)
+            lines.append(",".join((identifier, row[3], household, row[5], listed, "")) + "\r\n")
+        yield pks, owners, "".join(lines).encode()
 
 
 #: Record kinds whose CSV export is made here, by kind.

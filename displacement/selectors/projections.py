@@ -21,6 +21,7 @@ from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, Subqu
 from django.db.models.functions import Cast, Concat, JSONObject
 
 from displacement import models as m
+from displacement.models.sharing import RecordKind
 from displacement.models.vocab import CHILD_AGE_BANDS, Sensitivity
 from displacement.selectors import pseudonyms
 from displacement.selectors.places import NO_PLACE, generalised_places
@@ -59,12 +60,11 @@ def visible_links(audience: m.Organization | None, *, on: datetime.date | None =
     """The links of the testimony ``OuterRef("pk")`` that ``audience`` may see (a partner:
     to events it may read, under the agreements in force ``on``, default today), in the order
     they were made; for a subquery."""
-    from displacement.selectors.sharing import active_agreements
+    from displacement.selectors.sharing import readable_owners
 
     links = m.TestimonyEvent.objects.filter(testimony=OuterRef("pk")).order_by("pk")
     if audience is not None:
-        owners = active_agreements(partner=audience, kind="events", on=on).values("owner_id")
-        links = links.filter(Q(event__organization=audience) | Q(event__organization__in=owners))
+        links = links.filter(readable_owners("event_owner", partner=audience, kind=RecordKind.EVENTS, on=on))
     return links
 
 

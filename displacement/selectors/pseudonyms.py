@@ -50,11 +50,6 @@ def encode_many(kind: str, pks: Sequence[int], audience_id: int) -> list[str]:
     return _listed(kind, pks, audience_id).split(" ") if pks else []
 
 
-def encode_many_bytes(kind: str, pks: Sequence[int], audience_id: int) -> list[bytes]:
-    """``encode_many`` as bytes (for CSV lines)."""
-    return _listed(kind, pks, audience_id).encode().split(b" ") if pks else []
-
-
 def _listed(kind: str, pks: Sequence[int], audience_id: int) -> str:
     """The ids, space-separated, made without a Python step per id: the blocks are an array of
     big-endian integer pairs, the ids their hex split every 16 bytes."""

@@ -109,7 +109,7 @@ def test_each_staff_role_gets_the_projections_file(role, request, varied, monkey
 
 @pytest.mark.django_db(transaction=True)  # autocommit, as a server runs: no test transaction around it
 @pytest.mark.parametrize("who", ["partner", "coordinator"])
-def test_a_client_that_goes_away_ends_the_copy_and_is_logged(who, request, gazetteer, varied, monkeypatch):
+def test_a_client_that_goes_away_ends_the_export_and_is_logged(who, request, gazetteer, varied, monkeypatch):
     from displacement.models import AccessLog, Testimony
 
     monkeypatch.setattr(base.flat, "BATCH", 1)  # a line to a chunk
@@ -121,22 +121,23 @@ def test_a_client_that_goes_away_ends_the_copy_and_is_logged(who, request, gazet
     response = client.get("/api/v1/testimonies/?format=csv")
     chunks = iter(response.streaming_content)
     next(chunks), next(chunks), next(chunks)  # the header, then two lines
-    response.close()  # mid-COPY, as a server does when the client goes away
+    response.close()  # mid-file, as a server does when the client goes away
     entry = AccessLog.objects.filter(detail__format="csv").latest("pk")
     assert 2 <= len(entry.object_ids) < 14  # what was read, not the whole list
     assert Testimony.objects.count() == 42  # the connection is usable again
 
 
-def test_an_abandoned_copy_leaves_the_enclosing_transaction_usable(varied):
+def test_an_abandoned_export_leaves_the_enclosing_transaction_usable(varied, monkeypatch):
     from django.db.models import Func, TextField, Value
 
     from displacement.models import Testimony
 
+    monkeypatch.setattr(base.flat, "BATCH", 1)  # a row to a chunk
     # Rows big enough that PostgreSQL is still sending when the reader stops.
     big = Func(Value("x"), Value(200_000), function="repeat", output_field=TextField())
-    rows = base.flat._copied(Testimony.objects.values_list("pk", big))
+    rows = base.flat._streamed(Testimony.objects.values_list("pk", big))
     next(rows)
-    rows.close()  # mid-COPY: the cancel must not abort the test's transaction
+    rows.close()  # mid-stream: the cancel must not abort the test's transaction
     assert Testimony.objects.count() == 42
 
 
@@ -163,7 +164,7 @@ def test_an_export_that_runs_too_long_is_stopped(varied, settings):
     settings.EXPORT_TIMEOUT_SECONDS = 1
     slow = Func(Value(0.2), function="pg_sleep", output_field=TextField())  # 0.2 s a row, 42 rows
     with pytest.raises((OperationalError, psycopg.errors.QueryCanceled), match="statement timeout"):
-        list(base.flat._copied(Testimony.objects.values_list("pk", slow)))
+        list(base.flat._streamed(Testimony.objects.values_list("pk", slow)))
     assert Testimony.objects.count() == 42  # and the connection is usable again
 
 
@@ -175,7 +176,9 @@ def test_an_export_sorts_with_its_own_work_mem(varied, settings):
 
     settings.EXPORT_WORK_MEM_MB = 48
     setting = Func(Value("work_mem"), function="current_setting", output_field=TextField())
-    assert {line for line in base.flat._copied(Testimony.objects.values_list(setting))} == {b"48MB"}
+    assert {row for batch in base.flat._streamed(Testimony.objects.values_list(setting)) for row in batch} == {
+        ("48MB",)
+    }
     with connection.cursor() as cursor:  # for that statement only
         cursor.execute("SHOW work_mem")
         assert cursor.fetchone()[0] != "48MB"
