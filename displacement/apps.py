@@ -8,4 +8,5 @@ class DisplacementConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from displacement import db  # noqa: F401  (connects its signal)
         from displacement.services import reports, summary_tracking, tombstones  # noqa: F401  (connect their signals)
