@@ -47,6 +47,8 @@ def varied(ngo, other_ngo, partner_org, caseworker):
             "-5 people",
             " leading space, \r\n and a CR",
             "@home",
+            "100% of %s, %(t1)s and %%",  # the partner's lines are %-format templates
+            "%(e99999999999999999999)s %(e",  # no event of that id: text, not a placeholder
         ]
         for number in range(12):
             testimony = TestimonyFactory(
@@ -94,6 +96,7 @@ def test_a_partner_gets_the_projections_file(partner, varied, path, monkeypatch)
     rows = list(csv.reader(io.StringIO(text)))
     # The partner's own 14, and from each sharing NGO two public testimonies and one internal.
     assert len(rows) == 2 + 14 + 3 + 3 and "'=HYPERLINK" in text and "te_" in text and "ev_" in text
+    assert "100% of %s, %(t1)s and %%" in text and "%(e99999999999999999999)s %(e" in text
     assert HIDDEN not in text
 
 
