@@ -2,12 +2,12 @@
 a file, for the exports that stream every record of a kind.
 
 A projection builds one dict per record from model instances: right for a page of fifty,
-far too slow for a million rows. Here one SELECT makes the cells of each line: it applies
+far too slow for a million rows. Here one SELECT makes each line of the file: it applies
 the same rules (which narrative may be read, which event links a partner may see, the
 owner's codes), quotes cells as Python's ``csv`` module does and neutralises formulas as
-``exports.safe_cell`` does. Python joins the cells and adds what PostgreSQL cannot make:
-partners' pseudonymous ids, enciphered a batch of rows at a time with AES
-(``pseudonyms.encode_many``; the embedded PostgreSQL has no pgcrypto). The result is the
+``exports.safe_cell`` does. Python only adds what PostgreSQL cannot make: partners'
+pseudonymous ids, enciphered a batch of rows at a time with AES (``pseudonyms.encode_many``;
+the embedded PostgreSQL has no pgcrypto) and filled into the lines. The result is the
 same file, byte for byte, as the projections flattened by ``api.csv.csv_rows``:
 ``tests/api/test_csv_flat.py`` checks it for a partner and for each staff role.
 
