@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Max, Sum
 
 from displacement import models as m
@@ -34,6 +35,37 @@ def default_period(organization: m.Organization) -> tuple[datetime.date, datetim
     return until - datetime.timedelta(weeks=DEFAULT_WEEKS - 1), until + datetime.timedelta(days=6)
 
 
+def _sums(cells) -> tuple[dict, list[dict], list[dict], list[dict]]:
+    """The metrics' sums over ``cells`` in all, by week, by oblast and by event type (the last
+    two without the cells that have none), in one scan: GROUPING SETS. Four queries read the
+    same 42,000 cells of a year four times (25 ms each on the large dataset)."""
+    sql, params = cells.order_by().values("week", "adm1", "event_type", *METRICS).query.sql_with_params()
+    sums = ", ".join(f'SUM(c."{metric}")' for metric in METRICS)
+    statement = (
+        f'SELECT GROUPING(c."week", c."adm1", c."event_type"), c."week", c."adm1", c."event_type", {sums} '  # noqa: S608
+        f'FROM ({sql}) c GROUP BY GROUPING SETS ((c."week"), (c."adm1"), (c."event_type"), ())'
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        rows = cursor.fetchall()
+    totals, weekly, by_oblast, by_type = dict.fromkeys(METRICS, 0), [], [], []
+    for grouping, week, adm1, event_type, *values in rows:
+        row = {metric: value or 0 for metric, value in zip(METRICS, values, strict=True)}
+        # GROUPING's bits, from the left: week, adm1, event_type (1 = not grouped by it).
+        if grouping == 0b111:
+            totals = row
+        elif grouping == 0b011:
+            weekly.append({"week": week, **row})
+        elif grouping == 0b101 and adm1:
+            by_oblast.append({"adm1": adm1, **row})
+        elif grouping == 0b110 and event_type:
+            by_type.append({"event_type": event_type, **row})
+    weekly.sort(key=lambda row: row["week"])
+    by_oblast.sort(key=lambda row: row["adm1"])
+    by_type.sort(key=lambda row: row["event_type"])
+    return totals, weekly, by_oblast, by_type
+
+
 def dashboard_data(organization: m.Organization, filters: DashboardFilters) -> dict:
     cells = m.WeeklySummary.objects.filter(organization=organization)
     if filters.since:
@@ -45,13 +77,7 @@ def dashboard_data(organization: m.Organization, filters: DashboardFilters) -> d
     if filters.event_type:
         cells = cells.filter(event_type=filters.event_type)
 
-    sums = {metric: Sum(metric) for metric in METRICS}
-    totals = {key: value or 0 for key, value in cells.aggregate(**sums).items()}
-    weekly = list(cells.order_by("week").values("week").annotate(**sums))
-    by_oblast = list(cells.exclude(adm1="").order_by("adm1").values("adm1").annotate(events=Sum("events")))
-    by_type = list(
-        cells.exclude(event_type="").order_by("event_type").values("event_type").annotate(events=Sum("events"))
-    )
+    totals, weekly, by_oblast, by_type = _sums(cells)
     names = dict(m.Place.objects.filter(admin_level=1).values_list("pcode", "name_en"))
     type_labels = dict(EventType.choices)
 

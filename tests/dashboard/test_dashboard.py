@@ -87,3 +87,43 @@ def test_an_organisation_sees_only_its_own_counts(client, ngo, other_ngo, data, 
     response = client.get("/dashboard/")
     assert response.status_code == 200
     assert response.context["data"]["totals"]["testimonies"] == 0
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [{}, {"adm1": "UA63"}, {"event_type": "battles", "since": "2025-03-10"}, {"since": "2030-01-01"}],
+)
+def test_one_scan_gives_what_a_query_per_chart_gave(ngo, data, filters):
+    import datetime
+
+    from django.db.models import Sum
+
+    from displacement.models import WeeklySummary
+    from displacement.selectors.dashboard import DashboardFilters, _sums
+    from displacement.services.summaries import METRICS
+
+    if "since" in filters:
+        filters = {**filters, "since": datetime.date.fromisoformat(filters["since"])}
+    WeeklySummary.objects.filter(pk=WeeklySummary.objects.filter(organization=ngo).first().pk).update(adm1="")
+    cells = WeeklySummary.objects.filter(organization=ngo)
+    chosen = DashboardFilters(**filters)
+    if chosen.since:
+        cells = cells.filter(week__gte=chosen.since - datetime.timedelta(days=chosen.since.weekday()))
+    if chosen.adm1:
+        cells = cells.filter(adm1=chosen.adm1)
+    if chosen.event_type:
+        cells = cells.filter(event_type=chosen.event_type)
+    sums = {metric: Sum(metric) for metric in METRICS}
+    totals, weekly, by_oblast, by_type = _sums(cells)
+    assert totals == {key: value or 0 for key, value in cells.aggregate(**sums).items()}
+    assert weekly == list(cells.order_by("week").values("week").annotate(**sums))
+    assert [(row["adm1"], row["events"]) for row in by_oblast] == list(
+        cells.exclude(adm1="").order_by("adm1").values_list("adm1").annotate(Sum("events"))
+    )
+    assert [(row["event_type"], row["events"]) for row in by_type] == list(
+        cells.exclude(event_type="").order_by("event_type").values_list("event_type").annotate(Sum("events"))
+    )
+    if "since" in filters and filters["since"].year == 2030:
+        assert weekly == [] and set(totals.values()) == {0}
+    else:
+        assert weekly and by_oblast and by_type
