@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 
 from api.models import OrganizationAPIKey
 from displacement.models import AccessLog, Event
+from displacement.selectors import pseudonyms
 from tests.api.conftest import shared_testimony
 from tests.factories import EventFactory
 
@@ -250,8 +251,14 @@ def test_testimony_filters_do_not_reveal_unshared_events(partner, ngo, partner_o
     event = EventFactory(organization=ngo, target="school")
     TestimonyEvent.objects.create(testimony=shared_testimony(ngo), event=event, relation="witnessed")
     assert len(partner.get("/api/v1/testimonies/?target=school").json()["results"]) == 1
+    seen = pseudonyms.encode("event", event.pk, partner_org.pk)
+    assert seen in partner.get("/api/v1/testimonies/").content.decode()
+    assert seen in b"".join(partner.get("/api/v1/testimonies/?format=csv").streaming_content).decode()
     Event.objects.filter(pk=event.pk).update(organization=world["other"])  # shares nothing with it
     assert partner.get("/api/v1/testimonies/?target=school").json()["results"] == []
+    # Nor is the link listed, in a page or in the export (read by the link's copy of the owner).
+    assert seen not in partner.get("/api/v1/testimonies/").content.decode()
+    assert seen not in b"".join(partner.get("/api/v1/testimonies/?format=csv").streaming_content).decode()
     Event.objects.filter(pk=event.pk).update(organization=ngo)
     assert len(partner.get("/api/v1/testimonies/?target=school").json()["results"]) == 1
     SharingAgreement.objects.filter(partner=partner_org).update(record_kinds=["testimonies"])
