@@ -129,7 +129,7 @@ def _event_links(audience: m.Organization | None):
     if audience is None:
         parts = _joined(Value("E-"), Cast("event_id", TextField()), Value(","), "relation")
     else:
-        parts = _joined(Value("%(e"), Cast("event_id", TextField()), Value(")s,"), "relation")
+        parts = _joined(_placeholder("event", "event_id"), Value(","), "relation")
     listed = Func(
         ArraySubquery(visible_links(audience).values_list(parts)),
         Value("; "),
@@ -137,6 +137,15 @@ def _event_links(audience: m.Organization | None):
         output_field=TextField(),
     )
     return Quoted(listed)
+
+
+#: The letter before a record's pk in its placeholder, "%(t12)s" for testimony 12, by kind.
+_KEYS = {"testimony": "t", "household": "h", "event": "e"}
+
+
+def _placeholder(kind: str, column: str) -> Func:
+    """A partner's line holds this where the pseudonym of the record at ``column`` goes."""
+    return _joined(Value(f"%({_KEYS[kind]}"), Cast(column, TextField()), Value(")s"))
 
 
 def _literal(text) -> Func:
@@ -172,10 +181,10 @@ def testimony_lines(queryset: QuerySet, *, viewer: Viewer) -> QuerySet:
         return queryset.select_related(None).prefetch_related(None).values_list("pk", "organization_id", line)
     # The ids as placeholders, "%(t12)s", for Python to fill with their pseudonyms in one
     # formatting of a batch's lines; no time of change for partners.
-    identifier = _joined(Value("%(t"), Cast("pk", TextField()), Value(")s"))
+    identifier = _placeholder("testimony", "pk")
     household = Case(
         When(household__isnull=True, then=Value("")),
-        default=_joined(Value("%(h"), Cast("household_id", TextField()), Value(")s")),
+        default=_placeholder("household", "household_id"),
         output_field=TextField(),
     )
     line = _joined(
@@ -214,7 +223,7 @@ def _events(lines: str) -> list[int]:
     """The events whose placeholders ("%(e12)s") ``lines`` holds. Before a placeholder, an
     even number of percent signs (a partner's own are doubled): after an odd number, "%(e"
     is a partner's text."""
-    pieces = lines.split("%(e")
+    pieces = lines.split(f"%({_KEYS['event']}")
     return list(
         {
             int(piece[: piece.index(")")])
@@ -225,8 +234,9 @@ def _events(lines: str) -> list[int]:
 
 
 def _named(kind: str, pks: list[int], audience: m.Organization):
-    """(placeholder, pseudonym) for each of ``pks``: "t12" for testimony 12, and so on."""
-    return zip([f"{kind[0]}{pk}" for pk in pks], pseudonyms.encode_many(kind, pks, audience.pk), strict=True)
+    """(placeholder's key, pseudonym) for each of ``pks``: "t12" for testimony 12, and so on."""
+    key = _KEYS[kind]
+    return zip([f"{key}{pk}" for pk in pks], pseudonyms.encode_many(kind, pks, audience.pk), strict=True)
 
 
 #: Record kinds whose CSV export is made here, by kind.
