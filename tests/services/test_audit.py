@@ -2,8 +2,13 @@
 
 from array import array
 
+import pytest
+from django.db import connection
+
 from api.base import _by_owner
-from displacement.services.audit import _sorted_ids
+from displacement.models import AccessAction, AccessLog
+from displacement.selectors import pseudonyms
+from displacement.services.audit import _sorted_ids, access_entry, access_write
 
 
 def test_ids_are_distinct_numbers_in_order_then_words_in_order():
@@ -20,3 +25,18 @@ def test_an_exports_ids_go_to_each_owner_but_the_reader():
     assert list(_by_owner(pks, array("q", [1] * 4), besides=2)[1]) == [10, 11, 12, 13]
     assert _by_owner(pks, array("q", [2] * 4), besides=2) == {}
     assert _by_owner(pks, array("q", [0] * 4), besides=2) == {}
+
+
+@pytest.mark.django_db
+def test_an_exports_long_lists_of_ids_are_stored_whole_and_uncompressed(coordinator, ngo):
+    """An export's entries hold up to 50,000 ids each; compressing them (or trying to: a
+    partner's pseudonyms do not compress) cost most of the time spent writing the log at the
+    end of the file (migration 0016)."""
+    numbers = list(range(1, 50_001))
+    names = pseudonyms.encode_many("testimony", numbers, ngo.pk)
+    access_write([access_entry(who=coordinator, ids=ids, action=AccessAction.API_REQUEST) for ids in (numbers, names)])
+    entries = list(AccessLog.objects.order_by("pk"))
+    assert [entry.object_ids for entry in entries] == [numbers, names]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_column_compression(object_ids) FROM displacement_accesslog ORDER BY id")
+        assert cursor.fetchall() == [(None,), (None,)]
