@@ -157,6 +157,16 @@ class Testimony(Owned):
             GinIndex(fields=["summary_words"], name="testimony_summary_words"),
             GinIndex(fields=["narrative_words"], name="testimony_narrative_words"),
         ]
+        # The vocabularies, held by the database as by the forms: an import or a script that
+        # writes another word is refused, and the CSV export writes these columns as they are
+        # (``selectors.flat.vocabulary_cell``).
+        constraints = [
+            models.CheckConstraint(condition=Q(language__in=Language.values), name="testimony_language_known"),
+            models.CheckConstraint(
+                condition=Q(witness_role__in=WitnessRole.values), name="testimony_witness_role_known"
+            ),
+            models.CheckConstraint(condition=Q(sensitivity__in=Sensitivity.values), name="testimony_sensitivity_known"),
+        ]
         triggers = [
             pgtrigger.Trigger(
                 name="testimony_sharing_consent",

@@ -185,3 +185,22 @@ def test_an_export_sorts_with_its_own_work_mem(varied, settings):
     with connection.cursor() as cursor:  # for that statement only
         cursor.execute("SHOW work_mem")
         assert cursor.fetchone()[0] != "48MB"
+
+
+def test_a_vocabulary_is_written_as_it_is_only_when_no_word_needs_quotes_or_an_apostrophe():
+    from django.db.models import F, TextChoices
+
+    from displacement.selectors.flat import Cell, vocabulary_cell
+
+    class Plain(TextChoices):
+        ONE, TWO = "one", "two_words"
+
+    class Comma(TextChoices):
+        ONE, TWO = "one", "a,b"
+
+    class Formula(TextChoices):
+        ONE, TWO = "one", "-minus"
+
+    assert vocabulary_cell("language", Plain) == F("language")
+    assert isinstance(vocabulary_cell("language", Comma), Cell)
+    assert isinstance(vocabulary_cell("language", Formula), Cell)

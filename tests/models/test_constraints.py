@@ -90,3 +90,16 @@ def test_one_active_consent_per_purpose_but_withdrawn_ones_stay():
     first.save()
     Consent.objects.create(testimony=testimony, purpose="statistics")
     assert testimony.consents.count() == 2
+
+
+@pytest.mark.parametrize(
+    "column, word",
+    [("language", "Ukrainian"), ("witness_role", ""), ("sensitivity", "Public"), ("sensitivity", "public,x")],
+)
+def test_a_testimony_holds_only_words_of_its_vocabularies(column, word):
+    """The CSV export writes these columns as they are (``flat.vocabulary_cell``): a word
+    outside the vocabulary, written by a script or an import, is refused."""
+    from displacement.models import Testimony
+
+    testimony = TestimonyFactory()
+    _refused_by_database(lambda: Testimony.objects.filter(pk=testimony.pk).update(**{column: word}))
