@@ -62,7 +62,10 @@ def _listed(kind: str, pks: Sequence[int], audience_id: int) -> str:
 
 
 def encode(kind: str, pk: int, audience_id: int) -> str:
-    return encode_many(kind, [pk], audience_id)[0]
+    """One id: its block is the key as 16 big-endian bytes (the first eight zero, as in
+    ``_listed``). A page enciphers one at a time (up to 200 ids, with a testimony's events):
+    about half the time of a batch of one."""
+    return f"{kind[:2]}_" + _run(kind, audience_id, pk.to_bytes(16, "big")).hex()
 
 
 def decode(kind: str, token: str, audience_id: int) -> int | None:
