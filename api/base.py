@@ -38,7 +38,7 @@ from displacement.selectors import flat, pseudonyms
 from displacement.selectors.access import HOUSEHOLD_PATHS, Viewer, scoped
 from displacement.selectors.projections import loaded, warm
 from displacement.selectors.sharing import built, partner_readable
-from displacement.services.audit import access_entry, access_record, access_write
+from displacement.services.audit import JSONText, access_entry, access_record, access_write
 
 
 def etag_of(obj) -> str:
@@ -238,9 +238,16 @@ class APIViewSet(viewsets.GenericViewSet):
             pks, owners = [r.pk for r in records], [self.owner_of(r) for r in records]
 
         def entries():
-            seen = pseudonyms.encode_many(self.pseudonym_kind, pks, viewer.organization.pk)
-            yield access_entry(who=viewer, ids=seen, **common)
-            del seen
+            partner = viewer.organization.pk
+            if isinstance(records, _Exported):
+                # An export's part: its ids (one row each, so distinct) go to the log as the
+                # JSON of the partner's pseudonyms, made at once: a list of them, sorted out and
+                # serialised, took 30 ms of each part's 40, which the partner waited for.
+                entry = access_entry(who=viewer, **common)
+                entry.object_ids = JSONText(pseudonyms.encode_json(self.pseudonym_kind, pks, partner))
+                yield entry
+            else:
+                yield access_entry(who=viewer, ids=pseudonyms.encode_many(self.pseudonym_kind, pks, partner), **common)
             for owner, ids in _by_owner(pks, owners, besides=viewer.organization.pk).items():
                 yield AccessLog(
                     organization_id=owner,

@@ -57,6 +57,10 @@ def _sorted_ids(ids: Iterable) -> list:
     return sorted(distinct, key=lambda i: (isinstance(i, str), i))
 
 
+class JSONText(str):
+    """Ids already written as JSON (an export's many): ``access_write`` sends them as they are."""
+
+
 #: The columns ``access_write`` fills, as the model names them.
 _COLUMNS = (
     "at",
@@ -85,7 +89,7 @@ def access_write(entries: list[AccessLog]) -> None:
     for entry in entries:
         for column in _COLUMNS:
             value = getattr(entry, column)
-            params.append(json.dumps(value) if column in _JSON else value)
+            params.append(json.dumps(value) if column in _JSON and not isinstance(value, JSONText) else value)
     # Names and placeholders only: every value is a parameter.
     statement = f"INSERT INTO {table} ({', '.join(_COLUMNS)}) VALUES {', '.join([row] * len(entries))}"  # noqa: S608
     with connection.cursor() as cursor:

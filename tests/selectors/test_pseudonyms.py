@@ -1,5 +1,6 @@
 """Pseudonymous ids: read back by the server, unrelated across partners, unforgeable."""
 
+import json
 import secrets
 
 from django.test import override_settings
@@ -31,6 +32,12 @@ def test_a_batch_gives_the_same_ids_as_one_by_one():
     assert pseudonyms.encode_many("case", [], 5) == []
     big = [2**63 - 1, 1, 255, 256, 2**32]  # every byte of the key, both ends of the range
     assert pseudonyms.encode_many("case", big, 5) == [pseudonyms.encode("case", pk, 5) for pk in big]
+
+
+def test_a_batch_as_json_is_the_batch_serialised():
+    pks = [1, 7, 2**40, 3]
+    assert pseudonyms.encode_json("testimony", pks, 5) == json.dumps(pseudonyms.encode_many("testimony", pks, 5))
+    assert pseudonyms.encode_json("testimony", [], 5) == "[]"
 
 
 def test_the_secret_key_keys_the_ids():
