@@ -127,15 +127,3 @@ def test_one_scan_gives_what_a_query_per_chart_gave(ngo, data, filters):
         assert weekly == [] and set(totals.values()) == {0}
     else:
         assert weekly and by_oblast and by_type
-
-
-def test_the_index_of_weeks_holds_every_column_the_sums_read():
-    """A year of a large NGO is 42,000 cells: the (organisation, week) index holds what the
-    dashboard filters, groups and sums, so that PostgreSQL answers from the index alone. A
-    metric added to the summary but not to the index would send it back to the table."""
-    from displacement.models import WeeklySummary
-    from displacement.services.summaries import METRICS
-
-    (index,) = [index for index in WeeklySummary._meta.indexes if index.name == "weekly_summary_org_week_idx"]
-    assert index.fields == ["organization", "week"]
-    assert {"adm1", "event_type", *METRICS} <= set(index.include)
