@@ -248,7 +248,7 @@ class APIViewSet(viewsets.GenericViewSet):
                 yield entry
             else:
                 yield access_entry(who=viewer, ids=pseudonyms.encode_many(self.pseudonym_kind, pks, partner), **common)
-            for owner, ids in _by_owner(pks, owners, besides=viewer.organization.pk).items():
+            for owner, ids in _by_owner(pks, owners, besides=partner).items():
                 yield AccessLog(
                     organization_id=owner,
                     object_ids=sorted(ids),
