@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import os
 from base64 import urlsafe_b64decode, urlsafe_b64encode
+from dataclasses import dataclass
 from urllib import parse
 
 from django.conf import settings
@@ -74,3 +75,51 @@ class UpdatedCursorPagination(CursorPagination):
         except (signing.BadSignature, TypeError, ValueError, UnicodeError):
             raise NotFound(self.invalid_cursor_message) from None
         return Cursor(offset=offset, reverse=reverse, position=position)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        page = super().paginate_queryset(queryset, request, view)
+        # A filter that read only a page's first candidates (``PageWindow``) marks the query: if
+        # the page came out short, others may have filtered some of them out, and the page is
+        # read again from every candidate. A full page is right as it is (``api.filters``).
+        if getattr(queryset.query, "window_bounded", False) and not self._followed():
+            request.unbounded_window = True
+            page = super().paginate_queryset(view.filter_queryset(view.get_queryset()), request, view)
+        return page
+
+    def _followed(self) -> bool:
+        """Did the last query give a row past the page (so that the page is whole)?"""
+        return self.has_previous if self.cursor is not None and self.cursor.reverse else self.has_next
+
+
+#: The page orders that ``page_window`` describes.
+_WINDOW_ORDERS = {("updated_at", "id"): False, ("-updated_at", "-id"): True}
+
+
+@dataclass(frozen=True)
+class PageWindow:
+    """Where a list's page starts, in the order of ``updated_at`` and ``id``: a filter whose
+    matches are read from an index in that order can stop at the page's end."""
+
+    #: The page's rows come strictly after this ``updated_at`` (in ``descending`` order), if given.
+    after: str | None
+    descending: bool
+    #: How many rows the page's query reads: DRF's offset, the page and one more.
+    rows: int
+
+
+def page_window(request, view) -> PageWindow | None:
+    """The window of the page ``request`` asks ``view`` for, or None: not a cursor page in
+    ``updated_at`` order (another order, an export, a read of the page again in full)."""
+    paginator = getattr(view, "paginator", None)
+    if not isinstance(paginator, UpdatedCursorPagination) or getattr(request, "unbounded_window", False):
+        return None
+    if request.query_params.get("format") == "csv":
+        return None
+    descending = _WINDOW_ORDERS.get(tuple(paginator.get_ordering(request, None, view)))
+    if descending is None:
+        return None
+    cursor = paginator.decode_cursor(request)  # a bad cursor is the 404 the page gives anyway
+    offset, reverse, position = cursor if cursor is not None else (0, False, None)
+    return PageWindow(
+        after=position, descending=descending != reverse, rows=offset + paginator.get_page_size(request) + 1
+    )

@@ -28,6 +28,7 @@ from psycopg.copy import QueuedLibpqWriter
 
 from displacement import models as m
 from displacement.models.events import EVENT_COPIES
+from displacement.models.testimonies import TESTIMONY_COPIES
 from displacement.models.vocab import (
     SUB_EVENT_TYPES,
     AgeBand,
@@ -471,7 +472,7 @@ class _Generator:
     def testimonies(self, count: int, n_events: int) -> None:
         rng = self.rng
         first = _reserve_ids(m.Testimony, count)
-        links: list[tuple[int, int, str]] = []
+        links: list[tuple[int, int, str, datetime.datetime]] = []
         consents: list[tuple] = []
         # A few events draw many testimonies: a power law over the events.
         hot = [self.first_event + int(n_events * rng.random() ** 3) for _ in range(count)]
@@ -496,7 +497,7 @@ class _Generator:
                             TestimonyRelation.HEARD_ABOUT,
                         ]
                     )
-                    links.append((pk, event, relation))
+                    links.append((pk, event, relation, stamp))
                 sharing = False  # Testimony.sharing_consent: the load runs without its triggers
                 for purpose, share in (
                     (ConsentPurpose.CASE_WORK, 0.9),
@@ -551,15 +552,16 @@ class _Generator:
         first_link = _reserve_ids(m.TestimonyEvent, len(links))
 
         def link_rows() -> Iterator[tuple]:
-            for offset, (testimony, event, relation) in enumerate(links):
+            for offset, (testimony, event, relation, saved) in enumerate(links):
                 index = event - self.first_event
-                # In the order of EVENT_COPIES: owner, start, type, sub-type, target, place.
+                # In the order of EVENT_COPIES: owner, start, type, sub-type, target, place; then
+                # TESTIMONY_COPIES: the testimony's updated_at.
                 copies = (self.org, self.event_days[index], *self.event_kinds[index], self.event_places[index])
-                yield (first_link + offset, testimony, event, relation, *copies)
+                yield (first_link + offset, testimony, event, relation, *copies, saved)
 
         self.copy(
             m.TestimonyEvent,
-            ["id", "testimony_id", "event_id", "relation", *EVENT_COPIES],
+            ["id", "testimony_id", "event_id", "relation", *EVENT_COPIES, *TESTIMONY_COPIES],
             link_rows(),
             "events spoken of",
         )

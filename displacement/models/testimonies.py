@@ -29,6 +29,31 @@ def _sharing_consent_of(testimony_id: str) -> str:
     )
 
 
+#: The testimony's column that a filtered page orders by, and the name of its copy on each of
+#: the testimony's links, which the database keeps (triggers here and on ``Testimony``): a page
+#: of testimonies filtered by a rare event date is then ordered from one index of the links.
+TESTIMONY_COPIES = {"testimony_updated_at": "updated_at"}
+
+
+def _testimony_copies_to_links(change: str, operation) -> pgtrigger.Trigger:
+    """The statement trigger on testimonies that writes their values into their links' copies."""
+    copies = ", ".join(f"l.{name}" for name in TESTIMONY_COPIES)
+    values = ", ".join(f"n.{column}" for column in TESTIMONY_COPIES.values())
+    return pgtrigger.Trigger(
+        name=f"testimony_copies_{change}",
+        level=pgtrigger.Statement,
+        when=pgtrigger.After,
+        operation=operation,
+        referencing=pgtrigger.Referencing(new="new_testimonies"),
+        func=(
+            "UPDATE displacement_testimonyevent l SET "  # noqa: S608 (trigger source, from constants)
+            + ", ".join(f"{name} = n.{column}" for name, column in TESTIMONY_COPIES.items())
+            + f" FROM new_testimonies n WHERE l.testimony_id = n.id AND ({copies}) IS DISTINCT FROM ({values});"
+            " RETURN NULL;"
+        ),
+    )
+
+
 def _sharing_consent_sync(changed: str) -> str:
     """A consents trigger's body: recompute the column for the testimonies in ``changed`` (SQL
     giving testimony ids). Their rows are locked first, so that the recomputation, a statement
@@ -174,6 +199,8 @@ class Testimony(Owned):
                 operation=pgtrigger.Insert | pgtrigger.Update,
                 func=f"NEW.sharing_consent := {_sharing_consent_of('NEW.id')}; RETURN NEW;",
             ),
+            _testimony_copies_to_links("updated", pgtrigger.Update),
+            _testimony_copies_to_links("inserted", pgtrigger.Insert),
         ]
 
     def __str__(self):
@@ -185,7 +212,7 @@ class Testimony(Owned):
             raise ValidationError({"recorded_on": _("A testimony cannot be recorded in the future.")})
 
 
-@tracked(exclude=list(EVENT_COPIES))
+@tracked(exclude=[*EVENT_COPIES, *TESTIMONY_COPIES])
 class TestimonyEvent(models.Model):
     # Both indexed with another column first (Meta), not alone.
     testimony = models.ForeignKey(Testimony, on_delete=models.CASCADE, related_name="event_links", db_index=False)
@@ -201,6 +228,8 @@ class TestimonyEvent(models.Model):
     event_sub_type = models.CharField(_("sub-event type"), max_length=50, db_default="", default="", editable=False)
     event_target = models.CharField(_("target"), max_length=30, db_default="", default="", editable=False)
     event_place = models.BigIntegerField(_("event's place"), null=True, editable=False)
+    # A copy of the testimony's ``updated_at`` (``TESTIMONY_COPIES``), kept by the database.
+    testimony_updated_at = models.DateTimeField(_("testimony's last change"), null=True, editable=False)
 
     class Meta:
         verbose_name = _("event spoken of")
@@ -217,6 +246,14 @@ class TestimonyEvent(models.Model):
                 include=["event", "relation", "event_owner"],
                 name="testimony_event_listed_idx",
             ),
+            # A filter on testimonies by a rare event date (``api.filters``): the links of the
+            # events of those dates that the caller may read, in the page's order, from this
+            # index alone, so that only a page's testimonies are read, not every match.
+            models.Index(
+                fields=["event_start"],
+                include=["event_owner", "testimony_updated_at", "testimony"],
+                name="testimony_event_start_idx",
+            ),
         ]
         constraints = [
             # It covers the copies too: a filter through events tests a testimony by one read of
@@ -230,14 +267,22 @@ class TestimonyEvent(models.Model):
                 name="testimony_event_copies",
                 when=pgtrigger.Before,
                 operation=pgtrigger.Insert | pgtrigger.Update,
-                # FOR SHARE: waits for a change to the event being written, then reads it. An
-                # event not written yet (foreign keys are checked at commit) fills them when it is.
+                # FOR SHARE: waits for a change to the event (or testimony) being written, then
+                # reads it. One not written yet (foreign keys are checked at commit) fills them when
+                # it is. An update made by the event's or the testimony's own trigger (depth 2)
+                # writes their values already: reading the other again would lock it, and a
+                # testimony's save and its event's, each waiting for the other, would deadlock.
                 func=(
-                    f"SELECT {', '.join(f'e.{column}' for column in EVENT_COPIES.values())}"  # noqa: S608
+                    "IF TG_OP = 'UPDATE' AND pg_trigger_depth() > 1 THEN RETURN NEW; END IF;"  # noqa: S608
+                    f" SELECT {', '.join(f'e.{column}' for column in EVENT_COPIES.values())}"
                     f" INTO {', '.join(f'NEW.{name}' for name in EVENT_COPIES)}"
                     " FROM displacement_event e WHERE e.id = NEW.event_id FOR SHARE;"
                     " IF NOT FOUND THEN NEW.event_type := ''; NEW.event_sub_type := ''; NEW.event_target := '';"
-                    " END IF; RETURN NEW;"
+                    " END IF;"
+                    f" SELECT {', '.join(f't.{column}' for column in TESTIMONY_COPIES.values())}"
+                    f" INTO {', '.join(f'NEW.{name}' for name in TESTIMONY_COPIES)}"
+                    " FROM displacement_testimony t WHERE t.id = NEW.testimony_id FOR SHARE;"
+                    " RETURN NEW;"
                 ),
             ),
         ]

@@ -288,3 +288,65 @@ def test_the_migration_names_the_records_its_check_would_refuse(ngo):
     editor = type("Editor", (), {"connection": connection})()
     with pytest.raises(RuntimeError, match=rf"displacement_testimony id {testimony.pk}: recorded_on 2099-01-01"):
         migration.refuse_future_dates(None, editor)
+
+
+@pytest.mark.parametrize("caller", ["partner", "staff"])
+@pytest.mark.parametrize("ordering", ["", "&ordering=-updated_at"], ids=["ascending", "descending"])
+def test_a_rare_date_pages_the_same_from_the_links_window_as_from_every_match(
+    request, world, ngo, monkeypatch, caller, ordering
+):
+    """A filter by an event date with few events reads a page's candidates from the links, in
+    page order, a few pages' worth (``WINDOW_SLACK``); when the gate leaves too many out, the
+    page is read again in full. Forward and back, the pages are those of the full read, ties in
+    ``updated_at`` (the cursor's offset) included, and a partner never sees an unshared one."""
+    from api import filters
+    from displacement.models import Testimony
+
+    client = request.getfixturevalue(caller)
+    events = [EventFactory(organization=ngo, start=datetime.date(2022, 3, day)) for day in (1, 2)]
+    testimonies = []
+    for number in range(14):
+        # A third without consent to share: a partner's gate leaves them out of its pages.
+        testimony = shared_testimony(ngo) if number % 3 else TestimonyFactory(organization=ngo)
+        for event in events[: 1 + number % 2]:
+            TestimonyEvent.objects.create(testimony=testimony, event=event, relation="witnessed")
+        testimonies.append(testimony)
+    Testimony.objects.filter(pk__in=[t.pk for t in testimonies[4:9]]).update(updated_at=timezone.now())
+    monkeypatch.setattr(filters, "WINDOW_SLACK", 1)
+    windows = []
+    original = filters.ThroughEventFilter._first_in_page_order
+    monkeypatch.setattr(
+        filters.ThroughEventFilter,
+        "_first_in_page_order",
+        lambda self, *args: windows.append(1) or original(self, *args),
+    )
+
+    def walk(url, direction):
+        pages = []
+        while url:
+            body = client.get(url).json()
+            pages.append([row.get("pk", row["id"]) for row in body["results"]])
+            url, last = body[direction], url
+        return pages, last
+
+    first = f"/api/v1/testimonies/?occurred_before=2022-06-01&page_size=2{ordering}"
+    forward, last = walk(first, "next")
+    backward, _ = walk(last, "previous")
+    assert windows, "the window was not used"
+    monkeypatch.setattr(filters, "WINDOW_LOOKUPS", set())
+    assert (forward, backward) == (walk(first, "next")[0], walk(last, "previous")[0])
+    expected = 14 if caller == "staff" else 9  # and the world's own shared testimony has no link
+    assert len({row for page in forward for row in page}) == sum(map(len, forward)) == expected
+    if caller == "staff":
+        # Nothing left out by the gate, a window of four pages: each page from its window alone.
+        from api.pagination import UpdatedCursorPagination
+
+        monkeypatch.setattr(filters, "WINDOW_LOOKUPS", {"start__gte", "start__lte"})
+        monkeypatch.setattr(filters, "WINDOW_SLACK", 4)
+        whole = []
+        followed = UpdatedCursorPagination._followed
+        monkeypatch.setattr(
+            UpdatedCursorPagination, "_followed", lambda self: whole.append(followed(self)) or whole[-1]
+        )
+        assert walk(first, "next")[0] == forward
+        assert whole and all(whole), "a page was read again in full"

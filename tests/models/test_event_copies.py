@@ -137,3 +137,46 @@ def test_a_link_written_while_its_event_changes_gets_the_new_values(gazetteer):
     worker.join(15)
     assert not failures
     assert _copies(link)["event_target"] == "market"
+
+
+# --- the testimony's copy (``TESTIMONY_COPIES``) --------------------------------------------
+
+
+def _testimony_copy(link):
+    return TestimonyEvent.objects.values_list("testimony_updated_at", flat=True).get(pk=link.pk)
+
+
+def test_a_link_carries_its_testimonys_last_change_through_every_way_of_writing_it():
+    from displacement.models import Testimony
+
+    event = EventFactory()
+    link = _link(event)
+    testimony = link.testimony
+    assert _testimony_copy(link) == testimony.updated_at
+    testimony.summary = "Changed"
+    testimony.save()
+    testimony.refresh_from_db()
+    assert _testimony_copy(link) == testimony.updated_at
+    later = testimony.updated_at + datetime.timedelta(hours=3)
+    Testimony.objects.filter(pk=testimony.pk).update(updated_at=later)
+    assert _testimony_copy(link) == later
+    TestimonyEvent.objects.filter(pk=link.pk).update(testimony_updated_at=None)
+    assert _testimony_copy(link) == later, "a written copy does not stick"
+    # An event's change rewrites the event's copies only, and leaves the testimony's right.
+    event.target = "market"
+    event.save()
+    assert _testimony_copy(link) == later
+    assert _copies(link) == _expected(event)
+    history_columns = {field.name for field in link.history.model._meta.get_fields()}
+    assert "testimony_updated_at" not in history_columns
+
+
+def test_a_link_written_before_its_testimony_gets_its_value_when_the_testimony_is():
+    event = EventFactory()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence('displacement_testimony', 'id'))")
+        testimony_id = cursor.fetchone()[0]
+        link = TestimonyEvent.objects.create(testimony_id=testimony_id, event=event, relation="witnessed")
+        assert _testimony_copy(link) is None
+        testimony = TestimonyFactory(id=testimony_id, organization=event.organization)
+    assert _testimony_copy(link) == testimony.updated_at
