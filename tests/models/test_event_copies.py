@@ -180,3 +180,43 @@ def test_a_link_written_before_its_testimony_gets_its_value_when_the_testimony_i
         assert _testimony_copy(link) is None
         testimony = TestimonyFactory(id=testimony_id, organization=event.organization)
     assert _testimony_copy(link) == testimony.updated_at
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_link_written_while_its_testimony_changes_gets_the_new_value(gazetteer):
+    """As for the event (above): the testimony's change is not yet committed when the link is
+    written; the link waits for the testimony (FOR SHARE) and copies what was committed."""
+    from displacement.models import Testimony
+
+    event = EventFactory()
+    testimony = TestimonyFactory(organization=event.organization)
+    later = testimony.updated_at + datetime.timedelta(days=1)
+    changed, failures = threading.Event(), []
+
+    def change():
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                Testimony.objects.filter(pk=testimony.pk).update(updated_at=later)
+                changed.set()
+                deadline = time.monotonic() + 10
+                while time.monotonic() < deadline:
+                    cursor.execute(
+                        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                        " AND datname = current_database() AND pid <> pg_backend_pid()"
+                    )
+                    if cursor.fetchone()[0]:
+                        break
+                    time.sleep(0.02)
+        except Exception as error:  # pragma: no cover (reported below)
+            failures.append(error)
+        finally:
+            changed.set()
+            connections.close_all()
+
+    worker = threading.Thread(target=change)
+    worker.start()
+    assert changed.wait(10)
+    link = TestimonyEvent.objects.create(testimony=testimony, event=event, relation="witnessed")
+    worker.join(15)
+    assert not failures
+    assert _testimony_copy(link) == later
