@@ -187,7 +187,8 @@ def testimony_lines(queryset: QuerySet, *, viewer: Viewer) -> tuple[str, list]:
         "links_cell": _event_links(audience),
         "readable": Case(When(readable, then=Value(True)), default=Value(False), output_field=BooleanField()),
     }
-    narrative = Case(When(Carried("readable"), then=Cell("narrative")), default=Value(""), output_field=TextField())
+    may_read = Carried("readable", output_field=BooleanField())
+    narrative = Case(When(may_read, then=Cell("narrative")), default=Value(""), output_field=TextField())
     comma = Value(",")
     language, role = vocabulary_cell("language", Language), vocabulary_cell("witness_role", WitnessRole)
     middle = _joined(IsoDate("recorded_on"), comma, language, comma, role)
@@ -223,19 +224,18 @@ def testimony_lines(queryset: QuerySet, *, viewer: Viewer) -> tuple[str, list]:
 
 
 class Carried(Func):
-    """A column of the first step's rows (``_made_after_sort``), by name; with ``test``, a
-    condition on it (``Carried("code", "= ''")``)."""
+    """A column of the first step's rows (``_made_after_sort``), by name: text, or with
+    ``test`` (SQL after the column, from constants) a condition on it. A boolean column is
+    ``Carried(name, "")`` with ``output_field=BooleanField()``."""
 
-    def __init__(self, name: str, test: str = "", output_field=None):
-        super().__init__(output_field=output_field or (BooleanField() if test or name == "readable" else TextField()))
+    def __init__(self, name: str, test: str = "", *, output_field=None):
+        if output_field is None:
+            output_field = BooleanField() if test else TextField()
+        super().__init__(output_field=output_field)
         self.name, self.test = name, test
 
     def as_sql(self, compiler, connection, **extra):
         return f'({_STEP}."{self.name}" {self.test})', []
-
-    @property
-    def conditional(self):
-        return isinstance(self.output_field, BooleanField)
 
 
 #: The first step's rows, as the second step names them.
