@@ -23,6 +23,7 @@ from bench.run import ROOT, median, percentile, run_child
 from displacement import models as m
 from displacement.embedded import var_dir
 from displacement.synthetic import PARTNER_SLUG, SLUG, TABLES, synthetic_households
+from displacement.synthetic import VERSION as SYNTHETIC_VERSION
 
 CACHE = "bench-dataset.json"
 
@@ -59,7 +60,8 @@ def prepare(*, households: int, seed: int) -> Setup:
         call_command("load_places", "--ukraine", verbosity=0)
     cache = var_dir() / CACHE
     cached = json.loads(cache.read_text()) if cache.exists() else {}
-    if synthetic_households() != households or cached.get("seed") != seed or cached.get("households") != households:
+    wanted = {"households": households, "seed": seed, "version": SYNTHETIC_VERSION}
+    if synthetic_households() != households or any(cached.get(name) != value for name, value in wanted.items()):
         print(f"building the dataset: {households:,} households, seed {seed} (once; kept for later runs)")
         from displacement.services.summaries import summaries_rebuild
         from displacement.synthetic import Progress, expected_rows, generate_synthetic, synthetic_delete
@@ -69,7 +71,7 @@ def prepare(*, households: int, seed: int) -> Setup:
             households=households, seed=seed, force=True, progress=Progress(total=expected_rows(households))
         )
         summaries_rebuild(organization_id=m.Organization.objects.get(slug=SLUG).pk)
-        cached = {"households": households, "seed": seed, "rows": result.total, "seconds": result.seconds}
+        cached = {**wanted, "rows": result.total, "seconds": result.seconds}
         cache.write_text(json.dumps(cached))
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
