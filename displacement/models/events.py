@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from .base import Owned, page_index, tracked, updated_at_field
+from .base import Owned, copies_to_links, page_index, tracked, updated_at_field
 from .vocab import (
     EVENT_TYPE_OF_SUB_TYPE,
     SUB_EVENT_TYPES,
@@ -37,27 +37,9 @@ EVENT_COPIES = {
 }
 
 
-def _copies_differ(link: str, event: str) -> str:
-    """SQL: the copies on ``link`` are not the values of ``event``."""
-    copies = ", ".join(f"{link}.{name}" for name in EVENT_COPIES)
-    values = ", ".join(f"{event}.{column}" for column in EVENT_COPIES.values())
-    return f"({copies}) IS DISTINCT FROM ({values})"
-
-
 def _copies_to_links(change: str, operation) -> pgtrigger.Trigger:
     """The statement trigger on events that writes their values into their links' copies."""
-    return pgtrigger.Trigger(
-        name=f"event_copies_{change}",
-        level=pgtrigger.Statement,
-        when=pgtrigger.After,
-        operation=operation,
-        referencing=pgtrigger.Referencing(new="new_events"),
-        func=(
-            "UPDATE displacement_testimonyevent l SET "  # noqa: S608 (trigger source, from constants)
-            + ", ".join(f"{name} = n.{column}" for name, column in EVENT_COPIES.items())
-            + f" FROM new_events n WHERE l.event_id = n.id AND {_copies_differ('l', 'n')}; RETURN NULL;"
-        ),
-    )
+    return copies_to_links(f"event_copies_{change}", operation, copies=EVENT_COPIES, key="event_id", rows="new_events")
 
 
 def _sub_type_belongs_to_type() -> Q:

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .base import Owned, TimeStamped, page_index, tracked, updated_at_field
+from .base import Owned, TimeStamped, copies_to_links, page_index, tracked, updated_at_field
 from .events import EVENT_COPIES
 from .households import new_code
 from .vocab import ConsentMethod, ConsentPurpose, Language, Sensitivity, TestimonyRelation, WitnessRole
@@ -37,20 +37,8 @@ TESTIMONY_COPIES = {"testimony_updated_at": "updated_at"}
 
 def _testimony_copies_to_links(change: str, operation) -> pgtrigger.Trigger:
     """The statement trigger on testimonies that writes their values into their links' copies."""
-    copies = ", ".join(f"l.{name}" for name in TESTIMONY_COPIES)
-    values = ", ".join(f"n.{column}" for column in TESTIMONY_COPIES.values())
-    return pgtrigger.Trigger(
-        name=f"testimony_copies_{change}",
-        level=pgtrigger.Statement,
-        when=pgtrigger.After,
-        operation=operation,
-        referencing=pgtrigger.Referencing(new="new_testimonies"),
-        func=(
-            "UPDATE displacement_testimonyevent l SET "  # noqa: S608 (trigger source, from constants)
-            + ", ".join(f"{name} = n.{column}" for name, column in TESTIMONY_COPIES.items())
-            + f" FROM new_testimonies n WHERE l.testimony_id = n.id AND ({copies}) IS DISTINCT FROM ({values});"
-            " RETURN NULL;"
-        ),
+    return copies_to_links(
+        f"testimony_copies_{change}", operation, copies=TESTIMONY_COPIES, key="testimony_id", rows="new_testimonies"
     )
 
 

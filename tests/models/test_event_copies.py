@@ -5,6 +5,7 @@ links, and nothing written into them directly sticks."""
 import datetime
 import threading
 import time
+from contextlib import contextmanager
 
 import pytest
 from django.db import connection, connections, transaction
@@ -108,34 +109,8 @@ def test_a_link_written_while_its_event_changes_gets_the_new_values(gazetteer):
     ten seconds, when nothing waits: then the link has already copied the old values)."""
     event = EventFactory(target="school")
     testimony = TestimonyFactory(organization=event.organization)
-    changed, failures = threading.Event(), []
-
-    def change():
-        try:
-            with transaction.atomic(), connection.cursor() as cursor:
-                Event.objects.filter(pk=event.pk).update(target="market")
-                changed.set()
-                deadline = time.monotonic() + 10
-                while time.monotonic() < deadline:
-                    cursor.execute(
-                        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                        " AND datname = current_database() AND pid <> pg_backend_pid()"
-                    )
-                    if cursor.fetchone()[0]:
-                        break
-                    time.sleep(0.02)
-        except Exception as error:  # pragma: no cover (reported below)
-            failures.append(error)
-        finally:
-            changed.set()
-            connections.close_all()
-
-    worker = threading.Thread(target=change)
-    worker.start()
-    assert changed.wait(10)
-    link = TestimonyEvent.objects.create(testimony=testimony, event=event, relation="witnessed")
-    worker.join(15)
-    assert not failures
+    with _committed_once_waited(lambda: Event.objects.filter(pk=event.pk).update(target="market")):
+        link = TestimonyEvent.objects.create(testimony=testimony, event=event, relation="witnessed")
     assert _copies(link)["event_target"] == "market"
 
 
@@ -191,12 +166,22 @@ def test_a_link_written_while_its_testimony_changes_gets_the_new_value(gazetteer
     event = EventFactory()
     testimony = TestimonyFactory(organization=event.organization)
     later = testimony.updated_at + datetime.timedelta(days=1)
+    with _committed_once_waited(lambda: Testimony.objects.filter(pk=testimony.pk).update(updated_at=later)):
+        link = TestimonyEvent.objects.create(testimony=testimony, event=event, relation="witnessed")
+    assert _testimony_copy(link) == later
+
+
+@contextmanager
+def _committed_once_waited(change):
+    """Within the block, ``change()`` is made in a transaction of another connection, which
+    commits once a connection is seen waiting for a lock (or after ten seconds, when nothing
+    waits); the block's end waits for the commit."""
     changed, failures = threading.Event(), []
 
-    def change():
+    def run():
         try:
             with transaction.atomic(), connection.cursor() as cursor:
-                Testimony.objects.filter(pk=testimony.pk).update(updated_at=later)
+                change()
                 changed.set()
                 deadline = time.monotonic() + 10
                 while time.monotonic() < deadline:
@@ -213,10 +198,9 @@ def test_a_link_written_while_its_testimony_changes_gets_the_new_value(gazetteer
             changed.set()
             connections.close_all()
 
-    worker = threading.Thread(target=change)
+    worker = threading.Thread(target=run)
     worker.start()
     assert changed.wait(10)
-    link = TestimonyEvent.objects.create(testimony=testimony, event=event, relation="witnessed")
+    yield
     worker.join(15)
     assert not failures
-    assert _testimony_copy(link) == later
