@@ -255,21 +255,28 @@ class TestimonyEvent(models.Model):
                 name="testimony_event_copies",
                 when=pgtrigger.Before,
                 operation=pgtrigger.Insert | pgtrigger.Update,
-                # FOR SHARE: waits for a change to the event (or testimony) being written, then
-                # reads it. One not written yet (foreign keys are checked at commit) fills them when
-                # it is. An update made by the event's or the testimony's own trigger (depth 2)
-                # writes their values already: reading the other again would lock it, and a
-                # testimony's save and its event's, each waiting for the other, would deadlock.
+                # A new link, or one moved to another event (testimony), reads the event's (the
+                # testimony's) values FOR SHARE: it waits for a change to it being written, then
+                # reads what was committed. One not written yet (foreign keys are checked at
+                # commit) fills them when it is. Any other update keeps the copies it had (a
+                # direct write does not stick) and locks nothing more: a testimony's save locks its
+                # links (its copy), and a link then reading its event would wait for an event's
+                # save that waits for that link, a deadlock. The event's and the testimony's own
+                # triggers (depth 2) write their values as they are.
                 func=(
                     "IF TG_OP = 'UPDATE' AND pg_trigger_depth() > 1 THEN RETURN NEW; END IF;"  # noqa: S608
+                    " IF TG_OP = 'INSERT' OR NEW.event_id IS DISTINCT FROM OLD.event_id THEN"
                     f" SELECT {', '.join(f'e.{column}' for column in EVENT_COPIES.values())}"
                     f" INTO {', '.join(f'NEW.{name}' for name in EVENT_COPIES)}"
                     " FROM displacement_event e WHERE e.id = NEW.event_id FOR SHARE;"
                     " IF NOT FOUND THEN NEW.event_type := ''; NEW.event_sub_type := ''; NEW.event_target := '';"
                     " END IF;"
+                    f" ELSE {' '.join(f'NEW.{name} := OLD.{name};' for name in EVENT_COPIES)} END IF;"
+                    " IF TG_OP = 'INSERT' OR NEW.testimony_id IS DISTINCT FROM OLD.testimony_id THEN"
                     f" SELECT {', '.join(f't.{column}' for column in TESTIMONY_COPIES.values())}"
                     f" INTO {', '.join(f'NEW.{name}' for name in TESTIMONY_COPIES)}"
                     " FROM displacement_testimony t WHERE t.id = NEW.testimony_id FOR SHARE;"
+                    f" ELSE {' '.join(f'NEW.{name} := OLD.{name};' for name in TESTIMONY_COPIES)} END IF;"
                     " RETURN NEW;"
                 ),
             ),

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 
 import pytest
 from django.db import connection, connections, transaction
+from django.utils import timezone
 
 from displacement.models import Event, TestimonyEvent
 from displacement.models.events import EVENT_COPIES
@@ -204,3 +205,47 @@ def _committed_once_waited(change):
     yield
     worker.join(15)
     assert not failures
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_testimony_saved_with_a_changed_link_while_its_event_changes_does_not_deadlock(gazetteer):
+    """The admin saves a testimony, then its changed links. A testimony's save locks its links
+    (their copy of its ``updated_at``); an event's save meanwhile waits for those links. The
+    link's own update must not then wait for the event: it keeps its copies and locks nothing
+    more (it read the event FOR SHARE, and PostgreSQL found a deadlock)."""
+    from displacement.models import Testimony
+
+    event = EventFactory(target="school")
+    testimony = TestimonyFactory(organization=event.organization)
+    link = TestimonyEvent.objects.create(testimony=testimony, event=event, relation="witnessed")
+    saved, failures = threading.Event(), []
+
+    def change_the_event():
+        try:
+            assert saved.wait(10)
+            with transaction.atomic():
+                Event.objects.filter(pk=event.pk).update(target="market")
+        except Exception as error:  # pragma: no cover (reported below)
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    worker = threading.Thread(target=change_the_event)
+    worker.start()
+    with transaction.atomic(), connection.cursor() as cursor:
+        Testimony.objects.filter(pk=testimony.pk).update(summary="Changed", updated_at=timezone.now())
+        saved.set()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:  # until the event's save waits for the links
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                " AND datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0]:
+                break
+            time.sleep(0.02)
+        TestimonyEvent.objects.filter(pk=link.pk).update(relation="heard_about")
+    worker.join(15)
+    assert not failures
+    assert _copies(link)["event_target"] == "market"
+    assert _testimony_copy(link) == Testimony.objects.get(pk=testimony.pk).updated_at
