@@ -184,15 +184,7 @@ def _committed_once_waited(change):
             with transaction.atomic(), connection.cursor() as cursor:
                 change()
                 changed.set()
-                deadline = time.monotonic() + 10
-                while time.monotonic() < deadline:
-                    cursor.execute(
-                        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                        " AND datname = current_database() AND pid <> pg_backend_pid()"
-                    )
-                    if cursor.fetchone()[0]:
-                        break
-                    time.sleep(0.02)
+                _until_a_connection_waits(cursor)
         except Exception as error:  # pragma: no cover (reported below)
             failures.append(error)
         finally:
@@ -235,17 +227,22 @@ def test_a_testimony_saved_with_a_changed_link_while_its_event_changes_does_not_
     with transaction.atomic(), connection.cursor() as cursor:
         Testimony.objects.filter(pk=testimony.pk).update(summary="Changed", updated_at=timezone.now())
         saved.set()
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:  # until the event's save waits for the links
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                " AND datname = current_database() AND pid <> pg_backend_pid()"
-            )
-            if cursor.fetchone()[0]:
-                break
-            time.sleep(0.02)
+        _until_a_connection_waits(cursor)  # the event's save, for the links
         TestimonyEvent.objects.filter(pk=link.pk).update(relation="heard_about")
     worker.join(15)
     assert not failures
     assert _copies(link)["event_target"] == "market"
     assert _testimony_copy(link) == Testimony.objects.get(pk=testimony.pk).updated_at
+
+
+def _until_a_connection_waits(cursor, seconds: float = 10) -> None:
+    """Return once another connection waits for a lock (or after ``seconds``)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+            " AND datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        if cursor.fetchone()[0]:
+            return
+        time.sleep(0.02)
