@@ -222,7 +222,7 @@ class ThroughEventFilter(df.Filter):
         if _remembered(("few", _caller(viewer), self.lookup, str(value)), _few, events):
             window = self._window(request, link)
             if window is not None:
-                return self._first_in_page_order(qs, request, on, value, window)
+                return self._first_in_page_order(qs, self._matching_links(request, on, value, key, link), window)
             # Few events (a date long ago): their testimonies are rare and a walk in page
             # order passes thousands of rows per match (over 100 ms for 900 events of 200,000).
             # As an array the matches are listed first, from the events' side, and only they
@@ -231,15 +231,20 @@ class ThroughEventFilter(df.Filter):
         # Otherwise the walk in page order tests each record against the copies of its events'
         # columns on the links (``EVENT_COPIES``): one index-only read a record, where the event's
         # own columns took a read of the link and one of the event.
-        through = link.remote_field.through.objects
         if self.lookup == "place":
-            links = through.filter(_readable_on_links(request, on), event_place__in=places)
+            links = link.remote_field.through.objects.filter(_readable_on_links(request, on), event_place__in=places)
         else:
-            links = built(
-                (*key, "links"),
-                lambda: through.filter(_readable_on_links(request, on), **{LINK_LOOKUPS[self.lookup]: value}),
-            )
+            links = self._matching_links(request, on, value, key, link)
         return qs.filter(pk__in=links.values(link.m2m_field_name()))
+
+    def _matching_links(self, request, on, value, key: tuple, link) -> QuerySet:
+        """The links to events the caller may read that match by their copies of the events'
+        columns (``LINK_LOOKUPS``), built once a day per caller and value, like the events."""
+        through = link.remote_field.through.objects
+        return built(
+            (*key, "links"),
+            lambda: through.filter(_readable_on_links(request, on), **{LINK_LOOKUPS[self.lookup]: value}),
+        )
 
     def _window(self, request, link) -> PageWindow | None:
         """The page's window, when this filter can read its matches in page order: a date of
@@ -249,14 +254,14 @@ class ThroughEventFilter(df.Filter):
         view = getattr(request, "parser_context", None) and request.parser_context.get("view")
         return page_window(request, view) if view is not None else None
 
-    def _first_in_page_order(self, qs, request, on, value, window: PageWindow) -> QuerySet:
+    @staticmethod
+    def _first_in_page_order(qs, links: QuerySet, window: PageWindow) -> QuerySet:
         """Few events of those dates, but their testimonies may be thousands, each a read to
         learn its place in the page order (9 ms for 5,600 of a million). Their links carry
         that place (``TESTIMONY_COPIES``) in an index by the events' start: the first links
         past the page's start, a few times the page, name the testimonies the page can hold,
         and only those are read. A page that comes out short is read again in full (the
         paginator): the gate and the other filters may have left out more than expected."""
-        links = m.TestimonyEvent.objects.filter(_readable_on_links(request, on), **{LINK_LOOKUPS[self.lookup]: value})
         if window.after is not None:
             links = links.filter(**{f"testimony_updated_at__{'lt' if window.descending else 'gt'}": window.after})
         order = ("-testimony_updated_at", "-testimony") if window.descending else ("testimony_updated_at", "testimony")

@@ -318,7 +318,7 @@ def test_a_rare_date_pages_the_same_from_the_links_window_as_from_every_match(
     monkeypatch.setattr(
         filters.ThroughEventFilter,
         "_first_in_page_order",
-        lambda self, *args: windows.append(1) or original(self, *args),
+        staticmethod(lambda *args: windows.append(1) or original(*args)),
     )
 
     def walk(url, direction):
@@ -350,3 +350,19 @@ def test_a_rare_date_pages_the_same_from_the_links_window_as_from_every_match(
         )
         assert walk(first, "next")[0] == forward
         assert whole and all(whole), "a page was read again in full"
+
+
+def test_an_export_filtered_by_a_rare_date_holds_every_match(staff, ngo, monkeypatch):
+    """An export is not a page: it reads no window (``page_window``), whatever its size, and
+    holds every testimony that speaks of an event of those dates."""
+    from api import filters
+
+    monkeypatch.setattr(filters, "WINDOW_SLACK", 1)
+    event = EventFactory(organization=ngo, start=datetime.date(2022, 3, 1))
+    testimonies = [shared_testimony(ngo) for _ in range(8)]
+    for testimony in testimonies:
+        TestimonyEvent.objects.create(testimony=testimony, event=event, relation="witnessed")
+    response = staff.get("/api/v1/testimonies/?occurred_before=2022-06-01&page_size=2&format=csv")
+    assert response.status_code == 200
+    rows = b"".join(response.streaming_content).decode().splitlines()[2:]  # header and HXL rows
+    assert sorted(row.split(",")[0] for row in rows) == sorted(t.code for t in testimonies)
