@@ -9,12 +9,10 @@ If-Match on updates, Idempotency-Key on creates, and an access-log entry per req
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 from array import array
 from itertools import islice
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
@@ -31,6 +29,7 @@ from api.filters import StrictOrderingFilter
 from api.models import IdempotencyRecord
 from api.pagination import UpdatedCursorPagination
 from api.permissions import IsMemberOrPartnerKey
+from api.sync import etag_of, sync_header
 from api.throttling import PrincipalRateThrottle
 from displacement import exports
 from displacement.models import AccessAction, AccessLog
@@ -39,12 +38,6 @@ from displacement.selectors.access import HOUSEHOLD_PATHS, Viewer, scoped
 from displacement.selectors.projections import loaded, warm
 from displacement.selectors.sharing import built, partner_readable
 from displacement.services.audit import JSONText, access_entry, access_record, access_write
-
-
-def etag_of(obj) -> str:
-    """Keyed, so that an ETag reveals neither the primary key nor the exact time of change."""
-    stamp = f"{obj._meta.label}:{obj.pk}:{obj.updated_at.isoformat()}"
-    return '"' + hmac.new(settings.SECRET_KEY.encode(), stamp.encode(), hashlib.sha256).hexdigest()[:32] + '"'
 
 
 def _loggable_path(request) -> str:
@@ -136,6 +129,7 @@ class APIViewSet(viewsets.GenericViewSet):
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         if self.action == "list":
+            request.sync_started = timezone.now()  # before anything is read: the answer's Sync-Token
             allowed = self.filterset_class.parameters()
             unknown = sorted(set(request.query_params) - allowed)
             if unknown:
@@ -145,6 +139,10 @@ class APIViewSet(viewsets.GenericViewSet):
             fmt = request.query_params.get("format")
             if fmt not in (None, "json", "csv"):
                 raise ValidationError({"format": ["Use json or csv."]})
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        return sync_header(response, request, self.viewer) if response.status_code == 200 else response
 
     # --- reads ----------------------------------------------------------------------------
 
@@ -202,7 +200,7 @@ class APIViewSet(viewsets.GenericViewSet):
         obj = self.get_object()
         self._log(records=[obj])
         response = Response(self.get_serializer(obj).data)
-        response["ETag"] = etag_of(obj)
+        response["ETag"] = etag_of(obj, self.viewer)
         return response
 
     def _log(self, *, records, detail=None):
@@ -354,7 +352,7 @@ class WritableMixin:
                 if obj is None:
                     raise Http404 from None  # created, then deleted since
                 replay = Response(self._read(obj), status=record.status_code)
-                replay["ETag"] = etag_of(obj)
+                replay["ETag"] = etag_of(obj, self.viewer)
                 replay["Idempotent-Replayed"] = "true"
                 return replay
             response = self._create(request)
@@ -371,7 +369,7 @@ class WritableMixin:
         self._log(records=[obj], detail={"created": True})
         obj = self.get_writable_queryset().get(pk=obj.pk)
         response = Response(self._read(obj), status=status.HTTP_201_CREATED)
-        response["ETag"] = etag_of(obj)
+        response["ETag"] = etag_of(obj, self.viewer)
         response.created_pk = obj.pk
         return response
 
@@ -392,7 +390,7 @@ class WritableMixin:
         expected = request.headers.get("If-Match")
         if not expected:
             raise PreconditionRequired()
-        if expected.strip() not in {etag_of(obj), "W/" + etag_of(obj)}:
+        if expected.strip() not in {etag_of(obj, self.viewer), "W/" + etag_of(obj, self.viewer)}:
             raise PreconditionFailed()
         serializer = self.get_serializer(obj, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
@@ -400,7 +398,7 @@ class WritableMixin:
         self._log(records=[obj], detail={"updated": sorted(request.data)})
         obj = self.get_writable_queryset().get(pk=obj.pk)
         response = Response(self._read(obj))
-        response["ETag"] = etag_of(obj)
+        response["ETag"] = etag_of(obj, self.viewer)
         return response
 
     def _read(self, obj) -> dict:

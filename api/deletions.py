@@ -3,7 +3,8 @@
 from rest_framework import serializers
 
 from api.base import APIViewSet, ListMixin
-from api.filters import StrictFilterSet, UTCDateTimeFilter
+from api.filters import StrictFilterSet
+from api.sync import SinceFilter
 from displacement import models as m
 from displacement.selectors import pseudonyms
 from displacement.selectors.sharing import partner_tombstones
@@ -19,11 +20,12 @@ SINGULAR = {
 
 
 class DeletionFilter(StrictFilterSet):
-    since = UTCDateTimeFilter(
+    since = SinceFilter(
         field_name="created_at",
-        lookup_expr="gte",
+        parameter="since",
         required=True,
-        help_text="Tombstones recorded at or after this ISO 8601 time.",
+        help_text="Tombstones recorded since: the Sync-Token header of an earlier answer, or an ISO 8601 date or "
+        "time (partners: from the start of its UTC day).",
     )
     updated_since = None
 

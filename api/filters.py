@@ -26,6 +26,7 @@ from rest_framework import filters as drf_filters
 from rest_framework.exceptions import ValidationError
 
 from api.pagination import PageWindow, page_window
+from api.sync import SinceFilter
 from displacement import models as m
 from displacement.models.sharing import RecordKind
 from displacement.models.vocab import (
@@ -405,10 +406,11 @@ class UTCDateTimeFilter(df.IsoDateTimeFilter):
 
 
 class StrictFilterSet(df.FilterSet):
-    updated_since = UTCDateTimeFilter(
+    updated_since = SinceFilter(
         field_name="updated_at",
-        lookup_expr="gte",
-        help_text="Records changed at or after this ISO 8601 time.",
+        parameter="updated_since",
+        help_text="Records changed since: the Sync-Token header of an earlier answer, or an ISO 8601 date or "
+        "time (partners: from the start of its UTC day).",
     )
 
     @classmethod
