@@ -4,7 +4,9 @@ A count between 1 and k-1 can single out a family. Such a cell is suppressed (pr
 suppression); so is any further cell, or total, that would let a reader recompute it by
 subtraction (complementary suppression): in every row and column whose total is
 published, the number of suppressed cells is never exactly one, and the same holds for
-the row totals against the grand total and the column totals against the grand total.
+the row totals against the grand total and the column totals against the grand total;
+and, across lines, every suppressed cell or total lies on a cycle of suppressed ones, so
+that no sums and differences of published numbers recompute it (see ``_bridge``).
 Zero is published: it singles out nobody. Suppressed cells are ``None`` and listed in
 ``suppressed`` so that a file can mark them explicitly.
 """
@@ -91,6 +93,13 @@ def suppress_table(counts: Mapping[tuple[Hashable, Hashable], int], *, k: int | 
             )
             hidden.add(candidates[0] if candidates else total)
             changed = True
+        # A line whose total is hidden too can still give a hidden cell away through other
+        # lines (a column's hidden total recomputed from its published cells, then subtracted
+        # from the grand total): hide more until no hidden cell is a bridge (``_bridge``).
+        bridge = _bridge(hidden)
+        if bridge is not None:
+            hidden.add(_closing(bridge, hidden, full))
+            changed = True
 
     return SuppressedTable(
         rows=rows,
@@ -110,3 +119,86 @@ def suppress_counts(counts: Mapping[Hashable, int], *, k: int | None = None) -> 
     table = suppress_table({(key, column): value for key, value in counts.items()}, k=k)
     cells = {row: table.cells[(row, column)] for row in table.rows}
     return cells, table.column_totals.get(column, 0)
+
+
+# --- why a suppressed cell cannot be recomputed ---------------------------------------------
+#
+# Every line of the table with its totals (a row, a column, the row of column totals, the
+# column of row totals) sums to its total cell. Take the table's rows and columns (the totals'
+# included) as the two sides of a graph whose edges are the hidden cells. The published cells
+# make each line's hidden cells sum to a known number, and the hidden values that fit are a
+# solution plus any flow around a cycle of hidden cells (+t, -t, ... alternately). So a hidden
+# cell can be recomputed, by any sum and difference of published numbers, exactly when it lies
+# on no cycle: when it is a bridge of that graph. No bridge, nothing recomputable.
+
+
+def _vertices(cell) -> tuple[tuple, tuple]:
+    row, column = cell
+    return ("row", row), ("column", column)
+
+
+def _bridge(hidden: set) -> tuple | None:
+    """A hidden cell that lies on no cycle of hidden cells (Tarjan's bridges, iteratively), or None."""
+    graph: dict[tuple, list[tuple[tuple, tuple]]] = {}
+    for cell in sorted(hidden, key=str):
+        a, b = _vertices(cell)
+        graph.setdefault(a, []).append((b, cell))
+        graph.setdefault(b, []).append((a, cell))
+    order: dict[tuple, int] = {}
+    low: dict[tuple, int] = {}
+    for root in graph:
+        if root in order:
+            continue
+        order[root] = low[root] = len(order)
+        stack = [(root, None, iter(graph[root]))]
+        while stack:
+            vertex, via, edges = stack[-1]
+            for neighbour, cell in edges:
+                if cell == via:
+                    continue
+                if neighbour in order:
+                    low[vertex] = min(low[vertex], order[neighbour])
+                    continue
+                order[neighbour] = low[neighbour] = len(order)
+                stack.append((neighbour, cell, iter(graph[neighbour])))
+                break
+            else:
+                stack.pop()
+                if stack:
+                    parent = stack[-1][0]
+                    low[parent] = min(low[parent], low[vertex])
+                    if low[vertex] > order[parent]:
+                        return via
+    return None
+
+
+def _closing(bridge: tuple, hidden: set, full: dict) -> tuple:
+    """The published cell to hide so that ``bridge`` lies on a cycle: one joining the two sides
+    that removing the bridge leaves (the smallest non-zero count first); failing that, one that
+    reaches a line from either side, so that the next round can close the cycle."""
+    sides = []
+    for start in _vertices(bridge):
+        seen, todo = {start}, [start]
+        while todo:
+            vertex = todo.pop()
+            for cell in hidden:
+                if cell == bridge:
+                    continue
+                a, b = _vertices(cell)
+                other = b if a == vertex else a if b == vertex else None
+                if other is not None and other not in seen:
+                    seen.add(other)
+                    todo.append(other)
+        sides.append(seen)
+    first, second = sides
+    published = sorted(
+        (cell for cell in full if cell not in hidden), key=lambda cell: (full[cell] == 0, full[cell], str(cell))
+    )
+    for cell in published:
+        a, b = _vertices(cell)
+        if (a in first and b in second) or (a in second and b in first):
+            return cell
+    for cell in published:
+        if set(_vertices(cell)) & (first | second):
+            return cell
+    raise AssertionError("a table with its totals always has a cell to close a cycle")

@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from displacement.reports.suppression import suppress_counts, suppress_table
+from tests.support.disclosure import recoverable, table_numbers
 
 tables = st.dictionaries(
     keys=st.tuples(st.sampled_from("ABCDE"), st.sampled_from("vwxyz")),
@@ -86,3 +87,24 @@ def test_a_worked_example():
 def test_k_below_three_is_refused():
     with pytest.raises(ImproperlyConfigured, match="at least 3"):
         suppress_table({("a", "b"): 1}, k=2)
+
+
+def _recomputable(table):
+    numbers = table_numbers(table)
+    return recoverable((f for f, v in numbers if v is not None), (f for f, v in numbers if v is None))
+
+
+@settings(max_examples=400, deadline=None)
+@given(counts=tables, k=st.integers(3, 11))
+def test_no_suppressed_number_can_be_recomputed_by_any_sums_and_differences_of_published_ones(counts, k):
+    table = suppress_table(counts, k=k)
+    assert _recomputable(table) == [], (counts, k)
+
+
+def test_a_hidden_total_recomputed_from_its_published_cells_gives_nothing_away():
+    # Row B holds one household, so B's cell, B's total and column u's total are hidden. The
+    # grand total needs a second hidden column total: v's 3, whose cells were all published.
+    # Before, v's total was recomputed from them, then subtracted from the grand total.
+    table = suppress_table({("A", "v"): 3, ("B", "u"): 1}, k=3)
+    assert table.cells[("B", "u")] is None
+    assert _recomputable(table) == []
