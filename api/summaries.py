@@ -1,7 +1,5 @@
 """/api/v1/summaries/: households displaced between oblasts, suppressed for partners."""
 
-import datetime
-
 import django_filters as df
 from django.db.models import Q
 from django_filters.rest_framework import DjangoFilterBackend
@@ -15,7 +13,7 @@ from api.filters import StrictFilterSet
 from displacement import models as m
 from displacement.models.sharing import RecordKind
 from displacement.reports.suppression import TOTAL
-from displacement.selectors.aggregates import displacement_flows
+from displacement.selectors.aggregates import displacement_flows, flow_rows, month_end, published_flows
 from displacement.selectors.sharing import active_agreements
 
 
@@ -24,7 +22,8 @@ class SummaryFilter(StrictFilterSet):
     occurred_before = df.DateFilter(help_text="Displacements that left on or before (YYYY-MM-DD).")
     place = df.CharFilter(help_text="Origin oblast P-code, e.g. UA14.")
     updated_since = None  # a summary is recomputed on every request
-    # Partners: occurred_after must be the 1st of a month and occurred_before its last day.
+    # Partners: occurred_after must be the 1st of a month and occurred_before a month's last
+    # day; they choose months, and place an origin row, of tables suppressed whole.
 
     class Meta:
         model = m.Displacement
@@ -36,6 +35,9 @@ class SummaryFilter(StrictFilterSet):
 
 
 class FlowSerializer(serializers.Serializer):
+    month = serializers.CharField(
+        allow_null=True, help_text="Partners: the calendar month (YYYY-MM) of the cell's table; staff: null."
+    )
     origin_adm1_pcode = serializers.CharField(help_text="Origin oblast, or TOTAL for a column total.")
     destination_adm1_pcode = serializers.CharField(help_text="Destination oblast, or TOTAL for a row total.")
     households = serializers.IntegerField(allow_null=True, help_text="Null when suppressed.")
@@ -48,9 +50,11 @@ class FlowSerializer(serializers.Serializer):
 class SummaryViewSet(ListMixin, APIViewSet):
     """Origin-destination flows of displaced households by oblast.
 
-    Staff read their organisation's exact counts. Partners read the sum over the owners that
-    share summaries with them, counting only households with an active consent to statistics,
-    with cells below the small-cell threshold (and cells that would reveal them) suppressed.
+    Staff read their organisation's exact counts over the period and origin they ask for.
+    Partners read one table per calendar month, summed over the owners that share summaries
+    with them, counting only households with an active consent to statistics, suppressed as a
+    whole (cells below the small-cell threshold, and cells that would reveal them); their
+    period (whole months) and origin only choose which published cells they are shown.
     """
 
     kind = "summaries"
@@ -73,45 +77,24 @@ class SummaryViewSet(ListMixin, APIViewSet):
             after, before = params.get("occurred_after"), params.get("occurred_before")
             if after and after.day != 1:
                 raise ValidationError({"occurred_after": ["Partners ask for whole months: use the 1st."]})
-            if before and (before + datetime.timedelta(days=1)).day != 1:
+            if before and before != month_end(before):
                 raise ValidationError({"occurred_before": ["Partners ask for whole months: use the last day."]})
         if viewer.is_partner:
             owners = m.Organization.objects.filter(
                 Q(pk__in=active_agreements(partner=viewer.organization, kind=RecordKind.SUMMARIES).values("owner_id"))
             )
-            table = displacement_flows(
-                organizations=list(owners),
-                outside=True,
-                left_after=params.get("occurred_after"),
-                left_before=params.get("occurred_before"),
-                origin=origin,
+            months = published_flows(
+                organizations=list(owners), first=params.get("occurred_after"), last=params.get("occurred_before")
             )
             rows = [
                 {
+                    "month": f"{month.year:04d}-{month.month:02d}",
                     "origin_adm1_pcode": r,
                     "destination_adm1_pcode": c,
                     "households": v,
                     "suppressed": v is None,
                 }
-                for (r, c), v in sorted(table.cells.items())
-            ]
-            rows += [
-                {
-                    "origin_adm1_pcode": r,
-                    "destination_adm1_pcode": TOTAL,
-                    "households": v,
-                    "suppressed": v is None,
-                }
-                for r, v in sorted(table.row_totals.items())
-            ]
-            rows += [
-                {
-                    "origin_adm1_pcode": TOTAL,
-                    "destination_adm1_pcode": c,
-                    "households": v,
-                    "suppressed": v is None,
-                }
-                for c, v in sorted(table.column_totals.items())
+                for month, r, c, v in flow_rows(months, origin=origin)
             ]
         else:
             counts = displacement_flows(
@@ -122,7 +105,13 @@ class SummaryViewSet(ListMixin, APIViewSet):
                 origin=origin,
             )
             rows = [
-                {"origin_adm1_pcode": r, "destination_adm1_pcode": c, "households": v, "suppressed": False}
+                {
+                    "month": None,
+                    "origin_adm1_pcode": r,
+                    "destination_adm1_pcode": c,
+                    "households": v,
+                    "suppressed": False,
+                }
                 for (r, c), v in sorted(counts.items())
             ]
         rows = [row for row in rows if row["households"] != 0]  # a sparse table: zeros are implied

@@ -7,13 +7,15 @@ and every table goes through small-cell suppression.
 
 from __future__ import annotations
 
-from collections import Counter
+import calendar
+import datetime
+from collections import Counter, defaultdict
 
 from django.db.models import F
-from django.db.models.functions import Substr
+from django.db.models.functions import Substr, TruncMonth
 
 from displacement import models as m
-from displacement.reports.suppression import SuppressedTable, suppress_table
+from displacement.reports.suppression import TOTAL, SuppressedTable, suppress_table
 from displacement.selectors.sharing import countable_displacements
 
 
@@ -47,3 +49,76 @@ def displacement_flows(
     if not outside:
         return dict(counts)
     return suppress_table(counts)
+
+
+# --- what partners may read: fixed months, suppressed whole, then selected ----------------
+#
+# Two answers that overlap (January, then January to February) or that cut one table in two
+# (an origin, then the rest) can be subtracted to isolate a household. So a partner's flows
+# are by construction cells of one table per calendar month, built from everything the
+# owners share and suppressed whole; a partner's filters only choose which published cells
+# of which months to show, and never count anything again.
+
+
+def month_of(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def month_end(month: datetime.date) -> datetime.date:
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+def monthly_flow_counts(
+    displacements, *, first: datetime.date | None = None, last: datetime.date | None = None
+) -> dict[datetime.date, Counter]:
+    """Households displaced from each oblast to each oblast, per calendar month of leaving:
+    ``{month: Counter({(origin, destination): households})}``, for the whole months from
+    ``first``'s to ``last``'s (default: every month)."""
+    rows = displacements.filter(destination__isnull=False)
+    if first is not None:
+        rows = rows.filter(left_on__gte=month_of(first))
+    if last is not None:
+        rows = rows.filter(left_on__lte=month_end(last))
+    rows = (
+        rows.annotate(
+            month=TruncMonth("left_on"),
+            origin_oblast=Substr(F("origin__pcode"), 1, 4),
+            dest_oblast=Substr(F("destination__pcode"), 1, 4),
+        )
+        .values_list("month", "origin_oblast", "dest_oblast", "household_id")
+        .distinct()
+    )
+    months: dict[datetime.date, Counter] = defaultdict(Counter)
+    for month, origin, destination, _household in rows:
+        months[month][(origin, destination)] += 1
+    return dict(months)
+
+
+def published_flows(
+    *, organizations, first: datetime.date | None = None, last: datetime.date | None = None
+) -> dict[datetime.date, SuppressedTable]:
+    """Each month's table of flows as it leaves the organisation: counting only households
+    whose consent to statistics is active, suppressed as a whole table."""
+    rows = m.Displacement.objects.none()
+    for organization in organizations:
+        rows = rows | countable_displacements(organization=organization, outside=True)
+    months = monthly_flow_counts(rows, first=first, last=last)
+    return {month: suppress_table(counts) for month, counts in months.items()}
+
+
+def flow_cells(table: SuppressedTable, *, origin: str | None = None) -> list[tuple[str, str, int | None]]:
+    """The published table's cells and totals as (origin, destination, households or None),
+    only the ``origin`` row's (its cells and its total) when one is chosen: a selection of
+    what is published, never a new count."""
+    cells = [(r, c, v) for (r, c), v in sorted(table.cells.items())]
+    cells += [(r, TOTAL, v) for r, v in sorted(table.row_totals.items())]
+    cells += [(TOTAL, c, v) for c, v in sorted(table.column_totals.items())]
+    if origin is not None:
+        cells = [cell for cell in cells if cell[0] == origin]
+    return cells
+
+
+def flow_rows(months: dict[datetime.date, SuppressedTable], *, origin: str | None = None) -> list[tuple]:
+    """A partner's answer: (month, origin, destination, households or None) for each published
+    cell of each month's table (``flow_cells``), month by month."""
+    return [(month, *cell) for month, table in sorted(months.items()) for cell in flow_cells(table, origin=origin)]
