@@ -107,6 +107,7 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("reliability", "#meta+reliability"),
     ],
     "summaries": [
+        ("owner", "#org+code"),
         ("month", "#date+month"),
         ("origin_adm1_pcode", "#adm1+code+origin"),
         ("destination_adm1_pcode", "#adm1+code+dest"),

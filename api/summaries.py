@@ -35,6 +35,7 @@ class SummaryFilter(StrictFilterSet):
 
 
 class FlowSerializer(serializers.Serializer):
+    owner = serializers.CharField(allow_null=True, help_text="The organisation whose records are counted (its slug).")
     month = serializers.CharField(
         allow_null=True, help_text="Partners: the calendar month (YYYY-MM) of the cell's table; staff: null."
     )
@@ -51,10 +52,10 @@ class SummaryViewSet(ListMixin, APIViewSet):
     """Origin-destination flows of displaced households by oblast.
 
     Staff read their organisation's exact counts over the period and origin they ask for.
-    Partners read one table per calendar month, summed over the owners that share summaries
-    with them, counting only households with an active consent to statistics, suppressed as a
-    whole (cells below the small-cell threshold, and cells that would reveal them); their
-    period (whole months) and origin only choose which published cells they are shown.
+    Partners read one table per owner sharing summaries with them and per calendar month,
+    counting only households with an active consent to statistics, suppressed as a whole
+    (cells below the small-cell threshold, and cells that would reveal them); their period
+    (whole months) and origin only choose which published cells they are shown.
     """
 
     kind = "summaries"
@@ -83,18 +84,19 @@ class SummaryViewSet(ListMixin, APIViewSet):
             owners = m.Organization.objects.filter(
                 Q(pk__in=active_agreements(partner=viewer.organization, kind=RecordKind.SUMMARIES).values("owner_id"))
             )
-            months = published_flows(
+            tables = published_flows(
                 organizations=list(owners), first=params.get("occurred_after"), last=params.get("occurred_before")
             )
             rows = [
                 {
+                    "owner": owner,
                     "month": f"{month.year:04d}-{month.month:02d}",
                     "origin_adm1_pcode": r,
                     "destination_adm1_pcode": c,
                     "households": v,
                     "suppressed": v is None,
                 }
-                for month, r, c, v in flow_rows(months, origin=origin)
+                for owner, month, r, c, v in flow_rows(tables, origin=origin)
             ]
         else:
             counts = displacement_flows(
@@ -106,6 +108,7 @@ class SummaryViewSet(ListMixin, APIViewSet):
             )
             rows = [
                 {
+                    "owner": getattr(viewer.organization, "slug", None),
                     "month": None,
                     "origin_adm1_pcode": r,
                     "destination_adm1_pcode": c,

@@ -96,14 +96,17 @@ def monthly_flow_counts(
 
 def published_flows(
     *, organizations, first: datetime.date | None = None, last: datetime.date | None = None
-) -> dict[datetime.date, SuppressedTable]:
-    """Each month's table of flows as it leaves the organisation: counting only households
-    whose consent to statistics is active, suppressed as a whole table."""
-    rows = m.Displacement.objects.none()
+) -> dict[tuple[str, datetime.date], SuppressedTable]:
+    """Each owner's table of flows for each month as it leaves the owner, keyed by (owner's
+    slug, month): counting only households whose consent to statistics is active, suppressed
+    as a whole table. Owners are never summed: a partner's report from one owner would
+    otherwise be subtracted from a sum over two."""
+    tables = {}
     for organization in organizations:
-        rows = rows | countable_displacements(organization=organization, outside=True)
-    months = monthly_flow_counts(rows, first=first, last=last)
-    return {month: suppress_table(counts) for month, counts in months.items()}
+        rows = countable_displacements(organization=organization, outside=True)
+        for month, counts in monthly_flow_counts(rows, first=first, last=last).items():
+            tables[(organization.slug, month)] = suppress_table(counts)
+    return tables
 
 
 def flow_cells(table: SuppressedTable, *, origin: str | None = None) -> list[tuple[str, str, int | None]]:
@@ -118,7 +121,7 @@ def flow_cells(table: SuppressedTable, *, origin: str | None = None) -> list[tup
     return cells
 
 
-def flow_rows(months: dict[datetime.date, SuppressedTable], *, origin: str | None = None) -> list[tuple]:
-    """A partner's answer: (month, origin, destination, households or None) for each published
-    cell of each month's table (``flow_cells``), month by month."""
-    return [(month, *cell) for month, table in sorted(months.items()) for cell in flow_cells(table, origin=origin)]
+def flow_rows(tables: dict[tuple, SuppressedTable], *, origin: str | None = None) -> list[tuple]:
+    """A partner's answer: (owner, month, origin, destination, households or None) for each
+    published cell of each table (``flow_cells``), table by table."""
+    return [(*key, *cell) for key, table in sorted(tables.items()) for cell in flow_cells(table, origin=origin)]
