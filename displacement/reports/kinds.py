@@ -32,6 +32,7 @@ from displacement import models as m
 from displacement.models.reports import ReportKind, ReportPeriod
 from displacement.models.sharing import RecordKind
 from displacement.models.vocab import ConsentPurpose, Role
+from displacement.reports import published
 from displacement.reports.suppression import suppress_table
 from displacement.selectors.access import Viewer, scoped
 from displacement.selectors.projections import projected
@@ -121,6 +122,9 @@ def base_queryset(definition: m.ReportDefinition, viewer: Viewer):
 def filtered(definition: m.ReportDefinition, queryset, viewer: Viewer, span=None):
     """Apply the definition's filters (validated as the API validates them) and its period."""
     kind = KINDS[definition.kind]
+    if published.applies(definition):
+        published.check_filters(definition)  # partner aggregates choose rows of whole tables instead
+        return queryset
     filters = definition.filters or {}
     if not isinstance(filters, dict):
         raise ValidationError({"filters": [_("Filters are an object of names and values.")]})
@@ -157,6 +161,8 @@ def filtered(definition: m.ReportDefinition, queryset, viewer: Viewer, span=None
 def generate(definition: m.ReportDefinition, *, span=None) -> Output:
     viewer = viewer_for(definition)
     base = base_queryset(definition, viewer)
+    if published.applies(definition):
+        return published.generate(definition, base, span)
     partner = definition.audience if definition.audience_id else None
     return BUILDERS[definition.kind](filtered(definition, base, viewer, span), partner, base)
 
@@ -217,35 +223,58 @@ def _suppressed(records: dict[tuple, dict[str, int]], metrics, dims: tuple[int, 
     return out, hidden
 
 
-def displacement_summary(queryset, partner, base) -> Output:
-    """Households, people and children displaced by week and oblast of origin. Repeated
-    displacement is ranked over each household's whole trajectory (``base``), also when the
-    filters select only some of its moves."""
+WEEKLY_METRICS = ("households_displaced", "people_displaced", "children_displaced", "repeat_households")
+WEEKLY_COLUMNS = [
+    Column("week", "#date+week_start"),
+    Column("adm1_pcode", "#adm1+code+origin"),
+    Column("adm1_name", "#adm1+name+origin"),
+    Column("households_displaced", "#affected+households+displaced", numeric=True, count=True),
+    Column("people_displaced", "#affected+displaced", numeric=True, count=True),
+    Column("children_displaced", "#affected+children+displaced", numeric=True, count=True),
+    Column("repeat_households", "#affected+households+displaced+repeat", numeric=True, count=True),
+]
+
+
+def weekly_cells(queryset, base) -> dict[tuple, dict[str, int]]:
+    """The displacement summary's counts by (ISO week, oblast of origin). Repeated
+    displacement is ranked over each household's whole trajectory (``base``), also when
+    ``queryset`` selects only some of its moves."""
     cells: dict[tuple, dict[str, int]] = defaultdict(lambda: dict.fromkeys(METRICS, 0))
     trajectories = base.filter(household_id__in=queryset.values("household_id"))
     flows = defaultdict(lambda: {"households": 0, "people": 0})
     displacement_cells(trajectories, None, cells, flows, selected=queryset)
-    metrics = ("households_displaced", "people_displaced", "children_displaced", "repeat_households")
-    by_oblast: dict[tuple, dict[str, int]] = defaultdict(lambda: dict.fromkeys(metrics, 0))
+    by_oblast: dict[tuple, dict[str, int]] = defaultdict(lambda: dict.fromkeys(WEEKLY_METRICS, 0))
     for (week, adm1, *_rest), values in cells.items():
-        for metric in metrics:
+        for metric in WEEKLY_METRICS:
             by_oblast[(week, adm1)][metric] += values[metric]
-    records, hidden = _suppressed(dict(by_oblast), metrics, (1, 0), partner)
+    return dict(by_oblast)
+
+
+def displacement_summary(queryset, partner, base) -> Output:
+    """Households, people and children displaced by week and oblast of origin (internal)."""
+    records, hidden = _suppressed(weekly_cells(queryset, base), WEEKLY_METRICS, (1, 0), partner)
     names = _oblast_names()
-    columns = [
-        Column("week", "#date+week_start"),
-        Column("adm1_pcode", "#adm1+code+origin"),
-        Column("adm1_name", "#adm1+name+origin"),
-        Column("households_displaced", "#affected+households+displaced", numeric=True, count=True),
-        Column("people_displaced", "#affected+displaced", numeric=True, count=True),
-        Column("children_displaced", "#affected+children+displaced", numeric=True, count=True),
-        Column("repeat_households", "#affected+households+displaced+repeat", numeric=True, count=True),
-    ]
     rows = [
-        [week.isoformat(), adm1, names.get(adm1, ""), *(values[metric] for metric in metrics)]
+        [week.isoformat(), adm1, names.get(adm1, ""), *(values[metric] for metric in WEEKLY_METRICS)]
         for (week, adm1), values in sorted(records.items(), key=lambda item: (item[0][0], item[0][1]))
     ]
-    return Output(columns, rows, {"suppressed_cells": hidden})
+    return Output(WEEKLY_COLUMNS, rows, {"suppressed_cells": hidden})
+
+
+FLOW_COLUMNS = [
+    Column("origin_adm1_pcode", "#adm1+code+origin"),
+    Column("origin_adm1_name", "#adm1+name+origin"),
+    Column("destination_adm1_pcode", "#adm1+code+dest"),
+    Column("destination_adm1_name", "#adm1+name+dest"),
+    Column("households", "#affected+households+displaced", numeric=True, count=True),
+    Column("people", "#affected+displaced", numeric=True, count=True),
+]
+CASE_COLUMNS = [
+    Column("adm1_pcode", "#adm1+code"),
+    Column("adm1_name", "#adm1+name"),
+    Column("status", "#status+case"),
+    Column("cases", "#affected+cases", numeric=True, count=True),
+]
 
 
 def flows(queryset, partner, base) -> Output:
@@ -263,14 +292,7 @@ def flows(queryset, partner, base) -> Output:
     }
     records, hidden = _suppressed(records, ("households", "people"), (0, 1), partner)
     names = _oblast_names()
-    columns = [
-        Column("origin_adm1_pcode", "#adm1+code+origin"),
-        Column("origin_adm1_name", "#adm1+name+origin"),
-        Column("destination_adm1_pcode", "#adm1+code+dest"),
-        Column("destination_adm1_name", "#adm1+name+dest"),
-        Column("households", "#affected+households+displaced", numeric=True, count=True),
-        Column("people", "#affected+displaced", numeric=True, count=True),
-    ]
+    columns = FLOW_COLUMNS
     out = [
         [origin, names.get(origin, ""), dest, names.get(dest, ""), values["households"], values["people"]]
         for (origin, dest), values in sorted(records.items())
@@ -284,12 +306,7 @@ def case_status(queryset, partner, base) -> Output:
     records = {key: {"cases": n} for key, n in case_cells(queryset).items()}
     records, hidden = _suppressed(records, ("cases",), (0, 1), partner)
     names = _oblast_names()
-    columns = [
-        Column("adm1_pcode", "#adm1+code"),
-        Column("adm1_name", "#adm1+name"),
-        Column("status", "#status+case"),
-        Column("cases", "#affected+cases", numeric=True, count=True),
-    ]
+    columns = CASE_COLUMNS
     out = [[adm1, names.get(adm1, ""), status, values["cases"]] for (adm1, status), values in sorted(records.items())]
     return Output(columns, out, {"suppressed_cells": hidden})
 

@@ -37,7 +37,7 @@ from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
 from displacement import models as m
 from displacement.models.reports import ReportRun, RunStatus
-from displacement.reports import kinds, schedule
+from displacement.reports import kinds, published, schedule
 from displacement.reports.files import ReportInvalid, validate, write_csv
 from displacement.reports.suppression import threshold
 from displacement.selectors.sharing import active_agreements
@@ -86,6 +86,11 @@ def report_definition_check(definition: m.ReportDefinition) -> None:
             kinds.filtered(definition, kinds.KINDS[definition.kind].model.objects.none(), viewer)
         except ValidationError as exc:
             errors["filters"] = exc.messages
+        if published.applies(definition):
+            try:
+                published.check_period(definition)
+            except ValidationError as exc:
+                errors["period"] = exc.messages
     if errors:
         raise ValidationError(errors)
 
