@@ -91,9 +91,9 @@ def whole_weeks(span) -> tuple[datetime.date, datetime.date] | None:
     if span is None:
         return None
     first, last = span
-    return first + datetime.timedelta(days=-first.weekday() % 7), last - datetime.timedelta(
-        days=(last.weekday() + 1) % 7
-    )
+    monday = first + datetime.timedelta(days=-first.weekday() % 7)
+    sunday = last - datetime.timedelta(days=(last.weekday() + 1) % 7)
+    return monday, sunday
 
 
 def _inside(month: datetime.date, span) -> bool:
