@@ -118,3 +118,15 @@ def place_lookup(name: str, *, admin_level: int | None = None, within: str | Non
     if len(candidates) > 1:
         raise AmbiguousPlace(name, candidates)
     return candidates[0]
+
+
+def form_places() -> list:
+    """Oblasts, raions and hromadas as the intake form lists them (``importers.intake_form``)."""
+    from displacement.importers.intake_form import FormPlace
+
+    rows = (
+        Place.objects.filter(admin_level__in=(1, 2, 3))
+        .order_by("admin_level", "pcode")
+        .values_list("pcode", "admin_level", "parent__pcode", "name_en", "name_uk")
+    )
+    return [FormPlace(*row) for row in rows]

@@ -1,0 +1,189 @@
+"""Form submissions (KoboToolbox, ODK Central) in one normalised shape, and the form check.
+
+The readers (``kobo.py``, ``odk.py``) turn each platform's files into a ``SubmissionSet`` of
+``Submission`` records; nothing here touches the database. Answers are keyed by the question's
+form path (``household/household_code``); a repeat group is a list under its path, each item
+keyed by the path inside the repeat (``age``, ``origin_oblast``). Values are text as the form
+defines them (numbers as written, dates ``YYYY-MM-DD``, several choices space-separated, a
+geopoint ``lat lon [alt [accuracy]]``); empty answers are left out.
+
+``check_form`` refuses, as a whole, a set of submissions made with another form: what a
+mapping would make of them is a guess, and a guess about people in danger is not imported.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+#: A repeat group's answers: one dict per repetition.
+Answer = str | list[dict]
+
+
+class ReviewStatus:
+    """A reviewer's verdict, one vocabulary for both platforms."""
+
+    NONE = ""
+    APPROVED = "approved"  # KoboToolbox "Approved", ODK "approved"
+    REJECTED = "rejected"  # KoboToolbox "Not approved", ODK "rejected"
+    ON_HOLD = "on_hold"  # KoboToolbox "On hold"
+    HAS_ISSUES = "has_issues"  # ODK "hasIssues"
+    EDITED = "edited"  # ODK "edited"
+
+
+@dataclass
+class Attachment:
+    filename: str  # the file's own name, as in a media ZIP and in the answer that names it
+    mimetype: str
+    download_url: str = ""
+    question_path: str = ""  # the question it answers, when the platform says
+
+
+@dataclass
+class Submission:
+    """One submission, at its latest version."""
+
+    platform: str  # "kobotoolbox" or "odk_central"
+    row: int  # its position in the file, from 1, for the import report
+    stable_id: str  # the same across edits: KoboToolbox meta/rootUuid, ODK __id
+    version_id: str  # this version's instanceID (a new one with every edit)
+    platform_id: str = ""  # KoboToolbox's _id, ODK's __id
+    previous_version_id: str = ""  # meta/deprecatedID: the version this one replaced
+    edited: bool = False
+    form_version: str = ""  # KoboToolbox __version__, ODK __system/formVersion
+    submitted_at: datetime | None = None
+    updated_at: datetime | None = None
+    submitter: str = ""
+    review_status: str = ReviewStatus.NONE
+    deleted: bool = False
+    answers: dict[str, Answer] = field(default_factory=dict)
+    attachments: list[Attachment] = field(default_factory=list)
+    geolocation: tuple[float, float] | None = None
+    #: What the reader noticed that the import report should say (an edit without its original).
+    flags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SubmissionSet:
+    platform: str
+    submissions: list[Submission]
+    form_id: str = ""  # when the file says (ODK's @odata.context)
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    """What a form's submissions may carry: its id, revision and answer paths."""
+
+    form_id: str
+    revision: str
+    marker_path: str  # the calculate whose answer names the form and revision
+    marker: str
+    fields: dict[str, str]  # path -> question type (repeat children by their full path)
+    repeats: frozenset[str]
+
+    @property
+    def media(self) -> frozenset[str]:
+        return frozenset(path for path, kind in self.fields.items() if kind in MEDIA_TYPES)
+
+
+MEDIA_TYPES = {"image", "audio", "video", "file", "background-audio"}
+
+
+class SubmissionSetError(Exception):
+    """The file is refused as a whole; the message says why. Nothing of it is imported."""
+
+
+def text(value) -> str | None:
+    """An answer as the form's text, or None when empty."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict) and "coordinates" in value:  # GeoJSON: lon, lat, alt
+        lon, lat, *rest = value["coordinates"]
+        return " ".join(str(v) for v in (lat, lon, *rest))
+    if isinstance(value, list | tuple):
+        return " ".join(str(v) for v in value) or None
+    return str(value).strip() or None
+
+
+def timestamp(value) -> datetime | None:
+    """An ISO timestamp (``Z`` or an offset; without one, UTC as both platforms mean it)."""
+    if value in (None, ""):
+        return None
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def with_uuid_prefix(value) -> str:
+    """``uuid:…`` as instanceIDs are written, whether or not the platform kept the prefix."""
+    value = str(value or "").strip()
+    return value if not value or value.startswith("uuid:") else f"uuid:{value}"
+
+
+def guess_mimetype(filename: str) -> str:
+    return mimetypes.guess_type(filename)[0] or "application/octet-stream"
+
+
+def json_cell(value):
+    """A cell holding JSON (a repeat group or a list exported as text), decoded; else as it is."""
+    if isinstance(value, str) and value[:1] in "[{":
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def answer_paths(answers: dict[str, Answer], prefix: str = "") -> set[str]:
+    """Every path answered, repeat children by their full path."""
+    paths = set()
+    for key, value in answers.items():
+        path = f"{prefix}{key}"
+        paths.add(path)
+        if isinstance(value, list):
+            for item in value:
+                paths |= answer_paths(item, f"{path}/")
+    return paths
+
+
+def check_form(submissions: SubmissionSet, spec: FormSpec) -> None:
+    """Refuse the whole set, with the reason, when it was not made with ``spec``'s form:
+    another form id, another revision, or answers at paths the form does not have."""
+    if submissions.form_id and submissions.form_id != spec.form_id:
+        raise SubmissionSetError(
+            f"This file holds submissions of the form {submissions.form_id!r}, not {spec.form_id!r}. "
+            "Nothing was imported; use an import profile for other forms."
+        )
+    markers = {str(s.answers.get(spec.marker_path, "")) for s in submissions.submissions}
+    if markers - {spec.marker}:
+        found = ", ".join(repr(m) if m else "none" for m in sorted(markers - {spec.marker}))
+        raise SubmissionSetError(
+            f"These submissions were not made with the intake form {spec.marker!r} (their "
+            f"{spec.marker_path!r} answer: {found}). Nothing was imported; upload the current form "
+            "from docs/testimony_intake.xlsx, or use an import profile for other forms."
+        )
+    versions = {s.form_version for s in submissions.submissions if s.platform == "odk_central" and s.form_version}
+    other_versions = sorted(v for v in versions if v.split(".")[0] != spec.revision)
+    if other_versions:
+        raise SubmissionSetError(
+            f"These submissions were made with form version(s) {', '.join(other_versions)}; this import "
+            f"reads revision {spec.revision} of {spec.form_id!r}. Nothing was imported."
+        )
+    known = set(spec.fields) | set(spec.repeats)
+    unknown = sorted(set().union(*(answer_paths(s.answers) for s in submissions.submissions)) - known)
+    if unknown:
+        listed = ", ".join(unknown[:10]) + (f" and {len(unknown) - 10} more" if len(unknown) > 10 else "")
+        raise SubmissionSetError(
+            f"These submissions answer questions the intake form does not have: {listed}. "
+            "Nothing was imported. (A KoboToolbox export must use XML values and headers, with groups "
+            "separated by '/'.)"
+        )
