@@ -1,0 +1,262 @@
+"""KoboToolbox submissions: the data API's JSON and the CSV and XLSX exports, as ``Submission``s.
+
+Accepted shapes (exports with "XML values and headers" and groups separated by ``/``):
+
+- the data API (``/api/v2/assets/<uid>/data/``): a page ``{"count", "next", "results": [...]}``
+  or the list of records; a repeat group is a list of records keyed by full paths;
+- a CSV export (``,`` or ``;``), one row per submission; a repeat group, if present, is a cell
+  holding its JSON array;
+- an XLSX export: the first sheet the submissions, each other sheet one repeat group, its rows
+  joined to their parent's by ``_parent_table_name`` and ``_parent_index`` = the parent's
+  ``_index``. A select-multiple's one-column-per-choice (``q/choice``) is dropped (``q`` holds
+  the answer) and ``q_URL`` columns become the attachment of ``q``.
+
+The stable id is ``meta/rootUuid`` (the first version's instanceID, kept through edits); without
+it, the instanceID (``meta/instanceID``, else ``uuid:`` + ``_uuid``), which is right only for a
+submission never edited: an edited one without ``meta/rootUuid`` is flagged (its original
+cannot be matched, so it would come in as new).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import posixpath
+import zipfile
+from collections import defaultdict
+
+from openpyxl import load_workbook
+
+from .submissions import (
+    Attachment,
+    ReviewStatus,
+    Submission,
+    SubmissionSet,
+    SubmissionSetError,
+    guess_mimetype,
+    json_cell,
+    text,
+    timestamp,
+    with_uuid_prefix,
+)
+
+PLATFORM = "kobotoolbox"
+#: Keys of a record that are KoboToolbox's, not the form's answers.
+SYSTEM_KEYS = {"formhub/uuid", "__version__", "_version_", "version"}
+META_PREFIX = "meta/"
+VALIDATION = {
+    "validation_status_approved": ReviewStatus.APPROVED,
+    "approved": ReviewStatus.APPROVED,
+    "validation_status_not_approved": ReviewStatus.REJECTED,
+    "not approved": ReviewStatus.REJECTED,
+    "validation_status_on_hold": ReviewStatus.ON_HOLD,
+    "on hold": ReviewStatus.ON_HOLD,
+}
+
+
+def _is_system(key: str) -> bool:
+    return key.startswith("_") or key.startswith(META_PREFIX) or key in SYSTEM_KEYS
+
+
+def _review_status(value) -> str:
+    """``_validation_status``: the API's object (``uid``, ``label``), or an export's label."""
+    value = json_cell(value)
+    if isinstance(value, dict):
+        value = value.get("uid") or value.get("label") or ""
+    return VALIDATION.get(str(value or "").strip().lower(), ReviewStatus.NONE)
+
+
+def _answers(record: dict, prefix: str = "") -> dict:
+    """The form's answers of a record (or a repeat's item), keyed by path below ``prefix``."""
+    answers = {}
+    for key, value in record.items():
+        if _is_system(key) or (prefix and not key.startswith(prefix)):
+            continue
+        path = key[len(prefix) :]
+        value = json_cell(value)
+        if isinstance(value, list) and all(isinstance(item, dict) for item in value):
+            items = [_answers(item, f"{key}/") for item in value]
+            if items:
+                answers[path] = items
+        elif (answer := text(value)) is not None:
+            answers[path] = answer
+    return answers
+
+
+def _attachments(record: dict) -> list[Attachment]:
+    """The record's ``_attachments``, and those an export's ``_URL`` columns gave its repeats' rows."""
+    listed = json_cell(record.get("_attachments")) or []
+    attachments = []
+    for value in record.values():
+        if isinstance(value, list):
+            attachments += [found for item in value if isinstance(item, dict) for found in _attachments(item)]
+    for item in listed if isinstance(listed, list) else []:
+        if item.get("is_deleted"):
+            continue
+        name = item.get("media_file_basename") or posixpath.basename(str(item.get("filename", "")))
+        attachments.append(
+            Attachment(
+                filename=name,
+                mimetype=item.get("mimetype") or guess_mimetype(name),
+                download_url=item.get("download_url") or "",
+                question_path=item.get("question_xpath") or "",
+            )
+        )
+    unique = {(a.filename, a.question_path): a for a in attachments}  # an export may give one twice
+    return list(unique.values())
+
+
+def _geolocation(value) -> tuple[float, float] | None:
+    value = json_cell(value)
+    if isinstance(value, list) and len(value) == 2 and None not in value:
+        try:
+            return float(value[0]), float(value[1])
+        except (TypeError, ValueError):
+            return None
+    return None
+
+
+def submission(record: dict, row: int) -> Submission:
+    """One record of the data API (or a row of an export, in the same keys)."""
+    instance = with_uuid_prefix(record.get("meta/instanceID") or record.get("_uuid"))
+    root = with_uuid_prefix(record.get("meta/rootUuid"))
+    previous = with_uuid_prefix(record.get("meta/deprecatedID"))
+    if not instance:
+        raise SubmissionSetError(f"Submission {row} has no meta/instanceID and no _uuid: is this a KoboToolbox file?")
+    flags = []
+    if previous and not root:
+        flags.append(
+            "An edited submission without meta/rootUuid: its earlier version cannot be matched, "
+            "so it is taken as a new submission."
+        )
+    return Submission(
+        platform=PLATFORM,
+        row=row,
+        stable_id=root or instance,
+        version_id=instance,
+        platform_id=text(record.get("_id")) or "",
+        previous_version_id=previous,
+        edited=bool(previous),
+        form_version=text(record.get("__version__")) or "",
+        submitted_at=timestamp(record.get("_submission_time")),
+        submitter=text(record.get("_submitted_by")) or "",
+        review_status=_review_status(record.get("_validation_status")),
+        answers=_answers(record),
+        attachments=_attachments(record),
+        geolocation=_geolocation(record.get("_geolocation")),
+        flags=flags,
+    )
+
+
+def read_json(payload) -> SubmissionSet:
+    """The data API's page (``results``) or its list of records; bytes or already decoded."""
+    if isinstance(payload, bytes | str):
+        try:
+            payload = json.loads(payload)
+        except ValueError as exc:
+            raise SubmissionSetError(f"This is not JSON: {exc}.") from None
+    records = payload.get("results") if isinstance(payload, dict) else payload
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise SubmissionSetError("Expected KoboToolbox's data: a page with 'results', or a list of submissions.")
+    return SubmissionSet(PLATFORM, [submission(record, n) for n, record in enumerate(records, 1)])
+
+
+def _tidy(header: list[str], rows: list[dict]) -> list[dict]:
+    """An export's rows in the API's keys: a select-multiple's per-choice columns dropped and
+    each ``q_URL`` column turned into an ``_attachments`` entry for ``q``."""
+    columns = set(header)
+    per_choice = {c for c in header if "/" in c and c.rsplit("/", 1)[0] in columns}
+    urls = {c: c[: -len("_URL")] for c in header if c.endswith("_URL") and c[: -len("_URL")] in columns}
+    tidied = []
+    for row in rows:
+        record = {k: v for k, v in row.items() if k not in per_choice and k not in urls}
+        media = [
+            {"filename": text(row[name]), "download_url": text(row[url]) or "", "question_xpath": name}
+            for url, name in urls.items()
+            if text(row.get(name))
+        ]
+        if media:
+            record["_attachments"] = (json_cell(record.get("_attachments")) or []) + media
+        tidied.append(record)
+    return tidied
+
+
+def read_csv(data: bytes) -> SubmissionSet:
+    """A CSV export, ``,`` or ``;`` separated, UTF-8 with or without BOM."""
+    try:
+        content = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise SubmissionSetError("The CSV file is not UTF-8, as KoboToolbox writes it.") from None
+    first = content.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.DictReader(io.StringIO(content, newline=""), delimiter=delimiter)
+    header = reader.fieldnames or []
+    if "_uuid" not in header and "meta/instanceID" not in header:
+        raise SubmissionSetError(
+            "This CSV has no _uuid or meta/instanceID column: export from KoboToolbox with XML values and headers."
+        )
+    rows = _tidy(header, list(reader))
+    return SubmissionSet(PLATFORM, [submission(row, n) for n, row in enumerate(rows, 1)])
+
+
+def _sheet(worksheet) -> tuple[list[str], list[dict]]:
+    rows = worksheet.iter_rows(values_only=True)
+    header = [str(cell) if cell is not None else "" for cell in next(rows, ())]
+    records = [dict(zip(header, row, strict=False)) for row in rows if any(cell is not None for cell in row)]
+    return header, records
+
+
+def _repeat_path(sheet_name: str, header: list[str]) -> str:
+    """The repeat's form path: its sheet is named by the repeat's name (cut at 31 characters)."""
+    for column in header:
+        parts = column.split("/")
+        for i in range(len(parts) - 1, 0, -1):
+            if parts[i - 1].startswith(sheet_name) and len(parts[i - 1]) >= len(sheet_name):
+                return "/".join(parts[:i])
+    raise SubmissionSetError(f"The sheet {sheet_name!r} has no question of its repeat group (columns with '/').")
+
+
+def read_xlsx(data: bytes) -> SubmissionSet:
+    """An XLSX export: the submissions' sheet first, then one sheet per repeat group."""
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        raise SubmissionSetError("This is not a readable XLSX file.") from None
+    sheets = {sheet.title: _sheet(sheet) for sheet in workbook.worksheets}
+    workbook.close()
+    if not sheets:
+        raise SubmissionSetError("The workbook has no sheet.")
+    main = next(iter(sheets))
+    tables = {name: _tidy(header, rows) for name, (header, rows) in sheets.items()}
+    by_index = {name: {str(text(r.get("_index"))): r for r in rows} for name, rows in tables.items()}
+    children: dict[tuple[str, str], dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for name, (header, _) in sheets.items():
+        if name == main:
+            continue
+        if "_parent_index" not in header or "_parent_table_name" not in header:
+            raise SubmissionSetError(f"The sheet {name!r} has no _parent_index and _parent_table_name columns.")
+        path = _repeat_path(name, header)
+        for item in tables[name]:
+            parent = (str(item.get("_parent_table_name")), str(text(item.get("_parent_index"))))
+            if parent[1] not in by_index.get(parent[0], {}):
+                raise SubmissionSetError(
+                    f"A row of the sheet {name!r} points to row _index {parent[1]} of {parent[0]!r}, which is missing."
+                )
+            children[parent][path].append(item)
+    for (table, index), repeats in children.items():
+        by_index[table][index].update(repeats)
+    if "_uuid" not in sheets[main][0] and "meta/instanceID" not in sheets[main][0]:
+        raise SubmissionSetError(
+            "The first sheet has no _uuid or meta/instanceID column: export with XML values and headers."
+        )
+    return SubmissionSet(PLATFORM, [submission(row, n) for n, row in enumerate(tables[main], 1)])
+
+
+def read(data: bytes) -> SubmissionSet:
+    """Any of the three, told apart by their first bytes."""
+    if data.startswith(b"PK"):
+        return read_xlsx(data)
+    if data.lstrip(b"\xef\xbb\xbf \r\n\t")[:1] in (b"{", b"["):
+        return read_json(data)
+    return read_csv(data)

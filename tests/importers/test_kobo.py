@@ -1,0 +1,129 @@
+"""KoboToolbox: the data API's JSON and the CSV and XLSX exports read to the same submissions."""
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+
+from displacement.importers import kobo
+from displacement.importers.submissions import ReviewStatus, SubmissionSetError
+from tests.importers.submission_fixtures import (
+    EDITED_FIRST,
+    EDITED_NOW,
+    NEW_HOUSEHOLD,
+    fixture_bytes,
+    fixture_json,
+    kobo_xlsx,
+)
+
+
+def _api():
+    return kobo.read(fixture_bytes("kobo_data.json")).submissions
+
+
+def test_the_data_api_page_gives_each_submission_with_its_identity_and_review():
+    first, edited = _api()
+    assert (first.stable_id, first.version_id, first.platform_id, first.edited) == (
+        NEW_HOUSEHOLD,
+        NEW_HOUSEHOLD,
+        "101",
+        False,
+    )
+    assert first.submitted_at == datetime(2026, 11, 30, 7, 49, 2, tzinfo=UTC)
+    assert (first.submitter, first.review_status, first.deleted) == ("fieldworker_one", ReviewStatus.APPROVED, False)
+    assert first.form_version == "vFakeVersionUid000000001"
+    assert first.geolocation is None  # the form asks for no point: KoboToolbox writes [null, null]
+    # An edit keeps its first version's id (meta/rootUuid); its instanceID is the new one.
+    assert (edited.stable_id, edited.version_id, edited.previous_version_id) == (EDITED_FIRST, EDITED_NOW, EDITED_FIRST)
+    assert edited.edited and edited.review_status == ReviewStatus.REJECTED and not edited.flags
+
+
+def test_answers_are_keyed_by_form_path_with_repeats_as_lists():
+    answers = _api()[0].answers
+    assert answers["interview/recorded_on"] == "2026-11-30"
+    assert answers["household/contact/full_name"] == "Fakeperson Testova"
+    assert answers["household/members"] == [
+        {"relationship": "head", "age": "41", "sex": "female", "vulnerabilities": "single_caregiver chronic_illness"},
+        {"relationship": "child", "age": "7", "sex": "male"},
+    ]
+    assert answers["displacements"][0]["origin_hromada"] == "UA1416021"
+    assert not any(path.startswith(("_", "meta/", "formhub/")) for path in answers)
+    assert "__version__" not in answers
+
+
+def test_attachments_come_with_their_file_name_type_url_and_question():
+    photo, audio = _api()[0].attachments
+    assert (photo.filename, photo.mimetype, photo.question_path) == (
+        "house-1_10_2_3.jpg",
+        "image/jpeg",
+        "media/photos/photo",
+    )
+    assert photo.download_url.endswith("/data/101/attachments/5001/")
+    assert (audio.filename, audio.mimetype) == ("interview-1_10_5_1.m4a", "audio/mp4")
+
+
+def test_a_plain_list_of_records_reads_like_a_page():
+    records = fixture_json("kobo_data.json")["results"]
+    assert [s.stable_id for s in kobo.read(json.dumps(records).encode()).submissions] == [NEW_HOUSEHOLD, EDITED_FIRST]
+
+
+def test_an_edit_without_root_uuid_keeps_its_instance_id_and_is_flagged():
+    record = fixture_json("kobo_data.json")["results"][1]
+    del record["meta/rootUuid"]
+    (edited,) = kobo.read_json([record]).submissions
+    assert edited.stable_id == EDITED_NOW
+    assert "meta/rootUuid" in edited.flags[0]
+
+
+def test_a_submission_never_edited_without_root_uuid_is_known_by_its_uuid():
+    record = fixture_json("kobo_data.json")["results"][0]
+    del record["meta/instanceID"]
+    assert kobo.read_json([record]).submissions[0].stable_id == NEW_HOUSEHOLD
+
+
+def _comparable(submissions):
+    return [
+        (
+            s.stable_id,
+            s.version_id,
+            s.platform_id,
+            s.submitted_at,
+            s.submitter,
+            s.review_status,
+            s.answers,
+            sorted((a.filename, a.mimetype, a.download_url, a.question_path) for a in s.attachments),
+        )
+        for s in submissions
+    ]
+
+
+def test_the_csv_export_reads_as_the_api_does():
+    # ';'-separated with a BOM, repeats as JSON arrays, the audio's URL in its own column.
+    assert fixture_bytes("kobo_export.csv").startswith(b"\xef\xbb\xbfstart;end;")
+    assert _comparable(kobo.read(fixture_bytes("kobo_export.csv")).submissions) == _comparable(_api())
+
+
+def test_the_xlsx_export_joins_its_repeat_sheets_and_reads_as_the_api_does():
+    assert _comparable(kobo.read(kobo_xlsx()).submissions) == _comparable(_api())
+
+
+def test_a_repeat_row_whose_parent_is_missing_refuses_the_workbook():
+    sheets = fixture_json("kobo_export_sheets.json")
+    sheets["members"][1][sheets["members"][0].index("_parent_index")] = 99
+    with pytest.raises(SubmissionSetError, match="_index 99"):
+        kobo.read(kobo_xlsx(sheets))
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b'{"detail": "Not found."}', "results"),
+        (b"{not json", "not JSON"),
+        (b"name,age\r\nFakeperson,3\r\n", "_uuid"),
+        (b"PK\x03\x04 truncated", "not a readable XLSX"),
+        ("_uuid;start\r\nб;x\r\n".encode("cp1251"), "not UTF-8"),
+    ],
+)
+def test_a_file_that_is_not_a_kobotoolbox_export_is_refused_with_the_reason(data, message):
+    with pytest.raises(SubmissionSetError, match=message):
+        kobo.read(data)
