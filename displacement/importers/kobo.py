@@ -42,6 +42,7 @@ from .submissions import (
 )
 
 PLATFORM = "kobotoolbox"
+_EXTRA = "_cells_beyond_the_header"
 #: Keys of a record that are KoboToolbox's, not the form's answers.
 SYSTEM_KEYS = {"formhub/uuid", "__version__", "_version_", "version"}
 META_PREFIX = "meta/"
@@ -92,15 +93,15 @@ def _attachments(record: dict) -> list[Attachment]:
         if isinstance(value, list):
             attachments += [found for item in value if isinstance(item, dict) for found in _attachments(item)]
     for item in listed if isinstance(listed, list) else []:
-        if item.get("is_deleted"):
+        if not isinstance(item, dict) or item.get("is_deleted"):
             continue
-        name = item.get("media_file_basename") or posixpath.basename(str(item.get("filename", "")))
+        name = text(item.get("media_file_basename")) or posixpath.basename(text(item.get("filename")) or "")
         attachments.append(
             Attachment(
                 filename=name,
-                mimetype=item.get("mimetype") or guess_mimetype(name),
-                download_url=item.get("download_url") or "",
-                question_path=item.get("question_xpath") or "",
+                mimetype=text(item.get("mimetype")) or guess_mimetype(name),
+                download_url=text(item.get("download_url")) or "",
+                question_path=text(item.get("question_xpath")) or "",
             )
         )
     unique = {(a.filename, a.question_path): a for a in attachments}  # an export may give one twice
@@ -190,21 +191,30 @@ def read_csv(data: bytes) -> SubmissionSet:
         raise SubmissionSetError("The CSV file is not UTF-8, as KoboToolbox writes it.") from None
     first = content.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.DictReader(io.StringIO(content, newline=""), delimiter=delimiter)
-    header = reader.fieldnames or []
+    reader = csv.DictReader(io.StringIO(content, newline=""), delimiter=delimiter, restkey=_EXTRA)
+    try:
+        header, rows = reader.fieldnames or [], list(reader)
+    except csv.Error as exc:
+        raise SubmissionSetError(f"The CSV file cannot be read: {exc}.") from None
+    extra = next((n for n, row in enumerate(rows, 1) if _EXTRA in row), None)
+    if extra:
+        raise SubmissionSetError(f"Submission {extra} has more cells than the header has columns.")
     if "_uuid" not in header and "meta/instanceID" not in header:
         raise SubmissionSetError(
             "This CSV has no _uuid or meta/instanceID column: export from KoboToolbox with XML values and headers."
         )
-    rows = _tidy(header, list(reader))
-    return SubmissionSet(PLATFORM, [submission(row, n) for n, row in enumerate(rows, 1)])
+    return SubmissionSet(PLATFORM, [submission(row, n) for n, row in enumerate(_tidy(header, rows), 1)])
 
 
 def _sheet(worksheet) -> tuple[list[str], list[dict]]:
     rows = worksheet.iter_rows(values_only=True)
-    header = [str(cell) if cell is not None else "" for cell in next(rows, ())]
-    records = [dict(zip(header, row, strict=False)) for row in rows if any(cell is not None for cell in row)]
-    return header, records
+    header = [str(cell).strip() if cell is not None else "" for cell in next(rows, ())]
+    records = [
+        {column: cell for column, cell in zip(header, row, strict=False) if column}
+        for row in rows
+        if any(cell is not None for cell in row)
+    ]
+    return [column for column in header if column], records
 
 
 def _repeat_path(sheet_name: str, header: list[str]) -> str:

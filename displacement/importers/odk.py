@@ -65,12 +65,17 @@ class _Tables:
         return self.rows.get((table, parent_id), [])
 
 
-def _value(document, name: str) -> list[dict]:
+def _decoded(document, name: str):
     if isinstance(document, bytes | str):
         try:
-            document = json.loads(document)
+            return json.loads(document)
         except ValueError as exc:
             raise SubmissionSetError(f"{name} is not JSON: {exc}.") from None
+    return document
+
+
+def _value(document, name: str) -> list[dict]:
+    document = _decoded(document, name)
     rows = document.get("value") if isinstance(document, dict) else None
     if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
         raise SubmissionSetError(f"{name} is not an ODK Central OData document (no 'value' list).")
@@ -117,19 +122,16 @@ def _media(answers: dict, media: frozenset[str], prefix: str = "") -> list[tuple
 
 def read(document, *, spec: FormSpec, tables: dict[str, dict] | None = None) -> SubmissionSet:
     """The ``Submissions`` document (bytes, text or decoded), and its repeat tables if apart."""
+    document = _decoded(document, "Submissions")
     rows = _value(document, "Submissions")
-    context = document.get("@odata.context", "") if isinstance(document, dict) else ""
-    if not context and isinstance(document, bytes | str):
-        context = json.loads(document).get("@odata.context", "")
-    where = _CONTEXT.match(context)
+    where = _CONTEXT.match(str(document.get("@odata.context") or ""))
     joined = _Tables(tables)
     submissions = []
     for n, entity in enumerate(rows, 1):
         stable = with_uuid_prefix(entity.get("__id"))
         if not stable:
             raise SubmissionSetError(f"Submission {n} has no __id: is this ODK Central's OData?")
-        system = entity.get("__system") or {}
-        meta = entity.get("meta") or {}
+        system, meta = (entity.get(key) if isinstance(entity.get(key), dict) else {} for key in ("__system", "meta"))
         answers = _answers(entity, joined, "Submissions", entity.get("__id"))
         attachments = []
         for path, name in _media(answers, spec.media):

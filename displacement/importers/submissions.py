@@ -58,7 +58,8 @@ class Submission:
     submitter: str = ""
     review_status: str = ReviewStatus.NONE
     deleted: bool = False
-    answers: dict[str, Answer] = field(default_factory=dict)
+    # Names, phones and addresses are among them: never in a repr, so never in a log line or a trace.
+    answers: dict[str, Answer] = field(default_factory=dict, repr=False)
     attachments: list[Attachment] = field(default_factory=list)
     geolocation: tuple[float, float] | None = None
     #: What the reader noticed that the import report should say (an edit without its original).
@@ -107,9 +108,11 @@ def text(value) -> str | None:
         return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, dict) and "coordinates" in value:  # GeoJSON: lon, lat, alt
-        lon, lat, *rest = value["coordinates"]
-        return " ".join(str(v) for v in (lat, lon, *rest))
+    if isinstance(value, dict):
+        point = value.get("coordinates")  # GeoJSON: lon, lat, alt
+        if isinstance(point, list) and len(point) >= 2:
+            return " ".join(str(v) for v in (point[1], point[0], *point[2:]))
+        raise SubmissionSetError("An answer holds an object that is not a point: is this the platform's own file?")
     if isinstance(value, list | tuple):
         return " ".join(str(v) for v in value) or None
     return str(value).strip() or None
@@ -119,7 +122,10 @@ def timestamp(value) -> datetime | None:
     """An ISO timestamp (``Z`` or an offset; without one, UTC as both platforms mean it)."""
     if value in (None, ""):
         return None
-    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    try:
+        moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        raise SubmissionSetError(f"{str(value)[:40]!r} is not a timestamp: is this the platform's own file?") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 

@@ -1,8 +1,11 @@
 """The form check: a set of submissions made with another form is refused as a whole, with the reason."""
 
 import copy
+import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from displacement.importers import kobo, odk
 from displacement.importers.intake_form import intake_spec
@@ -59,3 +62,40 @@ def test_an_export_with_labels_instead_of_xml_values_and_headers_is_refused():
     sheets["Testimony intake"][0][3] = "Date of the interview"
     with pytest.raises(SubmissionSetError, match=r"Date of the interview.*XML values and headers"):
         check_form(kobo.read(kobo_xlsx(sheets)), intake_spec())
+
+
+def test_a_submission_s_answers_never_show_in_its_repr():
+    (first, _) = kobo.read(fixture_bytes("kobo_data.json")).submissions
+    assert first.answers["household/contact/full_name"] == "Fakeperson Testova"
+    assert "Fakeperson" not in repr(first) and "+380" not in repr(first)
+
+
+KEYS = st.sampled_from(
+    ["_id", "_uuid", "meta/instanceID", "meta/rootUuid", "_submission_time", "_validation_status", "_attachments",
+     "_geolocation", "__id", "__system", "meta", "value", "results", "instanceID", "submissionDate", "deletedAt",
+     "a", "a/b", "intake_form", "x@odata.navigationLink", "@odata.context", "coordinates", "mimetype",
+     "filename", "media_file_basename", "download_url", "uid", "reviewState", "edits", "formVersion", "updatedAt"]
+)  # fmt: skip
+SCALARS = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12)
+DOCUMENTS = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(KEYS, inner, max_size=5))
+
+
+KOBO_RECORDS = st.builds(lambda r, uid: {**r, "_uuid": uid}, st.dictionaries(KEYS, DOCUMENTS), st.text(min_size=1))
+ODK_ENTITIES = st.builds(lambda r, uid: {**r, "__id": uid}, st.dictionaries(KEYS, DOCUMENTS), st.text(min_size=1))
+FILES = (
+    DOCUMENTS
+    | st.builds(lambda records: {"results": records}, st.lists(KOBO_RECORDS, max_size=3))
+    | st.builds(lambda rows, context: {"value": rows, "@odata.context": context}, st.lists(ODK_ENTITIES, max_size=3),
+                st.sampled_from(["", "https://central.example.org/v1/projects/1/forms/testimony_intake.svc/$metadata"]))
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(FILES)
+def test_any_json_is_read_or_refused_with_a_reason_never_a_crash(document):
+    data = json.dumps(document).encode()
+    for read in (kobo.read, lambda data: odk.read(data, spec=intake_spec())):
+        try:
+            check_form(read(data), intake_spec())
+        except SubmissionSetError as refused:
+            assert str(refused)
