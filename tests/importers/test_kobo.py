@@ -1,5 +1,7 @@
 """KoboToolbox: the data API's JSON and the CSV and XLSX exports read to the same submissions."""
 
+import csv
+import io
 import json
 from datetime import UTC, datetime
 
@@ -127,3 +129,44 @@ def test_a_repeat_row_whose_parent_is_missing_refuses_the_workbook():
 def test_a_file_that_is_not_a_kobotoolbox_export_is_refused_with_the_reason(data, message):
     with pytest.raises(SubmissionSetError, match=message):
         kobo.read(data)
+
+
+def test_a_comma_separated_export_keeps_a_narrative_s_line_breaks():
+    rows = list(
+        csv.reader(io.StringIO(fixture_bytes("kobo_export.csv").decode("utf-8-sig"), newline=""), delimiter=";")
+    )
+    narrative = rows[0].index("account/narrative")
+    rows[1][narrative] = "First line of a made-up account;\nsecond line, with a comma."
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    (first, _) = kobo.read(out.getvalue().encode()).submissions
+    assert first.answers["account/narrative"] == "First line of a made-up account;\nsecond line, with a comma."
+    assert first.answers["household/members"][1]["age"] == "7"
+
+
+def test_a_repeat_inside_a_repeat_joins_to_its_parent_row_in_the_xlsx_export():
+    tail = ["_index", "_parent_table_name", "_parent_index"]
+    sheets = {
+        "Nested form": [
+            ["intake_form", "_uuid", "_index"],
+            ["testimony_intake 1", "f-1", 1],
+            ["testimony_intake 1", "f-2", 2],
+        ],
+        "members": [
+            ["household/members/age", *tail],
+            [41, 1, "Nested form", 1],
+            [7, 2, "Nested form", 1],
+            [60, 3, "Nested form", 2],
+        ],
+        "documents": [
+            ["household/members/documents/kind", *tail],
+            ["passport", 1, "members", 3],
+            ["birth_certificate", 2, "members", 2],
+        ],
+    }  # fmt: skip
+    first, second = kobo.read(kobo_xlsx(sheets)).submissions
+    assert first.answers["household/members"] == [
+        {"age": "41"},
+        {"age": "7", "documents": [{"kind": "birth_certificate"}]},
+    ]
+    assert second.answers["household/members"] == [{"age": "60", "documents": [{"kind": "passport"}]}]

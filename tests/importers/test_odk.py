@@ -94,3 +94,30 @@ def test_a_document_that_is_not_odata_is_refused_with_the_reason():
     del broken["value"][0]["__id"]
     with pytest.raises(SubmissionSetError, match="no __id"):
         odk.read(broken, spec=intake_spec())
+
+
+def test_a_repeat_table_inside_a_repeat_table_joins_by_its_parent_row_s_id():
+    submissions = {
+        "@odata.context": "https://central.odk.example.org/v1/projects/4/forms/testimony_intake.svc/$metadata#Submissions",
+        "value": [
+            {
+                "__id": "uuid:f-1",
+                "__system": {},
+                "household": {"members@odata.navigationLink": "Submissions('uuid%3Af-1')/household/members"},
+            },
+        ],
+    }
+    tables = {
+        "Submissions.household.members": {"value": [
+            {"__id": "m1", "__Submissions-id": "uuid:f-1", "age": 41, "documents@odata.navigationLink": "x"},
+            {"__id": "m2", "__Submissions-id": "uuid:f-1", "age": 7, "documents@odata.navigationLink": "y"},
+            {"__id": "m3", "__Submissions-id": "uuid:other", "age": 60},
+        ]},
+        "Submissions.household.members.documents": {"value": [
+            {"__id": "d1", "__Submissions-household-members-id": "m2", "kind": "birth_certificate"},
+        ]},
+    }  # fmt: skip
+    (only,) = odk.read(submissions, spec=intake_spec(), tables=tables).submissions
+    assert only.answers == {
+        "household/members": [{"age": "41"}, {"age": "7", "documents": [{"kind": "birth_certificate"}]}]
+    }
