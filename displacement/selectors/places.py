@@ -7,6 +7,7 @@ import time
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 
+from displacement.importers.intake_form import FormPlace
 from displacement.models import Place
 
 
@@ -120,10 +121,8 @@ def place_lookup(name: str, *, admin_level: int | None = None, within: str | Non
     return candidates[0]
 
 
-def form_places() -> list:
+def form_places() -> list[FormPlace]:
     """Oblasts, raions and hromadas as the intake form lists them (``importers.intake_form``)."""
-    from displacement.importers.intake_form import FormPlace
-
     rows = (
         Place.objects.filter(admin_level__in=(1, 2, 3))
         .order_by("admin_level", "pcode")

@@ -1,0 +1,32 @@
+"""One entry point for a file of form submissions: which platform wrote it, read it, check it.
+
+``read_submissions(data)`` is what the import pipeline calls: it tells an ODK Central OData
+document (``value``) from KoboToolbox's data (``results``, a list, a CSV or an XLSX export),
+reads it, and refuses it as a whole (``SubmissionSetError``, with the reason) when it was not
+made with the form the import reads (the intake form unless ``spec`` says another).
+"""
+
+from __future__ import annotations
+
+import json
+
+from . import kobo, odk
+from .intake_form import intake_spec
+from .submissions import FormSpec, SubmissionSet, SubmissionSetError, check_form
+
+
+def read_submissions(data: bytes, *, spec: FormSpec | None = None, odk_tables: dict | None = None) -> SubmissionSet:
+    spec = spec or intake_spec()
+    if data.lstrip(b"\xef\xbb\xbf \r\n\t")[:1] in (b"{", b"["):
+        try:
+            document = json.loads(data)
+        except ValueError as exc:
+            raise SubmissionSetError(f"This is not JSON: {exc}.") from None
+        if isinstance(document, dict) and "value" in document and "results" not in document:
+            submissions = odk.read(document, spec=spec, tables=odk_tables)
+        else:
+            submissions = kobo.read_json(document)
+    else:
+        submissions = kobo.read(data)
+    check_form(submissions, spec)
+    return submissions
