@@ -75,9 +75,9 @@ def _answers(record: dict, prefix: str = "") -> dict:
         if _is_system(key) or (prefix and not key.startswith(prefix)):
             continue
         path = key[len(prefix) :]
-        value = json_cell(value)
-        if isinstance(value, list) and all(isinstance(item, dict) for item in value):
-            items = [_answers(item, f"{key}/") for item in value]
+        decoded = json_cell(value)  # a repeat group in a CSV cell is its JSON array; other text stays text
+        if isinstance(decoded, list) and all(isinstance(item, dict) for item in decoded):
+            items = [_answers(item, f"{key}/") for item in decoded]
             if items:
                 answers[path] = items
         elif (answer := text(value)) is not None:

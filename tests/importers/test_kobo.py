@@ -170,3 +170,12 @@ def test_a_repeat_inside_a_repeat_joins_to_its_parent_row_in_the_xlsx_export():
         {"age": "7", "documents": [{"kind": "birth_certificate"}]},
     ]
     assert second.answers["household/members"] == [{"age": "60", "documents": [{"kind": "passport"}]}]
+
+
+def test_an_answer_that_looks_like_json_stays_the_text_it_is():
+    record = fixture_json("kobo_data.json")["results"][0]
+    record["account/narrative"] = '["made-up", "quoted"] as the witness wrote it'
+    record["account/summary"] = "[1, 2]"
+    (only,) = kobo.read_json([record]).submissions
+    assert only.answers["account/narrative"] == '["made-up", "quoted"] as the witness wrote it'
+    assert only.answers["account/summary"] == "[1, 2]"
