@@ -57,7 +57,7 @@ VALIDATION = {
 
 
 def _is_system(key: str) -> bool:
-    return key.startswith("_") or key.startswith(META_PREFIX) or key in SYSTEM_KEYS
+    return key[:1] == "_" or key[:5] == META_PREFIX or key in SYSTEM_KEYS
 
 
 def _review_status(value) -> str:
@@ -75,6 +75,10 @@ def _answers(record: dict, prefix: str = "") -> dict:
         if _is_system(key) or (prefix and not key.startswith(prefix)):
             continue
         path = key[len(prefix) :]
+        if type(value) is str and value[:1] != "[":  # nearly every answer
+            if value := value.strip():
+                answers[path] = value
+            continue
         decoded = json_cell(value)  # a repeat group in a CSV cell is its JSON array; other text stays text
         if isinstance(decoded, list) and all(isinstance(item, dict) for item in decoded):
             items = [_answers(item, f"{key}/") for item in decoded]

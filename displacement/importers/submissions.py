@@ -98,7 +98,9 @@ class SubmissionSetError(Exception):
 
 def text(value) -> str | None:
     """An answer as the form's text, or None when empty."""
-    if value is None or value == "":
+    if type(value) is str:  # nearly every answer: first, and fast
+        return value.strip() or None
+    if value is None:
         return None
     if isinstance(value, bool):
         return "true" if value else "false"
