@@ -3,6 +3,7 @@ Ukrainian, from our vocabularies and gazetteer; the copy in docs/ is what the co
 
 import io
 from pathlib import Path
+from xml.etree import ElementTree
 
 import openpyxl
 import pytest
@@ -18,6 +19,7 @@ from displacement.importers.intake_form import (
     intake_form_sheets,
     intake_spec,
 )
+from displacement.importers.intake_questions import FORM_ID, MARKER
 from displacement.models.vocab import ConsentPurpose
 from displacement.selectors.places import form_places
 
@@ -52,6 +54,31 @@ def test_pyxform_converts_the_form_without_an_error_or_a_warning():
     # Cascading selects: the raions offered are those of the oblast chosen.
     assert "instance('raion')/root/item[parent= current()/../origin_oblast ]" in result.xform
     assert "instance('hromada')/root/item[parent= current()/../destination_raion ]" in result.xform
+    assert f"calculate=\"'{MARKER}'\"" in result.xform
+
+
+def _leaf_paths(element, prefix=""):
+    paths = set()
+    for child in element:
+        path = prefix + child.tag.split("}")[-1]
+        paths |= _leaf_paths(child, f"{path}/") if len(child) else {path}
+    return paths
+
+
+def test_the_readers_know_every_path_the_form_s_submissions_carry():
+    places = [
+        FormPlace("UA14", 1, "UA", "Donetska", "Донецька"),
+        FormPlace("UA1416", 2, "UA14", "Pokrovskyi", "Покровський"),
+        FormPlace("UA1416021", 3, "UA1416", "Pokrovska", "Покровська"),
+    ]
+    generated = convert(xlsform=io.BytesIO(_xlsx(places)), file_type=".xlsx").xform
+    xform = ElementTree.fromstring(generated)  # noqa: S314 (the form we just generated)
+    model = "{http://www.w3.org/2002/xforms}"
+    instance = next(xform.iter(f"{model}instance"))[0]
+    assert instance.get("id") == FORM_ID
+    assert instance.get("version") == intake_form_sheets(places)["settings"][1][2]
+    paths = {path for path in _leaf_paths(instance) if not path.startswith("meta/")}
+    assert paths == set(intake_spec().fields)
 
 
 def test_the_form_in_docs_is_what_the_command_writes_today(tmp_path):
