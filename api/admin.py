@@ -7,6 +7,7 @@ from rest_framework_api_key.models import APIKey
 from unfold.admin import ModelAdmin
 
 from api.models import OrganizationAPIKey
+from displacement.admin.base import AllowlistedLookups
 from displacement.selectors.access import Viewer
 
 # The library's own key model is unused: keys here belong to an organisation.
@@ -14,7 +15,7 @@ admin.site.unregister(APIKey)
 
 
 @admin.register(OrganizationAPIKey)
-class OrganizationAPIKeyAdmin(APIKeyModelAdmin, ModelAdmin):
+class OrganizationAPIKeyAdmin(AllowlistedLookups, APIKeyModelAdmin, ModelAdmin):
     list_display = [
         "prefix",
         "name",

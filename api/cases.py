@@ -1,6 +1,5 @@
 """/api/v1/cases/: the follow-up of households, by status; never notes or identifiers."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from api.base import APIViewSet, ListMixin, RetrieveMixin, WritableMixin
@@ -9,8 +8,7 @@ from api.serializers import ProjectionSerializer, RecordRefField, StrictWriteSer
 from displacement import models as m
 from displacement.models.vocab import Need
 from displacement.selectors.projections import case_projection
-from displacement.services.acting import acting
-from displacement.services.cases import case_change_status, case_open
+from displacement.services.cases import case_open, case_update
 
 
 class CaseReadSerializer(ProjectionSerializer):
@@ -50,36 +48,11 @@ class CaseWriteSerializer(StrictWriteSerializer):
         model = m.Case
         fields = ["household", "status", "priority", "needs", "opened_on", "closure_reason"]
 
-    def validate(self, attrs):
-        if self.instance is None and attrs.get("status", "new") != "new":
-            raise serializers.ValidationError({"status": ["A case opens as 'new'."]})
-        if self.instance is not None and "household" in attrs and attrs["household"] != self.instance.household:
-            raise serializers.ValidationError({"household": ["A case cannot move to another household."]})
-        return attrs
-
     def create(self, validated_data):
-        validated_data.pop("status", None)
-        viewer = self.context["viewer"]
-        try:
-            return case_open(opened_by=viewer.user, **validated_data)
-        except DjangoValidationError as error:
-            raise serializers.ValidationError(serializers.as_serializer_error(error)) from None
+        return self._call(case_open, by=self.context["viewer"].user, **validated_data)
 
     def update(self, instance, validated_data):
-        viewer = self.context["viewer"]
-        status = validated_data.pop("status", None)
-        validated_data.pop("household", None)
-        try:
-            if validated_data:
-                instance = self._save(instance, validated_data)
-            if status is not None:
-                with acting(viewer.user):
-                    instance = case_change_status(
-                        case=instance, status=status, by=viewer.user, reason=instance.closure_reason
-                    )
-        except DjangoValidationError as error:
-            raise serializers.ValidationError(serializers.as_serializer_error(error)) from None
-        return instance
+        return self._call(case_update, case=instance, by=self.context["viewer"].user, **validated_data)
 
 
 class CaseViewSet(

@@ -7,6 +7,7 @@ from api.filters import HouseholdFilter
 from api.serializers import PcodeField, ProjectionSerializer, StrictWriteSerializer
 from displacement import models as m
 from displacement.selectors.projections import household_projection
+from displacement.services.households import household_register, household_update
 
 
 class MemberSerializer(serializers.Serializer):
@@ -42,6 +43,13 @@ class HouseholdWriteSerializer(StrictWriteSerializer):
     class Meta:
         model = m.Household
         fields = ["current_place"]
+
+    def create(self, validated_data):
+        viewer = self.context["viewer"]
+        return self._call(household_register, organization=viewer.organization, by=viewer.user, **validated_data)
+
+    def update(self, instance, validated_data):
+        return self._call(household_update, household=instance, by=self.context["viewer"].user, **validated_data)
 
 
 class HouseholdViewSet(

@@ -102,7 +102,11 @@ class StrictWriteSerializer(serializers.ModelSerializer):
 
     def _save(self, instance, data):
         viewer = self.context["viewer"]
+        return self._call(record_save, instance=instance, data=data, organization=viewer.organization, by=viewer.user)
+
+    def _call(self, service, **kwargs):
+        """One call to a service; its validation errors are the API's 400 with field errors."""
         try:
-            return record_save(instance=instance, data=data, organization=viewer.organization, by=viewer.user)
+            return service(**kwargs)
         except DjangoValidationError as error:
             raise serializers.ValidationError(serializers.as_serializer_error(error)) from None

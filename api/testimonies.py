@@ -7,7 +7,7 @@ from api.filters import TestimonyFilter
 from api.serializers import ProjectionSerializer, RecordRefField, StrictWriteSerializer
 from displacement import models as m
 from displacement.selectors.projections import testimony_projection
-from displacement.services.tombstones import testimony_unshare_check
+from displacement.services.testimonies import testimony_record, testimony_update
 
 
 class EventLinkSerializer(serializers.Serializer):
@@ -59,33 +59,12 @@ class TestimonyWriteSerializer(StrictWriteSerializer):
             "sensitivity",
         ]
 
-    def validate(self, attrs):
-        viewer = self.context["viewer"]
-        if self.instance is not None and viewer.is_staff_member and not viewer.sees_narrative_of(self.instance):
-            # As in the admin: moving a testimony onto one's own household, or overwriting a
-            # narrative one cannot read, would reveal or destroy it.
-            refused = {
-                name: ["You may not change this on a testimony whose narrative you cannot read."]
-                for name in ("household", "narrative")
-                if name in attrs
-            }
-            if refused:
-                raise serializers.ValidationError(refused)
-        return attrs
-
     def create(self, validated_data):
         viewer = self.context["viewer"]
-        if viewer.user is not None:
-            validated_data["interviewer"] = viewer.user  # the person recording it
-        return super().create(validated_data)
+        return self._call(testimony_record, organization=viewer.organization, by=viewer.user, **validated_data)
 
     def update(self, instance, validated_data):
-        sensitivity_before, household_before = instance.sensitivity, instance.household_id
-        testimony = super().update(instance, validated_data)
-        testimony_unshare_check(
-            testimony=testimony, sensitivity_before=sensitivity_before, household_before=household_before
-        )
-        return testimony
+        return self._call(testimony_update, testimony=instance, by=self.context["viewer"].user, **validated_data)
 
 
 class TestimonyViewSet(

@@ -106,6 +106,9 @@ class CaseFactory(DjangoModelFactory):
     household = factory.SubFactory(HouseholdFactory)
     organization = factory.SelfAttribute("household.organization")
     reference = factory.Sequence(lambda n: f"UA-TST-2025-{n:05d}")
+    status = "new"
+    # The services date a closure (Case.save does not): a closed case made here is dated too.
+    closed_on = factory.LazyAttribute(lambda case: datetime.date.today() if case.status == "closed" else None)
 
 
 class TestimonyFactory(DjangoModelFactory):

@@ -7,22 +7,52 @@ the viewer's scope is therefore "not found", never "forbidden".
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.exceptions import DisallowedModelAdminLookup
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin, StackedInline, TabularInline
+from unfold.views import ChangeList
 from unfold.widgets import UnfoldAdminCheckboxSelectMultiple
 
 from displacement.exports import csv_response
 from displacement.models import AccessAction
 from displacement.models.base import ChoiceArrayField
-from displacement.selectors.access import Viewer, is_protected, scoped
+from displacement.selectors.access import SENSITIVE_TEXT, Viewer, is_protected, scoped, text_visible_q
 from displacement.selectors.history import history_for
 from displacement.services.audit import access_record
+
+
+class AllowlistChangeList(ChangeList):
+    """A list that applies only the lookups its own filters and date hierarchy consume, and
+    those its admin names in ``allowed_lookups``: any other URL parameter is a 400, so no list
+    answers "does a hidden field hold this word?" (``?narrative_words=...``)."""
+
+    def get_filters(self, request):
+        given = set(self.get_filters_params())
+        result = super().get_filters(request)
+        consumed = given - set(result[2])  # each filter and the date hierarchy take their own
+        refused = given - consumed - set(self.model_admin.allowed_lookups(request))
+        if refused:
+            raise DisallowedModelAdminLookup(f"Filtering by {', '.join(sorted(refused))} not allowed")
+        return result
+
+
+class AllowlistedLookups:
+    """Every admin: the changelist accepts its filters' parameters and ``extra_lookups`` only."""
+
+    #: Lookups a screen accepts beyond its own filters (a link from another page).
+    extra_lookups: tuple[str, ...] = ()
+
+    def allowed_lookups(self, request) -> tuple[str, ...]:
+        return self.extra_lookups
+
+    def get_changelist(self, request, **kwargs):
+        return AllowlistChangeList
 
 
 class ScopedMixin:
@@ -72,27 +102,11 @@ class ScopedMixin:
         return self.has_add_permission(request)
 
 
-#: Free-text fields that may identify a person or hold a narrative. No URL lookup may filter
-#: on them (``?narrative__icontains=...`` would turn a list into a search oracle).
-SENSITIVE_FIELDS = {
-    "narrative",
-    "body",
-    "full_name",
-    "phone",
-    "address",
-    "document_numbers",
-    "date_of_birth",
-    "notes",
-    "closure_reason",
-    "outcome",
-    "withdrawal_reason",
-    "scope",
-    "description",
-    "original_name",
-}
+#: Every field name that holds sensitive free text in some model (``selectors.access.SENSITIVE_TEXT``).
+SENSITIVE_NAMES = {name for names in SENSITIVE_TEXT.values() for name in names}
 
 
-class ScopedAdmin(ScopedMixin, ModelAdmin):
+class ScopedAdmin(AllowlistedLookups, ScopedMixin, ModelAdmin):
     """Base for casework models: organisation set from the user, history, CSV export."""
 
     #: Fields written to the "export selected to CSV" file: never direct identifiers. A screen
@@ -120,9 +134,41 @@ class ScopedAdmin(ScopedMixin, ModelAdmin):
         super().save_model(request, obj, form, change)
 
     def lookup_allowed(self, lookup, value, request=None):
-        if lookup.split("__", 1)[0] in SENSITIVE_FIELDS:
-            return False
-        return super().lookup_allowed(lookup, value, request)
+        return lookup in self.extra_lookups or super().lookup_allowed(lookup, value, request)
+
+    def get_search_fields(self, request):
+        # Searching sensitive text is reading it: only a coordinator reads all of it.
+        fields = super().get_search_fields(request)
+        if Viewer.of(request.user).is_coordinator:
+            return fields
+        return [f for f in fields if f.lstrip("^=@").rsplit("__", 1)[-1] not in SENSITIVE_NAMES]
+
+    def get_list_display(self, request):
+        columns = super().get_list_display(request)
+        if Viewer.of(request.user).is_coordinator:
+            return columns
+        # Rows of one list differ in who may read them: their sensitive text is no column.
+        return [c for c in columns if c not in SENSITIVE_TEXT.get(self.model, ())]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        hidden = Viewer.of(request.user).hidden_text(self.model, obj)
+        if not hidden:
+            return fieldsets
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in hidden]})
+            for name, options in fieldsets
+        ]
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as error:
+            # A service refused what the form let through: the whole save was rolled back
+            # (the view runs in one transaction); say why on the same page.
+            for message in error.messages:
+                self.message_user(request, message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         # get_queryset is scoped: another organisation's record and a missing one look alike.
@@ -188,7 +234,7 @@ class ScopedAdmin(ScopedMixin, ModelAdmin):
 
     def history_hidden_fields(self, request, obj) -> set[str]:
         """Fields whose past values this viewer may not read in the history."""
-        return set()
+        return Viewer.of(request.user).hidden_text(self.model, obj)
 
     def log_access(self, request, action, obj, household_id=None):
         access_record(
@@ -206,8 +252,16 @@ class ScopedAdmin(ScopedMixin, ModelAdmin):
     def export_csv(self, request, queryset):
         fields = self.export_fields
         model_fields = {f.name: f for f in self.model._meta.fields}
+        sensitive = set(SENSITIVE_TEXT.get(self.model, ())) & set(fields)
+        readable = (
+            set(queryset.filter(text_visible_q(self.model, request.user)).values_list("pk", flat=True))
+            if sensitive
+            else set()
+        )
 
         def cell(obj, name):
+            if name in sensitive and obj.pk not in readable:
+                return ""
             field = model_fields.get(name)
             if field is not None and field.choices:
                 return getattr(obj, f"get_{name}_display")()
@@ -235,10 +289,24 @@ class ScopedAdmin(ScopedMixin, ModelAdmin):
         return csv_response(rows(), name=self.model._meta.model_name)
 
 
-class ScopedTabularInline(ScopedMixin, TabularInline):
+class SensitiveTextInline:
+    """An inline shows its sensitive text only to those who may read the parent's (same rule),
+    and only they may add rows to it."""
+
+    def get_fields(self, request, obj=None):
+        hidden = Viewer.of(request.user).hidden_text(self.model, obj) if self.model in SENSITIVE_TEXT else set()
+        return [f for f in super().get_fields(request, obj) if f not in hidden]
+
+    def has_add_permission(self, request, obj=None):
+        if self.model in SENSITIVE_TEXT and not Viewer.of(request.user).reads_text_of(obj):
+            return False
+        return super().has_add_permission(request, obj)
+
+
+class ScopedTabularInline(SensitiveTextInline, ScopedMixin, TabularInline):
     extra = 0
     show_change_link = True
 
 
-class ScopedStackedInline(ScopedMixin, StackedInline):
+class ScopedStackedInline(SensitiveTextInline, ScopedMixin, StackedInline):
     extra = 0

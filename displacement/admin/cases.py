@@ -11,9 +11,20 @@ from unfold.contrib.filters.admin import ChoicesDropdownFilter, RangeDateFilter
 
 from displacement.admin.base import ScopedAdmin, ScopedTabularInline
 from displacement.models import AccessAction, Case, CaseNote, Referral
-from displacement.models.vocab import CaseStatus, Role
+from displacement.models.vocab import Role
 from displacement.selectors.access import Viewer, organization_of
-from displacement.services.cases import case_assign, case_check_transition, case_next_reference
+from displacement.services.cases import (
+    PLAIN_FIELDS,
+    case_assign,
+    case_check_open,
+    case_check_transition,
+    case_child_delete,
+    case_note_add,
+    case_note_update,
+    case_open,
+    case_update,
+    referral_save,
+)
 
 
 class CaseNoteInline(ScopedTabularInline):
@@ -45,10 +56,11 @@ class CaseForm(forms.ModelForm):
         household = cleaned.get("household")
         if self.instance.pk and household and household.pk != self.instance.household_id:
             self.add_error("household", _("A case cannot move to another household."))
-        # The status is not on the add form, so Django cannot check this constraint itself.
-        open_cases = Case.objects.filter(household=household).exclude(status=CaseStatus.CLOSED)
-        if not self.instance.pk and household and open_cases.exists():
-            self.add_error("household", _("This household already has an open case."))
+        if not self.instance.pk and household:
+            try:
+                case_check_open(household=household)
+            except forms.ValidationError as error:
+                self.add_error(None, error)
         return cleaned
 
 
@@ -130,21 +142,31 @@ class CaseAdmin(ScopedAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        if not change and not self.has_assign_permission(request):
-            # A caseworker opening the first case of a household takes it on; a household
-            # with a history waits for a coordinator to assign it.
-            first = not Case.objects.filter(household=obj.household).exists()
-            obj.assigned_to = request.user if first else None
-        if not change:
-            obj.organization_id = obj.household.organization_id
-            obj.reference = case_next_reference(organization=obj.household.organization, year=obj.opened_on.year)
-        super().save_model(request, obj, form, change)
+        # The rules (who is assigned, closure dates, the workflow) are the services'.
+        if change:
+            changes = {name: form.cleaned_data[name] for name in form.changed_data if name != "household"}
+            saved = case_update(case=obj, by=request.user, **changes)
+        else:
+            fields = {name: form.cleaned_data[name] for name in PLAIN_FIELDS if name in form.cleaned_data}
+            saved = case_open(
+                household=obj.household, by=request.user, assigned_to=form.cleaned_data.get("assigned_to"), **fields
+            )
+        obj.__dict__.update(saved.__dict__)
 
     def save_formset(self, request, form, formset, change):
-        for inline_form in formset.forms:
-            if isinstance(inline_form.instance, CaseNote) and not inline_form.instance.author_id:
-                inline_form.instance.author = request.user
-        super().save_formset(request, form, formset, change)
+        case = form.instance
+        saved = formset.save(commit=False)
+        for record in formset.deleted_objects:
+            case_child_delete(record=record, by=request.user)
+        for record in saved:
+            if isinstance(record, CaseNote):
+                if record.pk is None:
+                    case_note_add(case=case, by=request.user, body=record.body)
+                else:
+                    case_note_update(note=record, by=request.user, body=record.body)
+            else:
+                fields = {name: getattr(record, name) for name in ReferralInline.fields}
+                referral_save(case=case, by=request.user, referral=record if record.pk else None, **fields)
 
     def has_assign_permission(self, request):
         return Viewer.of(request.user).is_coordinator
@@ -209,9 +231,17 @@ class CaseNoteAdmin(ScopedAdmin):
         return [(AccessAction.VIEW_CASE_NOTES, obj)]
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.author = request.user
-        super().save_model(request, obj, form, change)
+        if change:
+            obj.__dict__.update(case_note_update(note=obj, by=request.user, body=obj.body).__dict__)
+        else:
+            obj.__dict__.update(case_note_add(case=obj.case, by=request.user, body=obj.body).__dict__)
+
+    def delete_model(self, request, obj):
+        case_child_delete(record=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for note in queryset:
+            case_child_delete(record=note, by=request.user)
 
 
 @admin.register(Referral)
@@ -223,3 +253,20 @@ class ReferralAdmin(ScopedAdmin):
     autocomplete_fields = ["case"]
     list_select_related = ["case"]
     export_fields = ("case", "service", "referred_to", "referred_on", "status")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "case"] if obj is not None else fields  # a referral never moves
+
+    def save_model(self, request, obj, form, change):
+        names = form.changed_data if change else form.cleaned_data
+        fields = {name: form.cleaned_data[name] for name in names if name != "case"}
+        saved = referral_save(case=obj.case, by=request.user, referral=obj if change else None, **fields)
+        obj.__dict__.update(saved.__dict__)
+
+    def delete_model(self, request, obj):
+        case_child_delete(record=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for referral in queryset:
+            case_child_delete(record=referral, by=request.user)

@@ -12,6 +12,7 @@ from displacement.admin.filters import oblast_filter
 from displacement.models import AccessAction, AccessLog, Case, ContactDetails, Displacement, Household, Person
 from displacement.models.vocab import CaseStatus
 from displacement.selectors.access import Viewer, organization_of, scoped
+from displacement.services.households import household_register, household_update
 
 
 class PersonInline(ScopedTabularInline):
@@ -110,6 +111,16 @@ class HouseholdAdmin(ScopedAdmin):
         if details is not None and Viewer.of(request.user).sees_identifiers_of(obj.pk):
             return [(AccessAction.VIEW_CONTACT_DETAILS, details)]
         return []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            changes = {name: form.cleaned_data[name] for name in form.changed_data}
+            saved = household_update(household=obj, by=request.user, **changes)
+        else:
+            saved = household_register(
+                organization=Viewer.of(request.user).organization, by=request.user, **form.cleaned_data
+            )
+        obj.__dict__.update(saved.__dict__)
 
     def save_formset(self, request, form, formset, change):
         _owned_by_household(formset, form.instance)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 
+from displacement.admin.base import AllowlistedLookups
 from displacement.models import Membership, Organization, User
 
 
@@ -27,7 +28,7 @@ class MembershipInline(TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(SuperuserOnly, BaseUserAdmin, ModelAdmin):
+class UserAdmin(AllowlistedLookups, SuperuserOnly, BaseUserAdmin, ModelAdmin):
     form = UserChangeForm
     add_form = UserCreationForm
     change_password_form = AdminPasswordChangeForm
@@ -47,7 +48,7 @@ class UserAdmin(SuperuserOnly, BaseUserAdmin, ModelAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(SuperuserOnly, ModelAdmin):
+class OrganizationAdmin(AllowlistedLookups, SuperuserOnly, ModelAdmin):
     list_display = ["name", "code", "kind", "slug"]
     list_filter = ["kind"]
     search_fields = ["name", "slug", "code"]
@@ -55,7 +56,7 @@ class OrganizationAdmin(SuperuserOnly, ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SuperuserOnly, ModelAdmin):
+class MembershipAdmin(AllowlistedLookups, SuperuserOnly, ModelAdmin):
     list_display = ["user", "organization", "role"]
     list_filter = ["role", "organization"]
     search_fields = ["user__username", "organization__name"]

@@ -5,12 +5,13 @@ from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 
+from displacement.admin.base import AllowlistedLookups
 from displacement.models import Place
 from displacement.selectors.access import Viewer
 
 
 @admin.register(Place)
-class PlaceAdmin(ModelAdmin):
+class PlaceAdmin(AllowlistedLookups, ModelAdmin):
     list_display = ["pcode", "name_en", "name_uk", "admin_level", "parent"]
     list_filter = ["admin_level"]
     search_fields = ["pcode", "name_en", "name_uk"]

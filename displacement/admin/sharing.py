@@ -66,9 +66,8 @@ class AccessLogAdmin(ScopedAdmin):
     date_hierarchy = "at"
     actions = []
 
-    def lookup_allowed(self, lookup, value, request=None):
-        # "Who accessed household X": the household page links here with its id.
-        return lookup in {"household__id__exact", "household__code"} or super().lookup_allowed(lookup, value, request)
+    #: "Who accessed household X": the household page links here with its id.
+    extra_lookups = ("household__id__exact", "household__code")
 
     @admin.display(description=_("records"))
     def ids(self, obj):

@@ -12,8 +12,13 @@ from displacement.admin.base import ScopedAdmin, ScopedTabularInline
 from displacement.models import AccessAction, Consent, Testimony, TestimonyEvent
 from displacement.models.vocab import ConsentPurpose
 from displacement.selectors.access import Viewer
-from displacement.services.testimonies import consent_withdraw
-from displacement.services.tombstones import testimony_unshare_check
+from displacement.services.testimonies import (
+    consent_record,
+    consent_update,
+    consent_withdraw,
+    testimony_record,
+    testimony_update,
+)
 
 
 class TestimonyEventInline(ScopedTabularInline):
@@ -89,18 +94,6 @@ class TestimonyAdmin(ScopedAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_events=Count("event_links"))
 
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        if obj is not None and not Viewer.of(request.user).sees_narrative_of(obj):
-            fieldsets = [
-                (name, {**options, "fields": [f for f in options["fields"] if f != "narrative"]})
-                for name, options in fieldsets
-            ]
-        return fieldsets
-
-    def history_hidden_fields(self, request, obj):
-        return set() if Viewer.of(request.user).sees_narrative_of(obj) else {"narrative"}
-
     def sensitive_reads(self, request, obj):
         if obj.narrative and Viewer.of(request.user).sees_narrative_of(obj):
             return [(AccessAction.VIEW_NARRATIVE, obj)]
@@ -126,25 +119,39 @@ class TestimonyAdmin(ScopedAdmin):
         if obj is not None and not viewer.is_coordinator:
             fields.append("interviewer")
             if not viewer.sees_narrative_of(obj):
-                # Moving a testimony onto one's own household would reveal its narrative.
-                fields.append("household")
+                # The service's rule (``testimony_update``), shown: moving a testimony onto one's
+                # own household would reveal its narrative; publishing it would hand it to partners.
+                fields += ["household", "sensitivity"]
         return fields
 
     def save_model(self, request, obj, form, change):
-        before = (form.initial.get("sensitivity"), form.initial.get("household")) if change else (None, None)
-        super().save_model(request, obj, form, change)
+        data = form.cleaned_data
+        sources = list(data["sources"]) if "sources" in data else None
         if change:
-            testimony_unshare_check(testimony=obj, sensitivity_before=before[0], household_before=before[1])
+            changes = {name: data[name] for name in form.changed_data if name != "sources"}
+            saved = testimony_update(testimony=obj, by=request.user, sources=sources, **changes)
+        else:
+            fields = {name: data[name] for name in data if name != "sources"}
+            saved = testimony_record(
+                organization=Viewer.of(request.user).organization, by=request.user, sources=sources or (), **fields
+            )
+        obj.__dict__.update(saved.__dict__)
+
+    def save_related(self, request, form, formsets, change):
+        # Sources were set by the service; only the inlines remain.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     def get_changeform_initial_data(self, request):
         return {"interviewer": request.user.pk, **super().get_changeform_initial_data(request)}
 
     def save_formset(self, request, form, formset, change):
-        for inline_form in formset.forms:
-            instance = inline_form.instance
-            if isinstance(instance, Consent) and not instance.recorded_by_id:
-                instance.recorded_by = request.user
-        super().save_formset(request, form, formset, change)
+        if formset.model is not Consent:
+            return super().save_formset(request, form, formset, change)
+        for consent in formset.save(commit=False):  # new rows only: existing ones are read-only
+            fields = {name: getattr(consent, name) for name in ("purpose", "method", "given_on", "scope")}
+            consent_record(testimony=form.instance, by=request.user, **fields)
+        return None
 
 
 class WithdrawForm(forms.Form):
@@ -178,9 +185,14 @@ class ConsentAdmin(ScopedAdmin):
         return False  # withdraw instead: partners must be told to delete their copies
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.recorded_by = request.user
-        super().save_model(request, obj, form, change)
+        if change:
+            if "scope" not in form.changed_data:
+                return  # nothing else of a consent changes once recorded
+            saved = consent_update(consent=obj, by=request.user, scope=form.cleaned_data["scope"])
+        else:
+            fields = {name: value for name, value in form.cleaned_data.items() if name != "testimony"}
+            saved = consent_record(testimony=obj.testimony, by=request.user, **fields)
+        obj.__dict__.update(saved.__dict__)
 
     @admin.action(description=_("Record the withdrawal of the selected consents"), permissions=["change"])
     def withdraw(self, request, queryset):

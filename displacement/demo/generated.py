@@ -57,7 +57,7 @@ from displacement.models.vocab import (
     Vulnerability,
     WitnessRole,
 )
-from displacement.services.cases import case_change_status, case_open
+from displacement.services.cases import case_open, case_transition
 
 #: The generated volume depends on this seed only.
 SEED = 20250509
@@ -637,7 +637,6 @@ class _Generated:
             needs = list(dict.fromkeys(self._weighted(common_needs) for _ in range(rng.randint(1, 4))))
             case = case_open(
                 household=household,
-                opened_by=self.caseworker,
                 assigned_to=self.caseworker if rng.random() < 0.85 else None,
                 priority=self._weighted(
                     [
@@ -653,7 +652,7 @@ class _Generated:
             path = self._weighted(paths)
             for status in path:
                 reason = rng.choice(data.GEN_CLOSURE_REASONS) if status == CaseStatus.CLOSED else ""
-                case_change_status(
+                case_transition(
                     case=case,
                     status=status,
                     by=self.caseworker,

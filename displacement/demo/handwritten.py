@@ -46,7 +46,8 @@ from displacement.models.vocab import (
     VerificationStatus,
 )
 from displacement.selectors.places import place_lookup
-from displacement.services.cases import case_change_status, case_note_add, case_open
+from displacement.services.acting import acting
+from displacement.services.cases import case_note_add, case_open, case_transition
 from displacement.services.events import event_record, event_set_verification
 from displacement.services.testimonies import consent_withdraw, testimony_record
 
@@ -335,25 +336,27 @@ class _HandWritten:
             author = self.users["partner"] if is_partner else self.users["caseworker"]
             reviewer = self.users["partner"] if is_partner else self.users["coordinator"]
             assigned_to = spec.get("assigned_to", author)
-            case = case_open(
-                household=household,
-                opened_by=author,
-                assigned_to=assigned_to,
-                priority=spec["priority"],
-                needs=list(spec["needs"]),
-                opened_on=spec["opened_on"],
-            )
+            with acting(author):  # the demo seeds as the system, its story told by these users
+                case = case_open(
+                    household=household,
+                    assigned_to=assigned_to,
+                    priority=spec["priority"],
+                    needs=list(spec["needs"]),
+                    opened_on=spec["opened_on"],
+                )
             self._created(Case)
             for status in spec["path"]:
-                case_change_status(
+                actor = reviewer if status in (CaseStatus.CLOSED, CaseStatus.REOPENED) else author
+                # The partner organisation's demo user has no casework rights: there the system acts.
+                case_transition(
                     case=case,
                     status=status,
-                    by=reviewer if status == CaseStatus.CLOSED else author,
+                    by=None if is_partner else actor,
                     reason=spec.get("closure_reason", "") if status == CaseStatus.CLOSED else "",
                     on=min(spec["opened_on"] + timedelta(days=60), timezone.localdate()),
                 )
             for body in spec.get("notes", []):
-                case_note_add(case=case, author=author, body=body)
+                case_note_add(case=case, author=author, body=body)  # seeded by the system
                 self._created(CaseNote)
             for referral_spec in spec.get("referrals", []):
                 referral = Referral(case=case, **referral_spec)

@@ -91,14 +91,10 @@ class Case(Owned):
             raise ValidationError({"opened_on": _("A case cannot be opened in the future.")})
 
     def save(self, *args, **kwargs):
-        # A case belongs to its household's organisation, and closed_on follows the status
-        # (the database checks the latter too).
+        # A case belongs to its household's organisation. closed_on follows the status: the
+        # services set it (``services.cases.case_transition``) and the database checks it.
         if self.household_id:
             self.organization_id = self.household.organization_id
-        if self.status == CaseStatus.CLOSED:
-            self.closed_on = self.closed_on or timezone.localdate()
-        else:
-            self.closed_on = None
         super().save(*args, **kwargs)
 
 
@@ -142,4 +138,5 @@ class Referral(TimeStamped):
         indexes = [models.Index(fields=["status"], name="referral_status_idx")]
 
     def __str__(self):
-        return f"{self.get_service_display()} → {self.referred_to}"
+        # Not the recipient: who a person was referred to is read under the narrative's rule.
+        return f"{self.get_service_display()} · {self.referred_on}"

@@ -2,6 +2,7 @@
 
 import secrets
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -48,6 +49,16 @@ class Household(Owned):
         help_text=_("Keep identifiers beyond the retention period (court case, ongoing search)."),
     )
     notes = models.TextField(_("notes"), blank=True, help_text=_("No names, phones or addresses here."))
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        verbose_name=_("registered by"),
+        help_text=_("A caseworker takes on the first case of a household they registered."),
+    )
 
     class Meta:
         ordering = ["-created_at"]

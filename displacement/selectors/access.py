@@ -58,6 +58,30 @@ HOUSEHOLD_PATHS: dict[type[models.Model], str] = {
     m.CaseNote: "case__household",
 }
 
+#: Free text that may identify a person, per model. Each is read under the rule of narratives
+#: and case notes (``Viewer.reads_text_of``): coordinators; caseworkers for households assigned
+#: to them (and testimonies they recorded); analysts never. Pages, inlines, history views,
+#: exports and searches all leave them out for everyone else.
+SENSITIVE_TEXT: dict[type[models.Model], tuple[str, ...]] = {
+    m.Testimony: ("narrative",),
+    m.Household: ("notes",),
+    m.Case: ("closure_reason",),
+    m.CaseNote: ("body",),
+    m.Referral: ("referred_to", "outcome"),
+    m.Consent: ("scope", "withdrawal_reason"),
+    m.ContactDetails: ("full_name", "phone", "address", "date_of_birth", "document_numbers"),
+}
+
+#: From each model with sensitive text to the household whose rule decides (Testimony and
+#: Consent follow the narrative's rule instead).
+TEXT_HOUSEHOLD_PATHS: dict[type[models.Model], str] = {
+    m.Household: "pk",
+    m.Case: "household",
+    m.CaseNote: "case__household",
+    m.Referral: "case__household",
+    m.ContactDetails: "household",
+}
+
 #: Models only some roles may open at all.
 ROLE_MODELS: dict[type[models.Model], set[str]] = {
     m.ContactDetails: {Role.COORDINATOR, Role.CASEWORKER},
@@ -158,6 +182,29 @@ class Viewer:
             return True
         return self.sees_identifiers_of(testimony.household_id)
 
+    def reads_text_of(self, obj) -> bool:
+        """May this viewer read the sensitive free text (``SENSITIVE_TEXT``) of ``obj``?
+
+        ``obj`` None is a record being added: its writer types the text."""
+        if obj is None:
+            return self.can_write
+        if isinstance(obj, m.Testimony):
+            return self.sees_narrative_of(obj)
+        if isinstance(obj, m.Consent):
+            return self.sees_narrative_of(obj.testimony)
+        if isinstance(obj, m.Household):
+            return self.sees_identifiers_of(obj.pk)
+        if isinstance(obj, m.Case | m.ContactDetails):
+            return self.sees_identifiers_of(obj.household_id)
+        if isinstance(obj, m.CaseNote | m.Referral):
+            return self.sees_identifiers_of(obj.case.household_id)
+        return True
+
+    def hidden_text(self, model: type[models.Model], obj=None) -> set[str]:
+        """The fields of ``model`` (of the record ``obj``, None when adding) this viewer may not read."""
+        fields = SENSITIVE_TEXT.get(model, ())
+        return set() if not fields or self.reads_text_of(obj) else set(fields)
+
 
 def _membership(user) -> m.Membership | None:
     """The user's membership (one at most): loaded with the user already by the session's
@@ -194,7 +241,26 @@ def scoped(model: type[models.Model], who, queryset: QuerySet | None = None) -> 
     if viewer.role == Role.CASEWORKER and model in HOUSEHOLD_PATHS:
         path = HOUSEHOLD_PATHS[model]
         qs = qs.filter(**{f"{path}__in": viewer.assigned_household_ids})
+    if model is m.Attachment and not viewer.is_coordinator:
+        # Evidence is scoped like the narrative of the testimony it belongs to; an event's or
+        # a source's evidence like the event or source.
+        readable = m.Testimony.objects.filter(narrative_visible_q(viewer)).values("pk")
+        qs = qs.filter(Q(testimony__isnull=True) | Q(testimony__in=readable))
     return qs
+
+
+def text_visible_q(model: type[models.Model], who) -> Q:
+    """A filter on ``model`` for rows whose sensitive text ``who`` may read (lists, exports)."""
+    viewer = Viewer.of(who)
+    if model is m.Testimony:
+        return narrative_visible_q(viewer)
+    if model is m.Consent:
+        return Q(testimony__in=m.Testimony.objects.filter(narrative_visible_q(viewer)).values("pk"))
+    if model not in TEXT_HOUSEHOLD_PATHS or viewer.role == Role.COORDINATOR:
+        return Q()
+    if viewer.role == Role.CASEWORKER:
+        return Q(**{f"{TEXT_HOUSEHOLD_PATHS[model]}__in": viewer.assigned_household_ids})
+    return Q(pk__in=[])
 
 
 def narrative_visible_q(who) -> Q:

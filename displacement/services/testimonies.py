@@ -1,4 +1,11 @@
-"""Writes to testimonies and their consents."""
+"""Writes to testimonies and their consents.
+
+Who may change what is decided here, for the admin and the API alike: only someone who may
+read a testimony's narrative may change the narrative, the household it belongs to or its
+sensitivity (publishing a narrative one cannot read would hand it to partners unseen); only a
+coordinator names another interviewer (the interviewer reads the narrative). ``by`` is the
+acting user, ``None`` the system (the demo, commands).
+"""
 
 from __future__ import annotations
 
@@ -10,11 +17,29 @@ from django.utils.translation import gettext as _
 from displacement.models import Consent, Testimony, TestimonyEvent
 from displacement.models.vocab import ConsentPurpose
 from displacement.services.acting import acting
-from displacement.services.tombstones import tombstone_sharing_withdrawn
+from displacement.services.cases import refuse_hidden_text, require_writer
+from displacement.services.tombstones import testimony_unshare_check, tombstone_sharing_withdrawn
+
+#: Fields only a reader of the narrative may change.
+NARRATIVE_GUARDED = ("narrative", "household", "sensitivity")
+#: What ``testimony_update`` changes.
+FIELDS = {"recorded_on", "interviewer", "language", "witness_role", "household", "summary", "narrative", "sensitivity"}
 
 
-def testimony_record(*, organization, events=(), consents=(), sources=(), **fields) -> Testimony:
-    """Record a testimony with its event links ``(event, relation)`` and consents ``(purpose, ...)``."""
+def _check_interviewer(viewer, interviewer) -> None:
+    if viewer is not None and not viewer.is_coordinator and interviewer != viewer.user:
+        raise ValidationError({"interviewer": _("Only a coordinator names another interviewer.")})
+
+
+def testimony_record(*, organization, by=None, events=(), consents=(), sources=(), **fields) -> Testimony:
+    """Record a testimony with its event links ``(event, relation)`` and consents ``(purpose, ...)``.
+
+    A staff member records what they heard: they are the interviewer unless a coordinator
+    names another."""
+    viewer = require_writer(by, organization.pk)
+    if viewer is not None:
+        fields.setdefault("interviewer", by)
+        _check_interviewer(viewer, fields["interviewer"])
     testimony = Testimony(organization=organization, **fields)
     testimony.full_clean()
     household = fields.get("household")
@@ -22,7 +47,7 @@ def testimony_record(*, organization, events=(), consents=(), sources=(), **fiel
         raise ValidationError({"household": _("A household of another organisation cannot be linked.")})
     if any(source.organization_id != organization.pk for source in sources):
         raise ValidationError({"sources": _("A source of another organisation cannot be linked.")})
-    with transaction.atomic(), acting(fields.get("interviewer")):
+    with transaction.atomic(), acting(by or fields.get("interviewer")):
         testimony.save()
         for event, relation in events:
             if event.organization_id != organization.pk:
@@ -37,6 +62,65 @@ def testimony_record(*, organization, events=(), consents=(), sources=(), **fiel
             )
         testimony.sources.set(sources)
     return testimony
+
+
+@transaction.atomic
+def testimony_update(*, testimony: Testimony, by=None, sources=None, **changes) -> Testimony:
+    """Change ``testimony``. Made restricted, or moved off a household, it leaves partners' copies."""
+    current = Testimony.objects.select_for_update().get(pk=testimony.pk)
+    viewer = require_writer(by, current.organization_id)
+    unknown = set(changes) - FIELDS
+    if unknown:
+        raise ValidationError({name: _("This field cannot be changed here.") for name in sorted(unknown)})
+    changes = {name: value for name, value in changes.items() if getattr(current, name) != value}
+    if viewer is not None and not viewer.sees_narrative_of(current):
+        refused = sorted(set(changes) & set(NARRATIVE_GUARDED))
+        if refused:
+            message = _("You may not change this on a testimony whose narrative you cannot read.")
+            raise ValidationError({name: message for name in refused})
+    if "interviewer" in changes:
+        _check_interviewer(viewer, changes["interviewer"])
+    household = changes.get("household")
+    if household is not None and household.organization_id != current.organization_id:
+        raise ValidationError({"household": _("A household of another organisation cannot be linked.")})
+    if sources is not None and any(source.organization_id != current.organization_id for source in sources):
+        raise ValidationError({"sources": _("A source of another organisation cannot be linked.")})
+    sensitivity_before, household_before = current.sensitivity, current.household_id
+    for name, value in changes.items():
+        setattr(current, name, value)
+    current.full_clean()
+    with acting(by):
+        current.save()
+        if sources is not None:
+            current.sources.set(sources)
+        testimony_unshare_check(
+            testimony=current, sensitivity_before=sensitivity_before, household_before=household_before
+        )
+    return current
+
+
+@transaction.atomic
+def consent_record(*, testimony: Testimony, by=None, **fields) -> Consent:
+    """Record a consent given for ``testimony``, by someone who may read what it covers."""
+    viewer = require_writer(by, testimony.organization_id)
+    if viewer is not None and not viewer.sees_narrative_of(testimony):
+        raise ValidationError({"testimony": _("You may not record consents for a testimony you cannot read.")})
+    consent = Consent(testimony=testimony, recorded_by=by, **fields)
+    consent.full_clean()
+    with acting(by):
+        consent.save()
+    return consent
+
+
+@transaction.atomic
+def consent_update(*, consent: Consent, by=None, scope: str) -> Consent:
+    """Change a consent's scope: what was agreed never moves to another testimony or purpose."""
+    refuse_hidden_text(require_writer(by, consent.testimony.organization_id), consent, {"scope"})
+    consent.scope = scope
+    consent.full_clean()
+    with acting(by):
+        consent.save(update_fields=["scope", "updated_at"])
+    return consent
 
 
 @transaction.atomic

@@ -83,7 +83,7 @@ def test_a_foreign_household_is_refused_as_a_field_error(client, caseworker, oth
 
 
 def test_a_case_added_in_the_admin_gets_a_reference(client, caseworker):
-    household = HouseholdFactory(organization=caseworker.organization)
+    household = HouseholdFactory(organization=caseworker.organization, registered_by=caseworker)
     client.force_login(caseworker)
     response = client.post(
         _url(Case, "add"),

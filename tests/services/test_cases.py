@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from displacement.models.vocab import CaseStatus
-from displacement.services.cases import case_change_status, case_open
+from displacement.services.cases import case_open, case_transition
 from tests.factories import HouseholdFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,11 +34,11 @@ def test_a_household_with_an_open_case_cannot_get_a_second(ngo):
 def test_workflow_allows_only_listed_transitions(ngo):
     case = case_open(household=HouseholdFactory(organization=ngo))
     with pytest.raises(ValidationError, match="cannot go from"):
-        case_change_status(case=case, status=CaseStatus.REFERRED)
+        case_transition(case=case, status=CaseStatus.REFERRED)
     for status in (CaseStatus.ASSESSMENT, CaseStatus.CASE_PLAN, CaseStatus.REFERRED, CaseStatus.CLOSED):
-        case_change_status(case=case, status=status)
+        case_transition(case=case, status=status)
     case.refresh_from_db()
     assert case.closed_on is not None
-    case_change_status(case=case, status=CaseStatus.REOPENED)
+    case_transition(case=case, status=CaseStatus.REOPENED)
     case.refresh_from_db()
     assert case.status == CaseStatus.REOPENED and case.closed_on is None
