@@ -159,3 +159,52 @@ def test_route_matrix(matrix_world, basename, caller):
         foreign = _ref(world, caller, "household", m.Household.objects.filter(organization=world["other"]).first().pk)
         refused = client.post(f"/api/v1/{plural}/", {**payload(context), "household": foreign}, format="json")
         assert refused.status_code == 400 and "household" in refused.json()["error"]["fields"]
+
+
+# --- staff rules that the API shares with the admin (one service each) ----------------------
+
+
+def _patch(client, url, change):
+    return client.patch(url, change, format="json", HTTP_IF_MATCH=client.get(url)["ETag"])
+
+
+def test_a_case_a_caseworker_opens_is_theirs_only_for_a_household_they_registered(matrix_world):
+    client = _client(matrix_world, "caseworker")
+    caseworker = matrix_world["users"]["caseworker"]
+    registered = client.post("/api/v1/households/", {"current_place": "UA1202001"}, format="json").json()["pk"]
+    for household, assignee in ((registered, caseworker.pk), (matrix_world["fresh_household"].pk, None)):
+        created = client.post("/api/v1/cases/", {"household": str(household)}, format="json")
+        assert created.status_code == 201, created.json()
+        assert m.Case.objects.get(pk=created.json()["pk"]).assigned_to_id == assignee
+
+
+@pytest.mark.parametrize(("caller", "assigned"), [("caseworker", False), ("coordinator", True)])
+def test_a_case_reopened_by_anyone_but_a_coordinator_comes_back_unassigned(matrix_world, caller, assigned):
+    from displacement.services.cases import case_transition
+
+    coordinator, caseworker = matrix_world["users"]["coordinator"], matrix_world["users"]["caseworker"]
+    case = m.Case.objects.get(reference="M-1")
+    case_transition(case=case, status="closed", by=coordinator, reason="Moved abroad.")
+    response = _patch(_client(matrix_world, caller), f"/api/v1/cases/{case.pk}/", {"status": "reopened"})
+    assert response.status_code == 200, response.json()
+    case.refresh_from_db()
+    assert case.status == "reopened" and (case.assigned_to == caseworker) is assigned
+
+
+@pytest.mark.parametrize(
+    ("caller", "status"), [("coordinator", 200), ("caseworker", 400), ("analyst", 403), ("partner", 404)]
+)
+def test_only_a_reader_of_the_narrative_changes_its_sensitivity(matrix_world, caller, status):
+    from tests.api.conftest import shared_testimony
+
+    # Consented to sharing, but restricted: partners get no narrative, the caseworker cannot read it.
+    testimony = shared_testimony(matrix_world["ngo"], sensitivity="restricted", narrative="Restricted narrative.")
+    client = _client(matrix_world, caller)
+    url = f"/api/v1/testimonies/{_ref(matrix_world, caller, 'testimony', testimony.pk)}/"
+    etag = client.get(url).get("ETag", '"none"')
+    response = client.patch(url, {"sensitivity": "public"}, format="json", HTTP_IF_MATCH=etag)
+    assert response.status_code == status
+    testimony.refresh_from_db()
+    assert testimony.sensitivity == ("public" if status == 200 else "restricted")
+    shared = _client(matrix_world, "partner").get("/api/v1/testimonies/").json()["results"]
+    assert ("Restricted narrative." in [row["narrative"] for row in shared]) is (status == 200)
