@@ -16,6 +16,8 @@ from django_celery_beat.models import (
 )
 from unfold.admin import ModelAdmin
 
+from displacement.admin.base import AllowlistedLookups
+
 admin.site.unregister(Group)
 
 for model, base in [
@@ -29,4 +31,4 @@ for model, base in [
     (LoginLog, axes_admin.AccessLogAdmin),
 ]:
     admin.site.unregister(model)
-    admin.site.register(model, type(base.__name__, (base, ModelAdmin), {}))
+    admin.site.register(model, type(base.__name__, (AllowlistedLookups, base, ModelAdmin), {}))

@@ -12,14 +12,17 @@ from django.urls import reverse
 
 from displacement.models import (
     AccessLog,
+    Attachment,
     Case,
     CaseNote,
     Consent,
     ContactDetails,
+    Household,
     Referral,
     ReportDefinition,
     ReportRun,
     SharingAgreement,
+    Testimony,
     TestimonyEvent,
 )
 from displacement.models.vocab import Role
@@ -266,3 +269,150 @@ def test_access_log_is_append_only(world):
         AccessLog.objects.filter(pk=entry.pk).update(action="view_narrative")
     with pytest.raises(ProgrammingError, match="accesslog_append_only"), transaction.atomic():
         AccessLog.objects.filter(pk=entry.pk).delete()
+
+
+# --- lookups: each list accepts only what its own filters offer -----------------------------
+
+
+@pytest.fixture
+def members(db):
+    """The five roles, with no records: enough to open every list."""
+    own, other = OrganizationFactory(slug="dpn", code="UA-DNP"), OrganizationFactory(slug="kha", code="UA-KHA")
+    users = {}
+    for role in (Role.COORDINATOR, Role.CASEWORKER, Role.ANALYST):
+        users[role] = UserFactory(username=role)
+        MembershipFactory(user=users[role], organization=own, role=role)
+    users["partner"] = UserFactory(username="partner")
+    MembershipFactory(user=users["partner"], organization=other, role=Role.PARTNER)
+    users["operator"] = UserFactory(username="operator", is_superuser=True)
+    return users
+
+
+def _opening(model):
+    rule = RULES[model._meta.label]
+    nobody = {"own": "own", "assigned": set()}
+    return [role for role in ROLES if _may(rule, role, "own", None, nobody)[0]]
+
+
+@pytest.mark.parametrize(
+    ("model", "role"),
+    [(model, role) for model in REGISTERED for role in _opening(model)],
+    ids=lambda value: value if isinstance(value, str) else value._meta.label,
+)
+def test_every_list_refuses_a_lookup_that_none_of_its_filters_offers(client, members, model, role):
+    client.force_login(members[role])
+    assert client.get(_url(model, "changelist"), {"id__gte": "0"}).status_code == 400
+
+
+@pytest.mark.parametrize("role", ["coordinator", "caseworker", "analyst"])
+@pytest.mark.parametrize("lookup", ["narrative_words", "narrative__icontains", "summary_words", "household__notes"])
+def test_no_testimony_list_answers_whether_a_text_holds_a_word(client, members, role, lookup):
+    client.force_login(members[role])
+    assert client.get(_url(Testimony, "changelist"), {lookup: "basement"}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"sensitivity__exact": "public"},
+        {"consent": "sharing"},
+        {"recorded_on_from": "2025-01-01", "recorded_on_to": "2025-12-31"},
+        {"recorded_on__year": "2025", "recorded_on__month": "5"},
+        {"q": "drone"},
+    ],
+)
+def test_the_testimony_list_s_own_filters_and_search_still_work(client, members, query):
+    client.force_login(members["analyst"])
+    assert client.get(_url(Testimony, "changelist"), query).status_code == 200
+
+
+def test_the_access_log_accepts_the_household_link_from_a_household_page(client, members):
+    client.force_login(members["coordinator"])
+    assert client.get(_url(AccessLog, "changelist"), {"household__id__exact": "1"}).status_code == 200
+    assert client.get(_url(AccessLog, "changelist"), {"household__notes": "x"}).status_code == 400
+
+
+# --- evidence: scoped like the narrative of the testimony it belongs to ---------------------
+
+
+@pytest.mark.parametrize("role", ["coordinator", "caseworker", "analyst"])
+def test_evidence_is_scoped_like_the_narrative_of_its_testimony(client, world, role):
+    own = world["own"]
+    attachments = {}  # pk -> household of its testimony (None: an event's evidence)
+    for testimony in Testimony.objects.filter(organization=own):
+        upload = attachment_upload(organization=own, file=ContentFile(b"scan", name="s.jpg"), testimony=testimony)
+        attachments[upload.pk] = testimony.household_id
+    event = attachment_upload(
+        organization=own, file=ContentFile(b"photo", name="e.jpg"), event=EventFactory(organization=own)
+    )
+    attachments[event.pk] = None
+    client.force_login(world["users"][role])
+    listed = set(client.get(_url(Attachment, "changelist")).context["cl"].queryset.values_list("pk", flat=True))
+    for pk, household in attachments.items():
+        readable = (
+            household is None or role == "coordinator" or (role == "caseworker" and household in world["assigned"])
+        )
+        download = client.get(reverse("admin:displacement_attachment_download", args=[pk]))
+        assert download.status_code == (200 if readable else 404), (pk, household)
+        assert client.get(_url(Attachment, "change", pk)).status_code == (200 if readable else 404)
+        assert (pk in listed) is readable
+
+
+# --- sensitive free text: the rule of narratives, on every page ------------------------------
+
+CANARIES = {
+    "notes": "CANARY-HOUSEHOLD-NOTES",
+    "closure_reason": "CANARY-CLOSURE-REASON",
+    "outcome": "CANARY-REFERRAL-OUTCOME",
+    "referred_to": "CANARY-REFERRED-TO",
+    "scope": "CANARY-CONSENT-SCOPE",
+    "withdrawal_reason": "CANARY-WITHDRAWAL-REASON",
+}
+
+
+@pytest.fixture
+def sensitive(members):
+    """One household (its case assigned to nobody) whose free text holds canaries, each also
+    changed once so that the history pages have it."""
+    from displacement.services.cases import case_open, case_transition, referral_save
+    from displacement.services.households import household_register, household_update
+    from displacement.services.testimonies import consent_record, consent_withdraw
+
+    coordinator = members["coordinator"]
+    organization = coordinator.membership.organization
+    household = household_register(organization=organization, by=coordinator, notes="first")
+    household_update(household=household, by=coordinator, notes=CANARIES["notes"])
+    case = case_open(household=household, by=coordinator)
+    referral = referral_save(case=case, by=coordinator, service="legal", referred_to="first")
+    referral_save(
+        case=case, by=coordinator, referral=referral, referred_to=CANARIES["referred_to"], outcome=CANARIES["outcome"]
+    )
+    case_transition(case=case, status="closed", by=coordinator, reason=CANARIES["closure_reason"])
+    testimony = TestimonyFactory(organization=organization, household=household, interviewer=coordinator)
+    consent = consent_record(testimony=testimony, by=coordinator, purpose="statistics", scope=CANARIES["scope"])
+    consent_withdraw(consent=consent, by=coordinator, reason=CANARIES["withdrawal_reason"])
+    return {"household": household, "case": case, "referral": referral, "testimony": testimony, "consent": consent}
+
+
+def _pages(client, records):
+    """Every page that shows one of the records, its inlines, its history or an export."""
+    bodies = []
+    for name, model in (("household", Household), ("case", Case), ("referral", Referral), ("consent", Consent)):
+        pk = records[name].pk
+        bodies += [client.get(_url(model, view, pk)).content for view in ("change", "history")]
+        bodies.append(client.get(_url(model, "changelist")).content)
+        export = client.post(_url(model, "changelist"), {"action": "export_csv", "_selected_action": [pk]})
+        bodies.append(b"".join(export.streaming_content) if export.streaming else export.content)
+    bodies.append(client.get(_url(Testimony, "change", records["testimony"].pk)).content)
+    return b"\n".join(bodies).decode()
+
+
+@pytest.mark.parametrize("role", ["coordinator", "caseworker", "analyst"])
+def test_sensitive_free_text_is_read_under_the_rule_of_narratives(client, members, sensitive, role):
+    client.force_login(members[role])
+    pages = _pages(client, sensitive)
+    shown = {field for field, canary in CANARIES.items() if canary in pages}
+    assert shown == (set(CANARIES) if role == "coordinator" else set())
+    # Searching a text is reading it: the search box finds by it for coordinators only.
+    found = client.get(_url(Referral, "changelist"), {"q": CANARIES["referred_to"]}).context["cl"].result_count
+    assert found == (1 if role == "coordinator" else 0)

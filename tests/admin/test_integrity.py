@@ -142,6 +142,54 @@ def test_a_caseworker_opening_the_first_case_of_a_household_they_registered_take
     assert m.Case.objects.get(household=household).assigned_to == caseworker
 
 
+def test_a_caseworker_opening_a_case_of_a_household_they_did_not_register_does_not_take_it_on(
+    client, caseworker, coordinator
+):
+    household = HouseholdFactory(organization=caseworker.organization, registered_by=coordinator)
+    m.ContactDetails.objects.create(household=household, full_name="Demo Contact", phone="+380 00")
+    client.force_login(caseworker)
+    response = client.post(
+        _url(m.Case, "add"),
+        {
+            "household": household.pk,
+            "priority": "low",
+            "opened_on": "2025-05-03",
+            "notes-TOTAL_FORMS": 0,
+            "notes-INITIAL_FORMS": 0,
+            "referrals-TOTAL_FORMS": 0,
+            "referrals-INITIAL_FORMS": 0,
+        },
+    )
+    assert response.status_code == 302
+    assert m.Case.objects.get(household=household).assigned_to is None
+    assert b"Demo Contact" not in client.get(_url(m.Household, "change", household.pk)).content
+
+
+def test_a_caseworker_who_cannot_read_a_narrative_cannot_publish_it(client, caseworker, world):
+    testimony = world["testimony"]
+    testimony.sensitivity = Sensitivity.RESTRICTED
+    testimony.save()
+    client.force_login(caseworker)
+    page = client.get(_url(m.Testimony, "change", testimony.pk))
+    assert "sensitivity" not in page.context["adminform"].form.fields
+    client.post(
+        _url(m.Testimony, "change", testimony.pk),
+        {
+            "recorded_on": "2025-05-02",
+            "language": "uk",
+            "witness_role": "displaced_civilian",
+            "summary": "s",
+            "sensitivity": "public",
+            "event_links-TOTAL_FORMS": 0,
+            "event_links-INITIAL_FORMS": 0,
+            "consents-TOTAL_FORMS": 0,
+            "consents-INITIAL_FORMS": 0,
+        },
+    )
+    testimony.refresh_from_db()
+    assert testimony.sensitivity == Sensitivity.RESTRICTED
+
+
 def test_a_consent_cannot_be_deleted_moved_or_repurposed(client, caseworker, world):
     other = TestimonyFactory(organization=world["testimony"].organization)
     consent = m.Consent.objects.create(testimony=world["testimony"], purpose=ConsentPurpose.SHARING)
