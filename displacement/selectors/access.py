@@ -8,11 +8,13 @@ Roles (``Membership.role``):
 
 - coordinator: every record of their organisation, identifiers and narratives included.
 - caseworker: every record of their organisation; direct identifiers (ContactDetails),
-  narratives and case notes only for households whose open case is assigned to them (and
-  narratives of testimonies they recorded themselves). Only coordinators assign cases, so
+  narratives and other sensitive text (``SENSITIVE_TEXT``) only for households whose open
+  case is assigned to them (and narratives of testimonies they recorded themselves). Only
+  coordinators assign cases (``services.cases`` says when a caseworker takes a case on), so
   a caseworker cannot grant themselves access; closing or reassigning a case revokes it.
+  Evidence attached to a testimony follows its narrative.
 - analyst: their organisation's records, de-identified: no ContactDetails, no narrative,
-  no case note; read-only.
+  no sensitive text, no evidence of testimonies; read-only.
 - partner: nothing in the staff screens; partners read de-identified projections of what
   a SharingAgreement shares with them (``selectors.sharing``).
 
