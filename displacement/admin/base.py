@@ -160,15 +160,24 @@ class ScopedAdmin(AllowlistedLookups, ScopedMixin, ModelAdmin):
             for name, options in fieldsets
         ]
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+    def _refused_as_message(self, view, request, *args):
         try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
+            return view(request, *args)
         except ValidationError as error:
             # A service refused what the form let through: the whole save was rolled back
-            # (the view runs in one transaction); say why on the same page.
+            # (each view runs in one transaction); say why on the same page.
             for message in error.messages:
                 self.message_user(request, message, messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        return self._refused_as_message(super().changeform_view, request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        return self._refused_as_message(super().delete_view, request, object_id, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        return self._refused_as_message(super().changelist_view, request, extra_context)
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         # get_queryset is scoped: another organisation's record and a missing one look alike.
@@ -291,16 +300,23 @@ class ScopedAdmin(AllowlistedLookups, ScopedMixin, ModelAdmin):
 
 class SensitiveTextInline:
     """An inline shows its sensitive text only to those who may read the parent's (same rule),
-    and only they may add rows to it."""
+    and only they may add, change or delete its rows."""
 
     def get_fields(self, request, obj=None):
         hidden = Viewer.of(request.user).hidden_text(self.model, obj) if self.model in SENSITIVE_TEXT else set()
         return [f for f in super().get_fields(request, obj) if f not in hidden]
 
+    def _reads_parent(self, request, obj) -> bool:
+        return self.model not in SENSITIVE_TEXT or Viewer.of(request.user).reads_text_of(obj)
+
     def has_add_permission(self, request, obj=None):
-        if self.model in SENSITIVE_TEXT and not Viewer.of(request.user).reads_text_of(obj):
-            return False
-        return super().has_add_permission(request, obj)
+        return self._reads_parent(request, obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._reads_parent(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._reads_parent(request, obj) and super().has_delete_permission(request, obj)
 
 
 class ScopedTabularInline(SensitiveTextInline, ScopedMixin, TabularInline):

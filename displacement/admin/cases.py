@@ -258,6 +258,11 @@ class ReferralAdmin(ScopedAdmin):
         fields = list(super().get_readonly_fields(request, obj))
         return [*fields, "case"] if obj is not None else fields  # a referral never moves
 
+    def has_change_permission(self, request, obj=None):
+        # ``referral_save``'s rule, shown: only those who may read a referral change it.
+        readable = obj is None or Viewer.of(request.user).reads_text_of(obj)
+        return readable and super().has_change_permission(request, obj)
+
     def save_model(self, request, obj, form, change):
         names = form.changed_data if change else form.cleaned_data
         fields = {name: form.cleaned_data[name] for name in names if name != "case"}
