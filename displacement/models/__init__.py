@@ -3,6 +3,7 @@
 from .audit import AccessAction, AccessLog
 from .cases import Case, CaseNote, CaseSequence, Referral
 from .displacements import Displacement
+from .duplicates import DuplicateStatus, HouseholdDuplicateCandidate
 from .events import Event
 from .households import ContactDetails, Household, Person
 from .organizations import Membership, Organization, User
@@ -25,9 +26,11 @@ __all__ = [
     "Consent",
     "ContactDetails",
     "Displacement",
+    "DuplicateStatus",
     "Event",
     "FlowSummary",
     "Household",
+    "HouseholdDuplicateCandidate",
     "Membership",
     "Organization",
     "Person",

@@ -3,6 +3,8 @@
 import secrets
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -104,7 +106,22 @@ class Person(TimeStamped):
         return f"{self.code} ({self.get_age_band_display()}, {self.get_sex_display()})"
 
 
-@tracked(exclude=["full_name", "phone", "address", "date_of_birth", "document_numbers"])
+def _db_function(name: str, *args, output_field):
+    return models.Func(*args, function=name, output_field=output_field)
+
+
+@tracked(
+    exclude=[
+        "full_name",
+        "phone",
+        "address",
+        "date_of_birth",
+        "document_numbers",
+        "name_key",
+        "phone_e164",
+        "match_keys",
+    ]
+)
 class ContactDetails(TimeStamped):
     """Direct identifiers of a household. Never leaves the owning organisation."""
 
@@ -119,6 +136,31 @@ class ContactDetails(TimeStamped):
     address = models.TextField(_("exact address"), blank=True)
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
     document_numbers = models.TextField(_("document numbers"), blank=True)
+    # Kept by PostgreSQL from the identifiers (functions of migration 0026, written from
+    # displacement/duplicates): blanked with them by a purge, never in the history.
+    name_key = models.GeneratedField(
+        expression=_db_function("dsp_name_key", models.F("full_name"), output_field=models.TextField()),
+        output_field=models.TextField(),
+        db_persist=True,
+        verbose_name=_("normalised name"),
+    )
+    phone_e164 = models.GeneratedField(
+        expression=_db_function("dsp_phone_e164", models.F("phone"), output_field=models.TextField()),
+        output_field=models.TextField(),
+        db_persist=True,
+        verbose_name=_("phone (E.164)"),
+    )
+    match_keys = models.GeneratedField(
+        expression=_db_function(
+            "dsp_match_keys",
+            _db_function("dsp_name_key", models.F("full_name"), output_field=models.TextField()),
+            _db_function("dsp_phone_e164", models.F("phone"), output_field=models.TextField()),
+            output_field=ArrayField(models.TextField()),
+        ),
+        output_field=ArrayField(models.TextField()),
+        db_persist=True,
+        verbose_name=_("duplicate keys"),
+    )
     purged_at = models.DateTimeField(
         _("identifiers removed at"),
         null=True,
@@ -130,6 +172,10 @@ class ContactDetails(TimeStamped):
     class Meta:
         verbose_name = _("contact details")
         verbose_name_plural = _("contact details")
+        indexes = [
+            GinIndex(fields=["match_keys"], name="contact_match_keys_idx"),
+            models.Index(fields=["phone_e164"], name="contact_phone_e164_idx"),
+        ]
 
     def __str__(self):
         return _("Contact details of %(household)s") % {"household": self.household.code}
