@@ -159,6 +159,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "displacement.reports_purge",
         "schedule": crontab(hour=3, minute=15),
     },
+    "household-duplicates": {
+        "task": "displacement.household_duplicates_find",
+        "schedule": crontab(hour=3, minute=45),
+    },
     "reports-recover": {
         "task": "displacement.reports_recover",
         "schedule": crontab(minute="*/10"),

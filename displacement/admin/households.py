@@ -62,6 +62,20 @@ class HouseholdAdmin(ScopedAdmin):
     fields = ["code", "current_place", "legal_hold", "notes", "created_at", "updated_at"]
     export_fields = ("code", "current_place", "legal_hold", "created_at")
 
+    class Media:
+        # Search before create: likely existing households while the form is filled in.
+        js = ["displacement/js/household_duplicates.js"]
+
+    def get_urls(self):
+        from django.urls import path
+
+        from displacement.admin.duplicates import suggestions_view
+
+        own = [
+            path("duplicates/", self.admin_site.admin_view(suggestions_view), name="displacement_household_duplicates")
+        ]
+        return own + super().get_urls()
+
     def get_queryset(self, request):
         open_cases = Case.objects.filter(household=OuterRef("pk")).exclude(status=CaseStatus.CLOSED)
         return (

@@ -199,14 +199,15 @@ class Labelled:
 
 
 def _skewed(rng: random.Random, items: list[str]) -> str:
-    # Zipf-like: the first names of each list are the common ones.
-    if rng.random() < 0.5:
-        return items[min(int(rng.paretovariate(1.1)) - 1, len(items) - 1)]
+    # Zipf-like: the first given names are the common ones (the first, about 8%, as "Олена"
+    # among women); family names are drawn evenly from about 600 (each about 0.16%).
+    if rng.random() < 0.1:
+        return items[min(int(rng.paretovariate(1.5)) - 1, len(items) - 1)]
     return items[rng.randrange(len(items))]
 
 
 def _family(rng: random.Random, female: bool) -> str:
-    name = _skewed(rng, _ROOTS) + rng.choice(_SUFFIXES)
+    name = rng.choice(_ROOTS) + rng.choice(_SUFFIXES)
     if female and name.endswith("ський"):
         name = name[:-5] + "ська"
     return name

@@ -52,6 +52,7 @@ ORGANIZATION_PATHS: dict[type[models.Model], str] = {
     m.AccessLog: "organization",
     m.ReportDefinition: "organization",
     m.ReportRun: "definition__organization",
+    m.HouseholdDuplicateCandidate: "organization",
 }
 
 #: From each model holding identifying free text to its household, for caseworkers.
@@ -90,6 +91,7 @@ ROLE_MODELS: dict[type[models.Model], set[str]] = {
     m.CaseNote: {Role.COORDINATOR, Role.CASEWORKER},
     m.SharingAgreement: {Role.COORDINATOR},
     m.AccessLog: {Role.COORDINATOR},
+    m.HouseholdDuplicateCandidate: {Role.COORDINATOR},
 }
 
 #: Shared reference data every member may read.

@@ -3,6 +3,7 @@
 Importing the package registers them (Celery's autodiscovery imports ``displacement.tasks``).
 """
 
+from .duplicates import household_duplicates_find_task
 from .reports import report_run_task, reports_purge_task, reports_recover_task
 from .retention import retention_purge_task
 from .sharing import agreements_expire_task
@@ -10,6 +11,7 @@ from .summaries import summaries_rebuild_task, summaries_refresh_task
 
 __all__ = [
     "agreements_expire_task",
+    "household_duplicates_find_task",
     "report_run_task",
     "reports_purge_task",
     "reports_recover_task",

@@ -1,0 +1,140 @@
+"""Duplicate households in the admin: suggestions while registering, the coordinators' queue."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import JsonResponse
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from displacement.admin.base import ScopedAdmin
+from displacement.models import AccessAction, ContactDetails, DuplicateStatus, HouseholdDuplicateCandidate
+from displacement.selectors.access import Viewer
+from displacement.selectors.duplicates import household_candidates, household_suggestions
+from displacement.services.audit import access_record
+from displacement.services.household_duplicates import household_duplicate_answer
+
+
+def _int_or_none(value: str) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+@require_POST
+def suggestions_view(request):
+    """JSON: likely existing households for what is typed in the household form. POST, so
+    that names and phones never appear in a URL (server and proxy logs)."""
+    viewer = Viewer.of(request.user)
+    if not viewer.can_write:
+        raise PermissionDenied
+    try:
+        born = datetime.date.fromisoformat(request.POST.get("date_of_birth", "").strip() or "x")
+    except ValueError:
+        born = None
+    full_name = request.POST.get("full_name", "")[:300]
+    phone = request.POST.get("phone", "")[:50]
+    if len(full_name.strip()) < 3 and len(phone.strip()) < 7:
+        return JsonResponse({"suggestions": []})
+    candidates = household_candidates(
+        organization_id=viewer.organization.pk,
+        full_name=full_name,
+        phone=phone,
+        date_of_birth=born,
+        origin_id=_int_or_none(request.POST.get("origin", "")),
+        exclude_household_id=_int_or_none(request.POST.get("household", "")),
+    )
+    suggestions = household_suggestions(viewer=viewer, candidates=candidates)
+    shown = [s["household_id"] for s in suggestions if "household_id" in s]
+    if shown:
+        access_record(
+            who=request.user,
+            action=AccessAction.VIEW_CONTACT_DETAILS,
+            model=ContactDetails._meta.label,
+            ids=ContactDetails.objects.filter(household_id__in=shown).values_list("pk", flat=True),
+            path=request.path,
+            detail={"suggestions_for_households": shown},
+        )
+    for suggestion in suggestions:
+        if "household_id" in suggestion:
+            suggestion["url"] = reverse("admin:displacement_household_change", args=[suggestion.pop("household_id")])
+    return JsonResponse({"suggestions": suggestions})
+
+
+@admin.register(HouseholdDuplicateCandidate)
+class HouseholdDuplicateCandidateAdmin(ScopedAdmin):
+    """The coordinators' queue: each pair answered "merge" or "not the same", once."""
+
+    list_display = ["pair", "score", "why", "status", "decided_by", "decided_at"]
+    list_filter = ["status"]
+    list_select_related = ["household", "other", "decided_by"]
+    readonly_fields = ["household", "other", "score", "reasons", "status", "decided_by", "decided_at"]
+    fields = readonly_fields
+    actions = ["merge", "not_the_same"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("households"))
+    def pair(self, obj):
+        url = "admin:displacement_household_change"
+        return format_html(
+            '<a href="{}">{}</a> ~ <a href="{}">{}</a>',
+            reverse(url, args=[obj.household_id]),
+            obj.household.code,
+            reverse(url, args=[obj.other_id]),
+            obj.other.code,
+        )
+
+    @admin.display(description=_("why"))
+    def why(self, obj):
+        r = obj.reasons or {}
+        parts = [_("names %(percent)d%% alike") % {"percent": round(100 * r.get("name", 0))}]
+        if r.get("phone"):
+            parts.append(_("same phone"))
+        if "years_apart" in r:
+            parts.append(_("born %(years)s year(s) apart") % {"years": r["years_apart"]})
+        if r.get("same_raion"):
+            parts.append(_("same origin raion"))
+        return "; ".join(str(p) for p in parts)
+
+    def _answer(self, request, queryset, answer):
+        done = 0
+        for candidate in queryset.filter(status=DuplicateStatus.PENDING):
+            try:
+                household_duplicate_answer(candidate=candidate, by=request.user, answer=answer)
+                done += 1
+            except (ValidationError, PermissionDenied) as error:
+                messages.error(request, f"{candidate.household.code} ~ {candidate.other.code}: {_message(error)}")
+        if done:
+            messages.success(request, _("%(count)d pair(s) answered.") % {"count": done})
+
+    @admin.action(description=_("Merge (the older household survives)"))
+    def merge(self, request, queryset):
+        self._answer(request, queryset, DuplicateStatus.MERGED)
+
+    @admin.action(description=_("Not the same household"))
+    def not_the_same(self, request, queryset):
+        self._answer(request, queryset, DuplicateStatus.DISTINCT)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not Viewer.of(request.user).is_coordinator:
+            actions.pop("merge", None)
+            actions.pop("not_the_same", None)
+        return actions
+
+
+def _message(error) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error)
