@@ -17,7 +17,7 @@ from displacement.duplicates.names import name_key, transliterate
         ("Яготин", "yahotyn"),
         ("Мар'яна", "mariana"),  # an apostrophe is dropped and joins the word
         ("Щербухи", "shcherbukhy"),
-        ("Ґудзь", "gudz"),  # ґ is g, г is h, the soft sign goes
+        ("Ґудзь", "gudz"),  # the hard g is g (the soft one is h), the soft sign goes
         ("Гайворон", "haivoron"),
     ],
 )
