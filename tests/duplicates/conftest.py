@@ -1,24 +1,9 @@
-import datetime
-
 import pytest
 
-from displacement.models import ContactDetails
-from tests.factories import DisplacementFactory, HouseholdFactory, place
+from tests.support.duplicates import register
 
 
 @pytest.fixture
 def registered():
     """A household registered with its contact details and first displacement."""
-
-    def make(organization, full_name, *, phone="", born=None, origin="UA1416021"):
-        household = HouseholdFactory(organization=organization)
-        ContactDetails.objects.create(
-            household=household,
-            full_name=full_name,
-            phone=phone,
-            date_of_birth=datetime.date(born, 5, 1) if born else None,
-        )
-        DisplacementFactory(household=household, origin=place(origin))
-        return household
-
-    return make
+    return register
