@@ -24,7 +24,10 @@ def pair(ngo):
     PersonFactory(household=merged)
     DisplacementFactory(household=merged)
     CaseFactory(
-        household=merged, status=CaseStatus.CLOSED, opened_on=datetime.date(2025, 4, 1), closed_on=datetime.date(2025, 5, 1)
+        household=merged,
+        status=CaseStatus.CLOSED,
+        opened_on=datetime.date(2025, 4, 1),
+        closed_on=datetime.date(2025, 5, 1),
     )
     testimony = TestimonyFactory(organization=ngo, household=merged)
     Consent.objects.create(testimony=testimony, purpose="statistics")
