@@ -18,6 +18,7 @@ from displacement.models import (
     Consent,
     ContactDetails,
     Household,
+    HouseholdDuplicateCandidate,
     Referral,
     ReportDefinition,
     ReportRun,
@@ -68,6 +69,7 @@ RULES = {
     "displacement.CaseNote": IDENTIFYING,
     "displacement.SharingAgreement": COORDINATOR_ONLY,
     "displacement.AccessLog": LOG,
+    "displacement.HouseholdDuplicateCandidate": LOG,  # the coordinators' queue, answered by actions
     "displacement.ReportDefinition": REPORTS,
     "displacement.ReportRun": RUNS,
     "displacement.Place": REFERENCE,
@@ -163,6 +165,13 @@ def world(settings, tmp_path):
             organization,
         )
         remember(AccessLog.objects.create(organization=organization, action="export"), organization)
+        pair = sorted(pk for pk, org, _ in records["displacement.Household"] if org == organization)
+        remember(
+            HouseholdDuplicateCandidate.objects.create(
+                organization=organization, household_id=pair[0], other_id=pair[1], score=0.8
+            ),
+            organization,
+        )
         definition = remember(
             ReportDefinition.objects.create(
                 organization=organization, slug=f"{organization.slug}-events", name="Events", kind="events"
