@@ -30,7 +30,7 @@ def test_suggestions_for_a_new_household_reach_the_targets(loaded, ngo):
 
 
 def test_the_nightly_pass_reaches_the_targets(loaded, ngo):
-    records, household_of, clusters = loaded
+    _, household_of, clusters = loaded
     household_duplicates_find(organization=ngo)
     pairs = HouseholdDuplicateCandidate.objects.values_list("household_id", "other_id")
     quality = pair_quality(((household_of[a], household_of[b]) for a, b in pairs), clusters)
