@@ -112,7 +112,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='contactdetails',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['match_keys'], name='contact_match_keys_idx'),
+            index=django.contrib.postgres.indexes.GinIndex(fastupdate=False, fields=['match_keys'], name='contact_match_keys_idx'),
         ),
         migrations.AddIndex(
             model_name='contactdetails',

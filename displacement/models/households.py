@@ -173,7 +173,7 @@ class ContactDetails(TimeStamped):
         verbose_name = _("contact details")
         verbose_name_plural = _("contact details")
         indexes = [
-            GinIndex(fields=["match_keys"], name="contact_match_keys_idx"),
+            GinIndex(fields=["match_keys"], name="contact_match_keys_idx", fastupdate=False),
             models.Index(fields=["phone_e164"], name="contact_phone_e164_idx"),
         ]
 
