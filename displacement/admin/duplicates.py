@@ -38,7 +38,7 @@ def suggestions_view(request):
     full_name = request.POST.get("full_name", "")[:300]
     phone = request.POST.get("phone", "")[:50]
     if len(full_name.strip()) < 3 and len(phone.strip()) < 7:
-        return JsonResponse({"suggestions": []})
+        return JsonResponse({"title": "", "suggestions": []})
     candidates = household_candidates(
         organization_id=viewer.organization.pk,
         full_name=full_name,
@@ -61,7 +61,7 @@ def suggestions_view(request):
     for suggestion in suggestions:
         if "household_id" in suggestion:
             suggestion["url"] = reverse("admin:displacement_household_change", args=[suggestion.pop("household_id")])
-    return JsonResponse({"suggestions": suggestions})
+    return JsonResponse({"title": _("Likely already registered:"), "suggestions": suggestions})
 
 
 @admin.register(HouseholdDuplicateCandidate)

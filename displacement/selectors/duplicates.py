@@ -135,9 +135,10 @@ def household_suggestions(*, viewer, candidates: list[Candidate]) -> list[dict]:
             out.append(
                 {
                     "score": candidate.score,
-                    "ask": _("its caseworker, %(name)s, or a coordinator") % {"name": caseworker}
+                    "ask": _("A likely existing household: ask its caseworker, %(name)s, or a coordinator.")
+                    % {"name": caseworker}
                     if caseworker
-                    else _("a coordinator"),
+                    else _("A likely existing household: ask a coordinator."),
                 }
             )
     return out

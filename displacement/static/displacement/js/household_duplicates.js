@@ -5,7 +5,10 @@
   "use strict";
 
   function field(form, suffix) {
-    return form.querySelector('[name^="contact_details-"][name$="-' + suffix + '"]');
+    // The inline's empty template (``__prefix__``) is not a form anyone fills in.
+    return form.querySelector(
+      '[name^="contact_details-"][name$="-' + suffix + '"]:not([name*="__prefix__"])'
+    );
   }
 
   function endpoint() {
@@ -19,7 +22,7 @@
     return match ? match[1] : "";
   }
 
-  function render(box, suggestions) {
+  function render(box, heading, suggestions) {
     box.replaceChildren();
     box.hidden = suggestions.length === 0;
     if (!suggestions.length) {
@@ -27,7 +30,7 @@
     }
     var title = document.createElement("p");
     title.className = "font-semibold";
-    title.textContent = box.dataset.title;
+    title.textContent = heading;
     box.appendChild(title);
     var list = document.createElement("ul");
     suggestions.forEach(function (s) {
@@ -41,7 +44,7 @@
         item.appendChild(link);
         item.appendChild(document.createTextNode(" " + [s.full_name, s.phone].filter(Boolean).join(", ")));
       } else {
-        item.textContent = box.dataset.other + " " + s.ask;
+        item.textContent = s.ask;
       }
       list.appendChild(item);
     });
@@ -51,7 +54,7 @@
   function start() {
     var form = document.querySelector("form#household_form");
     var url = endpoint();
-    if (!form || !url || !field(form, "full_name")) {
+    if (!form || !url) {
       return;
     }
     var box = document.createElement("div");
@@ -59,8 +62,6 @@
     box.setAttribute("role", "status");
     box.setAttribute("aria-live", "polite");
     box.className = "border border-amber-400 bg-amber-50 text-amber-900 rounded p-3 mb-4";
-    box.dataset.title = "Likely already registered:";
-    box.dataset.other = "A likely existing household: ask";
     box.hidden = true;
     form.insertBefore(box, form.firstChild);
     var timer = null;
@@ -72,7 +73,9 @@
         var input = field(form, name);
         body.append(name, input ? input.value : "");
       });
-      var origin = form.querySelector('select[name^="displacements-"][name$="-origin"]');
+      var origin = form.querySelector(
+        'select[name^="displacements-"][name$="-origin"]:not([name*="__prefix__"])'
+      );
       body.append("origin", origin ? origin.value : "");
       body.append("household", householdId());
       var token = form.querySelector('[name="csrfmiddlewaretoken"]');
@@ -88,10 +91,10 @@
         body: body,
       })
         .then(function (response) {
-          return response.ok ? response.json() : { suggestions: [] };
+          return response.ok ? response.json() : { title: "", suggestions: [] };
         })
         .then(function (data) {
-          render(box, data.suggestions || []);
+          render(box, data.title || "", data.suggestions || []);
         })
         .catch(function () {});
     }
