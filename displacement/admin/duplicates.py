@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from displacement.admin.base import ScopedAdmin
 from displacement.models import AccessAction, ContactDetails, DuplicateStatus, HouseholdDuplicateCandidate
 from displacement.selectors.access import Viewer
-from displacement.selectors.duplicates import household_candidates, household_suggestions
+from displacement.selectors.duplicates import contact_details_of, household_candidates, household_suggestions
 from displacement.services.audit import access_record
 from displacement.services.household_duplicates import household_duplicate_answer
 
@@ -54,7 +54,7 @@ def suggestions_view(request):
             who=request.user,
             action=AccessAction.VIEW_CONTACT_DETAILS,
             model=ContactDetails._meta.label,
-            ids=ContactDetails.objects.filter(household_id__in=shown).values_list("pk", flat=True),
+            ids=contact_details_of(shown),
             path=request.path,
             detail={"suggestions_for_households": shown},
         )

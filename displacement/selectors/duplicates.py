@@ -92,6 +92,11 @@ def household_candidates(
     return found[:limit]
 
 
+def contact_details_of(household_ids: list[int]) -> list[int]:
+    """The ids of these households' contact details (for the access log of what was shown)."""
+    return list(m.ContactDetails.objects.filter(household_id__in=household_ids).values_list("pk", flat=True))
+
+
 def _whom_to_ask(household_ids: list[int]) -> dict[int, str]:
     cases = (
         m.Case.objects.filter(household_id__in=household_ids, assigned_to__isnull=False)
