@@ -19,17 +19,40 @@ from displacement.services.acting import acting
 from displacement.services.household_merge import household_merge
 
 #: A key shared by more households than this says little (a very common name): skipped.
-BUCKET_CAP = 200
+BUCKET_CAP = 1000
 
+# Households sharing a key form a bucket, with their birth years. A pair born more than a year
+# apart, or without a birth year, cannot reach the threshold on its name alone (``scoring``;
+# tested), only with the same phone: so name buckets pair only households born at most a year
+# apart, phone buckets every two households.
 _BUCKETS = f"""
-SELECT h.organization_id, array_agg(cd.household_id)
+SELECT h.organization_id, k.key LIKE 'tel:%%',
+       array_agg(cd.household_id), array_agg(extract(year FROM cd.date_of_birth)::int)
 FROM displacement_contactdetails cd
 JOIN displacement_household h ON h.id = cd.household_id
 CROSS JOIN LATERAL unnest(cd.match_keys) AS k(key)
-WHERE cd.purged_at IS NULL AND (%(organization)s::bigint IS NULL OR h.organization_id = %(organization)s)
+WHERE cd.purged_at IS NULL
+  AND (k.key LIKE 'tel:%%' OR cd.date_of_birth IS NOT NULL)
+  AND (%(organization)s::bigint IS NULL OR h.organization_id = %(organization)s)
 GROUP BY h.organization_id, k.key
 HAVING count(*) BETWEEN 2 AND {BUCKET_CAP}
 """  # noqa: S608 (from constants)
+
+
+def _bucket_pairs(households: list[int], years: list[int | None], *, phone: bool):
+    """The pairs (smaller id first) of a bucket worth scoring."""
+    if phone:
+        yield from combinations(sorted(set(households)), 2)
+        return
+    members = sorted(zip(years, households, strict=True))
+    start = 0
+    for i, (year, household) in enumerate(members):
+        while members[start][0] < year - 1:
+            start += 1
+        for _year, other in members[start:i]:
+            if other != household:
+                yield (min(household, other), max(household, other))
+
 
 _RECORDS = f"""
 SELECT cd.household_id, cd.name_key, cd.phone_e164, extract(year FROM cd.date_of_birth)::int,
@@ -52,9 +75,10 @@ def household_duplicates_find(*, organization: m.Organization | None = None) -> 
         pairs: dict[int, set[tuple[int, int]]] = defaultdict(set)
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL work_mem = '256MB'")
+            cursor.execute("SET LOCAL jit = off")  # compiling took longer than these queries
             cursor.execute(_BUCKETS, {"organization": organization.pk if organization else None})
-            for organization_id, households in cursor:
-                pairs[organization_id].update(combinations(sorted(set(households)), 2))
+            for organization_id, phone, households, years in cursor:
+                pairs[organization_id].update(_bucket_pairs(households, years, phone=phone))
             ids = sorted({h for found in pairs.values() for pair in found for h in pair})
             cursor.execute(_RECORDS, [ids])
             records = {row[0]: Record(row[1], row[2], row[3], row[4]) for row in cursor}

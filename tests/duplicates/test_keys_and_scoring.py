@@ -45,3 +45,12 @@ def test_the_same_phone_lifts_a_typo_above_the_threshold():
     b = Record(name_key("Olena Shevcenko"), "+380501234567", None, None)
     assert score(a, b)[0] >= THRESHOLD
     assert score(a, Record(b.name_key, "", None, None))[0] < THRESHOLD
+
+
+def test_without_the_same_phone_only_a_birth_year_at_most_one_apart_can_reach_the_threshold():
+    # The nightly pass pairs name keys only within a year, relying on this.
+    best = Record("olena shevchenko", "", None, 7)
+    assert score(best, Record("olena shevchenko", "", None, 7))[0] < THRESHOLD
+    assert score(Record(best.name_key, "", 1980, 7), Record(best.name_key, "", 1982, 7))[0] < THRESHOLD
+    assert score(Record(best.name_key, "", 1980, 7), Record(best.name_key, "", None, 7))[0] < THRESHOLD
+    assert score(Record(best.name_key, "", 1980, 7), Record(best.name_key, "", 1981, 7))[0] >= THRESHOLD
