@@ -54,7 +54,7 @@ DROP_FUNCTIONS = "DROP FUNCTION dsp_match_keys(text, text); DROP FUNCTION dsp_ph
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('displacement', '0018_link_testimony_updated'),
+        ('displacement', '0021_household_registered_by'),
         ('pghistory', '0007_auto_20250421_0444'),
     ]
 
