@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .base import TimeStamped, tracked
-from .vocab import OrganizationKind, Role
+from .vocab import OrganizationKind, Role, VerificationStatus
 
 
 class User(AbstractUser):
@@ -39,6 +39,13 @@ class Organization(TimeStamped):
         help_text=_("Prefix of this organisation's case references, e.g. UA-DNP."),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=OrganizationKind.choices, default=OrganizationKind.NGO)
+    acled_verification_status = models.CharField(
+        _("verification of imported ACLED events"),
+        max_length=20,
+        choices=VerificationStatus.choices,
+        default=VerificationStatus.REPORTED,
+        help_text=_("The verification status an event imported from ACLED starts with."),
+    )
 
     class Meta:
         ordering = ["name"]
