@@ -179,7 +179,8 @@ def _touch_summaries(organization_id: int) -> None:
                 JOIN import_written w ON dp.cause_id = w.event_id AND NOT w.inserted
            ) days WHERE d IS NOT NULL"""
     )
-    summary_tracking.touch(organization_id, *(d for (d,) in days))
+    if days:
+        summary_tracking.touch(organization_id, *(d for (d,) in days))
 
 
 def events_import(*, organization, run, rows: Iterable[EventRow], by=None) -> Counts:

@@ -237,3 +237,20 @@ def test_a_sub_type_of_another_type_is_rejected_naming_the_allowed_ones(ngo):
     result = EventMapper()(2, row)
     assert result.rejected
     assert "Armed clash" in result.problems[0].message
+
+
+def test_an_import_refreshes_the_weeks_it_touched_once_it_commits(ngo, monkeypatch, django_capture_on_commit_callbacks):
+    from displacement.services import summary_tracking
+    from displacement.tasks.summaries import summaries_refresh_task
+
+    for pending in (summary_tracking._pending(), summary_tracking._pending_parts(), summary_tracking._pending_cases()):
+        pending.clear()  # weeks left by earlier tests' rolled-back writes
+    queued = []
+    monkeypatch.setattr(summaries_refresh_task, "apply_async", lambda args, kwargs, **options: queued.append(args))
+    with django_capture_on_commit_callbacks(execute=True):
+        run_import(ngo, "acled_api.json")
+    assert queued == [(ngo.pk, ["2022-05-09"])]  # both events fall in the week of Monday 9 May 2022
+    queued.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        run_import(ngo, "acled_api.json", dry_run=True)
+    assert queued == []
