@@ -395,6 +395,7 @@ UNFOLD = {
                     _nav(_("Events"), "crisis_alert", "displacement.Event"),
                     _nav(_("Sources"), "newspaper", "displacement.Source"),
                     _nav(_("Attachments"), "attach_file", "displacement.Attachment"),
+                    _nav(_("Imports"), "upload_file", "displacement.ImportRun"),
                 ],
             },
             {
