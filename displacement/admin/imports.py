@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -62,6 +62,8 @@ class ImportRunAdmin(ScopedAdmin):
         return own + super().get_urls()
 
     def _run(self, request, pk) -> ImportRun:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         run = self.get_queryset(request).filter(pk=pk).first()
         if run is None:
             raise Http404
@@ -69,7 +71,7 @@ class ImportRunAdmin(ScopedAdmin):
 
     def add_view(self, request, form_url="", extra_context=None):
         if not self.has_add_permission(request):
-            raise Http404
+            raise PermissionDenied
         form = UploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]

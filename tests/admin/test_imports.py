@@ -82,10 +82,15 @@ def test_only_coordinators_open_the_import_screens(
     _upload(client, "acled_api.json", django_capture_on_commit_callbacks)
     run = ImportRun.objects.get()
     client.force_login(request.getfixturevalue(role))
-    assert client.get(reverse("admin:displacement_importrun_add")).status_code in (403, 404)
-    assert client.get(reverse("admin:displacement_importrun_changelist")).status_code == 403
-    assert client.get(reverse("admin:import_run_report", args=[run.pk])).status_code == 404
-    assert client.get(reverse("admin:import_run_file", args=[run.pk])).status_code == 404
+    for url in (
+        reverse("admin:displacement_importrun_add"),
+        reverse("admin:displacement_importrun_changelist"),
+        reverse("admin:displacement_importrun_change", args=[run.pk]),
+        reverse("admin:import_run_report", args=[run.pk]),
+        reverse("admin:import_run_file", args=[run.pk]),
+    ):
+        assert client.get(url).status_code == 403, url
+    assert client.post(reverse("admin:import_run_confirm", args=[run.pk])).status_code == 403
 
 
 def test_another_organisations_run_is_not_found(client, coordinator, other_ngo, django_capture_on_commit_callbacks):
