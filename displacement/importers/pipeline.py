@@ -41,8 +41,9 @@ class Problem:
 class RowResult:
     row_number: int
     external_id: str = ""
-    values: object | None = None  # what the writer needs; None: the row is rejected
+    values: object | None = None  # what the writer needs; None: rejected, or unchanged
     problems: list[Problem] = field(default_factory=list)
+    unchanged: bool = False  # the database already holds this revision: nothing to write
 
     def reject(self, field_name: str, message: str) -> RowResult:
         self.values = None
@@ -231,6 +232,8 @@ def results(
             report.append(problem)
         if result.rejected:
             counts.rejected += 1
+        elif result.unchanged:
+            counts.unchanged += 1
         else:
             counts.flagged += any(p.level == ReportLevel.FLAGGED for p in result.problems)
             yield result

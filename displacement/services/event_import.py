@@ -183,6 +183,15 @@ def _touch_summaries(organization_id: int) -> None:
         summary_tracking.touch(organization_id, *(d for (d,) in days))
 
 
+def imported_revisions(organization_id: int) -> dict[str, int]:
+    """The source revision (ACLED's timestamp) of each of the organisation's imported events."""
+    return dict(
+        m.Event.objects.filter(organization_id=organization_id, source_timestamp__isnull=False)
+        .values_list("external_id", "source_timestamp")
+        .iterator(chunk_size=10_000)
+    )
+
+
 def events_import(*, organization, run, rows: Iterable[EventRow], by=None) -> Counts:
     """Create or revise ``organization``'s events from ``rows`` (see the module); the caller's
     transaction holds it all, so a failure anywhere writes nothing."""

@@ -27,7 +27,7 @@ from displacement.importers.pipeline import Counts, FileError, Problem, read_csv
 from displacement.models import AccessAction, ImportKind, ImportReportRow, ImportRun, ImportStatus
 from displacement.services.acting import acting
 from displacement.services.audit import access_record
-from displacement.services.event_import import events_delete_imported, events_import
+from displacement.services.event_import import events_delete_imported, events_import, imported_revisions
 
 logger = logging.getLogger(__name__)
 
@@ -178,13 +178,13 @@ def import_run_execute(*, run_id: int, path: Path | str | None = None) -> Import
                 accepted = list(results(table, deletion_mapper, report, counts, progress))
                 done = events_delete_imported(organization=run.organization, results=accepted, report=report)
             else:
-                accepted = results(table, EventMapper(), report, counts, progress)
+                mapper = EventMapper(revisions=imported_revisions(run.organization_id))
+                accepted = results(table, mapper, report, counts, progress)
                 done = events_import(
                     organization=run.organization, run=run, rows=(r.values for r in accepted), by=run.created_by
                 )
-            for name in ("created", "updated", "unchanged", "deleted"):
-                setattr(counts, name, getattr(done, name))
-            counts.rejected += done.rejected
+            for name in ("created", "updated", "unchanged", "deleted", "rejected"):
+                setattr(counts, name, getattr(counts, name) + getattr(done, name))
             if run.dry_run:
                 transaction.savepoint_rollback(written)  # and the summary refreshes it queued
             _finish(run, counts, report, table.ignored_columns)

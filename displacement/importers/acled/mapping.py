@@ -104,8 +104,11 @@ def _coordinate(text: str, limit: int) -> str | bool | None:
 class EventMapper:
     """Maps ACLED event rows; ``resolver`` holds the gazetteer for the whole file."""
 
-    def __init__(self, resolver: PlaceResolver | None = None):
+    def __init__(self, resolver: PlaceResolver | None = None, revisions: dict[str, int] | None = None):
         self.resolver = resolver or PlaceResolver()
+        #: ACLED's timestamp of each event already imported: a row no newer is unchanged, and
+        #: is neither mapped nor written (a re-import reads the file and little else).
+        self.revisions = revisions or {}
         self.types = _labels(EventType)
         self.sub_types = _labels(SubEventType)
 
@@ -117,6 +120,12 @@ class EventMapper:
             return result.reject("", f"{row.cells} cells where the header has more or fewer: a stray separator?")
         if not external_id:
             return result.reject("event_id_cnty", "event_id_cnty is empty.")
+        known = self.revisions.get(external_id)
+        if known is not None:
+            timestamp = (get("timestamp") or "").strip()
+            if not timestamp.isdigit() or int(timestamp) <= known:
+                result.unchanged = True
+                return result
         if len(external_id) > 60:
             return result.reject("event_id_cnty", "event_id_cnty is longer than 60 characters.")
         raw_date = (get("event_date") or "").strip()
