@@ -77,9 +77,26 @@ class EventAdmin(ScopedAdmin):
                 ],
             },
         ),
-        (_("When and where"), {"fields": ["start", "end", "date_precision", "place", "geo_precision"]}),
+        (
+            _("When and where"),
+            {"fields": ["start", "end", "date_precision", "place", "geo_precision", "latitude", "longitude"]},
+        ),
         (_("Casualties and people affected"), {"fields": ["killed", "injured", "affected"]}),
-        (_("Actors and sources"), {"fields": ["actor1", "actor2", "sources", "caused_by"]}),
+        (
+            _("Actors and sources"),
+            {
+                "fields": [
+                    "actor1",
+                    "assoc_actor1",
+                    "inter1",
+                    "actor2",
+                    "assoc_actor2",
+                    "inter2",
+                    "sources",
+                    "caused_by",
+                ]
+            },
+        ),
         (_("Verification"), {"fields": ["verification_status", "verified_by", "verified_at"]}),
         (
             _("Record"),
