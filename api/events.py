@@ -64,9 +64,9 @@ class EventStaffSerializer(EventReadSerializer):
     geo_precision = serializers.IntegerField(required=False)
     actor1 = serializers.CharField(required=False)
     actor2 = serializers.CharField(required=False)
-    origin = serializers.CharField(required=False, read_only=True, help_text="staff, or acled when imported.")
+    origin = serializers.CharField(required=False, help_text="Staff only: staff, or acled when imported.")
     import_run = serializers.IntegerField(
-        required=False, allow_null=True, read_only=True, help_text="The import that created or last changed it."
+        required=False, allow_null=True, help_text="Staff only: the import that created or last changed it."
     )
 
 
