@@ -78,6 +78,7 @@ def _last_json(output: str) -> dict:
 def copy_reference(organization, other) -> tuple[int, float]:
     """COPY of the rows the import wrote, into the same table for another organisation, with
     the same indexes and triggers (history included), timed, then rolled back."""
+    import pghistory
     from django.db import connection, transaction
 
     columns = [
@@ -98,8 +99,9 @@ def copy_reference(organization, other) -> tuple[int, float]:
             for data in copy:
                 buffer.write(data)
         buffer.seek(0)
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('pgtrigger.ignore', '{}', true)")  # as the import does
+        # As the import runs: in a history context (each history row names it), pgtrigger.ignore set.
+        with transaction.atomic(), pghistory.context(bench="copy reference"), connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('pgtrigger.ignore', '{}', true)")
             started = time.perf_counter()
             with cursor.cursor.copy(f"COPY displacement_event ({names}) FROM STDIN") as copy:
                 while chunk := buffer.read(1 << 20):
