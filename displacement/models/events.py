@@ -92,11 +92,18 @@ class Event(Owned):
     civilian_targeting = models.BooleanField(_("civilians targeted"), default=False)
     actor1 = models.CharField(_("actor 1"), max_length=200, blank=True)
     actor2 = models.CharField(_("actor 2"), max_length=200, blank=True)
-    assoc_actor1 = models.CharField(_("associated actors of actor 1"), max_length=500, blank=True)
-    assoc_actor2 = models.CharField(_("associated actors of actor 2"), max_length=500, blank=True)
-    inter1 = models.CharField(_("actor 1 type (ACLED inter1)"), max_length=60, blank=True)
-    inter2 = models.CharField(_("actor 2 type (ACLED inter2)"), max_length=60, blank=True)
-    origin = models.CharField(_("origin"), max_length=10, choices=Origin.choices, default=Origin.STAFF)
+    # Database defaults too: bulk loads that name their columns (generate_synthetic) need none.
+    assoc_actor1 = models.CharField(
+        _("associated actors of actor 1"), max_length=500, blank=True, default="", db_default=""
+    )
+    assoc_actor2 = models.CharField(
+        _("associated actors of actor 2"), max_length=500, blank=True, default="", db_default=""
+    )
+    inter1 = models.CharField(_("actor 1 type (ACLED inter1)"), max_length=60, blank=True, default="", db_default="")
+    inter2 = models.CharField(_("actor 2 type (ACLED inter2)"), max_length=60, blank=True, default="", db_default="")
+    origin = models.CharField(
+        _("origin"), max_length=10, choices=Origin.choices, default=Origin.STAFF, db_default=Origin.STAFF
+    )
     source_timestamp = models.BigIntegerField(
         _("source revision"),
         null=True,

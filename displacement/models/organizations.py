@@ -44,6 +44,7 @@ class Organization(TimeStamped):
         max_length=20,
         choices=VerificationStatus.choices,
         default=VerificationStatus.REPORTED,
+        db_default=VerificationStatus.REPORTED,
         help_text=_("The verification status an event imported from ACLED starts with."),
     )
 

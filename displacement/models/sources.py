@@ -23,7 +23,12 @@ class Source(Owned):
         _("reliability"), max_length=30, choices=Reliability.choices, default=Reliability.UNKNOWN
     )
     scale = models.CharField(
-        _("source scale"), max_length=100, blank=True, help_text=_("ACLED's source_scale: Local, National, ...")
+        _("source scale"),
+        max_length=100,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("ACLED's source_scale: Local, National, ..."),
     )
     notes = models.TextField(_("notes"), blank=True)
 
