@@ -125,7 +125,9 @@ def import_rate(*, rows: int = 200_000):
         write_file(path, rows)
         size_mb = path.stat().st_size / 1e6
         first = _last_json(run_child("-m", "bench.import_child", str(path), organization.slug))
+        print(f"first import: {first}", flush=True)  # as soon as known: a stopped bench still tells
         again = _last_json(run_child("-m", "bench.import_child", str(path), organization.slug))
+        print(f"same file again: {again}", flush=True)
     copied, copy_seconds = copy_reference(organization, other)
     first_rate = rows / first["seconds"]
     again_rate = rows / again["seconds"]
