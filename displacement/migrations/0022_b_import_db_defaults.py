@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('displacement', '0023_imports'),
+        ('displacement', '0022_imports'),
     ]
 
     operations = [
