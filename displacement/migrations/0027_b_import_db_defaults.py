@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('displacement', '0022_imports'),
+        ('displacement', '0027_imports'),
     ]
 
     operations = [
