@@ -126,6 +126,7 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("sha256", "#meta+checksum"),
         ("finished_at", "#date+finished"),
         ("download", "#meta+url"),
+        ("withdrawal_reason", "#meta+reason"),
     ],
     "deletions": [
         ("record_kind", "#meta+record_type"),

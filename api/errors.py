@@ -46,3 +46,9 @@ class IdempotencyConflict(exceptions.APIException):
     status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
     default_code = "idempotency_key_reused"
     default_detail = "This Idempotency-Key was already used for a different request."
+
+
+class Withdrawn(exceptions.APIException):
+    status_code = status.HTTP_410_GONE
+    default_code = "withdrawn"
+    default_detail = "This report was withdrawn (see withdrawal_reason): delete any copy you hold."

@@ -1,8 +1,10 @@
 """/api/v1/report-runs/: the scheduled report files made for the caller, with their manifest.
 
 A partner sees the runs of reports whose audience is its organisation, once they have
-succeeded and until their file is purged; staff see their organisation's runs. The file is
-at ``/report-runs/{id}/download/``; its SHA-256 in the run lets the receiver check it.
+succeeded and until their file is purged; a run withdrawn (a record in it may no longer reach
+the partner, or the agreement ended) stays listed as ``withdrawn`` with its reason, and its
+download is a 410. Staff see their organisation's runs. The file is at
+``/report-runs/{id}/download/``; its SHA-256 in the run lets the receiver check it.
 """
 
 import django_filters as df
@@ -14,12 +16,20 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from api.base import APIViewSet, ListMixin
+from api.errors import Withdrawn
 from api.filters import StrictChoiceFilter, StrictFilterSet, UTCDateTimeFilter
 from displacement import models as m
-from displacement.models.reports import ReportKind, RunStatus
+from displacement.models.reports import ReportKind, RunStatus, WithdrawalReason
 from displacement.selectors import pseudonyms
 from displacement.selectors.access import scoped
-from displacement.services.reports import file_response, partner_runs
+from displacement.services.report_delivery import file_response, partner_run_withdrawal, partner_runs_listed
+
+
+def _withdrawal(run, audience) -> str:
+    """Why ``run`` may not be downloaded by its reader: '' if it may."""
+    if audience is not None:
+        return partner_run_withdrawal(run)
+    return run.withdrawal_reason if run.status == RunStatus.WITHDRAWN else ""
 
 
 class ReportRunFilter(StrictFilterSet):
@@ -47,12 +57,19 @@ class ReportRunSerializer(serializers.Serializer):
     finished_at = serializers.DateTimeField(allow_null=True)
     manifest = serializers.DictField(help_text="Columns with HXL hashtags, period, filters, rows and checksum.")
     download = serializers.CharField(allow_null=True, help_text="Where to download the CSV, while it is kept.")
+    withdrawal_reason = serializers.ChoiceField(
+        choices=WithdrawalReason.choices,
+        allow_null=True,
+        help_text="Set when the run is withdrawn: delete the file. consent_withdrawn, unshared or deleted: a "
+        "record in it may no longer reach you; agreement_ended: no agreement covers its kind any more.",
+    )
 
     def to_representation(self, instance):
         audience = self.context.get("audience")
         request = self.context.get("request")
         identifier = pseudonyms.encode("report_run", instance.pk, audience.pk) if audience else str(instance.pk)
-        available = instance.status == RunStatus.SUCCEEDED and bool(instance.file)
+        withdrawal = _withdrawal(instance, audience)
+        available = instance.status == RunStatus.SUCCEEDED and bool(instance.file) and not withdrawal
         download = (
             request.build_absolute_uri(f"/api/v1/report-runs/{identifier}/download/") if available and request else None
         )
@@ -62,7 +79,7 @@ class ReportRunSerializer(serializers.Serializer):
             "name": instance.definition.name,
             "kind": instance.definition.kind,
             "slot": serializers.DateTimeField().to_representation(instance.slot),
-            "status": instance.status,
+            "status": RunStatus.WITHDRAWN if withdrawal else instance.status,
             "rows": instance.rows,
             "bytes": instance.size,
             "sha256": instance.sha256,
@@ -71,6 +88,7 @@ class ReportRunSerializer(serializers.Serializer):
             else None,
             "manifest": instance.manifest,
             "download": download,
+            "withdrawal_reason": withdrawal or None,
         }
 
 
@@ -88,7 +106,7 @@ class ReportRunViewSet(ListMixin, APIViewSet):
         if getattr(self, "swagger_fake_view", False):
             return m.ReportRun.objects.none()
         viewer = self.viewer
-        queryset = partner_runs(viewer.organization) if viewer.is_partner else scoped(m.ReportRun, viewer)
+        queryset = partner_runs_listed(viewer.organization) if viewer.is_partner else scoped(m.ReportRun, viewer)
         return queryset.select_related("definition")
 
     def retrieve(self, request, *args, **kwargs):
@@ -101,6 +119,7 @@ class ReportRunViewSet(ListMixin, APIViewSet):
         responses={
             (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, description="The report file."),
             404: OpenApiResponse(description="Unknown run, or its file was purged."),
+            410: OpenApiResponse(description="The run was withdrawn: delete any copy you hold."),
         },
         parameters=[],
         filters=False,
@@ -109,6 +128,8 @@ class ReportRunViewSet(ListMixin, APIViewSet):
     def download(self, request, *args, **kwargs):
         """The run's CSV file (UTF-8 with BOM, a header row, an HXL hashtag row, then rows)."""
         run = self.get_object()
+        if _withdrawal(run, self.audience):
+            raise Withdrawn
         if run.status != RunStatus.SUCCEEDED or not run.file:
             raise Http404
         self._log(records=[run], detail={"download": run.sha256})

@@ -17,12 +17,8 @@ from displacement.admin.base import ScopedAdmin
 from displacement.models import AccessAction, Organization, ReportDefinition, ReportRun, RunStatus, SharingAgreement
 from displacement.selectors.access import Viewer, organization_of
 from displacement.services.audit import access_record
-from displacement.services.reports import (
-    file_response,
-    report_definition_check,
-    report_definition_save,
-    report_run_retry,
-)
+from displacement.services.report_delivery import file_response
+from displacement.services.reports import report_definition_check, report_definition_save, report_run_retry
 
 
 def _coordinator(request) -> bool:
@@ -126,7 +122,7 @@ class ReportDefinitionAdmin(ScopedAdmin):
 class ReportRunAdmin(ScopedAdmin):
     """What each schedule slot produced: read-only, one row per slot, downloadable."""
 
-    list_display = ["definition", "slot", "status", "rows", "finished_at", "download"]
+    list_display = ["definition", "slot", "status", "withdrawal_reason", "rows", "finished_at", "download"]
     list_filter = ["status", "manual", ("definition", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["definition"]
     date_hierarchy = "slot"
@@ -146,10 +142,12 @@ class ReportRunAdmin(ScopedAdmin):
         "manifest",
         "notified_at",
         "purged_at",
+        "withdrawn_at",
+        "withdrawal_reason",
         "download",
     ]
     fields = readonly_fields
-    export_fields = ("definition", "slot", "status", "rows", "sha256", "finished_at")
+    export_fields = ("definition", "slot", "status", "withdrawal_reason", "rows", "sha256", "finished_at")
     actions = ["retry", "export_csv"]
 
     def has_add_permission(self, request, obj=None):

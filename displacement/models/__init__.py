@@ -9,8 +9,8 @@ from .households import ContactDetails, Household, Person
 from .imports import ImportKind, ImportReportRow, ImportRun, ImportStatus, ReportLevel
 from .organizations import Membership, Organization, User
 from .places import AdminLevel, Place
-from .reports import ReportDefinition, ReportKind, ReportPeriod, ReportRun, RunStatus
-from .sharing import RecordKind, SharingAgreement, SharingPurpose, Tombstone, TombstoneReason
+from .reports import ReportDefinition, ReportKind, ReportPeriod, ReportRun, ReportRunRecord, RunStatus, WithdrawalReason
+from .sharing import RecordKind, SharedDatePrecision, SharingAgreement, SharingPurpose, Tombstone, TombstoneReason
 from .sources import Attachment, Source
 from .summaries import CaseSummary, FlowSummary, WeeklySummary
 from .testimonies import Consent, Testimony, TestimonyEvent
@@ -47,7 +47,9 @@ __all__ = [
     "ReportLevel",
     "ReportPeriod",
     "ReportRun",
+    "ReportRunRecord",
     "RunStatus",
+    "SharedDatePrecision",
     "SharingAgreement",
     "SharingPurpose",
     "Source",
@@ -57,4 +59,5 @@ __all__ = [
     "TombstoneReason",
     "User",
     "WeeklySummary",
+    "WithdrawalReason",
 ]

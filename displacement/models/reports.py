@@ -100,6 +100,17 @@ class RunStatus(models.TextChoices):
     RUNNING = "running", _("Running")
     SUCCEEDED = "succeeded", _("Succeeded")
     FAILED = "failed", _("Failed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class WithdrawalReason(models.TextChoices):
+    """Why a partner's file was withdrawn: a record in it left partners' copies, or the
+    agreement that let the partner receive it ended."""
+
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
+    UNSHARED = "unshared", _("No longer shared")
+    DELETED = "deleted", _("Deleted")
+    AGREEMENT_ENDED = "agreement_ended", _("Agreement ended or narrowed")
 
 
 class ReportRun(models.Model):
@@ -135,6 +146,14 @@ class ReportRun(models.Model):
     manifest = models.JSONField(_("manifest"), default=dict, blank=True)
     notified_at = models.DateTimeField(_("recipients notified at"), null=True, blank=True)
     purged_at = models.DateTimeField(_("file purged at"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawal_reason = models.CharField(
+        _("why withdrawn"),
+        max_length=20,
+        choices=WithdrawalReason.choices,
+        blank=True,
+        help_text=_("A partner's file is withdrawn, and deleted, when a record in it may no longer reach the partner."),
+    )
 
     class Meta:
         verbose_name = _("report run")
@@ -144,3 +163,19 @@ class ReportRun(models.Model):
 
     def __str__(self):
         return f"{self.definition} @ {self.slot:%Y-%m-%d %H:%M}"
+
+
+class ReportRunRecord(models.Model):
+    """A record that a partner's list report file holds (an event or a testimony, by the run's
+    kind): when the record may no longer reach partners, the files holding it are withdrawn."""
+
+    run = models.ForeignKey(ReportRun, on_delete=models.CASCADE, related_name="+", db_index=False)
+    record_id = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("record in a report file")
+        verbose_name_plural = _("records in report files")
+        indexes = [models.Index(fields=["record_id", "run"], name="report_run_record_idx")]
+
+    def __str__(self):
+        return f"{self.run_id}:{self.record_id}"

@@ -25,6 +25,16 @@ class SharingPurpose(models.TextChoices):
     ADVOCACY = "advocacy", _("Public advocacy")
 
 
+class SharedDatePrecision(models.TextChoices):
+    """How exactly a partner receives the dates about people (a testimony recorded, a household
+    leaving or arriving, a case opened or closed): a date and an age band in a small raion can
+    name a family. Events keep their dates: they are public facts."""
+
+    DAY = "day", _("Exact day")
+    WEEK = "week", _("ISO week")
+    MONTH = "month", _("Calendar month")
+
+
 @tracked
 class SharingAgreement(TimeStamped):
     """No agreement, nothing shared: the owner decides which kinds of records a partner sees."""
@@ -46,6 +56,16 @@ class SharingAgreement(TimeStamped):
     )
     purposes = ChoiceArrayField(
         models.CharField(max_length=30, choices=SharingPurpose.choices), verbose_name=_("purposes")
+    )
+    date_precision = models.CharField(
+        _("dates about people"),
+        max_length=5,
+        choices=SharedDatePrecision.choices,
+        default=SharedDatePrecision.WEEK,
+        help_text=_(
+            "How exactly the partner receives when a testimony was recorded, a household left or arrived, "
+            "a case was opened or closed. Event dates are given as recorded."
+        ),
     )
     valid_from = models.DateField(_("valid from"), default=timezone.localdate)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
@@ -75,6 +95,9 @@ class SharingAgreement(TimeStamped):
             models.CheckConstraint(
                 condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("valid_from")),
                 name="agreement_until_after_from",
+            ),
+            models.CheckConstraint(
+                condition=Q(date_precision__in=SharedDatePrecision.values), name="agreement_date_precision_known"
             ),
         ]
 
@@ -113,6 +136,14 @@ class Tombstone(models.Model):
     record_kind = models.CharField(_("record kind"), max_length=20, choices=RecordKind.choices)
     record_id = models.BigIntegerField(_("record id"))
     reason = models.CharField(_("reason"), max_length=20, choices=TombstoneReason.choices)
+    shared = models.BooleanField(
+        _("could reach partners"),
+        default=True,
+        help_text=_(
+            "Whether partners could have received the record when it left: only then is it on other "
+            "organisations' deletions feeds (a restricted testimony's deletion tells them nothing)."
+        ),
+    )
     created_at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
 
     class Meta:

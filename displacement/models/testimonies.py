@@ -161,9 +161,12 @@ class Testimony(Owned):
             page_index(name="testimony_page_recorded_idx", column="recorded_on"),
             models.Index(fields=["household"], name="testimony_household_idx"),
             # Whether a household is shared (a partner's households, displacements and cases):
-            # one probe of this index, without reading the testimonies.
+            # one probe of this index, without reading the testimonies. The condition is
+            # ``selectors.sharing.sharing_testimony``: a restricted testimony shares nothing.
             models.Index(
-                fields=["household"], condition=Q(sharing_consent=True), name="testimony_shared_household_idx"
+                fields=["household"],
+                condition=Q(sharing_consent=True) & ~Q(sensitivity=Sensitivity.RESTRICTED),
+                name="testimony_sharing_hh_idx",
             ),
             models.Index(fields=["sensitivity"], name="testimony_sensitivity_idx"),
             # Full-text search (the API's q), over the stored words.

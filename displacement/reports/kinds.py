@@ -59,6 +59,8 @@ class Output:
     columns: list[Column]
     rows: Iterable[list]
     notes: dict = field(default_factory=dict)
+    #: A partner's list: the pks of the records written, filled as ``rows`` is read.
+    records: list[int] | None = None
 
 
 @dataclass(frozen=True)
@@ -177,11 +179,13 @@ def _list(kind: str, queryset, partner) -> Output:
         if not (partner is not None and name == "updated_at")  # partners never get change times
     ]
 
+    records = [] if partner is not None else None
+
     def rows() -> Iterator[list]:
-        for row in projected(kind, queryset.order_by("pk"), audience=partner):
+        for row in projected(kind, queryset.order_by("pk"), audience=partner, pks=records):
             yield [flat_value(row.get(column.name)) for column in columns]
 
-    return Output(columns, rows())
+    return Output(columns, rows(), records=records)
 
 
 def events(queryset, partner, base) -> Output:

@@ -275,11 +275,14 @@ def loaded(kind: str, queryset, *, audience: m.Organization | None, on: datetime
     return queryset
 
 
-def projected(kind: str, queryset, *, audience: m.Organization | None):
-    """Yield the projection of every record of ``queryset``, loading related rows in bulk."""
+def projected(kind: str, queryset, *, audience: m.Organization | None, pks: list[int] | None = None):
+    """Yield the projection of every record of ``queryset``, loading related rows in bulk;
+    each record's pk is appended to ``pks`` if given (what a partner's file holds)."""
     project = PROJECTIONS[kind]
     records = loaded(kind, queryset, audience=audience).iterator(chunk_size=500)
     while chunk := list(islice(records, 500)):
         warm(kind, chunk)
+        if pks is not None:
+            pks.extend(record.pk for record in chunk)
         for record in chunk:
             yield project(record, audience=audience)

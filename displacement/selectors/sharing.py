@@ -2,8 +2,10 @@
 
 A record reaches a partner only if (1) an active SharingAgreement from its owner covers
 its kind, and (2) for records about people, the person's consent to sharing with
-partners is active. Aggregates given outside the organisation count only people whose
-consent to statistics is active. Withdrawing a consent therefore takes effect on the
+partners is active, given in a testimony that is not restricted: a restricted testimony
+leaves nothing, and its consent shares nothing (not its household, displacements or cases).
+Aggregates given outside the organisation count only people whose consent to statistics is
+active. Withdrawing a consent therefore takes effect on the
 next read, everywhere: the only copy is ``Testimony.sharing_consent``, which the database
 itself updates in the withdrawal's transaction.
 """
@@ -49,48 +51,72 @@ def active_consent(purpose: str) -> Q | Exists:
     return Exists(m.Consent.objects.filter(testimony_id=OuterRef("pk"), purpose=purpose, withdrawn_at__isnull=True))
 
 
+def sharing_testimony() -> Q:
+    """A testimony that may leave for partners (an agreement aside), and through which its
+    household may: an active consent to sharing, and not restricted. A restricted testimony's
+    consent shares nothing: sharing its household, displacements and cases through it would
+    tell partners that the household has a testimony too sensitive to give them."""
+    return Q(sharing_consent=True) & ~Q(sensitivity=Sensitivity.RESTRICTED)
+
+
+def consenting(purpose: str) -> Q | Exists:
+    """The testimonies whose consent for ``purpose`` lets their household count: for sharing,
+    ``sharing_testimony``; for statistics, any active consent (a suppressed count holds no
+    record, and a restricted account is about what was said, not that the household exists)."""
+    return sharing_testimony() if purpose == ConsentPurpose.SHARING else active_consent(purpose)
+
+
 def consenting_household_ids(purpose: str) -> QuerySet:
-    """Households with at least one testimony whose consent for ``purpose`` is active."""
-    return m.Testimony.objects.filter(household__isnull=False).filter(active_consent(purpose)).values("household_id")
+    """Households with at least one testimony whose consent for ``purpose`` counts (``consenting``)."""
+    return m.Testimony.objects.filter(household__isnull=False).filter(consenting(purpose)).values("household_id")
 
 
 def consenting_household(purpose: str, household_path: str = "pk") -> Exists:
     """An EXISTS: the household at ``household_path`` has a testimony whose consent for
-    ``purpose`` is active. Correlated, so PostgreSQL probes two indexes per row instead of
-    materialising every consenting household (which, past work_mem, it re-runs per row)."""
-    return Exists(m.Testimony.objects.filter(household_id=OuterRef(household_path)).filter(active_consent(purpose)))
+    ``purpose`` counts. Correlated, so PostgreSQL probes one index per row (for sharing, the
+    partial index of sharing testimonies) instead of materialising every consenting household
+    (which, past work_mem, it re-runs per row)."""
+    return Exists(m.Testimony.objects.filter(household_id=OuterRef(household_path)).filter(consenting(purpose)))
+
+
+def shareable(kind: str) -> QuerySet:
+    """Every record of ``kind`` that an agreement covering its kind would give a partner: the
+    rule of what may leave, without the agreement. Events are about incidents, not people: the
+    agreement alone decides. Restricted testimonies never leave, whatever the consent; records
+    about a household leave only while one of its testimonies may (``sharing_testimony``)."""
+    if kind == RecordKind.EVENTS:
+        return m.Event.objects.all()
+    if kind == RecordKind.TESTIMONIES:
+        return m.Testimony.objects.exclude(sensitivity=Sensitivity.RESTRICTED).filter(
+            active_consent(ConsentPurpose.SHARING)
+        )
+    if kind == RecordKind.HOUSEHOLDS:
+        return m.Household.objects.filter(consenting_household(ConsentPurpose.SHARING))
+    return MODEL_OF_KIND[kind].objects.filter(consenting_household(ConsentPurpose.SHARING, "household_id"))
+
+
+def _shared(kind: str, partner: m.Organization, on: datetime.date | None) -> QuerySet:
+    return shareable(kind).filter(organization__in=_owners(partner, kind, on))
 
 
 def shared_events(*, partner: m.Organization, on: datetime.date | None = None) -> QuerySet[m.Event]:
-    """Events are about incidents, not people: the agreement alone decides."""
-    return m.Event.objects.filter(organization__in=_owners(partner, RecordKind.EVENTS, on))
+    return _shared(RecordKind.EVENTS, partner, on)
 
 
 def shared_testimonies(*, partner: m.Organization, on: datetime.date | None = None) -> QuerySet[m.Testimony]:
-    """Restricted testimonies never leave the organisation, whatever the consent."""
-    return (
-        m.Testimony.objects.filter(organization__in=_owners(partner, RecordKind.TESTIMONIES, on))
-        .exclude(sensitivity=Sensitivity.RESTRICTED)
-        .filter(active_consent(ConsentPurpose.SHARING))
-    )
+    return _shared(RecordKind.TESTIMONIES, partner, on)
 
 
 def shared_households(*, partner: m.Organization, on: datetime.date | None = None) -> QuerySet[m.Household]:
-    return m.Household.objects.filter(organization__in=_owners(partner, RecordKind.HOUSEHOLDS, on)).filter(
-        consenting_household(ConsentPurpose.SHARING)
-    )
+    return _shared(RecordKind.HOUSEHOLDS, partner, on)
 
 
 def shared_displacements(*, partner: m.Organization, on: datetime.date | None = None) -> QuerySet[m.Displacement]:
-    return m.Displacement.objects.filter(organization__in=_owners(partner, RecordKind.DISPLACEMENTS, on)).filter(
-        consenting_household(ConsentPurpose.SHARING, "household_id")
-    )
+    return _shared(RecordKind.DISPLACEMENTS, partner, on)
 
 
 def shared_cases(*, partner: m.Organization, on: datetime.date | None = None) -> QuerySet[m.Case]:
-    return m.Case.objects.filter(organization__in=_owners(partner, RecordKind.CASES, on)).filter(
-        consenting_household(ConsentPurpose.SHARING, "household_id")
-    )
+    return _shared(RecordKind.CASES, partner, on)
 
 
 SHARED = {
@@ -163,7 +189,9 @@ def partner_readable(kind: str, *, partner: m.Organization, on: datetime.date | 
 def partner_tombstones(*, partner: m.Organization) -> QuerySet[m.Tombstone]:
     """Deletions a partner must apply: its own records'; those meant for it alone (an agreement
     ended or narrowed); and, for each agreement it has, the owner's deletions of the kinds it
-    covers, recorded while it was in force (and a week after its end, to let a mirror catch up)."""
+    covers of records partners could have received (``Tombstone.shared``: never a restricted
+    testimony, nor a household no testimony shared), recorded while it was in force (and a
+    week after its end, to let a mirror catch up)."""
     grace = datetime.timedelta(days=7)
     condition = Q(organization=partner, partner__isnull=True) | Q(partner=partner)
     for agreement in m.SharingAgreement.objects.filter(partner=partner):
@@ -171,6 +199,12 @@ def partner_tombstones(*, partner: m.Organization) -> QuerySet[m.Tombstone]:
         if agreement.valid_until:
             window &= Q(created_at__date__lte=agreement.valid_until + grace)
         condition |= (
-            Q(organization_id=agreement.owner_id, partner__isnull=True, record_kind__in=agreement.record_kinds) & window
+            Q(
+                organization_id=agreement.owner_id,
+                partner__isnull=True,
+                shared=True,
+                record_kind__in=agreement.record_kinds,
+            )
+            & window
         )
     return m.Tombstone.objects.filter(condition)

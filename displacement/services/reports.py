@@ -19,7 +19,6 @@ import os
 from pathlib import Path
 
 from django.conf import settings
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage, default_storage
@@ -29,8 +28,6 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
-from django.http import FileResponse, Http404
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
@@ -40,12 +37,12 @@ from displacement.models.reports import ReportRun, RunStatus
 from displacement.reports import kinds, published, schedule
 from displacement.reports.files import ReportInvalid, validate, write_csv
 from displacement.reports.suppression import threshold
-from displacement.selectors.sharing import active_agreements
+from displacement.services.report_delivery import download_link
+from displacement.services.report_withdrawal import owner_lock, run_records_check, run_records_save
 
 logger = logging.getLogger(__name__)
 
 TASK_NAME = "displacement.report_run"
-_LINK_SALT = "displacement.report-link"
 
 
 def lease() -> datetime.timedelta:
@@ -221,10 +218,29 @@ def report_run_execute(run_id: int, *, token: str) -> str:
         "generated_at": timezone.now().isoformat(),
     }
     with transaction.atomic():
+        if output.records is not None:
+            owner_lock(definition.organization_id)  # before the row's lock, as withdrawals take them
         # The file is moved into place only by the holder of the claim, under the row's lock.
         held = ReportRun.objects.select_for_update().filter(pk=run.pk, claimed_by=token, status=RunStatus.RUNNING)
         done = held.exists()
-        if done:
+        lost = ""
+        if done and output.records is not None:
+            # A partner's list: which records it holds, and that each may still reach the partner.
+            run_records_save(run, output.records)
+            lost = run_records_check(run, kinds.KINDS[definition.kind].record_kind)
+        if lost:
+            done = False
+            held.update(
+                status=RunStatus.WITHDRAWN,
+                withdrawn_at=timezone.now(),
+                withdrawal_reason=lost,
+                rows=written.rows,
+                sha256=written.sha256,
+                manifest=manifest,
+                finished_at=timezone.now(),
+                lease_until=None,
+            )
+        elif done:
             name = _store(partial, final_name(run))
             held.update(
                 status=RunStatus.SUCCEEDED,
@@ -294,50 +310,6 @@ def report_run_retry(run: ReportRun) -> bool:
 # --- delivery ------------------------------------------------------------------------------
 
 
-def download_link(run: ReportRun) -> tuple[str, datetime.datetime | None]:
-    """Staff get the admin download (behind their login); a partner gets a signed link that
-    expires after ``REPORTS_LINK_DAYS`` (its API key also downloads the run)."""
-    if not run.audience_id:
-        return settings.SITE_URL + reverse("admin:displacement_reportrun_download", args=[run.pk]), None
-    token = signing.dumps({"run": run.pk}, salt=_LINK_SALT)
-    expires = timezone.now() + datetime.timedelta(days=settings.REPORTS_LINK_DAYS)
-    return settings.SITE_URL + reverse("report-download", args=[token]), expires
-
-
-def file_response(run: ReportRun) -> FileResponse:
-    """The run's file as a download; a 404 if it has gone (purged meanwhile, storage lost)."""
-    try:
-        handle = run.file.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404("The file of this run is no longer kept.") from None
-    return FileResponse(handle, as_attachment=True, filename=run.file.name.rsplit("/", 1)[-1])
-
-
-def run_from_link(token: str) -> ReportRun | None:
-    try:
-        data = signing.loads(token, salt=_LINK_SALT, max_age=datetime.timedelta(days=settings.REPORTS_LINK_DAYS))
-    except signing.BadSignature:
-        return None
-    run = ReportRun.objects.select_related("definition", "audience").filter(pk=data.get("run")).first()
-    if run is None or run.audience is None:
-        return None
-    return partner_runs(run.audience).filter(pk=run.pk).first()
-
-
-def partner_runs(partner: m.Organization):
-    """The runs a partner may download: made for it, succeeded, still kept, and only while an
-    agreement from the report's owner still shares that kind of record with it."""
-    allowed = Q(pk__in=[])
-    for kind, spec in kinds.KINDS.items():
-        owners = active_agreements(partner=partner, kind=spec.record_kind).values("owner_id")
-        allowed |= Q(definition__kind=kind, definition__organization__in=owners)
-    return (
-        ReportRun.objects.filter(allowed, audience=partner, status=RunStatus.SUCCEEDED)
-        .exclude(file="")
-        .select_related("definition")
-    )
-
-
 def report_run_notify(run: ReportRun) -> bool:
     """E-mail the recipients a link to the run, once. The message names no one: it says which
     report, which slot, how many rows, the checksum and where to download it."""
@@ -383,6 +355,10 @@ def reports_purge(*, now: datetime.datetime | None = None) -> int:
         default_storage.delete(run.file.name)
         ReportRun.objects.filter(pk=run.pk).update(file="", purged_at=now)
         purged += 1
+    # Withdrawn runs lost their file already; they stop being listed when it would have gone.
+    ReportRun.objects.filter(status=RunStatus.WITHDRAWN, finished_at__lt=cutoff, purged_at__isnull=True).update(
+        purged_at=now
+    )
     stale = (now - datetime.timedelta(days=1)).timestamp()
     for partial in work_dir().glob("run-*.part"):
         if partial.stat().st_mtime < stale:

@@ -1,4 +1,5 @@
-"""Writes to sharing agreements: what stops being shared is tombstoned for that partner only."""
+"""Writes to sharing agreements: what stops being shared is tombstoned for that partner only,
+and the partner's report files of kinds no agreement covers any more are withdrawn."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from displacement import models as m
 from displacement.models.sharing import TombstoneReason
 from displacement.selectors.sharing import SHARED
 from displacement.services.acting import acting
+from displacement.services.report_withdrawal import runs_withdraw_uncovered
 
 
 def _received(*, owner_id: int, partner: m.Organization, on: datetime.date | None = None) -> dict[str, set[int]]:
@@ -31,6 +33,7 @@ def _tombstone_lost(*, owner_id: int, partner: m.Organization, before: dict[str,
         for pk in sorted(ids - after.get(kind, set()))
     ]
     m.Tombstone.objects.bulk_create(stones)
+    runs_withdraw_uncovered(owner_id=owner_id, partner=partner)
     return len(stones)
 
 

@@ -1,15 +1,23 @@
-"""Writes to the deletions feed: records that must leave partners' copies."""
+"""Writes to the deletions feed: records that must leave partners' copies.
+
+A tombstone reaches other organisations' feeds only for a record that partners could have
+received when it left (``Tombstone.shared``): a record that was never shareable, such as a
+restricted testimony or a household shared by no testimony, is deleted, withdrawn or made
+restricted without telling partners that it existed. Every tombstone that partners read also
+withdraws the partner report files that hold the record (``services.report_withdrawal``).
+"""
 
 from __future__ import annotations
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from django.utils import timezone
 
 from displacement import models as m
 from displacement.models.sharing import RecordKind, TombstoneReason
-from displacement.models.vocab import ConsentPurpose, Sensitivity
-from displacement.selectors.sharing import consenting_household_ids
+from displacement.models.vocab import Sensitivity
+from displacement.selectors.sharing import shareable
+from displacement.services.report_withdrawal import runs_withdraw_holding
 
 KIND_OF_MODEL = {
     m.Event: RecordKind.EVENTS,
@@ -20,19 +28,27 @@ KIND_OF_MODEL = {
 }
 
 
-def tombstone_record(*, organization_id: int, kind: str, ids, reason: str) -> int:
-    stones = [m.Tombstone(organization_id=organization_id, record_kind=kind, record_id=pk, reason=reason) for pk in ids]
+def is_shareable(kind: str, pk: int | None) -> bool:
+    """Whether record ``pk`` of ``kind`` may now reach partners (an agreement aside)."""
+    return pk is not None and shareable(kind).filter(pk=pk).exists()
+
+
+def tombstone_record(*, organization_id: int, kind: str, ids, reason: str, shared: bool = True) -> int:
+    """Tombstones for ``ids``; ``shared``: partners could have received them, so their feeds
+    list them, and the partner report files that hold them are withdrawn."""
+    ids = list(ids)
+    stones = [
+        m.Tombstone(organization_id=organization_id, record_kind=kind, record_id=pk, reason=reason, shared=shared)
+        for pk in ids
+    ]
     m.Tombstone.objects.bulk_create(stones)
+    if shared and ids:
+        runs_withdraw_holding(organization_id=organization_id, kind=kind, ids=ids, reason=reason)
     return len(stones)
 
 
-def tombstone_household_if_unshared(*, organization_id: int, household_id: int | None, reason: str) -> int:
-    """When no testimony of the household keeps an active sharing consent, its records go."""
-    if (
-        household_id is None
-        or consenting_household_ids(ConsentPurpose.SHARING).filter(household_id=household_id).exists()
-    ):
-        return 0
+def tombstone_household_records(*, organization_id: int, household_id: int, reason: str) -> int:
+    """The household and its displacements and cases, which partners could have received."""
     count = 0
     for kind, ids in (
         (RecordKind.HOUSEHOLDS, [household_id]),
@@ -46,36 +62,83 @@ def tombstone_household_if_unshared(*, organization_id: int, household_id: int |
     return count
 
 
+def tombstone_household_if_unshared(*, organization_id: int, household_id: int | None, reason: str) -> int:
+    """For a household that was shared a moment ago: if no testimony shares it any more
+    (``selectors.sharing.sharing_testimony``), its records go."""
+    if household_id is None or is_shareable(RecordKind.HOUSEHOLDS, household_id):
+        return 0
+    return tombstone_household_records(organization_id=organization_id, household_id=household_id, reason=reason)
+
+
 def tombstone_sharing_withdrawn(*, testimony: m.Testimony) -> int:
-    """The testimony, and its household's records if no other sharing consent remains."""
+    """After an active sharing consent of ``testimony`` was withdrawn: the testimony, if it was
+    shared (not restricted) and no other sharing consent keeps it; its household's records if
+    the testimony shared them and no other testimony does. A restricted testimony shared
+    nothing, so its withdrawal tells partners nothing."""
+    fresh = m.Testimony.objects.filter(pk=testimony.pk).values("sensitivity", "household_id").first()
+    if fresh is None or fresh["sensitivity"] == Sensitivity.RESTRICTED:
+        return 0
     reason = TombstoneReason.CONSENT_WITHDRAWN
-    count = tombstone_record(
-        organization_id=testimony.organization_id,
-        kind=RecordKind.TESTIMONIES,
-        ids=[testimony.pk],
-        reason=reason,
-    )
+    count = 0
+    if not is_shareable(RecordKind.TESTIMONIES, testimony.pk):
+        count += tombstone_record(
+            organization_id=testimony.organization_id, kind=RecordKind.TESTIMONIES, ids=[testimony.pk], reason=reason
+        )
     return count + tombstone_household_if_unshared(
-        organization_id=testimony.organization_id, household_id=testimony.household_id, reason=reason
+        organization_id=testimony.organization_id, household_id=fresh["household_id"], reason=reason
     )
+
+
+def touch_household_records(household_id: int | None) -> None:
+    """Records that became shareable without changing: move their ``updated_at`` so that
+    partners syncing with ``updated_since`` receive them."""
+    if not household_id:
+        return
+    now = timezone.now()
+    m.Household.objects.filter(pk=household_id).update(updated_at=now)
+    m.Displacement.objects.filter(household_id=household_id).update(updated_at=now)
+    m.Case.objects.filter(household_id=household_id).update(updated_at=now)
 
 
 def testimony_unshare_check(*, testimony: m.Testimony, sensitivity_before: str, household_before: int | None) -> int:
-    """After a change: a testimony made restricted leaves partners' copies, and so does a
-    household that lost the only testimony through which it was shared."""
+    """After a change of a testimony's sensitivity or household: a testimony made restricted
+    leaves partners' copies, and so does every household that it alone shared (made
+    restricted, or moved to another household); a household newly shared through it is
+    touched, so that partners syncing receive it."""
+    fresh = m.Testimony.objects.filter(pk=testimony.pk).values("sharing_consent", "sensitivity", "household_id").first()
+    if fresh is None:
+        return 0
+    household_before = int(household_before) if household_before else None
+    was = fresh["sharing_consent"] and sensitivity_before != Sensitivity.RESTRICTED
+    now = fresh["sharing_consent"] and fresh["sensitivity"] != Sensitivity.RESTRICTED
+    moved = household_before != fresh["household_id"]
     count = 0
-    if sensitivity_before != Sensitivity.RESTRICTED and testimony.sensitivity == Sensitivity.RESTRICTED:
+    if was and not now:
         count += tombstone_record(
             organization_id=testimony.organization_id,
             kind=RecordKind.TESTIMONIES,
             ids=[testimony.pk],
             reason=TombstoneReason.UNSHARED,
         )
-    if household_before and household_before != testimony.household_id:
+    if was and household_before and (moved or not now):
         count += tombstone_household_if_unshared(
             organization_id=testimony.organization_id, household_id=household_before, reason=TombstoneReason.UNSHARED
         )
+    if now and (moved or not was):
+        touch_household_records(fresh["household_id"])
     return count
+
+
+@receiver(pre_delete)
+def _shareable_before_delete(sender, instance, **kwargs):
+    """Whether partners could have received the record (and, for a testimony, its household)
+    is known only while the rows exist: every cascaded row's is noted before any goes."""
+    kind = KIND_OF_MODEL.get(sender)
+    if kind is None:
+        return
+    instance._shared_before_delete = is_shareable(kind, instance.pk)
+    if sender is m.Testimony:
+        instance._household_shared_before_delete = is_shareable(RecordKind.HOUSEHOLDS, instance.household_id)
 
 
 @receiver(post_delete)
@@ -84,9 +147,13 @@ def _tombstone_deleted(sender, instance, **kwargs):
     if kind is None:
         return
     tombstone_record(
-        organization_id=instance.organization_id, kind=kind, ids=[instance.pk], reason=TombstoneReason.DELETED
+        organization_id=instance.organization_id,
+        kind=kind,
+        ids=[instance.pk],
+        reason=TombstoneReason.DELETED,
+        shared=getattr(instance, "_shared_before_delete", True),
     )
-    if sender is m.Testimony:
+    if sender is m.Testimony and getattr(instance, "_household_shared_before_delete", True):
         # Its household may have been shared only through this testimony's consent.
         tombstone_household_if_unshared(
             organization_id=instance.organization_id,
@@ -101,11 +168,6 @@ def _touch_on_consent(sender, instance, created, **kwargs):
     ``updated_at`` so that partners syncing with ``updated_since`` receive them."""
     if not created:
         return
-    now = timezone.now()
     testimony = m.Testimony.objects.filter(pk=instance.testimony_id)
-    testimony.update(updated_at=now)
-    household_id = testimony.values_list("household_id", flat=True).first()
-    if household_id:
-        m.Household.objects.filter(pk=household_id).update(updated_at=now)
-        m.Displacement.objects.filter(household_id=household_id).update(updated_at=now)
-        m.Case.objects.filter(household_id=household_id).update(updated_at=now)
+    testimony.update(updated_at=timezone.now())
+    touch_household_records(testimony.values_list("household_id", flat=True).first())

@@ -29,7 +29,7 @@ from displacement.models.vocab import ConsentPurpose
 from displacement.reports.files import ReportInvalid, validate, write_csv
 from displacement.reports.kinds import Column
 from displacement.reports.schedule import latest_slot
-from displacement.services import reports
+from displacement.services import report_delivery, reports
 from displacement.tasks.reports import report_run_task
 from tests.factories import (
     DisplacementFactory,
@@ -404,7 +404,7 @@ def test_a_run_belongs_to_the_audience_it_was_made_for(ngo, partner_org):
     SharingAgreement.objects.create(owner=ngo, partner=partner_org, record_kinds=["events"], purposes=["statistics"])
     internal.audience = partner_org
     reports.report_definition_save(internal)
-    assert not reports.partner_runs(partner_org).exists(), "an internal file never becomes a partner's"
+    assert not report_delivery.partner_runs(partner_org).exists(), "an internal file never becomes a partner's"
     assert ReportRun.objects.get(definition=internal).audience is None
 
 
@@ -412,13 +412,13 @@ def test_an_ended_agreement_ends_downloads(ngo, partner_org, client):
     agreement, _definition, run = _partner_run(ngo, partner_org)
     link = next(line.split(": ", 1)[1] for line in mail.outbox[0].body.splitlines() if line.startswith("Download"))
     path = link.removeprefix("http://127.0.0.1:8000")
-    assert list(reports.partner_runs(partner_org)) == [run] and client.get(path).status_code == 200
+    assert list(report_delivery.partner_runs(partner_org)) == [run] and client.get(path).status_code == 200
     SharingAgreement.objects.filter(pk=agreement.pk).update(
         valid_from=datetime.date.today() - datetime.timedelta(days=30),
         valid_until=datetime.date.today() - datetime.timedelta(days=1),
     )
-    assert not reports.partner_runs(partner_org).exists()
-    assert client.get(path).status_code == 404
+    assert not report_delivery.partner_runs(partner_org).exists()
+    assert client.get(path).status_code == 410  # withdrawn: the agreement ended
 
 
 def test_a_missing_file_is_a_404_not_a_500(ngo, partner_org, client, media):
