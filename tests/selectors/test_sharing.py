@@ -5,18 +5,21 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from displacement.models import Consent, ContactDetails, SharingAgreement, Tombstone
+from displacement.models import Consent, ContactDetails, SharingAgreement, Testimony, Tombstone
 from displacement.models.vocab import ConsentPurpose, Sensitivity
 from displacement.selectors.aggregates import displacement_flows
 from displacement.selectors.projections import projected, pseudonym, testimony_projection
 from displacement.selectors.sharing import (
+    shared_cases,
     shared_displacements,
     shared_events,
     shared_households,
     shared_testimonies,
 )
 from displacement.services.testimonies import consent_withdraw
+from displacement.services.tombstones import testimony_unshare_check
 from tests.factories import (
+    CaseFactory,
     DisplacementFactory,
     EventFactory,
     HouseholdFactory,
@@ -164,3 +167,48 @@ def test_the_readable_query_kept_between_requests_still_sees_every_change(ngo, p
     agreement.valid_until = timezone.localdate() - datetime.timedelta(days=1)
     agreement.save()
     assert not partner_readable("testimonies", partner=partner).exists()
+
+
+def test_a_restricted_testimonys_consent_shares_nothing(ngo, partner):
+    _agree(ngo, partner, ["testimonies", "households", "displacements", "cases"])
+    testimony = _testimony(ngo, sensitivity=Sensitivity.RESTRICTED)
+    DisplacementFactory(household=testimony.household)
+    CaseFactory(household=testimony.household)
+    for shared in (shared_testimonies, shared_households, shared_displacements, shared_cases):
+        assert not shared(partner=partner).exists(), shared.__name__
+    # Another testimony of the household, not restricted and consenting, shares the household.
+    TestimonyFactory(organization=ngo, household=testimony.household, sensitivity=Sensitivity.INTERNAL)
+    Consent.objects.create(
+        testimony=testimony.household.testimonies.exclude(pk=testimony.pk).get(), purpose=ConsentPurpose.SHARING
+    )
+    assert shared_households(partner=partner).count() == shared_cases(partner=partner).count() == 1
+
+
+def test_making_the_only_shared_testimony_restricted_unshares_its_household(ngo, partner):
+    _agree(ngo, partner, ["testimonies", "households", "displacements"])
+    testimony = _testimony(ngo, sensitivity=Sensitivity.PUBLIC)
+    move = DisplacementFactory(household=testimony.household)
+    Testimony.objects.filter(pk=testimony.pk).update(sensitivity=Sensitivity.RESTRICTED)
+    testimony_unshare_check(
+        testimony=testimony, sensitivity_before=Sensitivity.PUBLIC, household_before=testimony.household_id
+    )
+    assert not shared_households(partner=partner).exists()
+    stones = set(Tombstone.objects.filter(shared=True).values_list("record_kind", "record_id", "reason"))
+    assert stones == {
+        ("testimonies", testimony.pk, "unshared"),
+        ("households", testimony.household_id, "unshared"),
+        ("displacements", move.pk, "unshared"),
+    }
+
+
+def test_a_restricted_testimony_made_public_brings_its_household_to_partners_syncing(ngo, partner):
+    _agree(ngo, partner, ["testimonies", "households"])
+    testimony = _testimony(ngo, sensitivity=Sensitivity.RESTRICTED)
+    before = testimony.household.updated_at
+    Testimony.objects.filter(pk=testimony.pk).update(sensitivity=Sensitivity.PUBLIC)
+    testimony_unshare_check(
+        testimony=testimony, sensitivity_before=Sensitivity.RESTRICTED, household_before=testimony.household_id
+    )
+    testimony.household.refresh_from_db()
+    assert list(shared_households(partner=partner)) == [testimony.household]
+    assert testimony.household.updated_at > before
