@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from api.base import APIViewSet, ListMixin, RetrieveMixin, WritableMixin
 from api.filters import CaseFilter
-from api.serializers import ProjectionSerializer, RecordRefField, StrictWriteSerializer
+from api.serializers import ProjectionSerializer, RecordRefField, StrictWriteSerializer, person_date
 from displacement import models as m
 from displacement.models.vocab import Need
 from displacement.selectors.projections import case_projection
@@ -18,8 +18,8 @@ class CaseReadSerializer(ProjectionSerializer):
     status = serializers.CharField()
     priority = serializers.CharField()
     needs = serializers.ListField(child=serializers.CharField())
-    opened_on = serializers.DateField()
-    closed_on = serializers.DateField(allow_null=True)
+    opened_on = person_date()
+    closed_on = person_date(allow_null=True)
 
 
 class CaseStaffSerializer(CaseReadSerializer):

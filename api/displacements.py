@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from api.base import APIViewSet, ListMixin, RetrieveMixin, WritableMixin
 from api.filters import DisplacementFilter
-from api.serializers import PcodeField, ProjectionSerializer, RecordRefField, StrictWriteSerializer
+from api.serializers import PcodeField, ProjectionSerializer, RecordRefField, StrictWriteSerializer, person_date
 from displacement import models as m
 from displacement.selectors.places import place_pcode
 from displacement.selectors.projections import displacement_projection
@@ -22,9 +22,9 @@ class DisplacementReadSerializer(ProjectionSerializer):
     destination_adm1_name = serializers.CharField(allow_null=True)
     destination_adm2_pcode = serializers.CharField(allow_null=True)
     destination_adm2_name = serializers.CharField(allow_null=True)
-    left_on = serializers.DateField()
+    left_on = person_date()
     left_on_precision = serializers.CharField()
-    arrived_on = serializers.DateField(allow_null=True)
+    arrived_on = person_date(allow_null=True)
     cause = serializers.CharField(allow_null=True)
     shelter_type = serializers.CharField()
     people_count = serializers.IntegerField(allow_null=True)

@@ -26,6 +26,7 @@ from rest_framework import filters as drf_filters
 from rest_framework.exceptions import ValidationError
 
 from api.pagination import PageWindow, page_window
+from api.person_dates import PersonDateFilter
 from api.sync import SinceFilter
 from displacement import models as m
 from displacement.models.sharing import RecordKind
@@ -372,7 +373,7 @@ class ThroughEventPlace(ThroughEventFilter):
     field_class = forms.CharField
 
 
-class HappenedOnOrAfterFilter(df.DateFilter):
+class HappenedOnOrAfterFilter(PersonDateFilter):
     """On or after a date that cannot come after the day a record was last saved (a testimony
     is recorded, a household leaves, before anyone writes it down), so that the page order
     (``updated_at``) can start at that date instead of at the first record.
@@ -390,10 +391,13 @@ class HappenedOnOrAfterFilter(df.DateFilter):
         if value is None:
             return qs
         qs = super().filter(qs, value)
-        if value <= datetime.date.min + datetime.timedelta(days=1):
+        if value <= datetime.date.min + datetime.timedelta(days=40):
             return qs  # no earlier day to start from (and no record that early)
-        floor = datetime.datetime.combine(value - datetime.timedelta(days=1), datetime.time.min, tzinfo=datetime.UTC)
-        return qs.filter(updated_at__gte=floor)
+
+        def floor(day):
+            return datetime.datetime.combine(day - datetime.timedelta(days=1), datetime.time.min, tzinfo=datetime.UTC)
+
+        return qs.filter(updated_at__gte=self.bound(value, make=floor))
 
 
 class UTCDateTimeFilter(df.IsoDateTimeFilter):
@@ -471,7 +475,7 @@ class EventFilter(StrictFilterSet):
 
 class TestimonyFilter(StrictFilterSet):
     recorded_after = HappenedOnOrAfterFilter(field_name="recorded_on", help_text="Recorded on or after.")
-    recorded_before = df.DateFilter(field_name="recorded_on", lookup_expr="lte", help_text="Recorded on or before.")
+    recorded_before = PersonDateFilter(field_name="recorded_on", lookup_expr="lte", help_text="Recorded on or before.")
     occurred_after = ThroughEventDate(
         link="events", lookup="start__gte", help_text="Speaks of an event you may read that started on or after."
     )
@@ -496,7 +500,7 @@ class TestimonyFilter(StrictFilterSet):
 
 class DisplacementFilter(StrictFilterSet):
     occurred_after = HappenedOnOrAfterFilter(field_name="left_on", help_text="Left on or after.")
-    occurred_before = df.DateFilter(field_name="left_on", lookup_expr="lte", help_text="Left on or before.")
+    occurred_before = PersonDateFilter(field_name="left_on", lookup_expr="lte", help_text="Left on or before.")
     place = PlaceFilter(path="origin", help_text="Origin P-code; includes everything below it.")
     destination = PlaceFilter(path="destination", help_text="Destination P-code; includes everything below it.")
     event_type = ThroughEventChoice(link="cause", lookup="event_type", choices=EventType.choices)
@@ -518,8 +522,8 @@ class HouseholdFilter(StrictFilterSet):
 class CaseFilter(StrictFilterSet):
     status = StrictChoiceFilter(choices=CaseStatus.choices)
     place = PlaceFilter(path="household__current_place", help_text="Household's current location P-code.")
-    recorded_after = df.DateFilter(field_name="opened_on", lookup_expr="gte", help_text="Opened on or after.")
-    recorded_before = df.DateFilter(field_name="opened_on", lookup_expr="lte", help_text="Opened on or before.")
+    recorded_after = PersonDateFilter(field_name="opened_on", lookup_expr="gte", help_text="Opened on or after.")
+    recorded_before = PersonDateFilter(field_name="opened_on", lookup_expr="lte", help_text="Opened on or before.")
 
     class Meta:
         model = m.Case

@@ -28,6 +28,16 @@ class ProjectionSerializer(serializers.Serializer):
         return type(self).projection(instance, audience=self.context.get("audience"))
 
 
+def person_date(**kwargs) -> serializers.CharField:
+    """A date about people, as ``selectors.person_dates`` gives it (the schema's documentation)."""
+    return serializers.CharField(
+        help_text="ISO 8601. Staff, and a partner for its own records: the day (2026-06-03). A partner, for "
+        "records shared with it: at the precision of the owner's agreement: the ISO week (2026-W23, the "
+        "default), the month (2026-06) or the day.",
+        **kwargs,
+    )
+
+
 class PcodeField(serializers.SlugRelatedField):
     """A place given by its P-code."""
 

@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from api.base import APIViewSet, ListMixin, RetrieveMixin, WritableMixin
 from api.filters import TestimonyFilter
-from api.serializers import ProjectionSerializer, RecordRefField, StrictWriteSerializer
+from api.serializers import ProjectionSerializer, RecordRefField, StrictWriteSerializer, person_date
 from displacement import models as m
 from displacement.selectors.projections import testimony_projection
 from displacement.services.testimonies import testimony_record, testimony_update
@@ -21,7 +21,7 @@ class TestimonyReadSerializer(ProjectionSerializer):
 
     projection = testimony_projection
     id = serializers.CharField()
-    recorded_on = serializers.DateField()
+    recorded_on = person_date()
     language = serializers.CharField()
     witness_role = serializers.CharField()
     household = serializers.CharField(allow_null=True)

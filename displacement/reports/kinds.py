@@ -34,6 +34,7 @@ from displacement.models.sharing import RecordKind
 from displacement.models.vocab import ConsentPurpose, Role
 from displacement.reports import published
 from displacement.reports.suppression import suppress_table
+from displacement.selectors import person_dates
 from displacement.selectors.access import Viewer, scoped
 from displacement.selectors.projections import projected
 from displacement.selectors.sharing import (
@@ -99,6 +100,18 @@ def window(period: str, slot: datetime.datetime, tz) -> tuple[datetime.date, dat
         last = day.replace(day=1) - datetime.timedelta(days=1)
         return last.replace(day=1), last
     return None
+
+
+def report_window(definition: m.ReportDefinition, slot: datetime.datetime, tz):
+    """``window``; for a partner's list of records dated about people (testimonies), widened to
+    whole periods of the precision its agreement sets (``selectors.person_dates``): a daily
+    file of a week-precision partner covers the ISO week, so no file dates a person to the day."""
+    span = window(definition.period, slot, tz)
+    kind = KINDS[definition.kind].record_kind
+    if span is None or not definition.audience_id or kind not in person_dates.PERSON_DATES:
+        return span
+    precision = person_dates.precisions(kind, definition.audience).get(definition.organization_id, "week")
+    return person_dates.span_widened(span, precision)
 
 
 def base_queryset(definition: m.ReportDefinition, viewer: Viewer):

@@ -31,7 +31,7 @@ from django.db.models.functions import Cast, Concat
 from displacement import models as m
 from displacement.exports import safe_cell
 from displacement.models.vocab import ConsentPurpose, Language, Sensitivity, WitnessRole
-from displacement.selectors import pseudonyms
+from displacement.selectors import person_dates, pseudonyms
 from displacement.selectors.access import Viewer, narrative_visible_q
 from displacement.selectors.projections import visible_links
 from displacement.selectors.sharing import active_consent
@@ -187,11 +187,16 @@ def testimony_lines(queryset: QuerySet, *, viewer: Viewer) -> tuple[str, list]:
         "links_cell": _event_links(audience),
         "readable": Case(When(readable, then=Value(True)), default=Value(False), output_field=BooleanField()),
     }
+    recorded = IsoDate("recorded_on")
+    if audience is not None:
+        # At the precision the agreement sets (``selectors.person_dates``), as the projection.
+        carried["dates_precision"] = person_dates.precision_expression("testimonies", audience)
+        recorded = person_dates.DateCell("recorded_on", Carried("dates_precision"))
     may_read = Carried("readable", output_field=BooleanField())
     narrative = Case(When(may_read, then=Cell("narrative")), default=Value(""), output_field=TextField())
     comma = Value(",")
     language, role = vocabulary_cell("language", Language), vocabulary_cell("witness_role", WitnessRole)
-    middle = _joined(IsoDate("recorded_on"), comma, language, comma, role)
+    middle = _joined(recorded, comma, language, comma, role)
     later = _joined(Cell("summary"), comma, narrative, comma, vocabulary_cell("sensitivity", Sensitivity))
     end = Value("\r\n")
     if audience is None:

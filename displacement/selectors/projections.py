@@ -3,8 +3,9 @@
 One function per record kind, used by the API, the reports and exports alike. For a
 partner, every id is a keyed hash of the record and the partner, so two partners' files
 cannot be joined; places are generalised to the raion (admin 2) with no coordinates;
-people appear as age bands and sex; contact details never appear; a narrative appears
-only when the testimony is public and its sharing consent is active. For an analyst of
+people appear as age bands and sex; dates about people at the precision the agreement sets
+(``selectors.person_dates``: an ISO week by default); contact details never appear; a
+narrative appears only when the testimony is public and its sharing consent is active. For an analyst of
 the owning organisation (``audience=None``) the shapes are the same, with the
 organisation's own pseudonymous codes. Ids are enciphered per partner
 (``selectors.pseudonyms``): the server reads them back, partners cannot join them.
@@ -23,7 +24,7 @@ from django.db.models.functions import Cast, Concat, JSONObject
 from displacement import models as m
 from displacement.models.sharing import RecordKind
 from displacement.models.vocab import CHILD_AGE_BANDS, Sensitivity
-from displacement.selectors import pseudonyms
+from displacement.selectors import person_dates, pseudonyms
 from displacement.selectors.places import NO_PLACE, generalised_places
 
 
@@ -66,6 +67,15 @@ def visible_links(audience: m.Organization | None, *, on: datetime.date | None =
     if audience is not None:
         links = links.filter(readable_owners("event_owner", partner=audience, kind=RecordKind.EVENTS, on=on))
     return links
+
+
+def _dated(record, kind: str, audience: m.Organization | None) -> dict:
+    """The dates about people of ``record``: exact for staff, at the agreement's precision for a partner."""
+    fields = person_dates.PERSON_DATES[kind]
+    if audience is None:
+        return {field: getattr(record, field) for field in fields}
+    precision = person_dates.precision_of(record, kind, audience)
+    return {field: person_dates.shown(getattr(record, field), precision) for field in fields}
 
 
 def _changed(record, audience) -> dict:
@@ -172,7 +182,7 @@ def narrative_shareable(testimony: m.Testimony) -> bool:
 def testimony_projection(testimony: m.Testimony, *, audience: m.Organization | None) -> dict:
     return {
         "id": pseudonym("testimony", testimony.pk, audience, testimony.code),
-        "recorded_on": testimony.recorded_on,
+        **_dated(testimony, "testimonies", audience),
         "language": testimony.language,
         "witness_role": testimony.witness_role,
         "household": _household(testimony, audience),
@@ -209,9 +219,8 @@ def displacement_projection(displacement: m.Displacement, *, audience: m.Organiz
         "household": _household(displacement, audience),
         **_prefixed("origin", displacement.origin_id),
         **_prefixed("destination", displacement.destination_id),
-        "left_on": displacement.left_on,
+        **_dated(displacement, "displacements", audience),
         "left_on_precision": displacement.left_on_precision,
-        "arrived_on": displacement.arrived_on,
         "cause": pseudonym("event", displacement.cause_id, audience, f"E-{displacement.cause_id}")
         if displacement.cause_id and _shown(displacement, "cause", audience)
         else None,
@@ -228,8 +237,7 @@ def case_projection(case: m.Case, *, audience: m.Organization | None) -> dict:
         "status": case.status,
         "priority": case.priority,
         "needs": sorted(case.needs),
-        "opened_on": case.opened_on,
-        "closed_on": case.closed_on,
+        **_dated(case, "cases", audience),
         **_changed(case, audience),
     }
 
@@ -272,6 +280,9 @@ def loaded(kind: str, queryset, *, audience: m.Organization | None, on: datetime
                 Q(cause__organization=audience) | Q(cause__organization__in=owners), output_field=BooleanField()
             )
         )
+    if kind in person_dates.PERSON_DATES and audience is not None:
+        # The precision of the row's dates about people (``selectors.person_dates``).
+        queryset = queryset.annotate(dates_precision=person_dates.precision_expression(kind, audience, on=on))
     return queryset
 
 

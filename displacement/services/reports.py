@@ -192,7 +192,7 @@ def report_run_execute(run_id: int, *, token: str) -> str:
     # The run is made for the audience it was queued for, whatever the definition says now.
     definition.audience = run.audience
     partial = _partial_path(run, token)
-    span = kinds.window(definition.period, run.slot, timezone.get_default_timezone())
+    span = kinds.report_window(definition, run.slot, timezone.get_default_timezone())
     output = kinds.generate(definition, span=span)
     written = write_csv(partial, output.columns, output.rows, run_id=run.pk)
     partner = bool(definition.audience_id)

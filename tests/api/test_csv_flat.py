@@ -2,6 +2,7 @@
 for a partner and for each staff role, on a world with every case a row can be in."""
 
 import csv
+import datetime
 import io
 
 import psycopg
@@ -15,6 +16,8 @@ from tests.api.conftest import ALL_KINDS
 from tests.factories import CaseFactory, EventFactory, HouseholdFactory, TestimonyFactory
 
 HIDDEN = "A narrative no partner may read."
+#: 30 December 2024 is in ISO week 1 of 2025; 3 January 2021 in week 53 of 2020.
+DAYS = [datetime.date(2024, 12, 30), datetime.date(2025, 6, 15), datetime.date(2021, 1, 3), datetime.date(2023, 3, 9)]
 
 
 def _consent(testimony, purpose, *, withdrawn=False):
@@ -27,9 +30,11 @@ def _consent(testimony, purpose, *, withdrawn=False):
 def varied(ngo, other_ngo, partner_org, caseworker):
     # The NGO shares everything; the other NGO shares testimonies but not its events.
     SharingAgreement.objects.create(owner=ngo, partner=partner_org, record_kinds=ALL_KINDS, purposes=["statistics"])
+    # Their dates about people: the NGO's by ISO week (the default), the other NGO's by month.
     SharingAgreement.objects.create(
-        owner=other_ngo, partner=partner_org, record_kinds=["testimonies"], purposes=["statistics"]
-    )
+        owner=other_ngo, partner=partner_org, record_kinds=["testimonies"], purposes=["statistics"],
+        date_precision="month",
+    )  # fmt: skip
     for organization in (ngo, other_ngo, partner_org):
         events = [EventFactory(organization=organization) for _ in range(3)]
         assigned = HouseholdFactory(organization=organization, **({"code": ""} if organization == ngo else {}))
@@ -58,6 +63,7 @@ def varied(ngo, other_ngo, partner_org, caseworker):
                 summary=texts[number % len(texts)],
                 narrative=texts[(number + 3) % len(texts)],
                 interviewer=caseworker if number % 4 == 0 else None,
+                recorded_on=DAYS[number % len(DAYS)],
                 code=""
                 if (organization, number) == (ngo, 5)
                 else f'{"=" if number == 7 else ""}{organization.code},T"{number}',
@@ -98,6 +104,9 @@ def test_a_partner_gets_the_projections_file(partner, varied, path, monkeypatch)
     assert len(rows) == 2 + 14 + 3 + 3 and "'=HYPERLINK" in text and "te_" in text and "ev_" in text
     assert "100% of %s, %(t1)s and %%" in text and "%(e99999999999999999999)s %(e" in text
     assert HIDDEN not in text
+    # Dates about people: its own to the day, the NGO's by ISO week, the other NGO's by month.
+    recorded = {row[1] for row in rows[2:]}
+    assert {"2024-12-30", "2021-01-03", "2025-W01", "2020-W53", "2024-12", "2021-01"} <= recorded
 
 
 @pytest.mark.parametrize("role", ["coordinator", "caseworker", "analyst"])

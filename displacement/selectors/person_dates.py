@@ -1,0 +1,152 @@
+"""Dates about people, as partners receive them: at the precision their agreement sets.
+
+In a small raion a date and an age band can name a family, so a partner receives when a
+testimony was recorded, a household left or arrived, and a case was opened or closed as an
+ISO 8601 week ("2026-W23") by default, or a month ("2026-06") or the day ("2026-06-03"), as
+the owner's agreement with it says (``SharingAgreement.date_precision``; where several
+agreements in force share the kind, the coarsest). Its own records it reads to the day, and
+staff always do. Event dates are public facts and stay as recorded.
+
+The same rule reaches partners three ways, each from here: the projections (``shown``, with
+the precision the page's query computed, ``precision_of``), the PostgreSQL-made CSV
+(``selectors.flat``, ``date_cell``) and the date filters, which for a partner compare whole
+periods (``widened``), so that two filters cannot be subtracted to find the day.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Case, CharField, Func, Subquery, TextField, Value, When
+from django.db.models.lookups import Exact
+
+from displacement import models as m
+from displacement.models.sharing import SharedDatePrecision as Precision
+
+#: The dates about people in each kind's projection (events have none: their dates are facts).
+PERSON_DATES = {
+    "testimonies": ("recorded_on",),
+    "displacements": ("left_on", "arrived_on"),
+    "cases": ("opened_on", "closed_on"),
+}
+#: Coarsest first: where agreements differ, the coarsest wins.
+_ORDER = (Precision.MONTH, Precision.WEEK, Precision.DAY)
+
+
+def _agreements(kind: str, audience: m.Organization, on: datetime.date | None):
+    from displacement.selectors.sharing import active_agreements
+
+    return active_agreements(partner=audience, kind=kind, on=on)
+
+
+def precision_expression(kind: str, audience: m.Organization, *, on: datetime.date | None = None) -> Case:
+    """SQL: the precision of the row's dates for ``audience``: the day for its own records, else
+    the coarsest of the agreements in force from the row's owner. Each agreement subquery is
+    uncorrelated (PostgreSQL reads it once per query and hashes it), read afresh each time the
+    query runs: a changed agreement counts at the next read."""
+    agreements = _agreements(kind, audience, on)
+    whens = [When(organization=audience.pk, then=Value(Precision.DAY))]
+    whens += [
+        When(organization__in=agreements.filter(date_precision=precision).values("owner_id"), then=Value(precision))
+        for precision in _ORDER
+    ]
+    return Case(*whens, default=Value(Precision.WEEK), output_field=CharField())
+
+
+def coarsest_expression(kind: str, audience: m.Organization, *, on: datetime.date | None = None) -> Subquery:
+    """SQL, one value for the query: the coarsest precision of the agreements in force that
+    share ``kind`` with ``audience`` (NULL when none does: its own records only)."""
+    rank = Case(*(When(date_precision=p, then=Value(i)) for i, p in enumerate(_ORDER)), default=Value(9))
+    first = _agreements(kind, audience, on).annotate(rank=rank).order_by("rank").values("date_precision")[:1]
+    return Subquery(first, output_field=CharField())
+
+
+def precisions(kind: str, audience: m.Organization) -> dict[int, str]:
+    """Owner id -> precision, in Python (a projection of a record not loaded by ``loaded``):
+    read once per request and kind (cached on the audience object)."""
+    cache = audience.__dict__.setdefault("_date_precisions", {})
+    if kind not in cache:
+        found: dict[int, str] = {}
+        for owner, precision in _agreements(kind, audience, None).values_list("owner_id", "date_precision"):
+            current = found.get(owner)
+            if current is None or _ORDER.index(precision) < _ORDER.index(current):
+                found[owner] = precision
+        cache[kind] = found
+    return cache[kind]
+
+
+def precision_of(record, kind: str, audience: m.Organization) -> str:
+    """The precision of ``record``'s dates for ``audience``: as ``loaded`` annotated it, or else read."""
+    known = getattr(record, "dates_precision", None)
+    if known is not None:
+        return known
+    if record.organization_id == audience.pk:
+        return Precision.DAY
+    return precisions(kind, audience).get(record.organization_id, Precision.WEEK)
+
+
+def shown(day: datetime.date | None, precision: str) -> datetime.date | str | None:
+    """``day`` at ``precision``: the date itself, "2026-W23" (ISO week) or "2026-06"."""
+    if day is None or precision == Precision.DAY:
+        return day
+    if precision == Precision.MONTH:
+        return f"{day.year:04d}-{day.month:02d}"
+    year, week, _weekday = day.isocalendar()
+    return f"{year:04d}-W{week:02d}"
+
+
+def period(day: datetime.date, precision: str) -> tuple[datetime.date, datetime.date]:
+    """The first and last day of the period of ``precision`` that holds ``day`` (within the
+    calendar's years 1 to 9999)."""
+    if precision == Precision.MONTH:
+        first = day.replace(day=1)
+        if (first.year, first.month) == (9999, 12):
+            return first, datetime.date.max
+        return first, (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+    if precision == Precision.WEEK:
+        monday = day - datetime.timedelta(days=day.weekday())  # 1 January of year 1 was a Monday
+        return monday, datetime.date.fromordinal(min(monday.toordinal() + 6, datetime.date.max.toordinal()))
+    return day, day
+
+
+def widened(day: datetime.date, coarsest, *, last: bool, make=lambda bound: bound) -> Case:
+    """SQL: the first (or ``last``) day of the period holding ``day``, at the precision that the
+    expression ``coarsest`` gives for the query (none: the day itself), as ``make`` turns it
+    into a value. For a partner's date filters: one value for the whole query (an index still
+    serves it), and whole periods, so that two filters cannot be subtracted to find a day."""
+    whens = [
+        When(Exact(coarsest, Value(precision)), then=Value(make(period(day, precision)[1 if last else 0])))
+        for precision in (Precision.MONTH, Precision.WEEK)
+    ]
+    return Case(*whens, default=Value(make(day)))
+
+
+def span_widened(span: tuple[datetime.date, datetime.date] | None, precision: str):
+    """A report's period, from the first day of the period of ``precision`` that holds its
+    first day to the last day of the one that holds its last day."""
+    if span is None:
+        return None
+    return period(span[0], precision)[0], period(span[1], precision)[1]
+
+
+class DateCell(Func):
+    """SQL: a date column as ``shown`` writes it, at the precision of another column (a
+    carried text), for the CSV that PostgreSQL makes; '' for NULL."""
+
+    output_field = TextField()
+    template = (
+        "coalesce(CASE %(precision)s WHEN 'week' THEN to_char(%(day)s, 'IYYY-\"W\"IW') "
+        "WHEN 'month' THEN to_char(%(day)s, 'YYYY-MM') ELSE to_char(%(day)s, 'YYYY-MM-DD') END, '')"
+    )
+
+    def as_sql(self, compiler, connection, **extra):
+        (day_sql, day_params), (precision_sql, precision_params) = (
+            compiler.compile(expression) for expression in self.source_expressions
+        )
+        sql = self.template.replace("%(precision)s", precision_sql)
+        # The day appears three times: its parameters (none, for a column) follow each use.
+        parts = sql.split("%(day)s")
+        params = list(precision_params)
+        for _ in parts[1:]:
+            params += day_params
+        return day_sql.join(parts), params
