@@ -212,3 +212,26 @@ def test_a_restricted_testimony_made_public_brings_its_household_to_partners_syn
     testimony.household.refresh_from_db()
     assert list(shared_households(partner=partner)) == [testimony.household]
     assert testimony.household.updated_at > before
+
+
+def test_the_upgrade_tombstones_households_partners_received_only_through_a_restricted_testimony(ngo, partner):
+    from importlib import import_module
+
+    from django.db import connection
+
+    unshare = import_module("displacement.migrations.0019_b_unshare_restricted_households").UNSHARE
+    _agree(ngo, partner, ["households", "displacements"])
+    only = _testimony(ngo, sensitivity=Sensitivity.RESTRICTED)
+    move = DisplacementFactory(household=only.household)
+    also = _testimony(ngo, sensitivity=Sensitivity.RESTRICTED)  # its household is shared by another
+    TestimonyFactory(organization=ngo, household=also.household, sensitivity=Sensitivity.PUBLIC)
+    Consent.objects.create(
+        testimony=also.household.testimonies.exclude(pk=also.pk).get(), purpose=ConsentPurpose.SHARING
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(unshare)
+    stones = set(Tombstone.objects.values_list("record_kind", "record_id", "reason", "shared"))
+    assert stones == {
+        ("households", only.household_id, "unshared", True),
+        ("displacements", move.pk, "unshared", True),
+    }
