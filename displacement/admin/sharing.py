@@ -14,12 +14,14 @@ from displacement.services.sharing import agreement_delete, agreement_save
 
 @admin.register(SharingAgreement)
 class SharingAgreementAdmin(ScopedAdmin):
-    list_display = ["partner", "record_kinds", "purposes", "valid_from", "valid_until"]
+    list_display = ["partner", "record_kinds", "purposes", "date_precision", "valid_from", "valid_until"]
     list_filter = ["partner", "valid_from", "valid_until"]
     search_fields = ["partner__name"]
     readonly_fields = ["created_by", "created_at", "updated_at"]
-    fields = ["partner", "record_kinds", "purposes", "valid_from", "valid_until", "notes", "created_by"]
-    export_fields = ("partner", "record_kinds", "purposes", "valid_from", "valid_until")
+    fields = [
+        "partner", "record_kinds", "purposes", "date_precision", "valid_from", "valid_until", "notes", "created_by",
+    ]  # fmt: skip
+    export_fields = ("partner", "record_kinds", "purposes", "date_precision", "valid_from", "valid_until")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "partner":
