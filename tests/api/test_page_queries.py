@@ -366,3 +366,12 @@ def test_an_export_filtered_by_a_rare_date_holds_every_match(staff, ngo, monkeyp
     assert response.status_code == 200
     rows = b"".join(response.streaming_content).decode().splitlines()[2:]  # header and HXL rows
     assert sorted(row.split(",")[0] for row in rows) == sorted(t.code for t in testimonies)
+
+
+@pytest.mark.parametrize("resource", ["households", "displacements", "cases"])
+def test_whether_a_household_is_shared_is_one_probe_of_the_index_of_sharing_testimonies(partner, world, resource):
+    """A restricted testimony shares nothing: the index leaves them out, so the test stays one
+    index-only probe and reads no testimony."""
+    plan = _page_plan(partner, f"/api/v1/{resource}/")
+    scans = [node for node in _nodes(plan) if node.get("Index Name") == "testimony_sharing_hh_idx"]
+    assert scans and all(node["Node Type"] == "Index Only Scan" for node in scans)
