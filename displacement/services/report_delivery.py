@@ -42,7 +42,7 @@ def file_response(run: ReportRun) -> FileResponse:
 
 def run_from_link(token: str) -> ReportRun | None:
     """The partner run a signed link names, while the link is valid and the run is listed
-    for its partner (withdrawn ones too: ``partner_run_available`` says whether it may be
+    for its partner (withdrawn ones too: ``partner_run_withdrawal`` says whether it may be
     downloaded)."""
     try:
         data = signing.loads(token, salt=_LINK_SALT, max_age=datetime.timedelta(days=settings.REPORTS_LINK_DAYS))
