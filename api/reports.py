@@ -32,11 +32,26 @@ def _withdrawal(run, audience) -> str:
     return run.withdrawal_reason if run.status == RunStatus.WITHDRAWN else ""
 
 
+class RunStatusFilter(StrictChoiceFilter):
+    """A partner's run reads as withdrawn once no agreement covers it (``available``)."""
+
+    def filter(self, qs, value):
+        if value in (None, "") or "available" not in qs.query.annotations:
+            return super().filter(qs, value)
+        if value == RunStatus.WITHDRAWN:
+            return qs.filter(available=False)
+        return qs.filter(available=True, status=value)
+
+
 class ReportRunFilter(StrictFilterSet):
     report = df.CharFilter(field_name="definition__slug", help_text="A report definition's slug.")
     kind = StrictChoiceFilter(field_name="definition__kind", choices=ReportKind.choices)
     slot_after = UTCDateTimeFilter(field_name="slot", lookup_expr="gte", help_text="Slots at or after this time.")
-    status = StrictChoiceFilter(choices=RunStatus.choices, help_text="Partners only ever see succeeded runs.")
+    status = RunStatusFilter(
+        choices=RunStatus.choices,
+        help_text="Partners see succeeded runs, and withdrawn ones (a record in the file may no longer reach "
+        "them, or the agreement ended).",
+    )
     updated_since = None
 
     class Meta:

@@ -182,6 +182,10 @@ def test_an_ended_agreement_lists_the_partners_runs_as_withdrawn(partner, partne
     assert row["status"] == "withdrawn" and row["withdrawal_reason"] == "agreement_ended"
     assert partner.get(f"/api/v1/report-runs/{row['id']}/download/").status_code == 410
     assert client.get(_link(run)).status_code == 410
+    assert [r["id"] for r in partner.get("/api/v1/report-runs/", {"status": "withdrawn"}).json()["results"]] == [
+        row["id"]
+    ]
+    assert partner.get("/api/v1/report-runs/", {"status": "succeeded"}).json()["results"] == []
     agreements_expire()
     run.refresh_from_db()
     assert run.status == RunStatus.WITHDRAWN and run.withdrawal_reason == "agreement_ended" and not run.file
