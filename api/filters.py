@@ -391,13 +391,11 @@ class HappenedOnOrAfterFilter(PersonDateFilter):
         if value is None:
             return qs
         qs = super().filter(qs, value)
-        if value <= datetime.date.min + datetime.timedelta(days=40):
+        value = self.bound(value)  # a partner's: the first day of the week or month that holds it
+        if value <= datetime.date.min + datetime.timedelta(days=1):
             return qs  # no earlier day to start from (and no record that early)
-
-        def floor(day):
-            return datetime.datetime.combine(day - datetime.timedelta(days=1), datetime.time.min, tzinfo=datetime.UTC)
-
-        return qs.filter(updated_at__gte=self.bound(value, make=floor))
+        floor = datetime.datetime.combine(value - datetime.timedelta(days=1), datetime.time.min, tzinfo=datetime.UTC)
+        return qs.filter(updated_at__gte=floor)
 
 
 class UTCDateTimeFilter(df.IsoDateTimeFilter):

@@ -18,15 +18,16 @@ class PersonDateFilter(df.DateFilter):
     """A date about people (``selectors.person_dates``). A partner receives such dates by week
     or month, so its filters compare whole periods: on or after a day means from the first day
     of the period that holds it, on or before, to its last, at the coarsest precision of the
-    agreements sharing the kind with it. One bound for the whole query: the index still serves."""
+    agreements sharing the kind with it (read once per request: one query, for a request that
+    uses such a filter)."""
 
-    def bound(self, value: datetime.date, *, make=lambda day: day):
+    def bound(self, value: datetime.date) -> datetime.date:
         viewer = Viewer.of(self.parent.request.user) if self.parent.request is not None else None
         kind = _PERSON_DATED.get(self.model)
         if viewer is None or not viewer.is_partner or kind is None:
-            return make(value)
-        coarsest = person_dates.coarsest_expression(kind, viewer.organization)
-        return person_dates.widened(value, coarsest, last=self.lookup_expr == "lte", make=make)
+            return value
+        precision = person_dates.coarsest(kind, viewer.organization)
+        return person_dates.period(value, precision)[1 if self.lookup_expr == "lte" else 0]
 
     def filter(self, qs, value):
         if value in df.constants.EMPTY_VALUES:

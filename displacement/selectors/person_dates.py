@@ -17,8 +17,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Case, CharField, Func, Subquery, TextField, Value, When
-from django.db.models.lookups import Exact
+from django.db.models import Case, CharField, Func, TextField, Value, When
 
 from displacement import models as m
 from displacement.models.sharing import SharedDatePrecision as Precision
@@ -53,14 +52,6 @@ def precision_expression(kind: str, audience: m.Organization, *, on: datetime.da
     return Case(*whens, default=Value(Precision.WEEK), output_field=CharField())
 
 
-def coarsest_expression(kind: str, audience: m.Organization, *, on: datetime.date | None = None) -> Subquery:
-    """SQL, one value for the query: the coarsest precision of the agreements in force that
-    share ``kind`` with ``audience`` (NULL when none does: its own records only)."""
-    rank = Case(*(When(date_precision=p, then=Value(i)) for i, p in enumerate(_ORDER)), default=Value(9))
-    first = _agreements(kind, audience, on).annotate(rank=rank).order_by("rank").values("date_precision")[:1]
-    return Subquery(first, output_field=CharField())
-
-
 def precisions(kind: str, audience: m.Organization) -> dict[int, str]:
     """Owner id -> precision, in Python (a projection of a record not loaded by ``loaded``):
     read once per request and kind (cached on the audience object)."""
@@ -73,6 +64,15 @@ def precisions(kind: str, audience: m.Organization) -> dict[int, str]:
                 found[owner] = precision
         cache[kind] = found
     return cache[kind]
+
+
+def coarsest(kind: str, audience: m.Organization) -> str:
+    """The coarsest precision of the agreements in force sharing ``kind`` with ``audience``
+    (the day when none does: its own records only). For its date filters: a constant bound,
+    which PostgreSQL estimates from its statistics as before (a bound computed in the query is
+    estimated blind, and a range of two at half a percent of the rows)."""
+    found = set(precisions(kind, audience).values())
+    return next((precision for precision in _ORDER if precision in found), Precision.DAY)
 
 
 def precision_of(record, kind: str, audience: m.Organization) -> str:
@@ -107,18 +107,6 @@ def period(day: datetime.date, precision: str) -> tuple[datetime.date, datetime.
         monday = day - datetime.timedelta(days=day.weekday())  # 1 January of year 1 was a Monday
         return monday, datetime.date.fromordinal(min(monday.toordinal() + 6, datetime.date.max.toordinal()))
     return day, day
-
-
-def widened(day: datetime.date, coarsest, *, last: bool, make=lambda bound: bound) -> Case:
-    """SQL: the first (or ``last``) day of the period holding ``day``, at the precision that the
-    expression ``coarsest`` gives for the query (none: the day itself), as ``make`` turns it
-    into a value. For a partner's date filters: one value for the whole query (an index still
-    serves it), and whole periods, so that two filters cannot be subtracted to find a day."""
-    whens = [
-        When(Exact(coarsest, Value(precision)), then=Value(make(period(day, precision)[1 if last else 0])))
-        for precision in (Precision.MONTH, Precision.WEEK)
-    ]
-    return Case(*whens, default=Value(make(day)))
 
 
 def span_widened(span: tuple[datetime.date, datetime.date] | None, precision: str):
