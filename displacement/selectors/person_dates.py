@@ -7,10 +7,12 @@ the owner's agreement with it says (``SharingAgreement.date_precision``; where s
 agreements in force share the kind, the coarsest). Its own records it reads to the day, and
 staff always do. Event dates are public facts and stay as recorded.
 
-The same rule reaches partners three ways, each from here: the projections (``shown``, with
+The same rule reaches partners four ways, each from here: the projections (``shown``, with
 the precision the page's query computed, ``precision_of``), the PostgreSQL-made CSV
-(``selectors.flat``, ``date_cell``) and the date filters, which for a partner compare whole
-periods (``widened``), so that two filters cannot be subtracted to find the day.
+(``selectors.flat``, ``DateCell``), the date filters, which for a partner compare whole
+periods (``coarsest``, ``period``: two filters a day apart cannot be subtracted to find the
+day), and a partner's testimony report, whose period is widened to whole periods
+(``span_widened``).
 """
 
 from __future__ import annotations
@@ -53,8 +55,8 @@ def precision_expression(kind: str, audience: m.Organization, *, on: datetime.da
 
 
 def precisions(kind: str, audience: m.Organization) -> dict[int, str]:
-    """Owner id -> precision, in Python (a projection of a record not loaded by ``loaded``):
-    read once per request and kind (cached on the audience object)."""
+    """Owner id -> precision, in Python (filters, reports, a projection of a record not loaded
+    by ``loaded``): read once per request and kind (cached on the audience object)."""
     cache = audience.__dict__.setdefault("_date_precisions", {})
     if kind not in cache:
         found: dict[int, str] = {}
