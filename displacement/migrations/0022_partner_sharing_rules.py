@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('displacement', '0018_link_testimony_updated'),
+        ('displacement', '0021_household_registered_by'),
     ]
 
     operations = [
