@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from displacement.models import Case, Tombstone
+from displacement.models import Case, Consent, Tombstone
 from displacement.models.vocab import ConsentPurpose, Sensitivity
 from displacement.services.testimonies import consent_record, testimony_record, testimony_update
 from tests.factories import HouseholdFactory, TestimonyFactory
@@ -52,6 +52,7 @@ def test_a_caseworker_may_change_what_they_may_read(restricted, caseworker, anal
 
 
 def test_a_coordinator_changes_the_sensitivity_and_a_restricted_testimony_leaves_partners(restricted, coordinator):
+    Consent.objects.create(testimony=restricted, purpose=ConsentPurpose.SHARING)  # else it never reached them
     testimony_update(testimony=restricted, by=coordinator, sensitivity=Sensitivity.PUBLIC)
     testimony_update(testimony=restricted, by=coordinator, sensitivity=Sensitivity.RESTRICTED)
     assert Tombstone.objects.filter(record_kind="testimonies", record_id=restricted.pk).exists()
