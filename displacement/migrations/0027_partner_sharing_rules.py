@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('displacement', '0021_household_registered_by'),
+        ('displacement', '0026_household_duplicates'),
     ]
 
     operations = [
