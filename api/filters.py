@@ -28,6 +28,7 @@ from rest_framework.exceptions import ValidationError
 from api.pagination import PageWindow, page_window
 from api.sync import SinceFilter
 from displacement import models as m
+from displacement.models.dates import QUERY_WINDOW
 from displacement.models.sharing import RecordKind
 from displacement.models.vocab import (
     CaseStatus,
@@ -390,8 +391,6 @@ class HappenedOnOrAfterFilter(df.DateFilter):
         if value is None:
             return qs
         qs = super().filter(qs, value)
-        if value <= datetime.date.min + datetime.timedelta(days=1):
-            return qs  # no earlier day to start from (and no record that early)
         floor = datetime.datetime.combine(value - datetime.timedelta(days=1), datetime.time.min, tzinfo=datetime.UTC)
         return qs.filter(updated_at__gte=floor)
 
@@ -436,6 +435,12 @@ class StrictFilterSet(df.FilterSet):
         form = _FORMS.get(type(self))
         if form is None:
             form = super().get_form_class()
+            for field in form.base_fields.values():
+                # Every date and time parameter, declared here or by any list: a value outside
+                # the window is a 400 naming it, before a filter converts it (to UTC, a day
+                # earlier) and overflows.
+                if isinstance(field, forms.DateField | forms.DateTimeField):
+                    field.validators = [*field.validators, QUERY_WINDOW]
             form.base_fields = _SharedFields(form.base_fields)
             _FORMS[type(self)] = form
         return form

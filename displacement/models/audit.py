@@ -10,6 +10,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .checks import checked
+
 
 class AccessAction(models.TextChoices):
     VIEW_NARRATIVE = "view_narrative", _("Opened a narrative")
@@ -20,6 +22,7 @@ class AccessAction(models.TextChoices):
     RETENTION_PURGE = "retention_purge", _("Identifiers removed by the retention job")
 
 
+@checked
 class AccessLog(models.Model):
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     organization = models.ForeignKey(

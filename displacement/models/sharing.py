@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .base import ChoiceArrayField, TimeStamped, tracked
+from .checks import checked
+from .dates import AGREEMENT_END, AGREEMENT_START
 
 
 class RecordKind(models.TextChoices):
@@ -26,6 +28,7 @@ class SharingPurpose(models.TextChoices):
 
 
 @tracked
+@checked
 class SharingAgreement(TimeStamped):
     """No agreement, nothing shared: the owner decides which kinds of records a partner sees."""
 
@@ -47,8 +50,8 @@ class SharingAgreement(TimeStamped):
     purposes = ChoiceArrayField(
         models.CharField(max_length=30, choices=SharingPurpose.choices), verbose_name=_("purposes")
     )
-    valid_from = models.DateField(_("valid from"), default=timezone.localdate)
-    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    valid_from = models.DateField(_("valid from"), default=timezone.localdate, validators=[AGREEMENT_START])
+    valid_until = models.DateField(_("valid until"), null=True, blank=True, validators=[AGREEMENT_END])
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -92,6 +95,7 @@ class TombstoneReason(models.TextChoices):
     UNSHARED = "unshared", _("No longer shared")
 
 
+@checked
 class Tombstone(models.Model):
     """A record that must disappear from partners' copies: the deletions feed reads these."""
 
