@@ -1,6 +1,6 @@
 """The access log: who read sensitive data, exported records or pulled them through the API.
 
-Append-only in the database: a trigger refuses UPDATE and DELETE, so nobody, not even a
+Append-only in the database: triggers refuse UPDATE, DELETE and TRUNCATE, so nobody, not even a
 superuser with a SQL shell through the app's role, can rewrite who looked at what.
 """
 
@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .base import refuse_truncate
 from .checks import checked
 
 
@@ -65,6 +66,7 @@ class AccessLog(models.Model):
         ]
         triggers = [
             pgtrigger.Protect(name="accesslog_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+            refuse_truncate(),
         ]
 
     def __str__(self):

@@ -10,6 +10,9 @@ from .checks import checked
 from .vocab import OrganizationKind, Role
 
 
+# Who may do what (is_superuser, is_active, is_staff; the role is the membership's) has a
+# history; the password hash and the time of the last sign-in do not.
+@tracked(exclude=["password", "last_login"], unrecorded=["password", "last_login"])
 @checked
 class User(AbstractUser):
     """A staff member or a partner's user. Casework rights come from the membership."""

@@ -104,6 +104,7 @@ class RunStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+@tracked
 @checked
 class ReportRun(models.Model):
     """One slot of a definition's schedule: at most one file, whatever happens to the workers."""

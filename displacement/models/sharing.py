@@ -95,6 +95,7 @@ class TombstoneReason(models.TextChoices):
     UNSHARED = "unshared", _("No longer shared")
 
 
+@tracked
 @checked
 class Tombstone(models.Model):
     """A record that must disappear from partners' copies: the deletions feed reads these."""
