@@ -65,7 +65,7 @@ def _append_only_tables():
     from displacement.models import AccessLog
 
     models = [model for model in apps.get_models() if issubclass(model, HistoryEvent) and not model._meta.abstract]
-    return sorted({model._meta.db_table for model in models} | {AccessLog._meta.db_table})
+    return sorted({model._meta.db_table for model in models} | {AccessLog._meta.db_table, "pghistory_context"})
 
 
 @pytest.mark.parametrize("table", _append_only_tables())
@@ -74,6 +74,15 @@ def test_history_and_access_log_tables_refuse_truncate(table):
 
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {table} CASCADE")
+
+
+def test_the_history_context_cannot_be_deleted(coordinator):
+    from django.db import DatabaseError, connection, transaction
+
+    with pghistory.context(user=coordinator.pk, url="/test/context"):
+        EventFactory(organization=coordinator.organization)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM pghistory_context")
 
 
 def test_the_tables_refusing_truncate_include_the_new_histories():
