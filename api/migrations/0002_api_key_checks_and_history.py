@@ -7,6 +7,8 @@ import django.contrib.postgres.fields
 import django.db.models.deletion
 import pgtrigger.compiler
 import pgtrigger.migrations
+
+import displacement.models.checks
 from django.db import migrations, models
 
 
@@ -111,7 +113,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="organizationapikey",
-            constraint=models.CheckConstraint(
+            constraint=displacement.models.checks.FieldCheck(
                 condition=models.Q(("scopes__contained_by", ["read", "write"])), name="organizationapikey_scopes_known"
             ),
         ),

@@ -263,7 +263,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="accesslog",
-            constraint=models.CheckConstraint(
+            constraint=displacement.models.checks.FieldCheck(
                 condition=models.Q(
                     (
                         "action__in",
@@ -282,7 +282,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="case",
-            constraint=models.CheckConstraint(
+            constraint=displacement.models.checks.FieldCheck(
                 condition=models.Q(
                     ("status__in", ["new", "assessment", "case_plan", "referred", "closed", "reopened"])
                 ),
@@ -291,13 +291,13 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="case",
-            constraint=models.CheckConstraint(
+            constraint=displacement.models.checks.FieldCheck(
                 condition=models.Q(("priority__in", ["low", "medium", "high", "critical"])), name="case_priority_known"
             ),
         ),
         migrations.AddConstraint(
             model_name="case",
-            constraint=models.CheckConstraint(
+            constraint=displacement.models.checks.FieldCheck(
                 condition=models.Q(
                     (
                         "needs__contained_by",
@@ -323,7 +323,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="case",
-            constraint=displacement.models.checks.SavedDayCheck(
+            constraint=displacement.models.checks.FieldCheck(
                 condition=models.Q(
                     ("opened_on__gte", datetime.date(1900, 1, 1)),
                     ("opened_on__lte", displacement.models.checks.SavedDay(models.F("updated_at"), days=1)),
@@ -333,7 +333,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="case",
-            constraint=displacement.models.checks.SavedDayCheck(
+            constraint=displacement.models.checks.FieldCheck(
                 condition=models.Q(
                     ("closed_on__gte", datetime.date(1900, 1, 1)),
                     ("closed_on__lte", displacement.models.checks.SavedDay(models.F("updated_at"), days=1)),
@@ -343,7 +343,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="consent",
-            constraint=models.CheckConstraint(
+            constraint=displacement.models.checks.FieldCheck(
                 condition=models.Q(
                     ("purpose__in", ["case_work", "statistics", "sharing_with_partners", "public_advocacy"])
                 ),
@@ -352,13 +352,13 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="consent",
-            constraint=models.CheckConstraint(
+            constraint=displacement.models.checks.FieldCheck(
                 condition=models.Q(("method__in", ["verbal", "written", "guardian"])), name="consent_method_known"
             ),
         ),
         migrations.AddConstraint(
             model_name="consent",
-            constraint=displacement.models.checks.SavedDayCheck(
+            constraint=displacement.models.checks.FieldCheck(
                 condition=models.Q(
                     ("given_on__gte", datetime.date(1900, 1, 1)),
                     ("given_on__lte", displacement.models.checks.SavedDay(models.F("updated_at"), days=1)),
@@ -368,7 +368,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="contactdetails",
-            constraint=displacement.models.checks.SavedDayCheck(
+            constraint=displacement.models.checks.FieldCheck(
                 condition=models.Q(
                     ("date_of_birth__gte", datetime.date(1900, 1, 1)),
                     ("date_of_birth__lte", displacement.models.checks.SavedDay(models.F("updated_at"), days=1)),
@@ -378,7 +378,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="displacement",
-            constraint=displacement.models.checks.SavedDayCheck(
+            constraint=displacement.models.checks.FieldCheck(
                 condition=models.Q(
                     ("left_on__gte", datetime.date(1900, 1, 1)),
                     ("left_on__lte", displacement.models.checks.SavedDay(models.F("updated_at"), days=1)),
@@ -388,14 +388,14 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="displacement",
-            constraint=models.CheckConstraint(
+            constraint=displacement.models.checks.FieldCheck(
                 condition=models.Q(("left_on_precision__in", ["day", "week", "month", "estimate"])),
                 name="displacement_left_on_precision_known",
             ),
         ),
         migrations.AddConstraint(
             model_name="displacement",
-            constraint=displacement.models.checks.SavedDayCheck(
+            constraint=displacement.models.checks.FieldCheck(
                 condition=models.Q(
                     ("arrived_on__gte", datetime.date(1900, 1, 1)),
                     ("arrived_on__lte", displacement.models.checks.SavedDay(models.F("updated_at"), days=1)),
@@ -405,7 +405,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="displacement",
-            constraint=models.CheckConstraint(
+            constraint=displacement.models.checks.FieldCheck(
                 condition=models.Q(
                     (
                         "shelter_type__in",
@@ -426,13 +426,13 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="event",
-            constraint=models.CheckConstraint(
+            constraint=displacement.models.checks.FieldCheck(
                 condition=models.Q(("category__in", ["violence", "displacement"])), name="event_category_known"
             ),
         ),
         migrations.AddConstraint(
             model_name="event",
-            constraint=models.CheckConstraint(
+            constraint=displacement.models.checks.FieldCheck(
                 condition=models.Q(
                     (
                         "event_type__in",
@@ -452,7 +452,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="event",
-            constraint=models.CheckConstraint(
+            constraint=displacement.models.checks.FieldCheck(
                 condition=models.Q(
                     (
                         "sub_event_type__in",
@@ -491,7 +491,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="event",
-            constraint=models.CheckConstraint(
+            constraint=displacement.models.checks.FieldCheck(
                 condition=models.Q(
                     (
                         "displacement_kind__in",
@@ -503,7 +503,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="event",
-            constraint=models.CheckConstraint(
+            constraint=displacement.models.checks.FieldCheck(
                 condition=models.Q(
                     (
                         "weapon__in",
@@ -530,7 +530,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="event",
-            constraint=models.CheckConstraint(
+            constraint=displacement.models.checks.FieldCheck(
                 condition=models.Q(
                     (
                         "target__in",
@@ -555,7 +555,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="event",
-            constraint=displacement.models.checks.SavedDayCheck(
+            constraint=displacement.models.checks.FieldCheck(
                 condition=models.Q(
                     ("start__gte", datetime.date(1900, 1, 1)),
                     ("start__lte", displacement.models.checks.SavedDay(models.F("updated_at"), days=1)),
@@ -565,7 +565,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="event",
-            constraint=displacement.models.checks.SavedDayCheck(
+            constraint=displacement.models.checks.FieldCheck(
                 condition=models.Q(
                     ("end__gte", datetime.date(1900, 1, 1)),
                     ("end__lte", displacement.models.checks.SavedDay(models.F("updated_at"), days=1)),
@@ -575,20 +575,20 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="event",
-            constraint=models.CheckConstraint(
+            constraint=displacement.models.checks.FieldCheck(
                 condition=models.Q(("date_precision__in", ["day", "week", "month", "estimate"])),
                 name="event_date_precision_known",
             ),
         ),
         migrations.AddConstraint(
             model_name="event",
-            constraint=models.CheckConstraint(
+            constraint=displacement.models.checks.FieldCheck(
                 condition=models.Q(("geo_precision__in", [1, 2, 3])), name="event_geo_precision_known"
             ),
         ),
         migrations.AddConstraint(
             model_name="event",
-            constraint=models.CheckConstraint(
+            constraint=displacement.models.checks.FieldCheck(
                 condition=models.Q(
                     ("verification_status__in", ["reported", "corroborated", "verified", "disputed", "rejected"])
                 ),
@@ -597,21 +597,21 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="membership",
-            constraint=models.CheckConstraint(
+            constraint=displacement.models.checks.FieldCheck(
                 condition=models.Q(("role__in", ["caseworker", "coordinator", "analyst", "partner"])),
                 name="membership_role_known",
             ),
         ),
         migrations.AddConstraint(
             model_name="organization",
-            constraint=models.CheckConstraint(
+            constraint=displacement.models.checks.FieldCheck(
                 condition=models.Q(("kind__in", ["ngo", "un_agency", "cluster", "government", "other"])),
                 name="organization_kind_known",
             ),
         ),
         migrations.AddConstraint(
             model_name="person",
-            constraint=models.CheckConstraint(
+            constraint=displacement.models.checks.FieldCheck(
                 condition=models.Q(
                     (
                         "relationship__in",
@@ -623,20 +623,20 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="person",
-            constraint=models.CheckConstraint(
+            constraint=displacement.models.checks.FieldCheck(
                 condition=models.Q(("age_band__in", ["0-4", "5-11", "12-17", "18-59", "60+", "unknown"])),
                 name="person_age_band_known",
             ),
         ),
         migrations.AddConstraint(
             model_name="person",
-            constraint=models.CheckConstraint(
+            constraint=displacement.models.checks.FieldCheck(
                 condition=models.Q(("sex__in", ["female", "male", "undisclosed"])), name="person_sex_known"
             ),
         ),
         migrations.AddConstraint(
             model_name="person",
-            constraint=models.CheckConstraint(
+            constraint=displacement.models.checks.FieldCheck(
                 condition=models.Q(
                     (
                         "vulnerabilities__contained_by",
@@ -659,13 +659,13 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="place",
-            constraint=models.CheckConstraint(
+            constraint=displacement.models.checks.FieldCheck(
                 condition=models.Q(("admin_level__in", [0, 1, 2, 3, 4])), name="place_admin_level_known"
             ),
         ),
         migrations.AddConstraint(
             model_name="referral",
-            constraint=models.CheckConstraint(
+            constraint=displacement.models.checks.FieldCheck(
                 condition=models.Q(
                     (
                         "service__in",
@@ -691,7 +691,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="referral",
-            constraint=displacement.models.checks.SavedDayCheck(
+            constraint=displacement.models.checks.FieldCheck(
                 condition=models.Q(
                     ("referred_on__gte", datetime.date(1900, 1, 1)),
                     ("referred_on__lte", displacement.models.checks.SavedDay(models.F("updated_at"), days=1)),
@@ -701,14 +701,14 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="referral",
-            constraint=models.CheckConstraint(
+            constraint=displacement.models.checks.FieldCheck(
                 condition=models.Q(("status__in", ["pending", "accepted", "declined", "completed"])),
                 name="referral_status_known",
             ),
         ),
         migrations.AddConstraint(
             model_name="reportdefinition",
-            constraint=models.CheckConstraint(
+            constraint=displacement.models.checks.FieldCheck(
                 condition=models.Q(
                     ("kind__in", ["events", "testimonies", "displacement_summary", "case_status", "flows"])
                 ),
@@ -717,21 +717,21 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="reportdefinition",
-            constraint=models.CheckConstraint(
+            constraint=displacement.models.checks.FieldCheck(
                 condition=models.Q(("period__in", ["all", "day", "week", "month"])),
                 name="reportdefinition_period_known",
             ),
         ),
         migrations.AddConstraint(
             model_name="reportrun",
-            constraint=models.CheckConstraint(
+            constraint=displacement.models.checks.FieldCheck(
                 condition=models.Q(("status__in", ["queued", "running", "succeeded", "failed"])),
                 name="reportrun_status_known",
             ),
         ),
         migrations.AddConstraint(
             model_name="sharingagreement",
-            constraint=models.CheckConstraint(
+            constraint=displacement.models.checks.FieldCheck(
                 condition=models.Q(
                     (
                         "record_kinds__contained_by",
@@ -743,7 +743,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="sharingagreement",
-            constraint=models.CheckConstraint(
+            constraint=displacement.models.checks.FieldCheck(
                 condition=models.Q(
                     ("purposes__contained_by", ["protection_monitoring", "service_referral", "statistics", "advocacy"])
                 ),
@@ -752,7 +752,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="sharingagreement",
-            constraint=displacement.models.checks.SavedDayCheck(
+            constraint=displacement.models.checks.FieldCheck(
                 condition=models.Q(
                     ("valid_from__gte", datetime.date(1900, 1, 1)),
                     ("valid_from__lte", displacement.models.checks.SavedDay(models.F("updated_at"), days=367)),
@@ -762,7 +762,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="sharingagreement",
-            constraint=displacement.models.checks.SavedDayCheck(
+            constraint=displacement.models.checks.FieldCheck(
                 condition=models.Q(
                     ("valid_until__gte", datetime.date(1900, 1, 1)),
                     ("valid_until__lte", displacement.models.checks.SavedDay(models.F("updated_at"), days=1831)),
@@ -772,7 +772,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="source",
-            constraint=models.CheckConstraint(
+            constraint=displacement.models.checks.FieldCheck(
                 condition=models.Q(
                     (
                         "kind__in",
@@ -784,7 +784,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="source",
-            constraint=displacement.models.checks.SavedDayCheck(
+            constraint=displacement.models.checks.FieldCheck(
                 condition=models.Q(
                     ("published_on__gte", datetime.date(1900, 1, 1)),
                     ("published_on__lte", displacement.models.checks.SavedDay(models.F("updated_at"), days=1)),
@@ -794,7 +794,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="source",
-            constraint=models.CheckConstraint(
+            constraint=displacement.models.checks.FieldCheck(
                 condition=models.Q(
                     (
                         "reliability__in",
@@ -813,7 +813,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="testimony",
-            constraint=displacement.models.checks.SavedDayCheck(
+            constraint=displacement.models.checks.FieldCheck(
                 condition=models.Q(
                     ("recorded_on__gte", datetime.date(1900, 1, 1)),
                     ("recorded_on__lte", displacement.models.checks.SavedDay(models.F("updated_at"), days=1)),
@@ -823,14 +823,14 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="testimonyevent",
-            constraint=models.CheckConstraint(
+            constraint=displacement.models.checks.FieldCheck(
                 condition=models.Q(("relation__in", ["witnessed", "caused_my_displacement", "heard_about"])),
                 name="testimonyevent_relation_known",
             ),
         ),
         migrations.AddConstraint(
             model_name="tombstone",
-            constraint=models.CheckConstraint(
+            constraint=displacement.models.checks.FieldCheck(
                 condition=models.Q(
                     ("record_kind__in", ["events", "testimonies", "households", "displacements", "cases", "summaries"])
                 ),
@@ -839,7 +839,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="tombstone",
-            constraint=models.CheckConstraint(
+            constraint=displacement.models.checks.FieldCheck(
                 condition=models.Q(("reason__in", ["deleted", "consent_withdrawn", "unshared"])),
                 name="tombstone_reason_known",
             ),

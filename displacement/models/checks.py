@@ -26,36 +26,37 @@ class SavedDay(Func):
         super().__init__(expression, days=days, **extra)
 
 
-class SavedDayCheck(models.CheckConstraint):
-    """A date's window in the database, against the day the row is saved. Not checked again in
-    Python by ``full_clean``, which would compare with the time of the previous save and refuse
-    a correct date on a record not saved since: the field's ``DateWindow`` validator checks the
-    same window against today there."""
+class FieldCheck(models.CheckConstraint):
+    """A CHECK generated from a field, which ``full_clean`` does not evaluate again: the field's
+    own validation (its choices, its ``DateWindow`` validator) checks the same rule in Python,
+    where Django would ask the database once per CHECK (a dozen queries to save an event). A
+    date's window in particular would be compared with the time of the previous save, and refuse
+    a correct date on a record not saved since; the validator compares with today."""
 
     def validate(self, *args, **kwargs):
         return None
 
 
-def vocabulary_check(model, field) -> models.CheckConstraint:
+def vocabulary_check(model, field) -> FieldCheck:
     base = field.base_field if isinstance(field, ArrayField) else field
     words = [value for value, _label in base.flatchoices]
     if base.blank and isinstance(field, models.CharField) and "" not in words:
         words.append("")  # "none given", as the forms allow
     lookup = "contained_by" if isinstance(field, ArrayField) else "in"
-    return models.CheckConstraint(
+    return FieldCheck(
         condition=Q(**{f"{field.name}__{lookup}": words}), name=f"{model._meta.model_name}_{field.name}_known"
     )
 
 
-def date_window_check(model, field, window: DateWindow) -> SavedDayCheck:
+def date_window_check(model, field, window: DateWindow) -> FieldCheck:
     ceiling = SavedDay(F("updated_at"), days=window.horizon_days + 1)
-    return SavedDayCheck(
+    return FieldCheck(
         condition=Q(**{f"{field.name}__gte": EARLIEST}) & Q(**{f"{field.name}__lte": ceiling}),
         name=f"{model._meta.model_name}_{field.name}_in_window",
     )
 
 
-def generated_checks(model) -> list[models.CheckConstraint]:
+def generated_checks(model) -> list[FieldCheck]:
     found = []
     for field in model._meta.local_concrete_fields:
         base = field.base_field if isinstance(field, ArrayField) else field
