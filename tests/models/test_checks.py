@@ -56,3 +56,20 @@ def test_an_optional_vocabulary_column_may_stay_empty_but_not_hold_another_word(
     event = EventFactory(weapon="")
     with pytest.raises(IntegrityError), transaction.atomic():
         m.Event.objects.filter(pk=event.pk).update(weapon="slingshot")
+
+
+def test_full_clean_asks_the_database_nothing_for_the_generated_checks():
+    """The fields check the same words and dates in Python; Django would otherwise run one query
+    per CHECK to validate a record (a dozen for an event)."""
+    from django.test.utils import CaptureQueriesContext
+
+    from displacement.models.checks import FieldCheck
+
+    event = EventFactory()
+    # Written by hand (CHECKs, conditional unique constraints): Django checks these by query.
+    written = [c for c in m.Event._meta.constraints if c.condition is not None and not isinstance(c, FieldCheck)]
+    generated = [c for c in m.Event._meta.constraints if isinstance(c, FieldCheck)]
+    assert len(generated) >= 10
+    with CaptureQueriesContext(connection) as queries:
+        event.full_clean()
+    assert len([query for query in queries.captured_queries if '"_check"' in query["sql"]]) <= len(written)
