@@ -11,6 +11,7 @@ from django import forms
 from django.urls import get_resolver
 
 from api.filters import StrictFilterSet
+from api.sync import SinceFilter
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,7 @@ def _lists():
         for name, filter_ in filters.base_filters.items():
             if name not in filters.parameters():
                 continue
-            if issubclass(filter_.field_class, forms.DateTimeField):
+            if isinstance(filter_, SinceFilter) or issubclass(filter_.field_class, forms.DateTimeField):
                 found.append((prefix, name, True))
             elif issubclass(filter_.field_class, forms.DateField):
                 found.append((prefix, name, False))
