@@ -46,6 +46,8 @@ def event_staff_projection(event, *, audience=None):
         "geo_precision": event.geo_precision,
         "actor1": event.actor1,
         "actor2": event.actor2,
+        "origin": event.origin,
+        "import_run": event.import_run_id,
     }
 
 
@@ -62,6 +64,10 @@ class EventStaffSerializer(EventReadSerializer):
     geo_precision = serializers.IntegerField(required=False)
     actor1 = serializers.CharField(required=False)
     actor2 = serializers.CharField(required=False)
+    origin = serializers.CharField(required=False, help_text="Staff only: staff, or acled when imported.")
+    import_run = serializers.IntegerField(
+        required=False, allow_null=True, help_text="Staff only: the import that created or last changed it."
+    )
 
 
 class EventWriteSerializer(StrictWriteSerializer):
@@ -71,6 +77,8 @@ class EventWriteSerializer(StrictWriteSerializer):
         "verification_status",
         "verified_by",
         "verified_at",
+        "origin",
+        "import_run",
     )
 
     class Meta:

@@ -28,11 +28,15 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--runs", type=int, default=5, help="Runs per measure; medians are reported.")
     parser.add_argument("--load-seconds", type=int, default=30)
+    parser.add_argument("--import-rows", type=int, default=200_000, help="Events in the ACLED import measure's file.")
     parser.add_argument("--no-write", action="store_true", help="Print the table; do not write bench/results.")
     parser.add_argument(
         "--skip",
         default="",
-        help="Comma-separated measures to leave out: generate, export, rebuild, refresh, api, dashboard, throughput.",
+        help=(
+            "Comma-separated measures to leave out: generate, export, rebuild, refresh, api, dashboard,"
+            " throughput, import."
+        ),
     )
     args = parser.parse_args()
 
@@ -55,7 +59,7 @@ def main() -> int:
     import django
 
     django.setup()
-    from bench import measures
+    from bench import import_measure, measures
 
     started = time.monotonic()
     setup = measures.prepare(households=args.households, seed=args.seed)
@@ -68,6 +72,7 @@ def main() -> int:
         ("api", lambda: measures.api_pages(setup, runs=max(args.runs, 20))),
         ("dashboard", lambda: [measures.dashboard(setup, runs=max(args.runs, 20))]),
         ("throughput", lambda: [measures.throughput(setup, seconds=args.load_seconds)]),
+        ("import", lambda: import_measure.import_rate(rows=args.import_rows)),
     ]
     rows = []
     for name, measure in plan:

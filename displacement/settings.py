@@ -163,6 +163,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "displacement.household_duplicates_find",
         "schedule": crontab(hour=3, minute=45),
     },
+    "import-files-purge": {
+        "task": "displacement.import_files_purge",
+        "schedule": crontab(hour=4, minute=15),
+    },
     "reports-recover": {
         "task": "displacement.reports_recover",
         "schedule": crontab(minute="*/10"),
@@ -294,6 +298,9 @@ REST_FRAMEWORK = {
 }
 API_RATE_PARTNER = env_str("API_RATE_PARTNER", "120/min")
 API_RATE_STAFF = env_str("API_RATE_STAFF", "600/min")
+#: Imports (docs/imports.md): the largest file accepted, and how long an uploaded file is kept.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 256 * 1024 * 1024, minimum=1024)
+IMPORT_FILE_DAYS = env_int("IMPORT_FILE_DAYS", 30, minimum=0)
 API_MAX_BODY_SIZE = env_int("API_MAX_BODY_SIZE", 256 * 1024, minimum=1024)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Displacement case tracking: partner API",
@@ -399,6 +406,7 @@ UNFOLD = {
                     _nav(_("Events"), "crisis_alert", "displacement.Event"),
                     _nav(_("Sources"), "newspaper", "displacement.Source"),
                     _nav(_("Attachments"), "attach_file", "displacement.Attachment"),
+                    _nav(_("Imports"), "upload_file", "displacement.ImportRun"),
                 ],
             },
             {

@@ -15,7 +15,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("api", "0001_api_keys"),
-        ("displacement", "0027_b_audit_history"),
+        ("displacement", "0028_b_audit_history"),
         ("pghistory", "0007_auto_20250421_0444"),
     ]
 

@@ -1,6 +1,8 @@
 """Events: the screen coordinators verify from."""
 
 from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from unfold.contrib.filters.admin import ChoicesDropdownFilter, RangeDateFilter
@@ -51,7 +53,15 @@ class EventAdmin(ScopedAdmin):
     date_hierarchy = "start"
     list_select_related = ["place"]
     autocomplete_fields = ["place", "sources", "caused_by"]
-    readonly_fields = ["verified_by", "verified_at", "created_by", "created_at", "updated_at"]
+    readonly_fields = [
+        "verified_by",
+        "verified_at",
+        "origin",
+        "import_run_link",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ]
     fieldsets = [
         (None, {"fields": ["title", "description", "category"]}),
         (
@@ -67,11 +77,34 @@ class EventAdmin(ScopedAdmin):
                 ],
             },
         ),
-        (_("When and where"), {"fields": ["start", "end", "date_precision", "place", "geo_precision"]}),
+        (
+            _("When and where"),
+            {"fields": ["start", "end", "date_precision", "place", "geo_precision", "latitude", "longitude"]},
+        ),
         (_("Casualties and people affected"), {"fields": ["killed", "injured", "affected"]}),
-        (_("Actors and sources"), {"fields": ["actor1", "actor2", "sources", "caused_by"]}),
+        (
+            _("Actors and sources"),
+            {
+                "fields": [
+                    "actor1",
+                    "assoc_actor1",
+                    "inter1",
+                    "actor2",
+                    "assoc_actor2",
+                    "inter2",
+                    "sources",
+                    "caused_by",
+                ]
+            },
+        ),
         (_("Verification"), {"fields": ["verification_status", "verified_by", "verified_at"]}),
-        (_("Record"), {"fields": ["created_by", "created_at", "updated_at"], "classes": ["collapse"]}),
+        (
+            _("Record"),
+            {
+                "fields": ["origin", "import_run_link", "created_by", "created_at", "updated_at"],
+                "classes": ["collapse"],
+            },
+        ),
     ]
     actions = ["export_csv", "mark_corroborated", "mark_verified", "mark_disputed"]
     export_fields = (
@@ -92,6 +125,14 @@ class EventAdmin(ScopedAdmin):
         "civilian_targeting",
         "verification_status",
     )
+
+    @admin.display(description=_("last import run"))
+    def import_run_link(self, obj):
+        """The import that created or last changed the event (coordinators open its report)."""
+        if obj.import_run_id is None:
+            return "—"
+        url = reverse("admin:displacement_importrun_change", args=[obj.import_run_id])
+        return format_html('<a href="{}">#{}</a>', url, obj.import_run_id)
 
     def save_model(self, request, obj, form, change):
         if "verification_status" in form.changed_data:

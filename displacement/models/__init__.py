@@ -6,6 +6,7 @@ from .displacements import Displacement
 from .duplicates import DuplicateStatus, HouseholdDuplicateCandidate
 from .events import Event
 from .households import ContactDetails, Household, Person
+from .imports import ImportKind, ImportReportRow, ImportRun, ImportStatus, ReportLevel
 from .organizations import Membership, Organization, User
 from .places import AdminLevel, Place
 from .reports import ReportDefinition, ReportKind, ReportPeriod, ReportRun, RunStatus
@@ -31,6 +32,10 @@ __all__ = [
     "FlowSummary",
     "Household",
     "HouseholdDuplicateCandidate",
+    "ImportKind",
+    "ImportReportRow",
+    "ImportRun",
+    "ImportStatus",
     "Membership",
     "Organization",
     "Person",
@@ -39,6 +44,7 @@ __all__ = [
     "Referral",
     "ReportDefinition",
     "ReportKind",
+    "ReportLevel",
     "ReportPeriod",
     "ReportRun",
     "RunStatus",

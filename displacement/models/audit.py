@@ -21,6 +21,7 @@ class AccessAction(models.TextChoices):
     EXPORT = "export", _("Exported records")
     API_REQUEST = "api_request", _("API request")
     RETENTION_PURGE = "retention_purge", _("Identifiers removed by the retention job")
+    IMPORT_FILE = "import_file", _("Downloaded an imported file")
 
 
 @checked

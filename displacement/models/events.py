@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from .base import Owned, copies_to_links, page_index, tracked, updated_at_field
+from .base import Owned, SignalledQuerySet, copies_to_links, page_index, tracked, updated_at_field
 from .checks import checked
 from .dates import PAST
 from .vocab import (
@@ -20,6 +20,7 @@ from .vocab import (
     EventCategory,
     EventType,
     GeoPrecision,
+    Origin,
     SubEventType,
     Target,
     VerificationStatus,
@@ -86,12 +87,43 @@ class Event(Owned):
     geo_precision = models.PositiveSmallIntegerField(
         _("geographic precision"), choices=GeoPrecision.choices, default=GeoPrecision.NEAR
     )
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     killed = models.PositiveIntegerField(_("killed"), null=True, blank=True)
     injured = models.PositiveIntegerField(_("injured"), null=True, blank=True)
     affected = models.PositiveIntegerField(_("people affected"), null=True, blank=True)
     civilian_targeting = models.BooleanField(_("civilians targeted"), default=False)
     actor1 = models.CharField(_("actor 1"), max_length=200, blank=True)
     actor2 = models.CharField(_("actor 2"), max_length=200, blank=True)
+    # Database defaults too: bulk loads that name their columns (generate_synthetic) need none.
+    assoc_actor1 = models.CharField(
+        _("associated actors of actor 1"), max_length=500, blank=True, default="", db_default=""
+    )
+    assoc_actor2 = models.CharField(
+        _("associated actors of actor 2"), max_length=500, blank=True, default="", db_default=""
+    )
+    inter1 = models.CharField(_("actor 1 type (ACLED inter1)"), max_length=60, blank=True, default="", db_default="")
+    inter2 = models.CharField(_("actor 2 type (ACLED inter2)"), max_length=60, blank=True, default="", db_default="")
+    origin = models.CharField(
+        _("origin"), max_length=10, choices=Origin.choices, default=Origin.STAFF, db_default=Origin.STAFF
+    )
+    source_timestamp = models.BigIntegerField(
+        _("source revision"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The source's own revision time (ACLED's timestamp): an older row never overwrites a newer."),
+    )
+    import_run = models.ForeignKey(
+        "displacement.ImportRun",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name=_("last import run"),
+        help_text=_("The import that created or last changed this event."),
+    )
     verification_status = models.CharField(
         _("verification"),
         max_length=20,
@@ -128,6 +160,8 @@ class Event(Owned):
         verbose_name=_("created by"),
     )
 
+    objects = SignalledQuerySet.as_manager()
+
     class Meta:
         ordering = ["-start", "-id"]
         verbose_name = _("event")
@@ -145,6 +179,14 @@ class Event(Owned):
         constraints = [
             models.CheckConstraint(
                 condition=Q(end__isnull=True) | Q(end__gte=F("start")), name="event_end_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="event_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="event_longitude_range",
             ),
             models.UniqueConstraint(
                 fields=["organization", "external_id"],

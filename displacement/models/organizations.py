@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .base import TimeStamped, tracked
 from .checks import checked
-from .vocab import OrganizationKind, Role
+from .vocab import OrganizationKind, Role, VerificationStatus
 
 
 # Who may do what (is_superuser, is_active, is_staff; the role is the membership's) has a
@@ -45,6 +45,14 @@ class Organization(TimeStamped):
         help_text=_("Prefix of this organisation's case references, e.g. UA-DNP."),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=OrganizationKind.choices, default=OrganizationKind.NGO)
+    acled_verification_status = models.CharField(
+        _("verification of imported ACLED events"),
+        max_length=20,
+        choices=VerificationStatus.choices,
+        default=VerificationStatus.REPORTED,
+        db_default=VerificationStatus.REPORTED,
+        help_text=_("The verification status an event imported from ACLED starts with."),
+    )
 
     class Meta:
         ordering = ["name"]

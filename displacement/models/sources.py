@@ -25,13 +25,24 @@ class Source(Owned):
     reliability = models.CharField(
         _("reliability"), max_length=30, choices=Reliability.choices, default=Reliability.UNKNOWN
     )
+    scale = models.CharField(
+        _("source scale"),
+        max_length=100,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("ACLED's source_scale: Local, National, ..."),
+    )
     notes = models.TextField(_("notes"), blank=True)
 
     class Meta:
         ordering = ["-published_on", "title"]
         verbose_name = _("source")
         verbose_name_plural = _("sources")
-        indexes = [models.Index(fields=["organization", "kind"], name="source_org_kind_idx")]
+        indexes = [
+            models.Index(fields=["organization", "kind"], name="source_org_kind_idx"),
+            models.Index(fields=["organization", "publisher"], name="source_org_publisher_idx"),
+        ]
 
     def __str__(self):
         return f"{self.title} ({self.get_kind_display()})"

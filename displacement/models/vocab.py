@@ -158,6 +158,13 @@ class GeoPrecision(models.IntegerChoices):
     REGION = 3, _("Region centroid")
 
 
+class Origin(models.TextChoices):
+    """Where a record came from: typed in by staff (the admin, the API) or imported."""
+
+    STAFF = "staff", _("Entered by staff")
+    ACLED = "acled", _("ACLED")
+
+
 class VerificationStatus(models.TextChoices):
     REPORTED = "reported", _("Reported")
     CORROBORATED = "corroborated", _("Corroborated")

@@ -53,6 +53,8 @@ ORGANIZATION_PATHS: dict[type[models.Model], str] = {
     m.ReportDefinition: "organization",
     m.ReportRun: "definition__organization",
     m.HouseholdDuplicateCandidate: "organization",
+    m.ImportRun: "organization",
+    m.ImportReportRow: "run__organization",
 }
 
 #: From each model holding identifying free text to its household, for caseworkers.
@@ -92,6 +94,8 @@ ROLE_MODELS: dict[type[models.Model], set[str]] = {
     m.SharingAgreement: {Role.COORDINATOR},
     m.AccessLog: {Role.COORDINATOR},
     m.HouseholdDuplicateCandidate: {Role.COORDINATOR},
+    m.ImportRun: {Role.COORDINATOR},
+    m.ImportReportRow: {Role.COORDINATOR},
 }
 
 #: Shared reference data every member may read.

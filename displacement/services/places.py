@@ -18,6 +18,7 @@ UKRAINE_FILES = [
         "ukr_admin1_oblasts_pcodes.csv",
         "ukr_admin2_raions_pcodes.csv",
         "ukr_admin1_admin2_admin3_pcodes.csv",
+        "ukr_acled_aliases.csv",  # ACLED's oblast spellings, as aliases (docs/imports.md)
     )
 ]
 _FIELDS = ("name_en", "name_uk", "aliases", "admin_level", "latitude", "longitude")

@@ -15,6 +15,7 @@ from django.db.models.signals import post_delete, post_save, pre_delete, pre_sav
 from django.dispatch import receiver
 
 from displacement import models as m
+from displacement.models.base import bulk_created
 from displacement.services.summaries import week_of
 from displacement.services.summary_sql import PARTS
 
@@ -162,3 +163,56 @@ def _household_moving(sender, instance, **kwargs):
         sender.objects.filter(pk=instance.pk).values_list("current_place_id", flat=True).first()
     ):
         touch_cases(instance.organization_id)
+
+
+# Bulk writes (``bulk_create``) send no post_save: the same weeks, from ``bulk_created``.
+# The demo's generated volume is written this way; before these receivers, its records
+# reached the dashboard only at the nightly rebuild.
+
+
+def _by_organization(objs, day) -> dict[int, list]:
+    days = defaultdict(list)
+    for obj in objs:
+        days[obj.organization_id].append(day(obj))
+    return days
+
+
+@receiver(bulk_created, sender=m.Event)
+def _events_created(sender, objs, **kwargs):
+    for organization_id, days in _by_organization(objs, lambda e: e.start).items():
+        touch(organization_id, *days)
+
+
+@receiver(bulk_created, sender=m.Testimony)
+def _testimonies_created(sender, objs, **kwargs):
+    for organization_id, days in _by_organization(objs, lambda t: t.recorded_on).items():
+        touch(organization_id, *days, parts=["testimonies"])
+
+
+@receiver(bulk_created, sender=m.TestimonyEvent)
+def _links_created(sender, objs, **kwargs):
+    testimonies = m.Testimony.objects.filter(pk__in={link.testimony_id for link in objs})
+    for organization_id, recorded_on in testimonies.values_list("organization_id", "recorded_on"):
+        touch(organization_id, recorded_on, parts=["testimonies"])
+
+
+def _households_touched(household_ids) -> None:
+    moves = m.Displacement.objects.filter(household_id__in=set(household_ids))
+    for organization_id, left_on in moves.values_list("organization_id", "left_on"):
+        touch(organization_id, left_on, parts=["displacements"])
+
+
+@receiver(bulk_created, sender=m.Displacement)
+def _displacements_created(sender, objs, **kwargs):
+    _households_touched(d.household_id for d in objs)
+
+
+@receiver(bulk_created, sender=m.Person)
+def _members_created(sender, objs, **kwargs):
+    _households_touched(p.household_id for p in objs)
+
+
+@receiver(bulk_created, sender=m.Case)
+def _cases_created(sender, objs, **kwargs):
+    for organization_id in {case.organization_id for case in objs}:
+        touch_cases(organization_id)

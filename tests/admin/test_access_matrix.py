@@ -19,6 +19,7 @@ from displacement.models import (
     ContactDetails,
     Household,
     HouseholdDuplicateCandidate,
+    ImportRun,
     Referral,
     ReportDefinition,
     ReportRun,
@@ -52,6 +53,7 @@ REFERENCE = "reference"  # everyone signed in reads; operators write
 KEYS = "keys"  # coordinators manage their organisation's API keys; operators all
 REPORTS = "reports"  # every staff role reads its organisation's report definitions; coordinators edit
 RUNS = "runs"  # every staff role reads its organisation's report runs; nobody changes or deletes them
+IMPORTS = "imports"  # coordinators import and read their organisation's import runs; nobody changes or deletes them
 
 RULES = {
     "displacement.Household": CASEWORK,
@@ -72,6 +74,7 @@ RULES = {
     "displacement.HouseholdDuplicateCandidate": LOG,  # the coordinators' queue, answered by actions
     "displacement.ReportDefinition": REPORTS,
     "displacement.ReportRun": RUNS,
+    "displacement.ImportRun": IMPORTS,
     "displacement.Place": REFERENCE,
     "displacement.Organization": OPS,
     "displacement.User": OPS,
@@ -185,6 +188,12 @@ def world(settings, tmp_path):
             organization,
         )
         remember(ReportRun.objects.create(definition=definition, slot="2026-11-23T04:00Z"), organization)
+        remember(
+            ImportRun.objects.create(
+                organization=organization, kind="acled_csv", file_name="acled.csv", size=10, sha256="0" * 64
+            ),
+            organization,
+        )
     assigned_households = set(
         Case.objects.filter(assigned_to=users[Role.CASEWORKER]).values_list("household_id", flat=True)
     )
@@ -218,7 +227,7 @@ def _may(rule, role, organization, household, world):
         return True, own, own and role == "coordinator"
     if rule == RUNS:
         return True, own, False
-    if rule == LOG:
+    if rule in (LOG, IMPORTS):
         return role == "coordinator", own and role == "coordinator", False
     raise AssertionError(rule)
 

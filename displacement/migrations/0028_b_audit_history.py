@@ -34,7 +34,7 @@ DROP FUNCTION displacement_context_append_only();
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("displacement", "0027_vocabulary_and_date_checks"),
+        ("displacement", "0028_vocabulary_and_date_checks"),
         ("pghistory", "0007_auto_20250421_0444"),
     ]
 

@@ -46,7 +46,7 @@ def refuse_rows_outside(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("displacement", "0026_household_duplicates"),
+        ("displacement", "0027_b_import_db_defaults"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 

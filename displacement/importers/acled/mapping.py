@@ -1,0 +1,224 @@
+"""One ACLED row to an event's values, or the reasons it is rejected (docs/imports.md)."""
+
+from __future__ import annotations
+
+import datetime
+import math
+from functools import cache
+
+from django.utils import translation
+
+from displacement.importers.acled.places import PlaceResolver
+from displacement.importers.pipeline import RowResult, ShortRow
+from displacement.models.vocab import (
+    EVENT_TYPE_OF_SUB_TYPE,
+    SUB_EVENT_TYPES,
+    DatePrecision,
+    EventType,
+    GeoPrecision,
+    SubEventType,
+)
+from displacement.services.event_import import EventRow
+
+TIME_PRECISION = {"1": DatePrecision.DAY, "2": DatePrecision.WEEK, "3": DatePrecision.MONTH, "": DatePrecision.DAY}
+GEO_PRECISION = {"1": GeoPrecision.EXACT, "2": GeoPrecision.NEAR, "3": GeoPrecision.REGION, "": GeoPrecision.NEAR}
+#: ACLED's 2022 numeric actor types, written as the current layout names them.
+INTER_CODES = {
+    "0": "",
+    "1": "State forces",
+    "2": "Rebel groups",
+    "3": "Political militias",
+    "4": "Identity militias",
+    "5": "Rioters",
+    "6": "Protesters",
+    "7": "Civilians",
+    "8": "External/Other forces",
+}
+MONTHS = {name: i for i, name in enumerate(
+    ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+     "november", "december"), start=1)}  # fmt: skip
+MONTHS.update({name[:3]: i for name, i in list(MONTHS.items())})
+#: ACLED starts in 1997; a later date than today is a typo.
+EARLIEST = datetime.date(1997, 1, 1)
+
+
+@cache
+def _labels(choices) -> dict[str, str]:
+    with translation.override("en"):
+        return {" ".join(str(label).casefold().split()): value for value, label in choices.choices}
+
+
+@cache
+def _label(choices, value) -> str:
+    with translation.override("en"):
+        return str(choices(value).label)
+
+
+def allowed_sub_types(event_type: str) -> str:
+    return ", ".join(_label(SubEventType, s) for s in SUB_EVENT_TYPES[event_type])
+
+
+def date_problem(day: datetime.date) -> str | None:
+    """The row check of an event's date (one place: switch to the shared date validator here)."""
+    if day < EARLIEST:
+        return f"{day:%Y-%m-%d} is before ACLED's first year"
+    if day > datetime.date.today():
+        return f"{day:%Y-%m-%d} is in the future"
+    return None
+
+
+_dates: dict[str, datetime.date | None] = {}
+
+
+def parse_date(text: str) -> datetime.date | None:
+    """ISO (current layout) or "13 May 2022" (2022 layout); None when it is no date."""
+    if text in _dates:
+        return _dates[text]
+    day = None
+    try:
+        day = datetime.date.fromisoformat(text)
+    except ValueError:
+        parts = text.replace("-", " ").split()
+        if len(parts) == 3 and parts[1].casefold() in MONTHS and parts[0].isdigit() and parts[2].isdigit():
+            year = int(parts[2]) + (2000 if len(parts[2]) == 2 else 0)
+            try:
+                day = datetime.date(year, MONTHS[parts[1].casefold()], int(parts[0]))
+            except ValueError:
+                day = None
+    if len(_dates) < 100_000:
+        _dates[text] = day
+    return day
+
+
+def _coordinate(text: str, limit: int) -> str | bool | None:
+    """The coordinate as written (PostgreSQL rounds it to 6 decimals), None if empty, False if bad."""
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        return False
+    return text if math.isfinite(value) and -limit <= value <= limit else False
+
+
+class EventMapper:
+    """Maps ACLED event rows; ``resolver`` holds the gazetteer for the whole file."""
+
+    def __init__(self, resolver: PlaceResolver | None = None, revisions: dict[str, int] | None = None):
+        self.resolver = resolver or PlaceResolver()
+        #: ACLED's timestamp of each event already imported: a row no newer is unchanged, and
+        #: is neither mapped nor written (a re-import reads the file and little else).
+        self.revisions = revisions or {}
+        self.types = _labels(EventType)
+        self.sub_types = _labels(SubEventType)
+
+    def __call__(self, row_number: int, row: dict[str, str]) -> RowResult:
+        get = row.get
+        external_id = (get("event_id_cnty") or "").strip()
+        result = RowResult(row_number, external_id[:60])
+        if isinstance(row, ShortRow):
+            return result.reject("", f"{row.cells} cells where the header has more or fewer: a stray separator?")
+        if not external_id:
+            return result.reject("event_id_cnty", "event_id_cnty is empty.")
+        known = self.revisions.get(external_id)
+        if known is not None:
+            timestamp = (get("timestamp") or "").strip()
+            if not timestamp.isdigit() or int(timestamp) <= known:
+                result.unchanged = True
+                return result
+        if len(external_id) > 60:
+            return result.reject("event_id_cnty", "event_id_cnty is longer than 60 characters.")
+        raw_date = (get("event_date") or "").strip()
+        day = parse_date(raw_date)
+        if day is None:
+            return result.reject("event_date", f"“{raw_date}” is not a date (2022-05-13 or 13 May 2022).")
+        if problem := date_problem(day):
+            return result.reject("event_date", f"{problem}.")
+        event_type = self.types.get(" ".join((get("event_type") or "").casefold().split()))
+        if event_type is None:
+            allowed = ", ".join(_label(EventType, t) for t in SUB_EVENT_TYPES)
+            return result.reject("event_type", f"Unknown event type “{get('event_type')}”; allowed: {allowed}.")
+        sub_type = self.sub_types.get(" ".join((get("sub_event_type") or "").casefold().split()))
+        if sub_type is None or EVENT_TYPE_OF_SUB_TYPE[sub_type] != event_type:
+            return result.reject(
+                "sub_event_type",
+                f"“{get('sub_event_type')}” is not a sub-type of {_label(EventType, event_type)}; "
+                f"allowed: {allowed_sub_types(event_type)}.",
+            )
+        time_precision = TIME_PRECISION.get((get("time_precision") or "").strip())
+        if time_precision is None:
+            return result.reject("time_precision", f"time_precision “{get('time_precision')}” is not 1, 2 or 3.")
+        geo_precision = GEO_PRECISION.get((get("geo_precision") or "").strip())
+        if geo_precision is None:
+            return result.reject("geo_precision", f"geo_precision “{get('geo_precision')}” is not 1, 2 or 3.")
+        fatalities = (get("fatalities") or "0").strip() or "0"
+        if not fatalities.isdigit():
+            return result.reject("fatalities", f"fatalities “{fatalities}” is not a count (0 or more).")
+        timestamp = (get("timestamp") or "").strip()
+        if timestamp and not timestamp.isdigit():
+            return result.reject("timestamp", f"timestamp “{timestamp}” is not a Unix time.")
+        latitude = _coordinate((get("latitude") or "").strip(), 90)
+        longitude = _coordinate((get("longitude") or "").strip(), 180)
+        if latitude is False or longitude is False:
+            return result.reject("latitude", "latitude/longitude is not a coordinate.")
+        location = (get("location") or "").strip()
+        resolved = self.resolver.resolve(
+            country=(get("country") or "").strip(),
+            admin1=(get("admin1") or "").strip(),
+            admin2=(get("admin2") or "").strip(),
+            admin3=(get("admin3") or "").strip(),
+            location=location,
+        )
+        if resolved is None:
+            return result.reject("country", f"The country “{get('country')}” is not in the gazetteer.")
+        if resolved.flag:
+            result.flag(resolved.field, resolved.flag)
+            geo_precision = GeoPrecision.REGION
+        texts = {}
+        for column, limit in (("actor1", 200), ("actor2", 200), ("assoc_actor_1", 500), ("assoc_actor_2", 500)):
+            texts[column] = (get(column) or "").strip()
+            if len(texts[column]) > limit:
+                return result.reject(column, f"{column} is longer than {limit} characters.")
+        if "civilian_targeting" in row:
+            civilians = bool((get("civilian_targeting") or "").strip())
+        else:  # the 2022 layout: civilians are the second actor's type
+            civilians = (get("inter2") or "").strip() in ("7", "Civilians")
+        publishers = tuple(dict.fromkeys(p.strip()[:200] for p in (get("source") or "").split(";") if p.strip()))
+        title = f"{_label(SubEventType, sub_type)} in {location or 'an unnamed place'}, {day.day} {day:%B %Y}"
+        result.values = EventRow(
+            external_id=external_id,
+            title=title[:300],
+            description=(get("notes") or "").strip(),
+            event_type=event_type,
+            sub_event_type=sub_type,
+            start=day,
+            date_precision=time_precision,
+            place_id=resolved.place_id,
+            geo_precision=int(geo_precision),
+            latitude=latitude,
+            longitude=longitude,
+            killed=int(fatalities) or None,  # ACLED's 0 is "none or unknown": stored as unknown
+            civilian_targeting=civilians,
+            actor1=texts["actor1"],
+            actor2=texts["actor2"],
+            assoc_actor1=texts["assoc_actor_1"],
+            assoc_actor2=texts["assoc_actor_2"],
+            inter1=INTER_CODES.get((get("inter1") or "").strip(), (get("inter1") or "").strip())[:60],
+            inter2=INTER_CODES.get((get("inter2") or "").strip(), (get("inter2") or "").strip())[:60],
+            source_timestamp=int(timestamp) if timestamp else None,
+            publishers=publishers,
+            source_scale=(get("source_scale") or "").strip()[:100],
+        )
+        return result
+
+
+def deletion_mapper(row_number: int, row: dict[str, str]) -> RowResult:
+    external_id = (row.get("event_id_cnty") or "").strip()
+    result = RowResult(row_number, external_id[:60])
+    if not external_id:
+        return result.reject("event_id_cnty", "event_id_cnty is empty.")
+    stamp = (row.get("deleted_timestamp") or "").strip()
+    if stamp and not stamp.isdigit():
+        return result.reject("deleted_timestamp", f"deleted_timestamp “{stamp}” is not a Unix time.")
+    result.values = (external_id, int(stamp) if stamp else None)
+    return result

@@ -1,0 +1,241 @@
+"""The import pipeline: a reader yields rows, a mapper turns each into a row result (values or
+problems), a writer applies the accepted ones through a service. Nothing here knows ACLED.
+
+- ``Table`` (from a reader): the rows as ``(row_number, {column: text})``, the columns that
+  were ignored and an estimate of the number of rows (for the progress bar).
+- ``RowResult`` (from a mapper): ``external_id``, ``values`` (None when rejected) and its
+  ``problems`` (rejections and flags, each with a field and a message).
+- a writer: ``write(results) -> Counts``, inside the pipeline's transaction.
+
+A ``FileError`` anywhere (not a CSV, truncated, too big, required columns missing) fails the
+whole file: the transaction is rolled back and nothing is written.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from displacement.models.imports import ReportLevel
+
+
+class FileError(Exception):
+    """The file as a whole cannot be imported; nothing was written."""
+
+
+@dataclass
+class Problem:
+    level: str  # ReportLevel
+    field: str
+    message: str
+    row_number: int | None = None
+    external_id: str = ""
+
+
+@dataclass
+class RowResult:
+    row_number: int
+    external_id: str = ""
+    values: object | None = None  # what the writer needs; None: rejected, or unchanged
+    problems: list[Problem] = field(default_factory=list)
+    unchanged: bool = False  # the database already holds this revision: nothing to write
+
+    def reject(self, field_name: str, message: str) -> RowResult:
+        self.values = None
+        self.problems.append(Problem(ReportLevel.REJECTED, field_name, message))
+        return self
+
+    def flag(self, field_name: str, message: str) -> None:
+        self.problems.append(Problem(ReportLevel.FLAGGED, field_name, message))
+
+    @property
+    def rejected(self) -> bool:
+        return any(p.level == ReportLevel.REJECTED for p in self.problems)
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    rejected: int = 0
+    flagged: int = 0
+
+
+@dataclass
+class Table:
+    rows: Iterator[tuple[int, dict[str, str]]]
+    columns: list[str]
+    ignored_columns: list[str] = field(default_factory=list)
+    rows_estimate: int = 0
+
+
+# --- reading text files ------------------------------------------------------------------
+
+CHUNK = 1 << 20
+
+
+def detect_encoding(path: Path) -> tuple[str, int, bool]:
+    """UTF-8 (with or without BOM) or, when that fails, cp1251 (Excel in Ukrainian locales);
+    with the number of line breaks (an estimate of the rows) and whether the last is the end."""
+    lines, last = 0, b""
+    with path.open("rb") as raw:
+        head = raw.read(3)
+        encoding = "utf-8-sig" if head == codecs.BOM_UTF8 else "utf-8"
+        raw.seek(0)
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        try:
+            while chunk := raw.read(CHUNK):
+                if b"\x00" in chunk:
+                    raise FileError("This is not a text file (it holds NUL bytes).")
+                decoder.decode(chunk)
+                lines += chunk.count(b"\n")
+                last = chunk[-1:]
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            encoding = "cp1251"
+            raw.seek(-1, 2)
+            last = raw.read(1)
+    return encoding, lines, last in (b"\n", b"\r")
+
+
+def sniff_delimiter(first_line: str) -> str:
+    """``,`` or ``;`` (Excel in Ukrainian and Russian locales) or a tab, whichever the header uses most."""
+    counts = {sep: first_line.count(sep) for sep in (",", ";", "\t")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
+def read_csv(path: Path, *, required: Iterable[str], known: Iterable[str]) -> Table:
+    """A CSV file's rows as dicts keyed by the (lower-cased, trimmed) header."""
+    encoding, lines, ends_with_newline = detect_encoding(path)
+    handle = path.open(encoding=encoding, newline="")
+    first = handle.readline()
+    if not first.strip():
+        handle.close()
+        raise FileError("The file is empty.")
+    delimiter = sniff_delimiter(first)
+    handle.seek(0)
+    reader = csv.reader(handle, delimiter=delimiter, strict=True)
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except csv.Error as exc:
+        handle.close()
+        raise FileError(f"This is not a CSV file: {exc}.") from None
+    missing = [c for c in required if c not in header]
+    if missing:
+        handle.close()
+        raise FileError(f"Required columns are missing: {', '.join(missing)}.")
+    known = set(known)
+    ignored = [h for h in header if h and h not in known]
+
+    def rows():
+        with handle:
+            row_number, held = 1, None
+            try:
+                for cells in reader:
+                    row_number += 1
+                    if not any(c.strip() for c in cells):
+                        continue
+                    if held is not None:
+                        yield held
+                    held = row_number, _cells(header, cells, row_number)
+            except csv.Error as exc:
+                raise FileError(
+                    f"Row {row_number + 1} cannot be read ({exc}): the file is cut short or not CSV."
+                ) from None
+            if held is not None:
+                if isinstance(held[1], ShortRow) and not ends_with_newline:
+                    raise FileError(f"The last row ({held[0]}) is cut short: the file is truncated.")
+                yield held
+
+    return Table(rows=rows(), columns=header, ignored_columns=ignored, rows_estimate=max(lines - 1, 1))
+
+
+class ShortRow(dict):
+    """A row with another number of cells than the header (its mapper rejects it)."""
+
+    cells: int = 0
+
+
+def _cells(header: list[str], cells: list[str], row_number: int) -> dict[str, str]:
+    if len(cells) != len(header):
+        row = ShortRow(zip(header, cells, strict=False))
+        row.cells = len(cells)
+        return row
+    return dict(zip(header, cells, strict=True))
+
+
+def read_json_list(path: Path, *, required: Iterable[str], known: Iterable[str]) -> Table:
+    """An API answer ``{"status": 200, "data": [{...}, ...]}`` (or a bare list) as rows."""
+    try:
+        with path.open("rb") as handle:
+            document = json.load(io.TextIOWrapper(handle, encoding="utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise FileError(f"This is not a JSON file, or it is cut short: {exc}.") from None
+    if isinstance(document, dict):
+        if document.get("status") not in (None, 200, "200"):
+            raise FileError(f"The API answered with status {document.get('status')}, not 200.")
+        document = document.get("data")
+    if not isinstance(document, list) or not all(isinstance(item, dict) for item in document):
+        raise FileError('Expected {"status": 200, "data": [...]}, a list of objects.')
+    columns: list[str] = []
+    for item in document[:1000]:
+        columns += [k.strip().lower() for k in item if k.strip().lower() not in columns]
+    missing = [c for c in required if document and c not in columns]
+    if missing:
+        raise FileError(f"Required fields are missing: {', '.join(missing)}.")
+    known = set(known)
+
+    def rows():
+        for number, item in enumerate(document, start=1):
+            yield number, {k.strip().lower(): "" if v is None else str(v) for k, v in item.items()}
+
+    return Table(
+        rows=rows(),
+        columns=columns,
+        ignored_columns=[c for c in columns if c not in known],
+        rows_estimate=len(document),
+    )
+
+
+def results(
+    table: Table,
+    mapper: Callable[[int, dict], RowResult],
+    report: list[Problem],
+    counts: Counts,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[RowResult]:
+    """Map every row, keep the problems in ``report`` and count them; yield the accepted rows.
+
+    An id repeated in the same file rejects the later rows: which one ACLED meant is unknown.
+    """
+    seen: set[str] = set()
+    for done, (row_number, raw) in enumerate(table.rows, start=1):
+        result = mapper(row_number, raw)
+        if result.external_id and not result.rejected:
+            if result.external_id in seen:
+                result.reject("event_id_cnty", f"{result.external_id} appears more than once in this file.")
+            else:
+                seen.add(result.external_id)
+        if result.rejected:  # the flags of a rejected row do not matter any more
+            result.problems = [p for p in result.problems if p.level == ReportLevel.REJECTED]
+        for problem in result.problems:
+            problem.row_number = row_number
+            problem.external_id = result.external_id
+            report.append(problem)
+        if result.rejected:
+            counts.rejected += 1
+        elif result.unchanged:
+            counts.unchanged += 1
+        else:
+            counts.flagged += any(p.level == ReportLevel.FLAGGED for p in result.problems)
+            yield result
+        if progress is not None and done % 5000 == 0:
+            progress(done)

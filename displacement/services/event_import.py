@@ -1,0 +1,247 @@
+"""The bulk write of imported events: set-based, the service for an import's many rows.
+
+The rows go into a temporary table with COPY; one UPDATE revises the events whose source
+revision is newer, one INSERT adds the new ones (both ``RETURNING`` what they wrote), with
+pghistory's row triggers on, so every created or revised event has its history row and its
+import run, and an unchanged row writes nothing at all. The rules a single event obeys
+(``services.events``, ``Event.clean``) hold for every row: the mapper checks the type and
+sub-type against ``vocab.EVENT_TYPE_OF_SUB_TYPE`` and the database's constraints check the rest.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import NamedTuple
+
+from django.db import connection, transaction
+from django.db.models import ProtectedError
+from psycopg.copy import QueuedLibpqWriter
+
+from displacement import models as m
+from displacement.importers.pipeline import Counts, Problem, RowResult
+from displacement.models.imports import ReportLevel
+from displacement.models.vocab import EventCategory, Origin, SourceKind
+from displacement.services import summary_tracking
+
+#: Marks the Source records an import made from a publisher's name (an update re-links only these).
+IMPORTED_SOURCE_NOTE = "Publisher named by an imported record."
+_SEP = "\x1f"  # between publishers in one cell of the temporary table
+_LOCK_NAMESPACE = 7302  # arbitrary: this application's advisory locks for imports
+
+
+class EventRow(NamedTuple):
+    external_id: str
+    title: str
+    description: str
+    event_type: str
+    sub_event_type: str
+    start: datetime.date
+    date_precision: str
+    place_id: int
+    geo_precision: int
+    latitude: str | None
+    longitude: str | None
+    killed: int | None
+    civilian_targeting: bool
+    actor1: str
+    actor2: str
+    assoc_actor1: str
+    assoc_actor2: str
+    inter1: str
+    inter2: str
+    source_timestamp: int | None
+    publishers: tuple[str, ...]
+    source_scale: str
+
+
+_TYPES = {
+    "start": "date",
+    "place_id": "integer",
+    "geo_precision": "smallint",
+    "latitude": "numeric(9, 6)",
+    "longitude": "numeric(9, 6)",
+    "killed": "integer",
+    "civilian_targeting": "boolean",
+    "source_timestamp": "bigint",
+}
+#: The columns copied from the temporary table into the event, as they are.
+_COPIED = [f for f in EventRow._fields if f not in ("external_id", "publishers", "source_scale")]
+
+
+def _execute(sql: str, params=()) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall() if cursor.description else []
+
+
+def _copy_rows(rows: Iterable[EventRow]) -> int:
+    columns = ", ".join(f"{f} {_TYPES.get(f, 'text')}" for f in EventRow._fields)
+    _execute("DROP TABLE IF EXISTS pg_temp.import_event; DROP TABLE IF EXISTS pg_temp.import_written")
+    _execute(f"CREATE TEMP TABLE import_event (row_number serial, {columns}) ON COMMIT DROP")
+    _execute(
+        "CREATE TEMP TABLE import_written (event_id integer, external_id text, old_start date, start date,"
+        " inserted boolean) ON COMMIT DROP"
+    )
+    written = 0
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        names = ", ".join(EventRow._fields)
+        with raw.copy(f"COPY import_event ({names}) FROM STDIN", writer=QueuedLibpqWriter(raw)) as copy:
+            for row in rows:
+                copy.write_row((*row[:-2], _SEP.join(row.publishers), row.source_scale))
+                written += 1
+    _execute("CREATE UNIQUE INDEX ON import_event (external_id); ANALYZE import_event")
+    return written
+
+
+def _upsert(organization_id: int, run_id: int, status: str, user_id: int | None) -> tuple[int, int]:
+    """(updated, created): revise what is newer, add what is new, touch nothing else."""
+    assignments = ", ".join(f"{c} = t.{c}" for c in _COPIED)
+    _execute(
+        f"""WITH revised AS (
+            UPDATE displacement_event e SET {assignments}, category = %s, displacement_kind = '',
+                origin = %s, import_run_id = %s, updated_at = statement_timestamp()
+            FROM import_event t, displacement_event o
+            WHERE e.organization_id = %s AND e.external_id = t.external_id AND o.id = e.id
+              AND t.source_timestamp IS NOT NULL
+              AND (e.source_timestamp IS NULL OR t.source_timestamp > e.source_timestamp)
+            RETURNING e.id, e.external_id, o.start AS old_start, e.start
+        ) INSERT INTO import_written SELECT id, external_id, old_start, start, false FROM revised""",  # noqa: S608
+        [EventCategory.VIOLENCE, Origin.ACLED, run_id, organization_id],
+    )
+    columns = ", ".join(_COPIED)
+    _execute(
+        f"""WITH added AS (
+            INSERT INTO displacement_event (organization_id, external_id, {columns}, category,
+                displacement_kind, weapon, target, origin, import_run_id, verification_status,
+                created_by_id, created_at, updated_at)
+            SELECT %s, t.external_id, {", ".join(f"t.{c}" for c in _COPIED)}, %s, '', '', '', %s, %s, %s, %s,
+                statement_timestamp(), statement_timestamp()
+            FROM import_event t
+            WHERE NOT EXISTS (SELECT FROM displacement_event e
+                              WHERE e.organization_id = %s AND e.external_id = t.external_id)
+            ORDER BY t.row_number
+            RETURNING id, external_id, start
+        ) INSERT INTO import_written SELECT id, external_id, NULL, start, true FROM added""",  # noqa: S608
+        [organization_id, EventCategory.VIOLENCE, Origin.ACLED, run_id, status, user_id, organization_id],
+    )
+    updated, created = _execute(
+        "SELECT count(*) FILTER (WHERE NOT inserted), count(*) FILTER (WHERE inserted) FROM import_written"
+    )[0]
+    return updated, created
+
+
+def _link_sources(organization_id: int) -> None:
+    """One Source per publisher (split on ``;``), made when first named, with ACLED's scale."""
+    _execute(
+        """INSERT INTO displacement_source (organization_id, kind, title, publisher, url, reliability,
+               notes, scale, created_at, updated_at)
+           SELECT %s, %s, p.publisher, p.publisher, '', 'unknown', %s, p.scale,
+                  statement_timestamp(), statement_timestamp()
+           FROM (SELECT DISTINCT ON (publisher) publisher, t.source_scale AS scale
+                 FROM import_written w JOIN import_event t USING (external_id),
+                      unnest(string_to_array(t.publishers, %s)) publisher
+                 WHERE t.publishers <> '' ORDER BY publisher, t.row_number) p
+           WHERE NOT EXISTS (SELECT FROM displacement_source s WHERE s.organization_id = %s
+                             AND s.kind = %s AND s.publisher = p.publisher)""",
+        [organization_id, SourceKind.MEDIA, IMPORTED_SOURCE_NOTE, _SEP, organization_id, SourceKind.MEDIA],
+    )
+    _execute(
+        """DELETE FROM displacement_event_sources l
+           USING import_written w, import_event t, displacement_source s
+           WHERE NOT w.inserted AND l.event_id = w.event_id AND t.external_id = w.external_id
+             AND s.id = l.source_id AND s.notes = %s
+             AND NOT (s.publisher = ANY (string_to_array(t.publishers, %s)))""",
+        [IMPORTED_SOURCE_NOTE, _SEP],
+    )
+    _execute(
+        """INSERT INTO displacement_event_sources (event_id, source_id)
+           SELECT w.event_id, s.id
+           FROM import_written w JOIN import_event t USING (external_id),
+                unnest(string_to_array(t.publishers, %s)) p(publisher), displacement_source s
+           WHERE t.publishers <> '' AND s.organization_id = %s AND s.kind = %s AND s.publisher = p.publisher
+           ON CONFLICT DO NOTHING""",
+        [_SEP, organization_id, SourceKind.MEDIA],
+    )
+
+
+def _touch_summaries(organization_id: int) -> None:
+    """The weeks the written events left and entered, and those of their testimonies and
+    displacements: refreshed after commit, like any other write."""
+    days = _execute(
+        """SELECT DISTINCT d FROM (
+             SELECT start AS d FROM import_written UNION ALL SELECT old_start FROM import_written
+             UNION ALL SELECT t.recorded_on FROM displacement_testimonyevent te
+                JOIN import_written w ON te.event_id = w.event_id AND NOT w.inserted
+                JOIN displacement_testimony t ON t.id = te.testimony_id
+             UNION ALL SELECT dp.left_on FROM displacement_displacement dp
+                JOIN import_written w ON dp.cause_id = w.event_id AND NOT w.inserted
+           ) days WHERE d IS NOT NULL"""
+    )
+    if days:
+        summary_tracking.touch(organization_id, *(d for (d,) in days))
+
+
+def imported_revisions(organization_id: int) -> dict[str, int]:
+    """The source revision (ACLED's timestamp) of each of the organisation's imported events."""
+    return dict(
+        m.Event.objects.filter(organization_id=organization_id, source_timestamp__isnull=False)
+        .values_list("external_id", "source_timestamp")
+        .iterator(chunk_size=10_000)
+    )
+
+
+def events_import(*, organization, run, rows: Iterable[EventRow], by=None) -> Counts:
+    """Create or revise ``organization``'s events from ``rows`` (see the module); the caller's
+    transaction holds it all, so a failure anywhere writes nothing."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("events_import runs inside the import's transaction")
+    _execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_NAMESPACE, organization.pk])
+    # pgtrigger's triggers read this setting in every row; unset, each read raises and catches
+    # an error (a subtransaction a row: half the cost of writing an event). Empty: nothing is
+    # ignored, as when unset, for this transaction only.
+    _execute("SELECT set_config('pgtrigger.ignore', '{}', true)")
+    written = _copy_rows(rows)
+    updated, created = _upsert(organization.pk, run.pk, organization.acled_verification_status, getattr(by, "pk", None))
+    _link_sources(organization.pk)
+    _touch_summaries(organization.pk)
+    return Counts(created=created, updated=updated, unchanged=written - created - updated)
+
+
+def events_delete_imported(*, organization, results: Iterable[RowResult], report: list[Problem]) -> Counts:
+    """Delete the events ACLED withdrew (``results`` carry their ids); each leaves a tombstone
+    for partners (``services.tombstones``) and a line in the report. An event that evidence
+    still points to (an attachment) is kept, and the row says why."""
+    counts = Counts()
+    for result in results:
+        event = m.Event.objects.filter(organization=organization, external_id=result.external_id).first()
+        if event is None:
+            counts.unchanged += 1
+            continue
+        try:
+            with transaction.atomic():
+                event.delete()
+        except ProtectedError:
+            counts.rejected += 1
+            report.append(
+                Problem(
+                    ReportLevel.REJECTED,
+                    "event_id_cnty",
+                    "The event has attachments: kept.",
+                    result.row_number,
+                    result.external_id,
+                )
+            )
+            continue
+        counts.deleted += 1
+        report.append(
+            Problem(
+                ReportLevel.DELETED,
+                "event_id_cnty",
+                f"Deleted event “{event.title}”.",
+                result.row_number,
+                result.external_id,
+            )
+        )
+    return counts
