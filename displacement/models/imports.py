@@ -42,7 +42,7 @@ class ImportRun(TimeStamped):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("by")
     )
-    kind = models.CharField(_("kind"), max_length=30, choices=ImportKind.choices)
+    kind = models.CharField(_("kind"), max_length=30, choices=ImportKind.choices, blank=True)  # "": not yet detected
     file = models.FileField(_("file"), upload_to=import_file_path, blank=True)
     file_name = models.CharField(_("file name"), max_length=255)
     size = models.PositiveBigIntegerField(_("size in bytes"))
