@@ -29,6 +29,7 @@ from api.pagination import PageWindow, page_window
 from api.person_dates import PersonDateFilter
 from api.sync import SinceFilter
 from displacement import models as m
+from displacement.models.dates import QUERY_WINDOW
 from displacement.models.sharing import RecordKind
 from displacement.models.vocab import (
     CaseStatus,
@@ -378,8 +379,8 @@ class HappenedOnOrAfterFilter(PersonDateFilter):
     is recorded, a household leaves, before anyone writes it down), so that the page order
     (``updated_at``) can start at that date instead of at the first record.
 
-    The database holds every such record to it (``recorded_not_after_saved`` checks, migration
-    0011, with a day's margin for time zones); on a page read in that order, matches for a
+    The database holds every such record to it (the date window's CHECK, ``models.checks``,
+    against the day of saving with a day's margin for time zones); on a page read in that order, matches for a
     recent date came after hundreds of thousands of older entries (2.7 ms of a 3.6 ms page).
     """
 
@@ -392,8 +393,6 @@ class HappenedOnOrAfterFilter(PersonDateFilter):
             return qs
         qs = super().filter(qs, value)
         value = self.bound(value)  # a partner's: the first day of the week or month that holds it
-        if value <= datetime.date.min + datetime.timedelta(days=1):
-            return qs  # no earlier day to start from (and no record that early)
         floor = datetime.datetime.combine(value - datetime.timedelta(days=1), datetime.time.min, tzinfo=datetime.UTC)
         return qs.filter(updated_at__gte=floor)
 
@@ -438,6 +437,12 @@ class StrictFilterSet(df.FilterSet):
         form = _FORMS.get(type(self))
         if form is None:
             form = super().get_form_class()
+            for field in form.base_fields.values():
+                # Every date and time parameter, declared here or by any list: a value outside
+                # the window is a 400 naming it, before a filter converts it (to UTC, a day
+                # earlier) and overflows.
+                if isinstance(field, forms.DateField | forms.DateTimeField):
+                    field.validators = [*field.validators, QUERY_WINDOW]
             form.base_fields = _SharedFields(form.base_fields)
             _FORMS[type(self)] = form
         return form

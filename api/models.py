@@ -7,6 +7,9 @@ from django.db import connections, models
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import AbstractAPIKey, BaseAPIKeyManager
 
+from displacement.models.base import tracked
+from displacement.models.checks import checked
+
 
 class Scope(models.TextChoices):
     READ = "read", _("Read")
@@ -54,6 +57,9 @@ def _key_statement(model) -> tuple[str, list[str], list[str]]:
     return statement, keys, organizations
 
 
+# Revocation, expiry, scopes and name have a history; the key's hash and its last use do not.
+@tracked(exclude=["hashed_key", "last_used_at"], unrecorded=["last_used_at"])
+@checked
 class OrganizationAPIKey(AbstractAPIKey):
     """A key bound to one organisation; only its SHA-512 hash is stored, the key is shown once."""
 
@@ -76,6 +82,7 @@ class OrganizationAPIKey(AbstractAPIKey):
         return scope in self.scopes
 
 
+@checked
 class IdempotencyRecord(models.Model):
     """The first answer to a POST carrying an Idempotency-Key, replayed on retries."""
 

@@ -24,10 +24,12 @@ import django_filters as df
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
 from api.pagination import seal, unseal
+from displacement.models.dates import QUERY_WINDOW
 from displacement.selectors.access import Viewer
 
 #: What a sync token starts with: tells it apart from a date or time.
@@ -55,6 +57,10 @@ def moment_of(value: str, *, viewer: Viewer, name: str) -> datetime.datetime:
     if value.startswith(SEALED_PREFIX):
         return _token_moment(value[len(SEALED_PREFIX) :], viewer=viewer, name=name)
     moment = _parsed(value, name=name)
+    try:
+        QUERY_WINDOW(moment)  # as every date and time parameter (``models.dates``)
+    except DjangoValidationError as error:
+        raise ValidationError({name: error.messages}) from None
     if viewer.is_partner:
         return datetime.datetime.combine(moment.date(), datetime.time.min, tzinfo=datetime.UTC)
     return moment

@@ -5,7 +5,7 @@ Settings call these instead of ``os.environ.get`` so that a typo such as
 """
 
 import os
-from urllib.parse import urlparse
+from urllib.parse import parse_qs, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -60,3 +60,15 @@ def env_url(name: str, *, schemes: set[str]) -> str | None:
         allowed = ", ".join(sorted(schemes))
         raise ImproperlyConfigured(f"{name} has scheme {parsed.scheme!r}; expected one of: {allowed}.")
     return raw.strip()
+
+
+def redis_cache_url(broker: str) -> str | None:
+    """The broker's Redis as a URL for Django's Redis cache, or None when the broker is not Redis
+    (kombu's ``redis+socket:///path?virtual_host=N`` is redis-py's ``unix:///path?db=N``)."""
+    parsed = urlparse(broker)
+    if parsed.scheme in {"redis", "rediss"}:
+        return broker
+    if parsed.scheme == "redis+socket":
+        db = parse_qs(parsed.query).get("virtual_host", ["0"])[0]
+        return f"unix://{parsed.path}?db={db}"
+    return None

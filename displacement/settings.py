@@ -14,7 +14,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from displacement import embedded
-from displacement.env import env_bool, env_int, env_list, env_str, env_url
+from displacement.env import env_bool, env_int, env_list, env_str, env_url, redis_cache_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -330,10 +330,21 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+# The cache holds the API's rate limits, which must count across every web process: with
+# DEBUG off it is Redis (CACHE_URL, else the broker's Redis), and the app refuses to start
+# without one. With DEBUG on and no CACHE_URL, each process counts on its own.
+CACHE_URL = env_url("CACHE_URL", schemes={"redis", "rediss", "unix"})
+if CACHE_URL is None and not DEBUG:
+    CACHE_URL = redis_cache_url(CELERY_BROKER_URL)
+    if CACHE_URL is None:
+        raise ImproperlyConfigured(
+            "With DEBUG off the API's rate limits count in a shared cache, and the broker is not Redis: "
+            "set CACHE_URL (redis://host:6379/1)."
+        )
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    if not env_str("CACHE_URL")
-    else {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("CACHE_URL")}
+    if CACHE_URL is None
+    else {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL, "KEY_PREFIX": "dsp"}
 }
 
 # --- History --------------------------------------------------------------------------------

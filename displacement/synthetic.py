@@ -453,8 +453,8 @@ class _Generator:
 
         def rows() -> Iterator[tuple]:
             for offset, (index, origin, destination, left, cause, partial) in enumerate(moves):
-                stamp = self.at(left)
                 arrived = left + datetime.timedelta(days=rng.randint(0, 5)) if destination else None
+                stamp = self.at(arrived or left)  # written once the arrival is known (dates.PAST's check)
                 yield (
                     first + offset,
                     stamp,
@@ -625,7 +625,7 @@ class _Generator:
                 closed = (
                     min(END, opened + datetime.timedelta(days=rng.randint(10, 300))) if status == "closed" else None
                 )
-                stamp = self.at(opened)
+                stamp = self.at(closed or opened)  # last written when closed (dates.PAST's check)
                 yield (
                     pk,
                     stamp,

@@ -85,6 +85,33 @@ def fresh_plan_choices():
     filters._choices.clear()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def flush_despite_append_only_tables():
+    """Tests that commit (``transactional_db``) are cleaned up with TRUNCATE, which the history
+    and access-log tables refuse; the test suite's own flush passes their triggers by
+    pgtrigger's ignore (a session setting of this connection only) and, for pghistory's context
+    table, by disabling its trigger meanwhile (as the tables' owner)."""
+    import pgtrigger
+    from django.core.management.commands import flush
+    from django.db import connection
+
+    original = flush.Command.handle
+
+    def handle(self, *args, **options):
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE pghistory_context DISABLE TRIGGER context_append_only")
+        try:
+            with pgtrigger.ignore():
+                return original(self, *args, **options)
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("ALTER TABLE pghistory_context ENABLE TRIGGER context_append_only")
+
+    flush.Command.handle = handle
+    yield
+    flush.Command.handle = original
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Production hashing costs ~0.25 s a user; tests create hundreds of users."""

@@ -81,3 +81,25 @@ def test_queries_run_without_parallel_workers_unless_asked():
     with connection.cursor() as cursor:
         cursor.execute("SHOW max_parallel_workers_per_gather")
         assert cursor.fetchone()[0] == "0"
+
+
+def test_production_with_a_broker_other_than_redis_needs_a_cache_url():
+    """Rate limits must count across processes: no per-process memory cache with DEBUG off."""
+    result = _import_settings(DEBUG="false", SECRET_KEY="x" * 50, CELERY_BROKER_URL="amqp://u:p@127.0.0.1:5672//")
+    assert result.returncode != 0
+    assert "set CACHE_URL" in result.stderr
+    given = _import_settings(
+        DEBUG="false",
+        SECRET_KEY="x" * 50,
+        CELERY_BROKER_URL="amqp://u:p@127.0.0.1:5672//",
+        CACHE_URL="redis://127.0.0.1:6379/1",
+    )
+    assert given.returncode == 0, given.stderr
+
+
+def test_the_brokers_redis_is_the_cache_when_no_cache_url_is_given():
+    from displacement.env import redis_cache_url
+
+    assert redis_cache_url("redis://h:6379/4") == "redis://h:6379/4"
+    assert redis_cache_url("redis+socket:///var/run/r.sock?virtual_host=2") == "unix:///var/run/r.sock?db=2"
+    assert redis_cache_url("amqp://u:p@h:5672//") is None

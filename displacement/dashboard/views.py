@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from unfold.widgets import UnfoldAdminDateWidget, UnfoldAdminSelectWidget
 
 from displacement import models as m
+from displacement.models.dates import QUERY_WINDOW
 from displacement.models.vocab import EventType
 from displacement.selectors.access import Viewer
 from displacement.selectors.dashboard import DashboardFilters, dashboard_data, default_period
@@ -30,8 +31,10 @@ def may_see_dashboard(request) -> bool:
 
 
 class DashboardFilterForm(forms.Form):
-    since = forms.DateField(label=_("From"), required=False, widget=UnfoldAdminDateWidget)
-    until = forms.DateField(label=_("To"), required=False, widget=UnfoldAdminDateWidget)
+    # The period may end after today (the default ends on this week's Sunday), not after the
+    # query window: a year like 9999 is a form error, not a 500.
+    since = forms.DateField(label=_("From"), required=False, widget=UnfoldAdminDateWidget, validators=[QUERY_WINDOW])
+    until = forms.DateField(label=_("To"), required=False, widget=UnfoldAdminDateWidget, validators=[QUERY_WINDOW])
     adm1 = forms.ChoiceField(label=_("Oblast"), required=False, widget=UnfoldAdminSelectWidget)
     event_type = forms.ChoiceField(
         label=_("Event type"),

@@ -1,6 +1,6 @@
 """The access log: who read sensitive data, exported records or pulled them through the API.
 
-Append-only in the database: a trigger refuses UPDATE and DELETE, so nobody, not even a
+Append-only in the database: triggers refuse UPDATE, DELETE and TRUNCATE, so nobody, not even a
 superuser with a SQL shell through the app's role, can rewrite who looked at what.
 """
 
@@ -9,6 +9,9 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .base import refuse_truncate
+from .checks import checked
 
 
 class AccessAction(models.TextChoices):
@@ -21,6 +24,7 @@ class AccessAction(models.TextChoices):
     IMPORT_FILE = "import_file", _("Downloaded an imported file")
 
 
+@checked
 class AccessLog(models.Model):
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     organization = models.ForeignKey(
@@ -63,6 +67,7 @@ class AccessLog(models.Model):
         ]
         triggers = [
             pgtrigger.Protect(name="accesslog_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+            refuse_truncate(),
         ]
 
     def __str__(self):

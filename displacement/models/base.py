@@ -46,24 +46,40 @@ def copies_to_links(name: str, operation, *, copies: dict[str, str], key: str, r
     )
 
 
-def tracked(model_class=None, *, exclude=None):
+def refuse_truncate() -> pgtrigger.Trigger:
+    """The trigger of an append-only table that refuses TRUNCATE, which row triggers (those
+    refusing UPDATE and DELETE) never see: a statement trigger."""
+    return pgtrigger.Trigger(
+        name="refuse_truncate",
+        level=pgtrigger.Statement,
+        when=pgtrigger.Before,
+        operation=pgtrigger.Truncate,
+        func="RAISE EXCEPTION 'Cannot truncate %: it is append-only', TG_TABLE_NAME;",
+    )
+
+
+def tracked(model_class=None, *, exclude=None, unrecorded=()):
     """Record every insert, update and delete of ``model_class`` with database triggers.
 
-    Triggers see bulk ``update()`` and raw SQL too. The history table is append-only, and
-    each row carries the pghistory context (acting user and URL, set by the middleware).
-    ``exclude`` names fields whose values must not be copied into the history (direct
-    identifiers: a purge must not leave them behind in an append-only table).
+    Triggers see bulk ``update()`` and raw SQL too. The history table is append-only (UPDATE,
+    DELETE and TRUNCATE are refused), and each row carries the pghistory context (acting user,
+    URL and request id, set by the middleware). ``exclude`` names fields whose values must not
+    be copied into the history (direct identifiers: a purge must not leave them behind in an
+    append-only table, or secrets); ``unrecorded`` names fields whose change alone is not an
+    event (a key's time of last use, written by requests).
     """
     if model_class is None:
-        return lambda cls: tracked(cls, exclude=exclude)
+        return lambda cls: tracked(cls, exclude=exclude, unrecorded=unrecorded)
+    changed = pgtrigger.AnyChange(exclude=list(unrecorded)) if unrecorded else pgtrigger.AnyChange()
     return pghistory.track(
         pghistory.InsertEvent(),
-        pghistory.UpdateEvent(),
+        pghistory.UpdateEvent(condition=changed),
         pghistory.DeleteEvent(),
         obj_field=pghistory.ObjForeignKey(related_name="history"),
         model_name=f"{model_class.__name__}History",
         append_only=True,
         exclude=exclude,
+        meta={"triggers": [refuse_truncate()]},
     )(model_class)
 
 

@@ -1,16 +1,18 @@
 """Cases: the follow-up of a household, with its workflow, notes and referrals."""
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .base import ChoiceArrayField, Owned, SignalledQuerySet, TimeStamped, page_index, tracked, updated_at_field
+from .checks import checked
+from .dates import PAST
 from .vocab import CaseStatus, Need, Priority, ReferralStatus
 
 
+@checked
 class CaseSequence(models.Model):
     """The last case number an organisation used in a year; incremented under a row lock."""
 
@@ -26,6 +28,7 @@ class CaseSequence(models.Model):
 
 
 @tracked
+@checked
 class Case(Owned):
     updated_at = updated_at_field()
     reference = models.CharField(_("reference"), max_length=40, unique=True, editable=False)
@@ -51,8 +54,8 @@ class Case(Owned):
         blank=True,
         verbose_name=_("needs"),
     )
-    opened_on = models.DateField(_("opened on"), default=timezone.localdate)
-    closed_on = models.DateField(_("closed on"), null=True, blank=True, editable=False)
+    opened_on = models.DateField(_("opened on"), default=timezone.localdate, validators=[PAST])
+    closed_on = models.DateField(_("closed on"), null=True, blank=True, editable=False, validators=[PAST])
     closure_reason = models.CharField(_("closure reason"), max_length=300, blank=True)
 
     objects = SignalledQuerySet.as_manager()
@@ -88,10 +91,6 @@ class Case(Owned):
     def __str__(self):
         return self.reference or str(_("(new case)"))
 
-    def clean(self):
-        if self.opened_on and self.opened_on > timezone.localdate():
-            raise ValidationError({"opened_on": _("A case cannot be opened in the future.")})
-
     def save(self, *args, **kwargs):
         # A case belongs to its household's organisation. closed_on follows the status: the
         # services set it (``services.cases.case_transition``) and the database checks it.
@@ -101,6 +100,7 @@ class Case(Owned):
 
 
 @tracked
+@checked
 class CaseNote(TimeStamped):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes", verbose_name=_("case"))
     author = models.ForeignKey(
@@ -123,11 +123,12 @@ class CaseNote(TimeStamped):
 
 
 @tracked
+@checked
 class Referral(TimeStamped):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="referrals", verbose_name=_("case"))
     service = models.CharField(_("service"), max_length=30, choices=Need.choices)
     referred_to = models.CharField(_("referred to"), max_length=200)
-    referred_on = models.DateField(_("referred on"), default=timezone.localdate)
+    referred_on = models.DateField(_("referred on"), default=timezone.localdate, validators=[PAST])
     status = models.CharField(
         _("status"), max_length=20, choices=ReferralStatus.choices, default=ReferralStatus.PENDING
     )

@@ -3,14 +3,16 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .base import Owned, SignalledQuerySet, page_index, tracked, updated_at_field
+from .checks import checked
+from .dates import PAST
 from .vocab import DatePrecision, ShelterType
 
 
 @tracked
+@checked
 class Displacement(Owned):
     updated_at = updated_at_field()
     household = models.ForeignKey(
@@ -30,14 +32,14 @@ class Displacement(Owned):
         related_name="+",
         verbose_name=_("destination"),
     )
-    left_on = models.DateField(_("left on"))
+    left_on = models.DateField(_("left on"), validators=[PAST])
     left_on_precision = models.CharField(
         _("precision of the departure date"),
         max_length=10,
         choices=DatePrecision.choices,
         default=DatePrecision.DAY,
     )
-    arrived_on = models.DateField(_("arrived on"), null=True, blank=True)
+    arrived_on = models.DateField(_("arrived on"), null=True, blank=True, validators=[PAST])
     cause = models.ForeignKey(
         "displacement.Event",
         null=True,
@@ -98,9 +100,7 @@ class Displacement(Owned):
         super().save(*args, **kwargs)
 
     def clean(self):
-        # The database checks it too, against the time of saving (migration 0011).
-        if self.left_on and self.left_on > timezone.localdate():
-            raise ValidationError({"left_on": _("A departure cannot be in the future.")})
+        # left_on and arrived_on lie in their window (``dates.PAST``, field validators).
         if self.arrived_on and self.left_on and self.arrived_on < self.left_on:
             raise ValidationError({"arrived_on": _("Arrival cannot be before departure.")})
         if self.origin_id and self.origin_id == self.destination_id:

@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from .base import Owned, tracked
+from .checks import checked
 
 
 class DuplicateStatus(models.TextChoices):
@@ -15,6 +16,7 @@ class DuplicateStatus(models.TextChoices):
 
 
 @tracked
+@checked
 class HouseholdDuplicateCandidate(Owned):
     """Two households of one organisation that may be one family. The pair is stored once
     (``household`` has the smaller id) and an answer is kept: a pair answered "not the same" is

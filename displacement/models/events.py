@@ -10,6 +10,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from .base import Owned, SignalledQuerySet, copies_to_links, page_index, tracked, updated_at_field
+from .checks import checked
+from .dates import PAST
 from .vocab import (
     EVENT_TYPE_OF_SUB_TYPE,
     SUB_EVENT_TYPES,
@@ -51,6 +53,7 @@ def _sub_type_belongs_to_type() -> Q:
 
 
 @tracked
+@checked
 class Event(Owned):
     updated_at = updated_at_field()
     title = models.CharField(_("title"), max_length=300)
@@ -73,8 +76,8 @@ class Event(Owned):
     )
     weapon = models.CharField(_("weapon"), max_length=30, choices=Weapon.choices, blank=True)
     target = models.CharField(_("target"), max_length=30, choices=Target.choices, blank=True)
-    start = models.DateField(_("start"))
-    end = models.DateField(_("end"), null=True, blank=True)
+    start = models.DateField(_("start"), validators=[PAST])
+    end = models.DateField(_("end"), null=True, blank=True, validators=[PAST])
     date_precision = models.CharField(
         _("date precision"), max_length=10, choices=DatePrecision.choices, default=DatePrecision.DAY
     )

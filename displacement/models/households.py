@@ -9,6 +9,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .base import ChoiceArrayField, Owned, SignalledQuerySet, TimeStamped, tracked
+from .checks import checked
+from .dates import PAST
 from .vocab import AgeBand, Relationship, Sex, Vulnerability
 
 # No 0/O or 1/I: codes are read aloud over bad phone lines.
@@ -28,6 +30,7 @@ def new_person_code() -> str:
 
 
 @tracked
+@checked
 class Household(Owned):
     code = models.CharField(
         _("code"),
@@ -76,6 +79,7 @@ class Household(Owned):
 
 
 @tracked
+@checked
 class Person(TimeStamped):
     household = models.ForeignKey(
         Household, on_delete=models.CASCADE, related_name="members", verbose_name=_("household")
@@ -124,6 +128,7 @@ def _db_function(name: str, *args, output_field):
         "match_keys",
     ]
 )
+@checked
 class ContactDetails(TimeStamped):
     """Direct identifiers of a household. Never leaves the owning organisation."""
 
@@ -136,7 +141,7 @@ class ContactDetails(TimeStamped):
     full_name = models.CharField(_("full name of the contact person"), max_length=300, blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     address = models.TextField(_("exact address"), blank=True)
-    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True, validators=[PAST])
     document_numbers = models.TextField(_("document numbers"), blank=True)
     # Kept by PostgreSQL from the identifiers (functions of migration 0026, written from
     # displacement/duplicates): blanked with them by a purge, never in the history.

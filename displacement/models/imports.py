@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .base import TimeStamped
+from .checks import checked
 
 
 class ImportKind(models.TextChoices):
@@ -31,6 +32,7 @@ def import_file_path(instance, filename):
     return f"imports/{instance.organization_id}/{instance.sha256}"
 
 
+@checked
 class ImportRun(TimeStamped):
     """One file brought in (or tried, ``dry_run``). The file is kept for ``IMPORT_FILE_DAYS``."""
 
@@ -40,7 +42,7 @@ class ImportRun(TimeStamped):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("by")
     )
-    kind = models.CharField(_("kind"), max_length=30, choices=ImportKind.choices)
+    kind = models.CharField(_("kind"), max_length=30, choices=ImportKind.choices, blank=True)  # "": not yet detected
     file = models.FileField(_("file"), upload_to=import_file_path, blank=True)
     file_name = models.CharField(_("file name"), max_length=255)
     size = models.PositiveBigIntegerField(_("size in bytes"))
@@ -80,6 +82,7 @@ class ImportRun(TimeStamped):
         return int(100 * self.rows_done / self.rows_total) if self.rows_total else 0
 
 
+@checked
 class ImportReportRow(models.Model):
     """One line of an import's report: a row rejected, a place flagged, an event deleted."""
 

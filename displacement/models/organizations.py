@@ -6,9 +6,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .base import TimeStamped, tracked
+from .checks import checked
 from .vocab import OrganizationKind, Role, VerificationStatus
 
 
+# Who may do what (is_superuser, is_active, is_staff; the role is the membership's) has a
+# history; the password hash and the time of the last sign-in do not.
+@tracked(exclude=["password", "last_login"], unrecorded=["password", "last_login"])
+@checked
 class User(AbstractUser):
     """A staff member or a partner's user. Casework rights come from the membership."""
 
@@ -28,6 +33,7 @@ class User(AbstractUser):
 
 
 @tracked
+@checked
 class Organization(TimeStamped):
     name = models.CharField(_("name"), max_length=200, unique=True)
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
@@ -58,6 +64,7 @@ class Organization(TimeStamped):
 
 
 @tracked
+@checked
 class Membership(TimeStamped):
     """The one organisation a user works for, and their role in it."""
 

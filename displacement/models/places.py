@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .base import TimeStamped, tracked
+from .checks import checked
 
 
 class AdminLevel(models.IntegerChoices):
@@ -17,6 +18,7 @@ class AdminLevel(models.IntegerChoices):
 
 
 @tracked
+@checked
 class Place(TimeStamped):
     """One administrative unit. P-codes nest by prefix: UA12 ⊃ UA1208 ⊃ UA1208009."""
 

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .base import TimeStamped, tracked
+from .checks import checked
 
 
 class ReportKind(models.TextChoices):
@@ -33,6 +34,7 @@ class ReportPeriod(models.TextChoices):
 
 
 @tracked
+@checked
 class ReportDefinition(TimeStamped):
     organization = models.ForeignKey(
         "displacement.Organization", on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
@@ -113,6 +115,8 @@ class WithdrawalReason(models.TextChoices):
     AGREEMENT_ENDED = "agreement_ended", _("Agreement ended or narrowed")
 
 
+@tracked
+@checked
 class ReportRun(models.Model):
     """One slot of a definition's schedule: at most one file, whatever happens to the workers."""
 

@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .base import ChoiceArrayField, TimeStamped, tracked
+from .checks import checked
+from .dates import AGREEMENT_END, AGREEMENT_START
 
 
 class RecordKind(models.TextChoices):
@@ -36,6 +38,7 @@ class SharedDatePrecision(models.TextChoices):
 
 
 @tracked
+@checked
 class SharingAgreement(TimeStamped):
     """No agreement, nothing shared: the owner decides which kinds of records a partner sees."""
 
@@ -67,8 +70,8 @@ class SharingAgreement(TimeStamped):
             "a case was opened or closed. Event dates are given as recorded."
         ),
     )
-    valid_from = models.DateField(_("valid from"), default=timezone.localdate)
-    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    valid_from = models.DateField(_("valid from"), default=timezone.localdate, validators=[AGREEMENT_START])
+    valid_until = models.DateField(_("valid until"), null=True, blank=True, validators=[AGREEMENT_END])
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -115,6 +118,8 @@ class TombstoneReason(models.TextChoices):
     UNSHARED = "unshared", _("No longer shared")
 
 
+@tracked
+@checked
 class Tombstone(models.Model):
     """A record that must disappear from partners' copies: the deletions feed reads these."""
 

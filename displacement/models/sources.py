@@ -9,16 +9,19 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .base import Owned, tracked
+from .checks import checked
+from .dates import PAST
 from .vocab import Reliability, SourceKind
 
 
 @tracked
+@checked
 class Source(Owned):
     kind = models.CharField(_("kind"), max_length=30, choices=SourceKind.choices)
     title = models.CharField(_("title"), max_length=300)
     publisher = models.CharField(_("publisher"), max_length=200, blank=True)
     url = models.URLField(_("URL"), max_length=1000, blank=True)
-    published_on = models.DateField(_("published on"), null=True, blank=True)
+    published_on = models.DateField(_("published on"), null=True, blank=True, validators=[PAST])
     reliability = models.CharField(
         _("reliability"), max_length=30, choices=Reliability.choices, default=Reliability.UNKNOWN
     )
@@ -50,6 +53,7 @@ def attachment_path(instance, filename):
 
 
 @tracked
+@checked
 class Attachment(Owned):
     """Evidence (a photo, a scan, a recording). Its SHA-256 is taken at upload and never changes."""
 

@@ -9,7 +9,10 @@ and suppressed elsewhere.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .checks import checked
 
+
+@checked
 class WeeklySummary(models.Model):
     organization = models.ForeignKey(
         "displacement.Organization", on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
@@ -47,6 +50,7 @@ class WeeklySummary(models.Model):
         return f"{self.week} {self.adm2 or self.adm1 or '-'} {self.sub_event_type or self.category or '-'}"
 
 
+@checked
 class FlowSummary(models.Model):
     """Households displaced from one oblast to another in an ISO week."""
 
@@ -72,6 +76,7 @@ class FlowSummary(models.Model):
         return f"{self.week} {self.origin_adm1} → {self.destination_adm1 or '?'}"
 
 
+@checked
 class CaseSummary(models.Model):
     """Cases by status and the oblast where the household now lives: a snapshot, not weekly."""
 

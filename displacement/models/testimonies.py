@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .base import Owned, SignalledQuerySet, TimeStamped, copies_to_links, page_index, tracked, updated_at_field
+from .checks import checked
+from .dates import PAST
 from .events import EVENT_COPIES
 from .households import new_code
 from .vocab import ConsentMethod, ConsentPurpose, Language, Sensitivity, TestimonyRelation, WitnessRole
@@ -80,10 +82,11 @@ class TestimonyManager(models.Manager.from_queryset(SignalledQuerySet)):
 
 
 @tracked(exclude=["sharing_consent", *SEARCH_WORDS])
+@checked
 class Testimony(Owned):
     updated_at = updated_at_field()
     code = models.CharField(_("code"), max_length=20, unique=True, default=new_testimony_code, editable=False)
-    recorded_on = models.DateField(_("recorded on"), default=timezone.localdate)
+    recorded_on = models.DateField(_("recorded on"), default=timezone.localdate, validators=[PAST])
     interviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -173,16 +176,9 @@ class Testimony(Owned):
             GinIndex(fields=["summary_words"], name="testimony_summary_words"),
             GinIndex(fields=["narrative_words"], name="testimony_narrative_words"),
         ]
-        # The vocabularies, held by the database as by the forms: an import or a script that
-        # writes another word is refused, and the CSV export writes these columns as they are
+        # The vocabularies (language, witness role, sensitivity) are held by the database as by
+        # the forms (``checks.checked``): the CSV export writes these columns as they are
         # (``selectors.flat.vocabulary_cell``).
-        constraints = [
-            models.CheckConstraint(condition=Q(language__in=Language.values), name="testimony_language_known"),
-            models.CheckConstraint(
-                condition=Q(witness_role__in=WitnessRole.values), name="testimony_witness_role_known"
-            ),
-            models.CheckConstraint(condition=Q(sensitivity__in=Sensitivity.values), name="testimony_sensitivity_known"),
-        ]
         triggers = [
             pgtrigger.Trigger(
                 name="testimony_sharing_consent",
@@ -197,13 +193,9 @@ class Testimony(Owned):
     def __str__(self):
         return f"{self.code} · {self.recorded_on:%Y-%m-%d}"
 
-    def clean(self):
-        # The database checks it too, against the time of saving (migration 0011).
-        if self.recorded_on and self.recorded_on > timezone.localdate():
-            raise ValidationError({"recorded_on": _("A testimony cannot be recorded in the future.")})
-
 
 @tracked(exclude=[*EVENT_COPIES, *TESTIMONY_COPIES])
+@checked
 class TestimonyEvent(models.Model):
     # Both indexed with another column first (Meta), not alone.
     testimony = models.ForeignKey(Testimony, on_delete=models.CASCADE, related_name="event_links", db_index=False)
@@ -292,6 +284,7 @@ class TestimonyEvent(models.Model):
 
 
 @tracked
+@checked
 class Consent(TimeStamped):
     """Consent for one purpose. Withdrawal is recorded, never deleted."""
 
@@ -300,7 +293,7 @@ class Consent(TimeStamped):
     method = models.CharField(
         _("how it was given"), max_length=20, choices=ConsentMethod.choices, default=ConsentMethod.VERBAL
     )
-    given_on = models.DateField(_("given on"), default=timezone.localdate)
+    given_on = models.DateField(_("given on"), default=timezone.localdate, validators=[PAST])
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

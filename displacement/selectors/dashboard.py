@@ -12,8 +12,10 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Max, Sum
+from django.utils import timezone
 
 from displacement import models as m
+from displacement.models.dates import EARLIEST
 from displacement.models.vocab import CaseStatus, EventType
 from displacement.services.summaries import METRICS, week_of
 
@@ -29,9 +31,14 @@ class DashboardFilters:
 
 
 def default_period(organization: m.Organization) -> tuple[datetime.date, datetime.date]:
-    """The 52 weeks up to the latest week with data (or up to this week)."""
-    latest = m.WeeklySummary.objects.filter(organization=organization).aggregate(latest=Max("week"))["latest"]
-    until = latest or week_of(datetime.date.today())
+    """The 52 weeks up to the latest week with data (or up to this week).
+
+    Only weeks of the date window count (``dates.PAST``): a week stored before the window was
+    enforced (the year 9999) cannot move the period out of the calendar (an OverflowError made
+    the dashboard a 500 for the whole organisation)."""
+    this_week = week_of(timezone.localdate())
+    weeks = m.WeeklySummary.objects.filter(organization=organization, week__range=(week_of(EARLIEST), this_week))
+    until = weeks.aggregate(latest=Max("week"))["latest"] or this_week
     return until - datetime.timedelta(weeks=DEFAULT_WEEKS - 1), until + datetime.timedelta(days=6)
 
 

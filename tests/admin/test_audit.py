@@ -105,3 +105,24 @@ def test_history_rows_carry_user_url_and_request_id(client, coordinator, casewor
     assert context["url"] == reverse("admin:displacement_case_changelist")
     assert context["method"] == "POST"
     assert context["request_id"] == response["X-Request-ID"]
+
+
+def test_the_server_makes_the_request_id_and_keeps_a_clients_apart(client, coordinator, household):
+    """A client's X-Request-ID is never the id: it could forge one, or collide with another
+    request's. Its value is kept apart, as ``client_request_id``."""
+    case = household.cases.get()
+    client.force_login(coordinator)
+    ids = []
+    for _ in range(2):
+        response = client.post(
+            reverse("admin:displacement_case_changelist"),
+            {"action": "assign_caseworker", "_selected_action": [case.pk], "apply": "1", "caseworker": coordinator.pk},
+            HTTP_X_REQUEST_ID="forged-id",
+        )
+        assert response.status_code == 302
+        context = case.history.filter(pgh_label="update").order_by("pgh_id").last().pgh_context.metadata
+        assert context["request_id"] == response["X-Request-ID"] != "forged-id"
+        assert context["client_request_id"] == "forged-id"
+        ids.append(context["request_id"])
+        Case.objects.filter(pk=case.pk).update(assigned_to=None)
+    assert ids[0] != ids[1]

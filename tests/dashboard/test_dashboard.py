@@ -1,5 +1,6 @@
 """/dashboard/: staff only, drawn from the summary tables, filterable."""
 
+import datetime
 import json
 
 import pytest
@@ -127,3 +128,25 @@ def test_one_scan_gives_what_a_query_per_chart_gave(ngo, data, filters):
         assert weekly == [] and set(totals.values()) == {0}
     else:
         assert weekly and by_oblast and by_type
+
+
+def test_the_dashboard_answers_whatever_weeks_are_stored(client, ngo, coordinator):
+    """Weeks stored before dates had a window (the year 9999, the year 1) do not move the
+    default period out of the calendar: the dashboard was a 500 for the whole organisation."""
+    from displacement.models import WeeklySummary
+
+    seed_dashboard(ngo, weeks=3, killed=1, second_move_after_days=20)
+    first, last = WeeklySummary.objects.filter(organization=ngo).order_by("week", "pk")[:2]
+    WeeklySummary.objects.filter(pk=first.pk).update(week=datetime.date(1, 1, 1))
+    WeeklySummary.objects.filter(pk=last.pk).update(week=datetime.date(9999, 12, 27))
+    client.force_login(coordinator)
+    response = client.get("/dashboard/")
+    assert response.status_code == 200
+    assert response.context["filters"].until < datetime.date(2026, 1, 1)  # the last sane week's Sunday
+
+
+def test_a_period_outside_the_date_window_is_a_form_error(client, ngo, data, coordinator):
+    client.force_login(coordinator)
+    response = client.get("/dashboard/", {"since": "0001-01-01", "until": "9999-12-31"})
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"since", "until"}

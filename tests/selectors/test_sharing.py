@@ -219,7 +219,7 @@ def test_the_upgrade_tombstones_households_partners_received_only_through_a_rest
 
     from django.db import connection
 
-    unshare = import_module("displacement.migrations.0028_b_unshare_restricted_households").UNSHARE
+    unshare = import_module("displacement.migrations.0030_b_unshare_restricted_households").UNSHARE
     _agree(ngo, partner, ["households", "displacements"])
     only = _testimony(ngo, sensitivity=Sensitivity.RESTRICTED)
     move = DisplacementFactory(household=only.household)

@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('displacement', '0027_b_import_db_defaults'),
+        ('displacement', '0029_imports_and_origin_checks'),
     ]
 
     operations = [

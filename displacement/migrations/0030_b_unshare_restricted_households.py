@@ -27,6 +27,6 @@ SELECT c.organization_id, NULL::bigint, 'cases', c.id, 'unshared', true, now()
 
 
 class Migration(migrations.Migration):
-    dependencies = [("displacement", "0028_partner_sharing_rules")]
+    dependencies = [("displacement", "0030_partner_sharing_rules")]
 
     operations = [migrations.RunSQL(UNSHARE, migrations.RunSQL.noop)]
