@@ -46,3 +46,11 @@ class IdempotencyConflict(exceptions.APIException):
     status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
     default_code = "idempotency_key_reused"
     default_detail = "This Idempotency-Key was already used for a different request."
+
+
+class Conflict(exceptions.APIException):
+    """The request collides with a record that exists (``fields`` says which value)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+    default_detail = "The request conflicts with a record that exists."

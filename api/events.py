@@ -8,6 +8,7 @@ from api.serializers import PcodeField, ProjectionSerializer, StrictWriteSeriali
 from displacement import models as m
 from displacement.selectors.places import place_pcode
 from displacement.selectors.projections import event_projection
+from displacement.services.events import event_record, event_update
 
 
 class EventReadSerializer(ProjectionSerializer):
@@ -105,6 +106,13 @@ class EventWriteSerializer(StrictWriteSerializer):
             "actor1",
             "actor2",
         ]
+
+    def create(self, validated_data):
+        viewer = self.context["viewer"]
+        return self._call(event_record, organization=viewer.organization, created_by=viewer.user, **validated_data)
+
+    def update(self, instance, validated_data):
+        return self._call(event_update, event=instance, by=self.context["viewer"].user, **validated_data)
 
 
 class EventViewSet(
