@@ -24,7 +24,16 @@ CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 #: Fields no writer sets through these services: the owner, authorship and the verification
 #: decision (``event_set_verification``).
 _NOT_WRITABLE = frozenset(
-    {"id", "organization", "created_by", "created_at", "updated_at", "verification_status", "verified_by", "verified_at"}
+    {
+        "id",
+        "organization",
+        "created_by",
+        "created_at",
+        "updated_at",
+        "verification_status",
+        "verified_by",
+        "verified_at",
+    }
 )
 
 
