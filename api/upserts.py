@@ -74,9 +74,7 @@ class UpsertMixin:
     )
     def by_external_id(self, request, external_id: str):
         if request.method == "GET":
-            obj = self._own(external_id)
-            if obj is None:
-                raise Http404
+            obj = self.get_object()
             self._log(records=[obj])
             response = Response(self._read(obj))
             response["ETag"] = etag_of(obj, self.viewer)
@@ -98,6 +96,15 @@ class UpsertMixin:
         return idempotent(request, principal=self._principal(), respond=respond, replay=replay)
 
     # --- one record ---------------------------------------------------------------------------
+
+    def get_object(self):
+        """On these routes, one's own record by its external id (also for OPTIONS' description)."""
+        if "external_id" not in self.kwargs:  # OPTIONS has no action: the route's argument decides
+            return super().get_object()
+        obj = self._own(self.kwargs["external_id"])
+        if obj is None:
+            raise Http404
+        return obj
 
     def _own(self, external_id: str, *, lock: bool = False):
         records = self.get_writable_queryset()

@@ -245,3 +245,10 @@ def test_a_list_whose_answer_quotes_a_nul_is_kept_for_its_idempotency_key(partne
     second = partner.post(BULK, items, format="json", HTTP_IDEMPOTENCY_KEY="batch-2")
     assert second.json() == first.json() and second["Idempotent-Replayed"] == "true"
     assert list(Event.objects.filter(organization=partner_org).values_list("external_id", flat=True)) == ["UKR2"]
+
+
+def test_options_on_the_upsert_route_describes_it(partner, world):
+    _put(partner, "UKR1", EVENT)
+    for external_id in ("UKR1", "UKR404"):
+        response = partner.options(URL.format(external_id))
+        assert response.status_code == 200 and "PUT" in response["Allow"]
