@@ -252,3 +252,30 @@ def test_options_on_the_upsert_route_describes_it(partner, world):
     for external_id in ("UKR1", "UKR404"):
         response = partner.options(URL.format(external_id))
         assert response.status_code == 200 and "PUT" in response["Allow"]
+
+
+@pytest.mark.parametrize(
+    ("caller", "allowed"),
+    [("partner", True), ("coordinator", True), ("caseworker", True), ("analyst", False), ("anonymous", False)],
+)
+def test_every_caller_upserts_only_its_own_organisations_events(
+    partner, partner_org, ngo, other_ngo, coordinator, caseworker, analyst, world, caller, allowed
+):
+    theirs = EventFactory(organization=other_ngo, external_id="UKR1", killed=1)
+    client = partner if caller == "partner" else APIClient()
+    if caller in ("coordinator", "caseworker", "analyst"):
+        client.force_login({"coordinator": coordinator, "caseworker": caseworker, "analyst": analyst}[caller])
+    put = _put(client, "UKR1", EVENT)
+    bulk = client.post(BULK, [{**EVENT, "external_id": "UKR2"}], format="json")
+    if not allowed:
+        assert put.status_code in (401, 403) and bulk.status_code in (401, 403)
+        assert not Event.objects.filter(external_id="UKR2").exists()
+    else:
+        assert put.status_code == 201 and bulk.json()["counts"]["created"] == 1
+        writer = partner_org if caller == "partner" else ngo
+        assert set(Event.objects.filter(external_id__in=["UKR1", "UKR2"]).exclude(pk=theirs.pk)) == set(
+            Event.objects.filter(organization=writer, external_id__in=["UKR1", "UKR2"])
+        )
+        assert Event.objects.filter(organization=writer, external_id__in=["UKR1", "UKR2"]).count() == 2
+    theirs.refresh_from_db()
+    assert theirs.killed == 1 and theirs.history.count() == 1
