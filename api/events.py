@@ -141,6 +141,14 @@ class EventUpsertSerializer(EventWriteSerializer):
         return self._call(event_upsert, organization=viewer.organization, by=viewer.user, **self.validated_data)
 
 
+class EventPutSerializer(EventUpsertSerializer):
+    """The body of a PUT by external id, as documented: the URL gives the external id."""
+
+    external_id = serializers.CharField(
+        max_length=60, trim_whitespace=False, required=False, help_text="Optional: the one in the URL."
+    )
+
+
 @extend_schema_view(
     by_external_id=[
         extend_schema(
@@ -155,7 +163,7 @@ class EventUpsertSerializer(EventWriteSerializer):
                 "201 when created, 200 when it existed (changed or not: a document equal to the event "
                 "writes nothing). A field left out takes its default. `If-Match` is optional here."
             ),
-            request=EventUpsertSerializer,
+            request=EventPutSerializer,
         ),
     ],
     bulk=extend_schema(

@@ -81,8 +81,10 @@ def event_record(*, organization, created_by=None, sources=(), caused_by=(), **f
     _check_related(organization, sources=sources, caused_by=caused_by)
     with transaction.atomic(), acting(created_by):
         _save(event)
-        event.sources.set(sources)
-        event.caused_by.set(caused_by)
+        if sources:
+            event.sources.set(sources)
+        if caused_by:
+            event.caused_by.set(caused_by)
     return event
 
 

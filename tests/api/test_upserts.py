@@ -279,3 +279,25 @@ def test_every_caller_upserts_only_its_own_organisations_events(
         assert Event.objects.filter(organization=writer, external_id__in=["UKR1", "UKR2"]).count() == 2
     theirs.refresh_from_db()
     assert theirs.killed == 1 and theirs.history.count() == 1
+
+
+def test_an_item_the_database_refuses_is_that_items_error_alone(partner, partner_org, world, monkeypatch):
+    from django.db import IntegrityError
+
+    from api import events
+
+    def upsert(**fields):
+        if fields["external_id"] == "UKR2":
+            EventFactory(organization=partner_org, external_id="half-written")
+            raise IntegrityError("new row violates check constraint")
+        return real(**fields)
+
+    real = events.event_upsert
+    monkeypatch.setattr(events, "event_upsert", upsert)
+    items = [{**EVENT, "external_id": f"UKR{n}"} for n in (1, 2, 3)]
+    response = partner.post(BULK, items, format="json")
+    assert response.status_code == 200
+    assert [r["status"] for r in response.json()["results"]] == ["created", "error", "created"]
+    assert "refused" in response.json()["results"][1]["errors"]["non_field_errors"][0]
+    stored = set(Event.objects.filter(organization=partner_org).values_list("external_id", flat=True))
+    assert stored == {"UKR1", "UKR3"}, "the refused item left nothing behind"
