@@ -107,6 +107,12 @@ class UpsertMixin:
         return obj
 
     def _own(self, external_id: str, *, lock: bool = False):
+        """One's own record by ``external_id``; an id no record can have is a 400 before any query."""
+        longest = self.filterset_class.Meta.model._meta.get_field("external_id").max_length
+        if len(external_id) > longest or "\x00" in external_id or external_id != external_id.strip():
+            raise ValidationError(
+                {"external_id": [f"At most {longest} characters, no NUL character and no spaces at either end."]}
+            )
         records = self.get_writable_queryset()
         if lock:
             records = records.select_for_update()

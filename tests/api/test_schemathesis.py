@@ -101,8 +101,9 @@ TIMESTAMPS = [
 ]
 TIMESTAMP_PARAMETERS = ("updated_since", "since")
 RECORD_FIELDS = ("household", "cause")
-#: The external ids of the world's events (the owner's and the partner's share one): upserts hit them.
-EXTERNAL_IDS = ["UKR1", "ESA-1"]
+#: The external ids of the world's events (the owner's and the partner's share one), so that upserts
+#: hit them, and one with a NUL byte (a 400, never a 500).
+EXTERNAL_IDS = ["UKR1", "ESA-1", "ESA\x00"]
 #: The records an organisation owns; a partner's writes must leave every other organisation's alone.
 OWNED_MODELS = (m.Event, m.Testimony, m.Household, m.Displacement, m.Case, m.Source)
 

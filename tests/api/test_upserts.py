@@ -83,6 +83,8 @@ def test_a_put_is_checked_against_if_match_and_if_none_match_when_sent(partner, 
         ("UKR100", {**EVENT, "sub_event_type": "armed_clash"}),
         ("UKR100", {**EVENT, "verification_status": "verified"}),
         ("UKR100", [EVENT]),
+        ("UKR\x00100", EVENT),  # no text column holds a NUL
+        (" UKR100", EVENT),
     ],
 )
 def test_a_bad_put_is_a_400_with_field_errors_and_writes_nothing(partner, partner_org, world, external_id, body):
@@ -105,6 +107,7 @@ def test_one_of_your_own_events_is_read_by_its_external_id(partner, partner_org,
     read = partner.get(URL.format("UKR100"))
     assert read.status_code == 200 and read.json() == written.json() and read["ETag"] == written["ETag"]
     assert partner.get(URL.format("UKR404")).status_code == 404
+    assert partner.get(URL.format("UKR\x00100")).status_code == 400
 
 
 def test_a_staff_session_upserts_its_organisations_events(staff, ngo, world):
