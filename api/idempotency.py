@@ -28,8 +28,8 @@ def idempotent(request, *, principal: str, respond: Callable[[], Response], repl
     key = request.headers.get("Idempotency-Key", "").strip()
     if not key:
         return respond()
-    if len(key) > 200:
-        raise ValidationError({"Idempotency-Key": ["At most 200 characters."]})
+    if len(key) > 200 or "\x00" in key:
+        raise ValidationError({"Idempotency-Key": ["At most 200 characters, and no NUL character."]})
     digest = hashlib.sha256(
         json.dumps(request.data, sort_keys=True, default=str).encode() + request.path.encode()
     ).hexdigest()

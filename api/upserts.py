@@ -79,6 +79,7 @@ class UpsertMixin:
             response = Response(self._read(obj))
             response["ETag"] = etag_of(obj, self.viewer)
             return response
+        self._check_external_id(external_id)  # before the Idempotency-Key stores the path
         respond = lambda: self._put(request, external_id)  # noqa: E731
         return idempotent(request, principal=self._principal(), respond=respond, replay=self._replay)
 
@@ -97,6 +98,14 @@ class UpsertMixin:
 
     # --- one record ---------------------------------------------------------------------------
 
+    def _check_external_id(self, external_id: str) -> None:
+        """An id no record can have is a 400 before anything reads or stores it."""
+        longest = self.filterset_class.Meta.model._meta.get_field("external_id").max_length
+        if len(external_id) > longest or "\x00" in external_id or external_id != external_id.strip():
+            raise ValidationError(
+                {"external_id": [f"At most {longest} characters, no NUL character and no spaces at either end."]}
+            )
+
     def get_object(self):
         """On these routes, one's own record by its external id (also for OPTIONS' description)."""
         if "external_id" not in self.kwargs:  # OPTIONS has no action: the route's argument decides
@@ -107,12 +116,8 @@ class UpsertMixin:
         return obj
 
     def _own(self, external_id: str, *, lock: bool = False):
-        """One's own record by ``external_id``; an id no record can have is a 400 before any query."""
-        longest = self.filterset_class.Meta.model._meta.get_field("external_id").max_length
-        if len(external_id) > longest or "\x00" in external_id or external_id != external_id.strip():
-            raise ValidationError(
-                {"external_id": [f"At most {longest} characters, no NUL character and no spaces at either end."]}
-            )
+        """One's own record by ``external_id``."""
+        self._check_external_id(external_id)
         records = self.get_writable_queryset()
         if lock:
             records = records.select_for_update()

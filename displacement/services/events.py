@@ -113,6 +113,8 @@ def event_upsert(*, organization, external_id: str, by=None, **fields) -> Upsert
                 return Upserted(event, CREATED)
             except DuplicateExternalId:
                 existing = _locked(organization, external_id)  # committed meanwhile by another writer
+                if existing is None:  # ... and deleted since: say so rather than guess
+                    raise
         changed = _apply(existing, fields, by=by)
     return Upserted(existing, UPDATED if changed else UNCHANGED)
 

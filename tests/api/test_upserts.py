@@ -94,6 +94,12 @@ def test_a_bad_put_is_a_400_with_field_errors_and_writes_nothing(partner, partne
     assert not Event.objects.filter(organization=partner_org).exists()
 
 
+def test_an_impossible_external_id_is_a_400_also_with_an_idempotency_key(partner, partner_org, world):
+    response = _put(partner, "UKR\x00100", EVENT, HTTP_IDEMPOTENCY_KEY="sync-8")
+    assert response.status_code == 400 and "external_id" in response.json()["error"]["fields"]
+    assert not Event.objects.filter(organization=partner_org).exists()
+
+
 def test_a_retried_put_with_its_idempotency_key_gets_the_first_answer(partner, partner_org, world):
     first = _put(partner, "UKR100", EVENT, HTTP_IDEMPOTENCY_KEY="sync-7")
     second = _put(partner, "UKR100", EVENT, HTTP_IDEMPOTENCY_KEY="sync-7")
