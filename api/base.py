@@ -8,12 +8,10 @@ If-Match on updates, Idempotency-Key on creates, and an access-log entry per req
 
 from __future__ import annotations
 
-import hashlib
-import json
 from array import array
 from itertools import islice
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
@@ -24,12 +22,12 @@ from rest_framework.response import Response
 
 from api.authentication import APIKeyAuthentication
 from api.csv import csv_header, csv_response
-from api.errors import IdempotencyConflict, PreconditionFailed, PreconditionRequired
+from api.errors import PreconditionFailed, PreconditionRequired
 from api.filters import StrictOrderingFilter
-from api.models import IdempotencyRecord
+from api.idempotency import idempotent
 from api.pagination import UpdatedCursorPagination
 from api.permissions import IsMemberOrPartnerKey
-from api.sync import etag_of, sync_header
+from api.sync import etag_matches, etag_of, sync_header
 from api.throttling import PrincipalRateThrottle
 from displacement import exports
 from displacement.models import AccessAction, AccessLog
@@ -325,42 +323,17 @@ class WritableMixin:
     """
 
     def create(self, request, *args, **kwargs):
-        key = request.headers.get("Idempotency-Key", "").strip()
-        if not key:
-            return self._create(request)
-        if len(key) > 200:
-            raise ValidationError({"Idempotency-Key": ["At most 200 characters."]})
-        principal = self._principal()
-        digest = hashlib.sha256(
-            json.dumps(request.data, sort_keys=True, default=str).encode() + request.path.encode()
-        ).hexdigest()
-        with transaction.atomic():
-            try:
-                with transaction.atomic():
-                    record = IdempotencyRecord.objects.create(
-                        principal=principal,
-                        key=key,
-                        method=request.method,
-                        path=request.path,
-                        request_hash=digest,
-                    )
-            except IntegrityError:
-                record = IdempotencyRecord.objects.select_for_update().get(principal=principal, key=key)
-                if record.request_hash != digest:
-                    raise IdempotencyConflict() from None
-                obj = self.get_writable_queryset().filter(pk=(record.body or {}).get("pk")).first()
-                if obj is None:
-                    raise Http404 from None  # created, then deleted since
-                replay = Response(self._read(obj), status=record.status_code)
-                replay["ETag"] = etag_of(obj, self.viewer)
-                replay["Idempotent-Replayed"] = "true"
-                return replay
-            response = self._create(request)
-            # Only the outcome is kept, never a copy of the record: a replay re-reads it.
-            record.status_code = response.status_code
-            record.body = {"pk": response.created_pk}
-            record.save(update_fields=["status_code", "body"])
-            return response
+        respond = lambda: self._create(request)  # noqa: E731
+        return idempotent(request, principal=self._principal(), respond=respond, replay=self._replay)
+
+    def _replay(self, outcome: dict) -> Response:
+        """The first answer to a create, with the record as it reads now."""
+        obj = self.get_writable_queryset().filter(pk=outcome.get("pk")).first()
+        if obj is None:
+            raise Http404  # created, then deleted since
+        response = Response(self._read(obj))
+        response["ETag"] = etag_of(obj, self.viewer)
+        return response
 
     def _create(self, request):
         serializer = self.get_serializer(data=request.data)
@@ -370,7 +343,7 @@ class WritableMixin:
         obj = self.get_writable_queryset().get(pk=obj.pk)
         response = Response(self._read(obj), status=status.HTTP_201_CREATED)
         response["ETag"] = etag_of(obj, self.viewer)
-        response.created_pk = obj.pk
+        response.outcome = {"pk": obj.pk}
         return response
 
     def get_writable_queryset(self):
@@ -390,7 +363,7 @@ class WritableMixin:
         expected = request.headers.get("If-Match")
         if not expected:
             raise PreconditionRequired()
-        if expected.strip() not in {etag_of(obj, self.viewer), "W/" + etag_of(obj, self.viewer)}:
+        if not etag_matches(expected, obj, self.viewer):
             raise PreconditionFailed()
         serializer = self.get_serializer(obj, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)

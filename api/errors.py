@@ -4,11 +4,11 @@ from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
-def _flatten(detail):
+def flatten_detail(detail):
     if isinstance(detail, dict):
-        return {key: _flatten(value) for key, value in detail.items()}
+        return {key: flatten_detail(value) for key, value in detail.items()}
     if isinstance(detail, list):
-        return [_flatten(item) for item in detail]
+        return [flatten_detail(item) for item in detail]
     return str(detail)
 
 
@@ -19,7 +19,7 @@ def api_exception_handler(exc, context):
     detail = exc.detail if isinstance(exc, exceptions.APIException) else response.data
     fields = {}
     if isinstance(detail, dict) and not (set(detail) <= {"detail"}):
-        fields = _flatten(detail)
+        fields = flatten_detail(detail)
         message = "The request has errors; see fields."
     else:
         message = str(detail.get("detail") if isinstance(detail, dict) else detail)
@@ -52,3 +52,11 @@ class Withdrawn(exceptions.APIException):
     status_code = status.HTTP_410_GONE
     default_code = "withdrawn"
     default_detail = "This report was withdrawn (see withdrawal_reason): delete any copy you hold."
+
+
+class Conflict(exceptions.APIException):
+    """The request collides with a record that exists (``fields`` says which value)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+    default_detail = "The request conflicts with a record that exists."

@@ -1,13 +1,17 @@
 """/api/v1/events/: attacks, battles and displacement events."""
 
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 
 from api.base import APIViewSet, ListMixin, RetrieveMixin, WritableMixin
 from api.filters import EventFilter
+from api.schema import BULK_WRITE_ERRORS, COMMON_ERRORS
 from api.serializers import PcodeField, ProjectionSerializer, StrictWriteSerializer
+from api.upserts import BULK_MAX_ITEMS, BulkResultSerializer, UpsertMixin
 from displacement import models as m
 from displacement.selectors.places import place_pcode
 from displacement.selectors.projections import event_projection
+from displacement.services.events import Upserted, event_record, event_update, event_upsert
 
 
 class EventReadSerializer(ProjectionSerializer):
@@ -106,8 +110,74 @@ class EventWriteSerializer(StrictWriteSerializer):
             "actor2",
         ]
 
+    def create(self, validated_data):
+        viewer = self.context["viewer"]
+        return self._call(event_record, organization=viewer.organization, created_by=viewer.user, **validated_data)
 
+    def update(self, instance, validated_data):
+        return self._call(event_update, event=instance, by=self.context["viewer"].user, **validated_data)
+
+
+class EventUpsertSerializer(EventWriteSerializer):
+    """A whole event under the writer's own external id. A field left out takes its default (a
+    PUT replaces the event), so the same document sent again changes nothing."""
+
+    external_id = serializers.CharField(
+        max_length=60, trim_whitespace=False, help_text="Your own id of the event, e.g. ACLED's UKR12345."
+    )
+
+    def validate_external_id(self, value):
+        if value != value.strip():
+            raise serializers.ValidationError("No spaces at either end.")
+        return value
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        left_out = [name for name in self.Meta.fields if name not in attrs]
+        return {**{name: m.Event._meta.get_field(name).get_default() for name in left_out}, **attrs}
+
+    def upsert(self) -> Upserted:
+        viewer = self.context["viewer"]
+        return self._call(event_upsert, organization=viewer.organization, by=viewer.user, **self.validated_data)
+
+
+class EventPutSerializer(EventUpsertSerializer):
+    """The body of a PUT by external id, as documented: the URL gives the external id."""
+
+    external_id = serializers.CharField(
+        max_length=60, trim_whitespace=False, required=False, help_text="Optional: the one in the URL."
+    )
+
+
+@extend_schema_view(
+    by_external_id=[
+        extend_schema(
+            methods=["GET"],
+            summary="Read one of your own events by your external id",
+            description="With its ETag, for a later `If-Match`. Only your own organisation's events.",
+        ),
+        extend_schema(
+            methods=["PUT"],
+            summary="Create or replace one of your own events by your external id",
+            description=(
+                "201 when created, 200 when it existed (changed or not: a document equal to the event "
+                "writes nothing). A field left out takes its default. `If-Match` is optional here."
+            ),
+            request=EventPutSerializer,
+        ),
+    ],
+    bulk=extend_schema(
+        summary=f"Create or replace up to {BULK_MAX_ITEMS} of your own events by their external ids",
+        description=(
+            f"A JSON list of at most {BULK_MAX_ITEMS} events, each with its `external_id`. Each item is "
+            "written whole or not at all, in its own transaction; the answer has a result per item."
+        ),
+        request=EventUpsertSerializer(many=True),
+        responses={200: BulkResultSerializer, **COMMON_ERRORS, **BULK_WRITE_ERRORS},
+    ),
+)
 class EventViewSet(
+    UpsertMixin,
     WritableMixin,
     ListMixin,
     RetrieveMixin,
@@ -122,4 +192,5 @@ class EventViewSet(
     partner_serializer_class = EventReadSerializer
     staff_serializer_class = EventStaffSerializer
     write_serializer_class = EventWriteSerializer
-    http_method_names = ["get", "post", "patch", "head", "options"]
+    upsert_serializer_class = EventUpsertSerializer
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]

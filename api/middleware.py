@@ -1,4 +1,4 @@
-"""Refuse oversized API requests with 413 before anything reads them."""
+"""Refuse oversized API requests with 413 before anything reads them (bulk writes may be larger)."""
 
 from django.conf import settings
 from django.http import JsonResponse
@@ -14,7 +14,8 @@ class RequestSizeLimitMiddleware:
                 length = int(request.META.get("CONTENT_LENGTH") or 0)
             except ValueError:
                 length = 0
-            limit = settings.API_MAX_BODY_SIZE
+            bulk = request.method == "POST" and request.path.endswith("/bulk/")
+            limit = settings.API_MAX_BULK_BODY_SIZE if bulk else settings.API_MAX_BODY_SIZE
             if length > limit:
                 return JsonResponse(
                     {

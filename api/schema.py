@@ -48,6 +48,19 @@ WRITE_ERRORS = {
     413: _error(413, "request_too_large", "The body may be at most 262144 bytes."),
     422: _error(422, "idempotency_key_reused", "This Idempotency-Key was already used for a different request."),
 }
+BULK_WRITE_ERRORS = {
+    **WRITE_ERRORS,
+    413: _error(413, "request_too_large", "The body may be at most 4194304 bytes.", description="Over the bulk limit."),
+}
+CONFLICT_ERRORS = {
+    409: _error(
+        409,
+        "conflict",
+        "The request has errors; see fields.",
+        {"external_id": ["Your organisation already has an event with the external id “UKR12345”; update it instead."]},
+        description="The external id is already used by another of your records: upsert by it instead.",
+    )
+}
 UPDATE_ERRORS = {
     412: _error(412, "precondition_failed", "The record changed since you read it: fetch it again and retry."),
     428: _error(428, "precondition_required", "Send If-Match with the ETag of the record you are changing."),
@@ -72,7 +85,7 @@ class APIAutoSchema(AutoSchema):
                     description="`csv`: every matching record as UTF-8 CSV with an HXL hashtag row.",
                 )
             )
-        if self.method == "POST":
+        if self.method in ("POST", "PUT"):
             parameters.append(
                 OpenApiParameter(
                     "Idempotency-Key",
@@ -81,7 +94,7 @@ class APIAutoSchema(AutoSchema):
                     description="Retrying with the same key returns the first answer and creates nothing twice.",
                 )
             )
-        if self.method in ("PATCH", "PUT"):
+        if self.method == "PATCH":
             parameters.append(
                 OpenApiParameter(
                     "If-Match",
@@ -91,6 +104,22 @@ class APIAutoSchema(AutoSchema):
                     description="The ETag of the record as you last read it.",
                 )
             )
+        if self.method == "PUT":  # an upsert by external id: preconditions are optional
+            parameters += [
+                OpenApiParameter(
+                    "If-Match",
+                    OpenApiTypes.STR,
+                    OpenApiParameter.HEADER,
+                    description="Optional: the ETag of the record as you last read it (`*`: it must exist).",
+                ),
+                OpenApiParameter(
+                    "If-None-Match",
+                    OpenApiTypes.STR,
+                    OpenApiParameter.HEADER,
+                    enum=["*"],
+                    description="Optional: `*` creates only; a record with this external id is a 412.",
+                ),
+            ]
         return parameters
 
     def get_response_serializers(self):
@@ -100,12 +129,16 @@ class APIAutoSchema(AutoSchema):
         if self.method in ("POST", "PATCH", "PUT"):
             # Writes answer with the record as the writer reads it, not with what was sent.
             success = getattr(self.view, "staff_serializer_class", None) or success
-        code = 201 if self.method == "POST" else 200
-        responses = {code: success, **COMMON_ERRORS, **DETAIL_ERRORS}  # lists: 404 for a bad cursor
+        codes = {"POST": [201], "PUT": [200, 201]}.get(self.method, [200])
+        responses = {**dict.fromkeys(codes, success), **COMMON_ERRORS, **DETAIL_ERRORS}  # lists: 404 for a bad cursor
         if self.method in ("POST", "PATCH", "PUT"):
             responses.update(WRITE_ERRORS)
-        if self.method in ("PATCH", "PUT"):
+        if self.method in ("POST", "PATCH") and getattr(self.view, "upsert_serializer_class", None):
+            responses.update(CONFLICT_ERRORS)  # records with external ids: one id per organisation
+        if self.method == "PATCH":
             responses.update(UPDATE_ERRORS)
+        if self.method == "PUT":
+            responses[412] = UPDATE_ERRORS[412]
         return responses
 
 

@@ -3,16 +3,31 @@
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.errors import Conflict
 from displacement import models as m
 from displacement.selectors import pseudonyms
 from displacement.selectors.access import scoped
+from displacement.services.events import DuplicateExternalId
 from displacement.services.records import record_save
+
+
+@contextmanager
+def service_errors():
+    """A service's refusal as the API answers it: a 400 with field errors, or a 409 when the
+    record would collide with one that exists (an external id already used)."""
+    try:
+        yield
+    except DuplicateExternalId as error:
+        raise Conflict(serializers.as_serializer_error(error)) from None
+    except DjangoValidationError as error:
+        raise serializers.ValidationError(serializers.as_serializer_error(error)) from None
 
 
 class ProjectionSerializer(serializers.Serializer):
@@ -115,8 +130,7 @@ class StrictWriteSerializer(serializers.ModelSerializer):
         return self._call(record_save, instance=instance, data=data, organization=viewer.organization, by=viewer.user)
 
     def _call(self, service, **kwargs):
-        """One call to a service; its validation errors are the API's 400 with field errors."""
-        try:
+        """One call to a service; its refusals are the API's 400 with field errors (a 409 for an
+        external id already used)."""
+        with service_errors():
             return service(**kwargs)
-        except DjangoValidationError as error:
-            raise serializers.ValidationError(serializers.as_serializer_error(error)) from None

@@ -121,6 +121,11 @@ def etag_of(obj, viewer: Viewer) -> str:
     return '"' + hmac.new(settings.SECRET_KEY.encode(), stamp.encode(), hashlib.sha256).hexdigest()[:32] + '"'
 
 
+def etag_matches(header: str, obj, viewer: Viewer) -> bool:
+    """Whether an ``If-Match`` value is ``viewer``'s ETag of ``obj`` as it is now (strong or weak)."""
+    return header.strip() in {etag_of(obj, viewer), "W/" + etag_of(obj, viewer)}
+
+
 #: A token stands for this long before its answer began: a change saved just before the
 #: answer's reads, but committed after them, is then still in the next sync (overlaps are
 #: harmless: upserts and deletions are idempotent).

@@ -302,6 +302,7 @@ API_RATE_STAFF = env_str("API_RATE_STAFF", "600/min")
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 256 * 1024 * 1024, minimum=1024)
 IMPORT_FILE_DAYS = env_int("IMPORT_FILE_DAYS", 30, minimum=0)
 API_MAX_BODY_SIZE = env_int("API_MAX_BODY_SIZE", 256 * 1024, minimum=1024)
+API_MAX_BULK_BODY_SIZE = env_int("API_MAX_BULK_BODY_SIZE", 4 * 1024 * 1024, minimum=1024)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Displacement case tracking: partner API",
     "DESCRIPTION": (

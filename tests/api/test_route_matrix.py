@@ -41,7 +41,9 @@ ROUTES = {
     "deletion": (None, None, None),
     "report-run": (None, None, None),  # runs belong to definitions: see test_report_runs.py
 }
-EXTRA_ROUTES = {"schema", "docs", "report-run-download"}
+#: Routes tested in their own module: report-run downloads (test_report_runs.py), upserts by
+#: external id and bulk upserts (test_upserts.py, with every caller and both organisations).
+EXTRA_ROUTES = {"schema", "docs", "report-run-download", "event-by-external-id", "event-bulk"}
 CALLERS = ["partner", "coordinator", "caseworker", "analyst", "anonymous"]
 
 

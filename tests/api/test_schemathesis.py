@@ -101,6 +101,9 @@ TIMESTAMPS = [
 ]
 TIMESTAMP_PARAMETERS = ("updated_since", "since")
 RECORD_FIELDS = ("household", "cause")
+#: The external ids of the world's events (the owner's and the partner's share one), so that upserts
+#: hit them, and one with a NUL byte (a 400, never a 500).
+EXTERNAL_IDS = ["UKR1", "ESA-1", "ESA\x00"]
 #: The records an organisation owns; a partner's writes must leave every other organisation's alone.
 OWNED_MODELS = (m.Event, m.Testimony, m.Household, m.Displacement, m.Case, m.Source)
 
@@ -158,10 +161,10 @@ def fuzz_world(ngo, other_ngo, coordinator):
         purposes=["statistics"],
     )
     events = [
-        EventFactory(organization=ngo, killed=2, injured=5),
+        EventFactory(organization=ngo, killed=2, injured=5, external_id="UKR1"),
         EventFactory(organization=ngo, start=datetime.date(2025, 3, 1)),
-        EventFactory(organization=partner),
-        EventFactory(organization=other_ngo),
+        EventFactory(organization=partner, external_id="ESA-1"),
+        EventFactory(organization=other_ngo, external_id="ESA-1"),
     ]
     settlement = m.Place.objects.get(pcode="UA1202001")
     for index in range(6):  # above the small-cell threshold: some summary cells are not suppressed
@@ -293,6 +296,8 @@ def _aim(case, caller) -> None:
             path["id"] = pool[(number >> 2) % len(pool)]
     if "pcode" in path:
         path["pcode"] = _pick(path["pcode"], PCODES)
+    if "external_id" in path:
+        path["external_id"] = _pick(path["external_id"], EXTERNAL_IDS)
     for container in (case.query, case.body):
         if not isinstance(container, dict):
             continue
@@ -306,6 +311,12 @@ def _aim(case, caller) -> None:
         for name in RECORD_FIELDS:
             if name in case.body:
                 case.body[name] = _pick(case.body[name], caller["ids"]["*"])
+    if isinstance(case.body, list):  # a bulk write: its items too
+        for item in case.body:
+            if isinstance(item, dict) and "external_id" in item:
+                item["external_id"] = _pick(item["external_id"], EXTERNAL_IDS)
+            if isinstance(item, dict) and "place" in item:
+                item["place"] = _pick(item["place"], PCODES)
 
 
 def _foreign_records(caller) -> dict[str, dict] | None:
@@ -331,8 +342,11 @@ def _call_and_validate(case, caller, wsgi_app, schema_violations: dict[str, str]
     _aim(case, caller)
     headers = dict(caller["headers"])
     with transaction.atomic():
-        if case.operation.method.upper() == "PATCH" and _chosen(case.path_parameters.get("id")) is not None:
-            # An update needs the record's current ETag in If-Match, which generated values never guess.
+        path = case.path_parameters or {}
+        aimed = path.get("id", path.get("external_id"))
+        if case.operation.method.upper() in ("PATCH", "PUT") and _chosen(aimed) is not None:
+            # An update needs the record's current ETag in If-Match, which generated values never guess
+            # (an upsert's PUT may send it: then it is checked).
             client = WerkzeugClient(wsgi_app)
             for name, value in caller["cookies"].items():
                 client.set_cookie(name, value, domain="localhost")

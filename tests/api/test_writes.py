@@ -165,3 +165,9 @@ def test_etags_and_cursors_reveal_nothing(partner, ngo, world):
     etag = partner.get(f"/api/v1/events/{page['results'][0]['id']}/")["ETag"]
     unkeyed = hashlib.sha256(f"displacement.Event:{event.pk}:{event.updated_at.isoformat()}".encode()).hexdigest()
     assert unkeyed[:32] not in etag
+
+
+def test_a_body_with_half_a_surrogate_pair_is_a_400_not_a_500(partner, world):
+    body = '{"\\ud886": 1, "title": "Glide bomb on a market"}'
+    response = partner.generic("POST", "/api/v1/events/", body, content_type="application/json")
+    assert response.status_code == 400 and "surrogate" in response.json()["error"]["message"]

@@ -4,8 +4,6 @@ links, and nothing written into them directly sticks."""
 
 import datetime
 import threading
-import time
-from contextlib import contextmanager
 
 import pytest
 from django.db import connection, connections, transaction
@@ -14,6 +12,7 @@ from django.utils import timezone
 from displacement.models import Event, TestimonyEvent
 from displacement.models.events import EVENT_COPIES
 from tests.factories import EventFactory, OrganizationFactory, TestimonyFactory, place
+from tests.support.locks import committed_once_waited, until_a_connection_waits
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +109,7 @@ def test_a_link_written_while_its_event_changes_gets_the_new_values(gazetteer):
     ten seconds, when nothing waits: then the link has already copied the old values)."""
     event = EventFactory(target="school")
     testimony = TestimonyFactory(organization=event.organization)
-    with _committed_once_waited(lambda: Event.objects.filter(pk=event.pk).update(target="market")):
+    with committed_once_waited(lambda: Event.objects.filter(pk=event.pk).update(target="market")):
         link = TestimonyEvent.objects.create(testimony=testimony, event=event, relation="witnessed")
     assert _copies(link)["event_target"] == "market"
 
@@ -167,36 +166,9 @@ def test_a_link_written_while_its_testimony_changes_gets_the_new_value(gazetteer
     event = EventFactory()
     testimony = TestimonyFactory(organization=event.organization)
     later = testimony.updated_at + datetime.timedelta(days=1)
-    with _committed_once_waited(lambda: Testimony.objects.filter(pk=testimony.pk).update(updated_at=later)):
+    with committed_once_waited(lambda: Testimony.objects.filter(pk=testimony.pk).update(updated_at=later)):
         link = TestimonyEvent.objects.create(testimony=testimony, event=event, relation="witnessed")
     assert _testimony_copy(link) == later
-
-
-@contextmanager
-def _committed_once_waited(change):
-    """Within the block, ``change()`` is made in a transaction of another connection, which
-    commits once a connection is seen waiting for a lock (or after ten seconds, when nothing
-    waits); the block's end waits for the commit."""
-    changed, failures = threading.Event(), []
-
-    def run():
-        try:
-            with transaction.atomic(), connection.cursor() as cursor:
-                change()
-                changed.set()
-                _until_a_connection_waits(cursor)
-        except Exception as error:  # pragma: no cover (reported below)
-            failures.append(error)
-        finally:
-            changed.set()
-            connections.close_all()
-
-    worker = threading.Thread(target=run)
-    worker.start()
-    assert changed.wait(10)
-    yield
-    worker.join(15)
-    assert not failures
 
 
 @pytest.mark.django_db(transaction=True)
@@ -227,22 +199,9 @@ def test_a_testimony_saved_with_a_changed_link_while_its_event_changes_does_not_
     with transaction.atomic(), connection.cursor() as cursor:
         Testimony.objects.filter(pk=testimony.pk).update(summary="Changed", updated_at=timezone.now())
         saved.set()
-        _until_a_connection_waits(cursor)  # the event's save, for the links
+        until_a_connection_waits(cursor)  # the event's save, for the links
         TestimonyEvent.objects.filter(pk=link.pk).update(relation="heard_about")
     worker.join(15)
     assert not failures
     assert _copies(link)["event_target"] == "market"
     assert _testimony_copy(link) == Testimony.objects.get(pk=testimony.pk).updated_at
-
-
-def _until_a_connection_waits(cursor, seconds: float = 10) -> None:
-    """Return once another connection waits for a lock (or after ``seconds``)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-            " AND datname = current_database() AND pid <> pg_backend_pid()"
-        )
-        if cursor.fetchone()[0]:
-            return
-        time.sleep(0.02)
