@@ -254,3 +254,12 @@ def test_an_import_refreshes_the_weeks_it_touched_once_it_commits(ngo, monkeypat
     with django_capture_on_commit_callbacks(execute=True):
         run_import(ngo, "acled_api.json", dry_run=True)
     assert queued == []
+
+
+def test_an_event_date_outside_the_products_window_is_a_row_error():
+    from displacement.importers.acled.mapping import date_problem
+
+    tomorrow = datetime.date.today() + datetime.timedelta(days=2)
+    assert "ACLED's first year" in date_problem(datetime.date(1996, 12, 31))
+    assert date_problem(tomorrow)  # the window every date of the product lies in (models.dates)
+    assert date_problem(datetime.date(2022, 5, 13)) is None

@@ -6,10 +6,12 @@ import datetime
 import math
 from functools import cache
 
+from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from displacement.importers.acled.places import PlaceResolver
 from displacement.importers.pipeline import RowResult, ShortRow
+from displacement.models.dates import PAST
 from displacement.models.vocab import (
     EVENT_TYPE_OF_SUB_TYPE,
     SUB_EVENT_TYPES,
@@ -59,11 +61,14 @@ def allowed_sub_types(event_type: str) -> str:
 
 
 def date_problem(day: datetime.date) -> str | None:
-    """The row check of an event's date (one place: switch to the shared date validator here)."""
+    """The row check of an event's date: ACLED's own first year, then the window every date of
+    the product lies in (``models.dates.PAST``, the rule the admin, the API and the database hold)."""
     if day < EARLIEST:
         return f"{day:%Y-%m-%d} is before ACLED's first year"
-    if day > datetime.date.today():
-        return f"{day:%Y-%m-%d} is in the future"
+    try:
+        PAST(day)
+    except ValidationError as error:
+        return " ".join(error.messages)
     return None
 
 
