@@ -58,7 +58,7 @@ def refuse_truncate() -> pgtrigger.Trigger:
     )
 
 
-def tracked(model_class=None, *, exclude=None, unrecorded=()):
+def tracked(model_class=None, *, exclude=None, unrecorded=(), per_statement=False):
     """Record every insert, update and delete of ``model_class`` with database triggers.
 
     Triggers see bulk ``update()`` and raw SQL too. The history table is append-only (UPDATE,
@@ -66,10 +66,13 @@ def tracked(model_class=None, *, exclude=None, unrecorded=()):
     URL and request id, set by the middleware). ``exclude`` names fields whose values must not
     be copied into the history (direct identifiers: a purge must not leave them behind in an
     append-only table, or secrets); ``unrecorded`` names fields whose change alone is not an
-    event (a key's time of last use, written by requests).
+    event (a key's time of last use, written by requests). ``per_statement`` writes a
+    statement's history rows with one statement-level trigger (transition tables, the context
+    attached once) rather than a trigger a row: for tables written in bulk (imports), where
+    the per-row context upsert cost more than the row itself.
     """
     if model_class is None:
-        return lambda cls: tracked(cls, exclude=exclude, unrecorded=unrecorded)
+        return lambda cls: tracked(cls, exclude=exclude, unrecorded=unrecorded, per_statement=per_statement)
     changed = pgtrigger.AnyChange(exclude=list(unrecorded)) if unrecorded else pgtrigger.AnyChange()
     return pghistory.track(
         pghistory.InsertEvent(),
@@ -80,6 +83,7 @@ def tracked(model_class=None, *, exclude=None, unrecorded=()):
         append_only=True,
         exclude=exclude,
         meta={"triggers": [refuse_truncate()]},
+        level=pghistory.Statement if per_statement else pghistory.Row,
     )(model_class)
 
 

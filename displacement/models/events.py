@@ -52,7 +52,7 @@ def _sub_type_belongs_to_type() -> Q:
     return condition
 
 
-@tracked
+@tracked(per_statement=True)  # imports write events in bulk
 @checked
 class Event(Owned):
     updated_at = updated_at_field()
