@@ -36,6 +36,13 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("affected", "#affected+total"),
         ("civilian_targeting", "#meta+civilian_targeting"),
         ("verification_status", "#status+verification"),
+        ("independent_sources", "#meta+sources+independent"),
+        ("single_source", "#meta+sources+single"),
+        ("sources_testimony", "#meta+sources+testimony"),
+        ("sources_media", "#meta+sources+media"),
+        ("sources_official", "#meta+sources+official"),
+        ("sources_partner_report", "#meta+sources+partner_report"),
+        ("sources_satellite", "#meta+sources+satellite"),
         ("updated_at", "#date+updated"),
     ],
     "testimonies": [

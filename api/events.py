@@ -37,6 +37,20 @@ class EventReadSerializer(ProjectionSerializer):
     affected = serializers.IntegerField(allow_null=True)
     civilian_targeting = serializers.BooleanField()
     verification_status = serializers.CharField()
+    independent_sources = serializers.IntegerField(
+        help_text="Independent sources behind the event: distinct publishers of its sources plus distinct "
+        "households among its testimonies (three testimonies from one family count once). Partners: "
+        "households count only through testimonies shared with partners (consent to sharing, not "
+        "restricted). A count, never a name. Informs verification; never changes it."
+    )
+    single_source = serializers.BooleanField(help_text="Fewer than 2 independent sources (none counts as single).")
+    sources_testimony = serializers.IntegerField(
+        help_text="Of which testimonies: households, plus publishers of interviews."
+    )
+    sources_media = serializers.IntegerField(help_text="Of which media (and social media) publishers.")
+    sources_official = serializers.IntegerField(help_text="Of which publishers of official statements.")
+    sources_partner_report = serializers.IntegerField(help_text="Of which publishers of partner reports.")
+    sources_satellite = serializers.IntegerField(help_text="Of which providers of satellite imagery.")
 
 
 def event_staff_projection(event, *, audience=None):

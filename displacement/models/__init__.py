@@ -2,6 +2,7 @@
 
 from .audit import AccessAction, AccessLog
 from .cases import Case, CaseNote, CaseSequence, Referral
+from .corroboration import EventCorroboration
 from .displacements import Displacement
 from .duplicates import DuplicateStatus, HouseholdDuplicateCandidate
 from .events import Event
@@ -29,6 +30,7 @@ __all__ = [
     "Displacement",
     "DuplicateStatus",
     "Event",
+    "EventCorroboration",
     "FlowSummary",
     "Household",
     "HouseholdDuplicateCandidate",

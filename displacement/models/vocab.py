@@ -182,6 +182,28 @@ class SourceKind(models.TextChoices):
     SATELLITE = "satellite", _("Satellite imagery")
 
 
+class CorroborationKind(models.TextChoices):
+    """The kinds of independent source an event's corroboration counts (``models.corroboration``)."""
+
+    TESTIMONY = "testimony", _("Testimony")
+    MEDIA = "media", _("Media")
+    OFFICIAL = "official", _("Official")
+    PARTNER_REPORT = "partner_report", _("Partner report")
+    SATELLITE = "satellite", _("Satellite imagery")
+
+
+#: The corroboration kind of each kind of source: a published interview is a testimony, social
+#: media is media. Every ``SourceKind`` has one (a test checks).
+CORROBORATION_KIND_OF_SOURCE = {
+    SourceKind.INTERVIEW: CorroborationKind.TESTIMONY,
+    SourceKind.MEDIA: CorroborationKind.MEDIA,
+    SourceKind.SOCIAL_MEDIA: CorroborationKind.MEDIA,
+    SourceKind.OFFICIAL_STATEMENT: CorroborationKind.OFFICIAL,
+    SourceKind.PARTNER_REPORT: CorroborationKind.PARTNER_REPORT,
+    SourceKind.SATELLITE: CorroborationKind.SATELLITE,
+}
+
+
 class Reliability(models.TextChoices):
     """HURIDOCS-style reliability of a source."""
 

@@ -36,6 +36,7 @@ from displacement.reports import published
 from displacement.reports.suppression import suppress_table
 from displacement.selectors import person_dates
 from displacement.selectors.access import Viewer, scoped
+from displacement.selectors.corroboration import FIELDS as CORROBORATION_FIELDS
 from displacement.selectors.projections import projected
 from displacement.selectors.sharing import (
     active_agreements,
@@ -80,7 +81,7 @@ KINDS = {
     ReportKind.FLOWS: Kind(RecordKind.SUMMARIES, DisplacementFilter, "left_on", m.Displacement),
 }
 
-_NUMERIC = {"killed", "injured", "affected"}
+_NUMERIC = {"killed", "injured", "affected", *(f for f in CORROBORATION_FIELDS if f != "single_source")}
 
 
 def viewer_for(definition: m.ReportDefinition) -> Viewer:

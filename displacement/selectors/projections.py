@@ -24,7 +24,7 @@ from django.db.models.functions import Cast, Concat, JSONObject
 from displacement import models as m
 from displacement.models.sharing import RecordKind
 from displacement.models.vocab import CHILD_AGE_BANDS, Sensitivity
-from displacement.selectors import person_dates, pseudonyms
+from displacement.selectors import corroboration, person_dates, pseudonyms
 from displacement.selectors.places import NO_PLACE, generalised_places
 
 
@@ -166,6 +166,8 @@ def event_projection(event: m.Event, *, audience: m.Organization | None) -> dict
         "affected": event.affected,
         "civilian_targeting": event.civilian_targeting,
         "verification_status": event.verification_status,
+        # Independent sources (``selectors.corroboration``): counts only, as ``audience`` is told.
+        **corroboration.counts(event, audience=audience),
         **_changed(event, audience),
     }
 
@@ -266,7 +268,9 @@ def loaded(kind: str, queryset, *, audience: m.Organization | None, on: datetime
         # PostgreSQL reads it for the page's rows only, after any sort (a join, for every match).
         code = m.Household.objects.filter(pk=OuterRef("household_id")).order_by().values("code")
         queryset = queryset.annotate(household_code=Subquery(code))
-    if kind == "testimonies":
+    if kind == "events":
+        queryset = corroboration.with_counts(queryset)
+    elif kind == "testimonies":
         listed = Concat(Cast("event_id", TextField()), Value(":"), "relation", output_field=TextField())
         queryset = queryset.annotate(link_rows=ArraySubquery(visible_links(audience, on=on).values_list(listed)))
     elif kind == "households":
