@@ -50,6 +50,7 @@ from displacement.models.vocab import (
     Weapon,
     WitnessRole,
 )
+from displacement.services.corroboration import corroboration_rebuild
 
 #: The version of what ``generate_synthetic`` writes: raised whenever a change to this module
 #: changes its rows, so that a kept dataset (the bench's) is built again. 2: the links carry
@@ -700,6 +701,10 @@ def generate_synthetic(
         generator.run()
         _rebuild_indexes(indexes, progress)
         _triggers(enabled=True)
+        # The events' independent sources, which the triggers switched off would have kept.
+        corroboration_rebuild(
+            organization_ids=list(m.Organization.objects.filter(slug__startswith=SLUG).values_list("pk", flat=True))
+        )
     return SyntheticResult(rows=generator.rows, seconds=time.monotonic() - started)
 
 
@@ -752,6 +757,7 @@ def synthetic_delete() -> int:
             (m.Displacement, "organization_id = ANY(%s)"),
             (m.Person, "household_id IN (SELECT id FROM displacement_household WHERE organization_id = ANY(%s))"),
             (m.Household, "organization_id = ANY(%s)"),
+            (m.EventCorroboration, "event_id IN (SELECT id FROM displacement_event WHERE organization_id = ANY(%s))"),
             (m.Event, "organization_id = ANY(%s)"),
         ]:
             cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE {where}", [organizations])  # noqa: S608

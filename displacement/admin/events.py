@@ -2,15 +2,16 @@
 
 from django.contrib import admin, messages
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from unfold.contrib.filters.admin import ChoicesDropdownFilter, RangeDateFilter
 
 from displacement.admin.base import ScopedAdmin
-from displacement.admin.filters import oblast_filter
+from displacement.admin.filters import CorroborationFilter, oblast_filter
 from displacement.models import Event
-from displacement.models.vocab import VerificationStatus
+from displacement.models.vocab import CorroborationKind, VerificationStatus
+from displacement.selectors import corroboration
 from displacement.selectors.access import Viewer
 from displacement.services.events import event_set_verification
 
@@ -27,6 +28,7 @@ class EventAdmin(ScopedAdmin):
         "killed",
         "injured",
         "verification_status",
+        "independent_sources",
     ]
     list_display_links = ["start", "title"]
     list_filter = [
@@ -37,6 +39,7 @@ class EventAdmin(ScopedAdmin):
         ("target", ChoicesDropdownFilter),
         ("weapon", ChoicesDropdownFilter),
         "verification_status",
+        CorroborationFilter,
         "civilian_targeting",
         ("start", RangeDateFilter),
     ]
@@ -51,9 +54,10 @@ class EventAdmin(ScopedAdmin):
         "place__pcode",
     ]
     date_hierarchy = "start"
-    list_select_related = ["place"]
+    list_select_related = ["place", "corroboration"]
     autocomplete_fields = ["place", "sources", "caused_by"]
     readonly_fields = [
+        "corroboration_breakdown",
         "verified_by",
         "verified_at",
         "origin",
@@ -97,7 +101,10 @@ class EventAdmin(ScopedAdmin):
                 ]
             },
         ),
-        (_("Verification"), {"fields": ["verification_status", "verified_by", "verified_at"]}),
+        (
+            _("Verification"),
+            {"fields": ["corroboration_breakdown", "verification_status", "verified_by", "verified_at"]},
+        ),
         (
             _("Record"),
             {
@@ -125,6 +132,38 @@ class EventAdmin(ScopedAdmin):
         "civilian_targeting",
         "verification_status",
     )
+
+    @admin.display(description=_("independent sources"), ordering="corroboration__independent")
+    def independent_sources(self, obj):
+        shown = corroboration.counts(obj)
+        if shown["single_source"]:
+            return format_html('{} <span class="text-red-600">{}</span>', shown["independent_sources"], _("single"))
+        return shown["independent_sources"]
+
+    @admin.display(description=_("independent sources"))
+    def corroboration_breakdown(self, obj):
+        """What the count rests on, for the coordinator who decides the verification."""
+        if obj is None or obj.pk is None:
+            return "—"
+        shown = corroboration.counts(obj)
+        households, shared = corroboration.households_counted(obj)
+        kinds = format_html_join(
+            ", ",
+            "{}: {}",
+            ((label, shown[f"sources_{kind}"]) for kind, label in CorroborationKind.choices),
+        )
+        return format_html(
+            "<strong>{}</strong> ({}) — {}<br>{}",
+            shown["independent_sources"],
+            _("single source") if shown["single_source"] else _("corroborated"),
+            kinds,
+            _(
+                "Distinct publishers of the linked sources, plus distinct households among the linked "
+                "testimonies (%(households)d, of which %(shared)d may be counted for partners). "
+                "The count informs verification; it never changes it."
+            )
+            % {"households": households, "shared": shared},
+        )
 
     @admin.display(description=_("last import run"))
     def import_run_link(self, obj):

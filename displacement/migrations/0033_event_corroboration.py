@@ -190,6 +190,12 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'corroborations',
             },
         ),
+        # Counted by the summaries' events part; existing cells get theirs at the next rebuild.
+        migrations.AddField(
+            model_name='weeklysummary',
+            name='single_source_events',
+            field=models.PositiveIntegerField(default=0, verbose_name='single-source events'),
+        ),
         migrations.RunSQL(INSTALL, UNINSTALL),
         migrations.RunSQL(BACKFILL, migrations.RunSQL.noop),
     ]

@@ -28,6 +28,9 @@ from django.utils.translation import gettext_lazy as _
 
 from .vocab import CORROBORATION_KIND_OF_SOURCE, CorroborationKind, Sensitivity
 
+#: Independent sources from which an event counts as corroborated: fewer is single-source.
+CORROBORATED_AT = 2
+
 #: The per-kind columns of publishers, in ``CorroborationKind``'s order.
 KIND_COLUMNS = tuple(kind.value for kind in CorroborationKind)
 

@@ -26,6 +26,8 @@ class WeeklySummary(models.Model):
     events = models.PositiveIntegerField(_("events"), default=0)
     killed = models.PositiveIntegerField(_("killed"), default=0)
     injured = models.PositiveIntegerField(_("injured"), default=0)
+    # Events with fewer than ``corroboration.CORROBORATED_AT`` independent sources.
+    single_source_events = models.PositiveIntegerField(_("single-source events"), default=0)
     testimonies = models.PositiveIntegerField(_("testimonies"), default=0)
     households_displaced = models.PositiveIntegerField(_("households displaced"), default=0)
     people_displaced = models.PositiveIntegerField(_("people displaced"), default=0)

@@ -12,14 +12,11 @@ rests on at most one). Verification stays a coordinator's decision: nothing here
 from __future__ import annotations
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, Q
+from django.db.models import Q
 
 from displacement import models as m
-from displacement.models.corroboration import KIND_COLUMNS
+from displacement.models.corroboration import CORROBORATED_AT, KIND_COLUMNS
 from displacement.models.vocab import CorroborationKind
-
-#: Independent sources from which an event counts as corroborated.
-CORROBORATED_AT = 2
 
 #: The fields every reader of an event gets, in this order (API, CSV, reports).
 FIELDS = ("independent_sources", "single_source", *(f"sources_{kind}" for kind in KIND_COLUMNS))
@@ -69,9 +66,3 @@ def households_counted(event: m.Event) -> tuple[int, int]:
     """(all households that testified, those whose testimony partners may be told of): staff only."""
     row = _row(event)
     return (0, 0) if row is None else (row.households, row.shared_households)
-
-
-def single_source_share(events) -> tuple[int, int]:
-    """(single-source events, events) among ``events``: one aggregate over their rows."""
-    totals = events.order_by().aggregate(events=Count("pk"), single=Count("pk", filter=single_source_q()))
-    return totals["single"], totals["events"]

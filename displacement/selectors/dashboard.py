@@ -73,6 +73,13 @@ def _sums(cells) -> tuple[dict, list[dict], list[dict], list[dict]]:
     return totals, weekly, by_oblast, by_type
 
 
+def single_source(totals: dict) -> dict:
+    """Single-source events (``models.corroboration``) among the events counted, and their share
+    in percent (``None`` without events)."""
+    single, total = totals["single_source_events"], totals["events"]
+    return {"events": single, "of": total, "share": round(100 * single / total) if total else None}
+
+
 def dashboard_data(organization: m.Organization, filters: DashboardFilters) -> dict:
     cells = m.WeeklySummary.objects.filter(organization=organization)
     if filters.since:
@@ -95,6 +102,7 @@ def dashboard_data(organization: m.Organization, filters: DashboardFilters) -> d
     return {
         "totals": totals,
         "cases_total": sum(by_status.values()),
+        "single_source": single_source(totals),
         "weekly": {
             "labels": [row["week"].isoformat() for row in weekly],
             "testimonies": [row["testimonies"] for row in weekly],

@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 from django.db import connection
 
+from displacement.models.corroboration import CORROBORATED_AT
 from displacement.models.vocab import CHILD_AGE_BANDS
 
 
@@ -40,6 +41,7 @@ METRICS = (
     "events",
     "killed",
     "injured",
+    "single_source_events",
     "testimonies",
     "households_displaced",
     "people_displaced",
@@ -121,8 +123,10 @@ def _events(organization_id: int, weeks) -> _Part:
     in_weeks, params = _in_weeks("e.start", weeks)
     select = f"""
         SELECT {_WEEK.format("e.start")}, {_adm("p")}, {_classification("e")},
-               count(*)::int, coalesce(sum(e.killed), 0)::int, coalesce(sum(e.injured), 0)::int, 0, 0, 0, 0, 0
+               count(*)::int, coalesce(sum(e.killed), 0)::int, coalesce(sum(e.injured), 0)::int,
+               count(*) FILTER (WHERE coalesce(c.independent, 0) < {CORROBORATED_AT})::int, 0, 0, 0, 0, 0
         FROM displacement_event e LEFT JOIN displacement_place p ON p.id = e.place_id
+        LEFT JOIN displacement_eventcorroboration c ON c.event_id = e.id
         WHERE e.organization_id = %s AND {in_weeks}
         GROUP BY 1, 2, 3, 4, 5, 6
     """
@@ -155,7 +159,7 @@ def _testimonies(organization_id: int, weeks) -> _Part:
     """
     select = """
         SELECT t.week, coalesce(c.adm1, ''), coalesce(c.adm2, ''), coalesce(c.category, ''),
-               coalesce(c.event_type, ''), coalesce(c.sub_event_type, ''), 0, 0, 0, t.n, 0, 0, 0, 0
+               coalesce(c.event_type, ''), coalesce(c.sub_event_type, ''), 0, 0, 0, 0, t.n, 0, 0, 0, 0
         FROM testimonies t LEFT JOIN (SELECT DISTINCT ON (cell) * FROM spoken_of) c ON c.cell = t.cell
     """
     return [ctes], [organization_id, *params], select, []
@@ -166,7 +170,7 @@ def _displacements(organization_id: int, weeks) -> _Part:
     one, in one cell) is there."""
     moves, params = _moves(organization_id, weeks, ranked=True)
     select = f"""
-        SELECT {_WEEK.format("m.left_on")}, {_adm("o")}, {_classification("c")}, 0, 0, 0, 0,
+        SELECT {_WEEK.format("m.left_on")}, {_adm("o")}, {_classification("c")}, 0, 0, 0, 0, 0,
                count(DISTINCT m.household_id)::int, sum(m.people)::int, sum(m.kids)::int,
                (count(DISTINCT m.household_id) - count(*) FILTER (WHERE m.rank = 1))::int
         FROM people m
@@ -179,9 +183,9 @@ def _displacements(organization_id: int, weeks) -> _Part:
 
 # The source tables and the weekly counts that each one alone determines.
 PARTS = {
-    "events": (_events, ("events", "killed", "injured")),
+    "events": (_events, ("events", "killed", "injured", "single_source_events")),
     "testimonies": (_testimonies, ("testimonies",)),
-    "displacements": (_displacements, WEEKLY_COLUMNS[10:]),
+    "displacements": (_displacements, WEEKLY_COLUMNS[11:]),
 }
 
 
@@ -198,11 +202,11 @@ def weekly_cells(organization_id: int, weeks, parts: Iterable[str] = tuple(PARTS
     sql = f"""
         {"WITH " + ", ".join(ctes) if ctes else ""}
         SELECT week, adm1, adm2, category, event_type, sub_event_type,
-               sum(events), sum(killed), sum(injured), sum(testimonies),
+               sum(events), sum(killed), sum(injured), sum(single_source), sum(testimonies),
                sum(households), sum(people), sum(children), sum(repeat)
         FROM ({" UNION ALL ".join(selects)})
           AS cells (week, adm1, adm2, category, event_type, sub_event_type, events, killed, injured,
-                    testimonies, households, people, children, repeat)
+                    single_source, testimonies, households, people, children, repeat)
         GROUP BY 1, 2, 3, 4, 5, 6
     """
     return Cells(sql, [*cte_params, *select_params], WEEKLY_COLUMNS, 6, tuple(counts))

@@ -11,7 +11,7 @@ import logging
 from collections import defaultdict
 
 from django.db import connection, transaction
-from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
 from displacement import models as m
@@ -92,6 +92,29 @@ def _event_days(event: m.Event) -> list:
     return days
 
 
+def _corroboration_touched(event_ids) -> None:
+    """The inputs of these events' independent sources changed (``models.corroboration``, kept
+    by the database): the weeks of the events, whose single-source counts may change."""
+    events = m.Event.objects.filter(pk__in=set(event_ids)).values_list("organization_id", "start")
+    for organization_id, days in _grouped(events).items():
+        touch(organization_id, *days, parts=["events"])
+
+
+def _grouped(pairs) -> dict[int, list]:
+    grouped = defaultdict(list)
+    for key, value in pairs:
+        grouped[key].append(value)
+    return grouped
+
+
+def _events_of_testimony(testimony_id) -> list[int]:
+    return list(m.TestimonyEvent.objects.filter(testimony_id=testimony_id).values_list("event_id", flat=True))
+
+
+def _events_of_source(source_id) -> list[int]:
+    return list(m.Event.sources.through.objects.filter(source_id=source_id).values_list("event_id", flat=True))
+
+
 @receiver(pre_save, sender=m.Event)
 @receiver(pre_save, sender=m.Testimony)
 @receiver(pre_save, sender=m.Displacement)
@@ -106,6 +129,8 @@ def _remember_old(sender, instance, **kwargs):
         touch(old.organization_id, *_event_days(old))
     elif sender is m.Testimony:
         touch(old.organization_id, old.recorded_on, parts=["testimonies"])
+        if old.household_id != instance.household_id:  # counted as another household now
+            _corroboration_touched(_events_of_testimony(instance.pk))
     else:
         touch(old.organization_id, *_household_days(old.household_id), parts=["displacements"])
 
@@ -133,6 +158,37 @@ def _link_changed(sender, instance, **kwargs):
     testimony = m.Testimony.objects.filter(pk=instance.testimony_id).values("organization_id", "recorded_on").first()
     if testimony:
         touch(testimony["organization_id"], testimony["recorded_on"], parts=["testimonies"])
+    _corroboration_touched([instance.event_id])
+
+
+@receiver(pre_save, sender=m.TestimonyEvent)
+def _link_moving(sender, instance, **kwargs):
+    """A link moved to another event leaves the old one with one witness fewer."""
+    if instance.pk:
+        _corroboration_touched(sender.objects.filter(pk=instance.pk).values_list("event_id", flat=True))
+
+
+@receiver(m2m_changed, sender=m.Event.sources.through)
+def _event_sources_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """Sources linked to or unlinked from events (from either side)."""
+    if action in ("post_add", "post_remove"):
+        _corroboration_touched(pk_set if reverse else [instance.pk])
+    elif action == "pre_clear":
+        _corroboration_touched(_events_of_source(instance.pk) if reverse else [instance.pk])
+
+
+@receiver(pre_save, sender=m.Source)
+def _source_changing(sender, instance, **kwargs):
+    """A source's publisher or kind decides how its events count it."""
+    if instance.pk:
+        old = sender.objects.filter(pk=instance.pk).values("publisher", "kind").first()
+        if old and (old["publisher"], old["kind"]) != (instance.publisher, instance.kind):
+            _corroboration_touched(_events_of_source(instance.pk))
+
+
+@receiver(pre_delete, sender=m.Source)
+def _source_deleting(sender, instance, **kwargs):
+    _corroboration_touched(_events_of_source(instance.pk))
 
 
 @receiver(post_save, sender=m.Displacement)
@@ -194,6 +250,7 @@ def _links_created(sender, objs, **kwargs):
     testimonies = m.Testimony.objects.filter(pk__in={link.testimony_id for link in objs})
     for organization_id, recorded_on in testimonies.values_list("organization_id", "recorded_on"):
         touch(organization_id, recorded_on, parts=["testimonies"])
+    _corroboration_touched(link.event_id for link in objs)
 
 
 def _households_touched(household_ids) -> None:
