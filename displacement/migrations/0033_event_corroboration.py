@@ -8,7 +8,8 @@ from django.db import migrations, models
 # was made; a test keeps them equal. Changing the rule needs a new migration that replaces the
 # function and refreshes every row.
 INSTALL = r'''
-CREATE OR REPLACE FUNCTION dsp_corroboration_refresh(ids bigint[]) RETURNS void LANGUAGE plpgsql AS $dsp$
+CREATE OR REPLACE FUNCTION dsp_corroboration_refresh(ids bigint[]) RETURNS void LANGUAGE plpgsql
+SET work_mem = '64MB' AS $dsp$
 DECLARE
   made bigint[];
   rest bigint[];

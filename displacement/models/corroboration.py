@@ -135,13 +135,15 @@ def _refresh_sql() -> str:
     sees every concurrent change committed before the lock was granted: two transactions
     linking sources to one event never write a count that misses the other's link. Each
     statement is planned with the array's values (EXECUTE): a hash join for an import's
-    200,000 events, index probes for one."""
+    200,000 events, index probes for one; with memory enough for an import's aggregates not to
+    spill to disk."""
     new = (
         "SELECT DISTINCT x.id FROM unnest($1) AS x(id) WHERE x.id IS NOT NULL"
         " AND NOT EXISTS (SELECT FROM displacement_eventcorroboration e WHERE e.event_id = x.id)"
     )
     return f"""
-CREATE OR REPLACE FUNCTION dsp_corroboration_refresh(ids bigint[]) RETURNS void LANGUAGE plpgsql AS $dsp$
+CREATE OR REPLACE FUNCTION dsp_corroboration_refresh(ids bigint[]) RETURNS void LANGUAGE plpgsql
+SET work_mem = '64MB' AS $dsp$
 DECLARE
   made bigint[];
   rest bigint[];

@@ -16,6 +16,7 @@ from django.dispatch import receiver
 
 from displacement import models as m
 from displacement.models.base import bulk_created
+from displacement.models.corroboration import CORROBORATED_AT
 from displacement.services.summaries import week_of
 from displacement.services.summary_sql import PARTS
 
@@ -92,11 +93,16 @@ def _event_days(event: m.Event) -> list:
     return days
 
 
-def _corroboration_touched(event_ids) -> None:
+def _corroboration_touched(event_ids, *, now=None) -> None:
     """The inputs of these events' independent sources changed (``models.corroboration``, kept
-    by the database): the weeks of the events, whose single-source counts may change."""
-    events = m.Event.objects.filter(pk__in=set(event_ids)).values_list("organization_id", "start")
-    for organization_id, days in _grouped(events).items():
+    by the database, already recounted): the weeks of the events, whose single-source counts may
+    change. ``now``: only the events whose count is now that. One link added raises a count by
+    at most one, so the flag changes only if it reached ``CORROBORATED_AT``; one removed, only
+    if it fell to one less: a new testimony of a well-attested event refreshes no event count."""
+    events = m.Event.objects.filter(pk__in=set(event_ids))
+    if now is not None:
+        events = events.filter(corroboration__independent=now)
+    for organization_id, days in _grouped(events.values_list("organization_id", "start")).items():
         touch(organization_id, *days, parts=["events"])
 
 
@@ -154,11 +160,14 @@ def _testimony_changed(sender, instance, **kwargs):
 
 @receiver(post_save, sender=m.TestimonyEvent)
 @receiver(post_delete, sender=m.TestimonyEvent)
-def _link_changed(sender, instance, **kwargs):
+def _link_changed(sender, instance, signal, created=False, **kwargs):
     testimony = m.Testimony.objects.filter(pk=instance.testimony_id).values("organization_id", "recorded_on").first()
     if testimony:
         touch(testimony["organization_id"], testimony["recorded_on"], parts=["testimonies"])
-    _corroboration_touched([instance.event_id])
+    if signal is post_delete:
+        _corroboration_touched([instance.event_id], now=CORROBORATED_AT - 1)
+    else:
+        _corroboration_touched([instance.event_id], now=CORROBORATED_AT if created else None)
 
 
 @receiver(pre_save, sender=m.TestimonyEvent)

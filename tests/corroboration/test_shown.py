@@ -197,6 +197,10 @@ def test_the_dashboard_shows_the_share_of_single_source_events_kept_fresh(
     assert client.get("/dashboard/", period).context["data"]["single_source"]["events"] == 2
     with django_capture_on_commit_callbacks(execute=True):
         source.events.add(attested)  # from the source's side
+        m.TestimonyEvent.objects.filter(event=lone).first().delete()  # back to one household
+    assert client.get("/dashboard/", period).context["data"]["single_source"]["events"] == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        _testify(lone, shared=True)
     refreshed = _weekly()
     summaries_rebuild(organization_id=ngo.pk)
     assert refreshed == _weekly()

@@ -48,6 +48,7 @@ def _table(organization):
                 "events",
                 "killed",
                 "injured",
+                "single_source_events",
                 "testimonies",
                 "households_displaced",
                 "people_displaced",
