@@ -17,6 +17,7 @@ from displacement.models.vocab import (
 )
 from displacement.selectors.corroboration import counts
 from tests.factories import EventFactory, HouseholdFactory, OrganizationFactory, SourceFactory, TestimonyFactory
+from tests.support.locks import committed_once_waited
 
 pytestmark = pytest.mark.django_db
 
@@ -162,3 +163,19 @@ def test_the_migration_installs_the_rule_as_written():
     migration = importlib.import_module("displacement.migrations.0033_event_corroboration")
     assert migration.INSTALL.strip() == rule.install_sql().strip()
     assert migration.UNINSTALL.strip() == rule.uninstall_sql().strip()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("counted_before", [False, True])
+def test_two_transactions_linking_sources_to_one_event_both_count(gazetteer, counted_before):
+    """The first has linked its source but not committed; the second waits for the event's
+    row, then counts with a fresh snapshot: neither link is lost, with or without a row before."""
+    org = OrganizationFactory()
+    event = EventFactory(organization=org)
+    if counted_before:
+        event.sources.add(SourceFactory(organization=org, publisher="Earlier"))
+    first = SourceFactory(organization=org, publisher="First")
+    second = SourceFactory(organization=org, publisher="Second")
+    with committed_once_waited(lambda: event.sources.add(first)):
+        event.sources.add(second)
+    assert row(event).media == 2 + counted_before
