@@ -100,6 +100,19 @@ def test_staff_read_every_count(coordinator, attested):
     assert {key: body[key] for key in STAFF_COUNTS} == STAFF_COUNTS
 
 
+def test_a_testimony_the_reader_may_not_read_still_counts(caseworker, attested):
+    """A caseworker reads none of these narratives (no case is assigned to them): the count says
+    that the households spoke, not what they said."""
+    from displacement.selectors.access import Viewer
+
+    testimony = m.TestimonyEvent.objects.filter(event=attested).first().testimony
+    assert not Viewer.of(caseworker).sees_narrative_of(testimony)
+    client = APIClient()
+    client.force_login(caseworker)
+    body = client.get(f"/api/v1/events/{attested.pk}/").json()
+    assert {key: body[key] for key in STAFF_COUNTS} == STAFF_COUNTS
+
+
 @pytest.fixture
 def partner(ngo):
     partner_org = OrganizationFactory(slug="esa-partner")
