@@ -218,8 +218,10 @@ def partner_export(setup: Setup, *, runs: int) -> Row:
 _SUMMARY_REFERENCE = [
     """
     SELECT date_trunc('week', e.start), left(p.pcode, 4), left(p.pcode, 6), e.category, e.event_type,
-           e.sub_event_type, count(*), sum(e.killed), sum(e.injured)
+           e.sub_event_type, count(*), sum(e.killed), sum(e.injured),
+           count(*) FILTER (WHERE coalesce(c.independent, 0) < 2)
     FROM displacement_event e JOIN displacement_place p ON p.id = e.place_id
+    LEFT JOIN displacement_eventcorroboration c ON c.event_id = e.id
     WHERE e.organization_id = %(org)s GROUP BY 1, 2, 3, 4, 5, 6
     """,
     """
