@@ -12,6 +12,7 @@ from .places import AdminLevel, Place
 from .reports import ReportDefinition, ReportKind, ReportPeriod, ReportRun, ReportRunRecord, RunStatus, WithdrawalReason
 from .sharing import RecordKind, SharedDatePrecision, SharingAgreement, SharingPurpose, Tombstone, TombstoneReason
 from .sources import Attachment, Source
+from .submissions import FormSubmission, SubmissionPlatform
 from .summaries import CaseSummary, FlowSummary, WeeklySummary
 from .testimonies import Consent, Testimony, TestimonyEvent
 
@@ -30,6 +31,7 @@ __all__ = [
     "DuplicateStatus",
     "Event",
     "FlowSummary",
+    "FormSubmission",
     "Household",
     "HouseholdDuplicateCandidate",
     "ImportKind",
@@ -53,6 +55,7 @@ __all__ = [
     "SharingAgreement",
     "SharingPurpose",
     "Source",
+    "SubmissionPlatform",
     "Testimony",
     "TestimonyEvent",
     "Tombstone",
