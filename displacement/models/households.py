@@ -29,7 +29,7 @@ def new_person_code() -> str:
     return new_code("P-")
 
 
-@tracked
+@tracked(per_statement=True)  # imports of form submissions write them in bulk
 @checked
 class Household(Owned):
     code = models.CharField(
@@ -78,7 +78,7 @@ class Household(Owned):
         return self.code
 
 
-@tracked
+@tracked(per_statement=True)
 @checked
 class Person(TimeStamped):
     household = models.ForeignKey(
@@ -117,6 +117,7 @@ def _db_function(name: str, *args, output_field):
 
 
 @tracked(
+    per_statement=True,
     exclude=[
         "full_name",
         "phone",

@@ -16,6 +16,8 @@ from django.db import transaction
 from displacement import models as m
 from displacement.importers.intake_mapping import CAUSED, EventValues, SubmissionValues
 from displacement.models.vocab import GeoPrecision, Origin, VerificationStatus
+from displacement.services import summary_tracking
+from displacement.services.bulk_copy import copy_rows
 from displacement.services.events import event_update
 from displacement.services.testimonies import consent_record, consent_withdraw, testimony_update
 
@@ -73,102 +75,129 @@ def submissions_create(
     return made
 
 
+def _event_row(organization, run, by, values: EventValues, levels: dict[int, int]) -> dict:
+    return {
+        "organization_id": organization.pk,
+        "title": values.title,
+        "category": values.category,
+        "event_type": values.event_type,
+        "sub_event_type": values.sub_event_type,
+        "weapon": values.weapon,
+        "target": values.target,
+        "start": values.start,
+        "date_precision": values.date_precision,
+        "place_id": values.place_id,
+        "geo_precision": _geo_precision(values.place_id, levels),
+        "origin": Origin.INTAKE,
+        "import_run_id": run.pk,
+        "verification_status": VerificationStatus.REPORTED,
+        "created_by_id": getattr(by, "pk", None),
+    }
+
+
 def _create_batch(organization, run, by, items, levels, digests) -> list[m.FormSubmission]:
-    by_id = getattr(by, "pk", None)
-    households = {}
-    for index, (_, values) in enumerate(items):
-        if values.household_id is None:
-            households[index] = m.Household(
-                organization=organization,
-                registered_by_id=values.interviewer_id or by_id,
-                current_place_id=values.current_place_id,
-            )
-    m.Household.objects.bulk_create(households.values())
-    household_of = {i: households[i].pk if i in households else v.household_id for i, (_, v) in enumerate(items)}
-    m.Person.objects.bulk_create(
-        m.Person(
-            household_id=household_of[i],
-            relationship=p.relationship,
-            age_band=p.age_band,
-            sex=p.sex,
-            vulnerabilities=p.vulnerabilities,
+    """One COPY per table for ``items``, each table's ids known before the next is written."""
+    org, by_id = organization.pk, getattr(by, "pk", None)
+    new = [i for i, (_, v) in enumerate(items) if v.household_id is None]
+    made = copy_rows(
+        m.Household,
+        [
+            {"organization_id": org, "registered_by_id": items[i][1].interviewer_id or by_id,
+             "current_place_id": items[i][1].current_place_id}
+            for i in new
+        ],
+    )  # fmt: skip
+    household_of = dict(zip(new, made, strict=True))
+    household_of.update({i: v.household_id for i, (_, v) in enumerate(items) if v.household_id is not None})
+    copy_rows(
+        m.Person,
+        [
+            {"household_id": household_of[i], "relationship": p.relationship, "age_band": p.age_band, "sex": p.sex,
+             "vulnerabilities": p.vulnerabilities}
+            for i, (_, v) in enumerate(items)
+            for p in v.members
+        ],
+    )  # fmt: skip
+    copy_rows(
+        m.ContactDetails,
+        [
+            {"household_id": household_of[i], "full_name": items[i][1].contact.full_name,
+             "phone": items[i][1].contact.phone, "address": items[i][1].contact.address}
+            for i in new
+            if items[i][1].contact
+        ],
+    )  # fmt: skip
+    with_event = [i for i, (_, v) in enumerate(items) if v.new_event]
+    events = dict(
+        zip(
+            with_event,
+            copy_rows(m.Event, [_event_row(organization, run, by, items[i][1].new_event, levels) for i in with_event]),
+            strict=True,
         )
-        for i, (_, v) in enumerate(items)
-        for p in v.members
     )
-    m.ContactDetails.objects.bulk_create(
-        m.ContactDetails(
-            household_id=household_of[i],
-            full_name=v.contact.full_name,
-            phone=v.contact.phone,
-            address=v.contact.address,
-        )
-        for i, (_, v) in enumerate(items)
-        if i in households and v.contact
+    event_of = {i: events.get(i, v.event_id) for i, (_, v) in enumerate(items)}
+    testimonies = copy_rows(
+        m.Testimony,
+        [
+            {"organization_id": org, "recorded_on": v.recorded_on, "interviewer_id": v.interviewer_id,
+             "language": v.language, "witness_role": v.witness_role, "household_id": household_of[i],
+             "summary": v.summary, "narrative": v.narrative, "sensitivity": v.sensitivity}
+            for i, (_, v) in enumerate(items)
+        ],
+    )  # fmt: skip
+    copy_rows(
+        m.Consent,
+        [
+            {"testimony_id": testimonies[i], "purpose": purpose, "method": v.consent_method,
+             "given_on": v.recorded_on, "recorded_by_id": v.interviewer_id}
+            for i, (_, v) in enumerate(items)
+            for purpose, given in v.consents.items()
+            if given
+        ],
+    )  # fmt: skip
+    copy_rows(
+        m.TestimonyEvent,
+        [
+            {"testimony_id": testimonies[i], "event_id": event_of[i], "relation": v.relation}
+            for i, (_, v) in enumerate(items)
+            if event_of[i]
+        ],
     )
-    events = {i: _event(organization, run, by, v.new_event, levels) for i, (_, v) in enumerate(items) if v.new_event}
-    m.Event.objects.bulk_create(events.values())
-    event_of = {i: events[i].pk if i in events else v.event_id for i, (_, v) in enumerate(items)}
-    testimonies = [
-        m.Testimony(
-            organization=organization,
-            recorded_on=v.recorded_on,
-            interviewer_id=v.interviewer_id,
-            language=v.language,
-            witness_role=v.witness_role,
-            household_id=household_of[i],
-            summary=v.summary,
-            narrative=v.narrative,
-            sensitivity=v.sensitivity,
-        )
-        for i, (_, v) in enumerate(items)
-    ]
-    m.Testimony.objects.bulk_create(testimonies)
-    m.Consent.objects.bulk_create(
-        m.Consent(
-            testimony_id=testimonies[i].pk,
-            purpose=purpose,
-            method=v.consent_method,
-            given_on=v.recorded_on,
-            recorded_by_id=v.interviewer_id,
-        )
-        for i, (_, v) in enumerate(items)
-        for purpose, given in v.consents.items()
-        if given
-    )
-    m.TestimonyEvent.objects.bulk_create(
-        m.TestimonyEvent(testimony_id=testimonies[i].pk, event_id=event_of[i], relation=v.relation)
-        for i, (_, v) in enumerate(items)
-        if event_of[i]
-    )
-    moves = [
-        (i, _displacement(organization, household_of[i], d, event_of[i] if v.relation == CAUSED else None))
-        for i, (_, v) in enumerate(items)
-        for d in v.displacements
-    ]
-    m.Displacement.objects.bulk_create(d for _, d in moves)
+    moves = [(i, d) for i, (_, v) in enumerate(items) for d in v.displacements]
+    move_ids = copy_rows(
+        m.Displacement,
+        [
+            {"organization_id": org, "household_id": household_of[i], "origin_id": d.origin_id,
+             "destination_id": d.destination_id, "left_on": d.left_on, "left_on_precision": d.left_on_precision,
+             "arrived_on": d.arrived_on, "shelter_type": d.shelter_type, "people_count": d.people_count,
+             "cause_id": event_of[i] if items[i][1].relation == CAUSED else None}
+            for i, d in moves
+        ],
+    )  # fmt: skip
     displacements: dict[int, list[int]] = {}
-    for i, d in moves:
-        displacements.setdefault(i, []).append(d.pk)
+    for (i, _), pk in zip(moves, move_ids, strict=True):
+        displacements.setdefault(i, []).append(pk)
     rows = [
-        m.FormSubmission(
-            organization=organization,
-            platform=s.platform,
-            stable_id=s.stable_id,
-            version_id=s.version_id[:100],
-            digest=digests[s.stable_id],
-            submitted_at=s.submitted_at,
-            household_id=household_of[i],
-            household_created=i in households,
-            testimony_id=testimonies[i].pk,
-            event_id=events[i].pk if i in events else None,
-            displacements=displacements.get(i, []),
-            import_run=run,
-        )
+        {"organization_id": org, "platform": s.platform, "stable_id": s.stable_id, "version_id": s.version_id[:100],
+         "digest": digests[s.stable_id], "submitted_at": s.submitted_at, "household_id": household_of[i],
+         "household_created": items[i][1].household_id is None,
+         "testimony_id": testimonies[i], "event_id": events.get(i), "displacements": displacements.get(i, []),
+         "import_run_id": run.pk}
         for i, (s, _) in enumerate(items)
-    ]
-    m.FormSubmission.objects.bulk_create(rows)
-    return rows
+    ]  # fmt: skip
+    ids = copy_rows(m.FormSubmission, rows)
+    _touch_summaries(org, items, events)
+    return [m.FormSubmission(pk=pk, **row) for pk, row in zip(ids, rows, strict=True)]
+
+
+def _touch_summaries(organization_id: int, items, events: dict) -> None:
+    """The weeks the new records fall in, refreshed after commit like any other write's."""
+    summary_tracking.touch(organization_id, *{v.recorded_on for _, v in items}, parts=["testimonies"])
+    summary_tracking.touch(
+        organization_id, *{d.left_on for _, v in items for d in v.displacements}, parts=["displacements"]
+    )
+    if events:
+        summary_tracking.touch(organization_id, *{items[i][1].new_event.start for i in events})
 
 
 def submission_update(
