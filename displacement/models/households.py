@@ -127,7 +127,7 @@ def _db_function(name: str, *args, output_field):
         "name_key",
         "phone_e164",
         "match_keys",
-    ]
+    ],
 )
 @checked
 class ContactDetails(TimeStamped):
