@@ -215,12 +215,17 @@ def submission_update(
 
 def _update(record, values: SubmissionValues, run, by, levels) -> bool:
     organization = record.organization
+    testimony = m.Testimony.objects.filter(pk=record.testimony_id).first()
+    if testimony is None:
+        raise ValidationError("The testimony this submission made was deleted here; it is not made again.")
     changed = False
     household_id = values.household_id
     if household_id is None:  # a new household: the one this submission registered, if it did
-        if record.household_created and record.household_id:
-            changed |= _sync_household(record.household_id, values)
-            household_id = record.household_id
+        # (merged into another since, the testimony went with it: that one)
+        registered = record.household_id or (testimony.household_id if record.household_created else None)
+        if registered:
+            changed |= _sync_household(registered, values)
+            household_id = registered
         else:
             household = m.Household.objects.create(
                 organization=organization,
@@ -254,9 +259,6 @@ def _update(record, values: SubmissionValues, run, by, levels) -> bool:
             fields.save()
             record.event_id, changed = fields.pk, True
         event_id = record.event_id
-    testimony = m.Testimony.objects.filter(pk=record.testimony_id).first()
-    if testimony is None:
-        raise ValidationError("The testimony this submission made was deleted here; not made again.")
     before = testimony.updated_at
     testimony = testimony_update(
         testimony=testimony,
@@ -298,9 +300,9 @@ def _sync_household(household_id: int, values: SubmissionValues) -> bool:
         else:
             m.Person(household_id=household_id, **wanted).save()
             changed = True
-    for person in people[len(values.members) :]:
-        person.delete()
-        changed = True
+    if len(people) > len(values.members):  # never deleted by an import: staff may have added them
+        surplus = len(people) - len(values.members)
+        values.flags.append(("household/members", f"{surplus} member(s) not in this version were kept here."))
     contact = m.ContactDetails.objects.filter(household_id=household_id).first()
     wanted = {"full_name": values.contact.full_name, "phone": values.contact.phone, "address": values.contact.address}
     if contact is None and values.contact:
