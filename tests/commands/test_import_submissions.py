@@ -98,3 +98,13 @@ def test_a_named_profile_that_does_not_exist_is_refused(ngo, tmp_path):
     path.write_bytes(fixture_bytes("kobo_data.json"))
     with pytest.raises(CommandError, match="no import profile named 'partner_form'"):
         _call(path, "--org", ngo.slug, "--profile", "partner_form")
+
+
+def test_a_media_file_that_is_no_zip_refuses_the_import_with_the_reason(ngo, tmp_path):
+    path = tmp_path / "kobo.json"
+    path.write_bytes(fixture_bytes("kobo_data.json"))
+    media = tmp_path / "media.zip"
+    media.write_bytes(b"not a zip at all")
+    with pytest.raises(CommandError, match="not a ZIP archive"):
+        _call(path, "--org", ngo.slug, "--media", media)
+    assert not Testimony.objects.exists()
