@@ -15,6 +15,7 @@ from django.db import transaction
 
 from displacement import models as m
 from displacement.importers.intake_mapping import CAUSED, EventValues, SubmissionValues
+from displacement.models.households import new_codes
 from displacement.models.vocab import GeoPrecision, Origin, VerificationStatus
 from displacement.services import summary_tracking
 from displacement.services.bulk_copy import copy_rows
@@ -103,19 +104,19 @@ def _create_batch(organization, run, by, items, levels, digests) -> list[m.FormS
         m.Household,
         [
             {"organization_id": org, "registered_by_id": items[i][1].interviewer_id or by_id,
-             "current_place_id": items[i][1].current_place_id}
-            for i in new
+             "current_place_id": items[i][1].current_place_id, "code": code}
+            for i, code in zip(new, new_codes("HH-", len(new)), strict=True)
         ],
     )  # fmt: skip
     household_of = dict(zip(new, made, strict=True))
     household_of.update({i: v.household_id for i, (_, v) in enumerate(items) if v.household_id is not None})
+    people = [(i, p) for i, (_, v) in enumerate(items) for p in v.members]
     copy_rows(
         m.Person,
         [
             {"household_id": household_of[i], "relationship": p.relationship, "age_band": p.age_band, "sex": p.sex,
-             "vulnerabilities": p.vulnerabilities}
-            for i, (_, v) in enumerate(items)
-            for p in v.members
+             "vulnerabilities": p.vulnerabilities, "code": code}
+            for (i, p), code in zip(people, new_codes("P-", len(people)), strict=True)
         ],
     )  # fmt: skip
     copy_rows(
@@ -141,8 +142,8 @@ def _create_batch(organization, run, by, items, levels, digests) -> list[m.FormS
         [
             {"organization_id": org, "recorded_on": v.recorded_on, "interviewer_id": v.interviewer_id,
              "language": v.language, "witness_role": v.witness_role, "household_id": household_of[i],
-             "summary": v.summary, "narrative": v.narrative, "sensitivity": v.sensitivity}
-            for i, (_, v) in enumerate(items)
+             "summary": v.summary, "narrative": v.narrative, "sensitivity": v.sensitivity, "code": code}
+            for (i, (_, v)), code in zip(enumerate(items), new_codes("T-", len(items), 8), strict=True)
         ],
     )  # fmt: skip
     copy_rows(

@@ -280,3 +280,16 @@ def test_the_entry_point_for_the_live_pull_writes_its_report_on_the_run(ngo):
         counts = submissions_import(organization=ngo, run=run, submissions=submissions)
     assert (counts.created, counts.rejected) == (1, 1)
     assert run.report_rows.get(level=ReportLevel.IGNORED).external_id == "uuid:6a1f0c8e-0000-4000-8000-00000000000b"
+
+
+def test_codes_made_in_bulk_have_the_shape_the_form_asks_for():
+    import re
+
+    from displacement.importers.intake_questions import HOUSEHOLD_CODE
+    from displacement.models.households import new_codes
+
+    pattern = re.match(r"^regex\(\., '(.*)'\)$", HOUSEHOLD_CODE)[1]
+    codes = new_codes("HH-", 2000)
+    assert all(re.fullmatch(pattern, code) for code in codes)
+    assert len(set(codes)) == 2000
+    assert {len(code) for code in new_codes("T-", 10, 8)} == {10}
