@@ -26,6 +26,23 @@ from displacement.services.testimonies import consent_record, consent_withdraw, 
 BATCH = 2000
 
 
+def _fresh_codes(model, prefix: str, count: int, length: int = 7) -> list[str]:
+    """``count`` codes no row of ``model`` has and none twice: 7 random letters of 32 collide
+    by chance within a few hundred thousand people (the birthday bound), so each is checked."""
+    codes = new_codes(prefix, count, length)
+    while True:
+        taken = set(model.objects.filter(code__in=codes).values_list("code", flat=True))
+        seen, again = set(), []
+        for index, code in enumerate(codes):
+            if code in taken or code in seen:
+                again.append(index)
+            seen.add(code)
+        if not again:
+            return codes
+        for index, code in zip(again, new_codes(prefix, len(again), length), strict=True):
+            codes[index] = code
+
+
 def _geo_precision(place_id: int, levels: dict[int, int]) -> int:
     return GeoPrecision.NEAR if levels.get(place_id) == 3 else GeoPrecision.REGION
 
@@ -105,7 +122,7 @@ def _create_batch(organization, run, by, items, levels, digests) -> list[m.FormS
         [
             {"organization_id": org, "registered_by_id": items[i][1].interviewer_id or by_id,
              "current_place_id": items[i][1].current_place_id, "code": code}
-            for i, code in zip(new, new_codes("HH-", len(new)), strict=True)
+            for i, code in zip(new, _fresh_codes(m.Household, "HH-", len(new)), strict=True)
         ],
     )  # fmt: skip
     household_of = dict(zip(new, made, strict=True))
@@ -116,7 +133,7 @@ def _create_batch(organization, run, by, items, levels, digests) -> list[m.FormS
         [
             {"household_id": household_of[i], "relationship": p.relationship, "age_band": p.age_band, "sex": p.sex,
              "vulnerabilities": p.vulnerabilities, "code": code}
-            for (i, p), code in zip(people, new_codes("P-", len(people)), strict=True)
+            for (i, p), code in zip(people, _fresh_codes(m.Person, "P-", len(people)), strict=True)
         ],
     )  # fmt: skip
     copy_rows(
@@ -143,7 +160,7 @@ def _create_batch(organization, run, by, items, levels, digests) -> list[m.FormS
             {"organization_id": org, "recorded_on": v.recorded_on, "interviewer_id": v.interviewer_id,
              "language": v.language, "witness_role": v.witness_role, "household_id": household_of[i],
              "summary": v.summary, "narrative": v.narrative, "sensitivity": v.sensitivity, "code": code}
-            for (i, (_, v)), code in zip(enumerate(items), new_codes("T-", len(items), 8), strict=True)
+            for (i, (_, v)), code in zip(enumerate(items), _fresh_codes(m.Testimony, "T-", len(items), 8), strict=True)
         ],
     )  # fmt: skip
     copy_rows(

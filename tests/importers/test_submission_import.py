@@ -293,3 +293,25 @@ def test_codes_made_in_bulk_have_the_shape_the_form_asks_for():
     assert all(re.fullmatch(pattern, code) for code in codes)
     assert len(set(codes)) == 2000
     assert {len(code) for code in new_codes("T-", 10, 8)} == {10}
+
+
+def test_a_code_already_taken_or_drawn_twice_is_drawn_again(ngo, tmp_path, monkeypatch):
+    from displacement.models.households import new_codes
+    from displacement.services import submission_writes
+
+    taken = HouseholdFactory(organization=ngo)
+    Person.objects.create(household=taken, code="P-2222222", age_band="18-59", sex="male")
+    draws = []
+
+    def unlucky(prefix, count, length=7):
+        draws.append(prefix)
+        if prefix == "P-" and draws.count("P-") == 1:
+            return ["P-2222222"] * count  # taken, and twice in the batch
+        return new_codes(prefix, count, length)
+
+    monkeypatch.setattr(submission_writes, "new_codes", unlucky)
+    run = run_import(ngo, write(tmp_path, first_only(kobo_page())))
+    assert run.created == 1
+    codes = list(Person.objects.exclude(household=taken).values_list("code", flat=True))
+    assert len(codes) == 2 and len(set(codes)) == 2 and "P-2222222" not in codes
+    assert draws.count("P-") == 2
