@@ -34,7 +34,8 @@ from displacement.models.imports import ReportLevel
 from displacement.selectors.intake import imported_submissions, intake_lookups
 from displacement.services.event_import import _LOCK_NAMESPACE
 from displacement.services.submission_media import MediaArchive, attachments_import
-from displacement.services.submission_writes import submission_update, submissions_create
+from displacement.services.submission_updates import submission_update
+from displacement.services.submission_writes import submissions_create
 
 
 def submission_digest(submission: Submission) -> str:
