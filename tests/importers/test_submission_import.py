@@ -315,3 +315,32 @@ def test_a_code_already_taken_or_drawn_twice_is_drawn_again(ngo, tmp_path, monke
     codes = list(Person.objects.exclude(household=taken).values_list("code", flat=True))
     assert len(codes) == 2 and len(set(codes)) == 2 and "P-2222222" not in codes
     assert draws.count("P-") == 2
+
+
+def test_imported_submissions_are_counted_in_the_summaries_as_a_rebuild_counts_them(
+    ngo, tmp_path, monkeypatch, django_capture_on_commit_callbacks
+):
+    from displacement.models import FlowSummary, WeeklySummary
+    from displacement.services.summaries import summaries_rebuild
+    from displacement.tasks.summaries import summaries_refresh_task
+
+    monkeypatch.setattr(
+        summaries_refresh_task,
+        "apply_async",
+        lambda args, kwargs, **options: summaries_refresh_task.run(*args, **kwargs),
+    )
+    page = kobo_page()
+    page["results"][0]["consent/statistics"] = "yes"
+    with django_capture_on_commit_callbacks(execute=True):
+        run_import(ngo, write(tmp_path, page))
+
+    def summaries():
+        return (
+            sorted(WeeklySummary.objects.values_list("week", "adm1", "testimonies", "events", "households_displaced")),
+            sorted(FlowSummary.objects.values_list("week", "origin_adm1", "destination_adm1", "households")),
+        )
+
+    refreshed = summaries()
+    assert any(row[2] for row in refreshed[0]) and any(row[4] for row in refreshed[0])
+    summaries_rebuild(organization_id=ngo.pk)
+    assert summaries() == refreshed
