@@ -344,3 +344,18 @@ def test_imported_submissions_are_counted_in_the_summaries_as_a_rebuild_counts_t
     assert any(row[2] for row in refreshed[0]) and any(row[4] for row in refreshed[0])
     summaries_rebuild(organization_id=ngo.pk)
     assert summaries() == refreshed
+
+
+def test_many_batches_write_the_same_as_one(ngo, tmp_path, monkeypatch):
+    from displacement.services import submission_writes
+
+    monkeypatch.setattr(submission_writes, "FIRST_BATCH", 1)
+    monkeypatch.setattr(submission_writes, "BATCH", 2)
+    page = kobo_page()
+    first = page["results"][0]
+    page["results"] = [copy.deepcopy(first) | {"_uuid": f"cc-{n}", "meta/instanceID": f"uuid:cc-{n}"} for n in range(4)]
+    run = run_import(ngo, write(tmp_path, page))
+    assert run.created == 4
+    records = FormSubmission.objects.all()
+    assert len({r.household_id for r in records}) == len({r.testimony_id for r in records}) == 4
+    assert Person.objects.count() == 8 and Consent.objects.count() == 8 and Displacement.objects.count() == 4
