@@ -59,3 +59,16 @@ def imported_submissions(*, organization, stable_ids: Iterable[str]) -> dict[str
         for row in FormSubmission.objects.filter(organization=organization, stable_id__in=ids[start : start + 20_000]):
             found[row.stable_id] = row
     return found
+
+
+def imported_digests(*, organization, stable_ids: Iterable[str]) -> dict[str, str]:
+    """The digest of the version imported of each of these submissions imported before."""
+    ids = list(set(stable_ids))
+    found: dict[str, str] = {}
+    for start in range(0, len(ids), 20_000):
+        found.update(
+            FormSubmission.objects.filter(
+                organization=organization, stable_id__in=ids[start : start + 20_000]
+            ).values_list("stable_id", "digest")
+        )
+    return found

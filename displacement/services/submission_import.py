@@ -31,7 +31,7 @@ from displacement.importers.intake_mapping import map_submission
 from displacement.importers.pipeline import Counts, Problem
 from displacement.importers.submissions import ReviewStatus, Submission, SubmissionSet
 from displacement.models.imports import ReportLevel
-from displacement.selectors.intake import imported_submissions, intake_lookups
+from displacement.selectors.intake import imported_digests, imported_submissions, intake_lookups
 from displacement.services.event_import import _LOCK_NAMESPACE
 from displacement.services.submission_media import MediaArchive, attachments_import
 from displacement.services.submission_updates import submission_update
@@ -65,13 +65,16 @@ def submissions_import(
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_NAMESPACE, organization.pk])
         cursor.execute("SELECT set_config('pgtrigger.ignore', '{}', true)")
     counts = Counts()
-    earlier = imported_submissions(organization=organization, stable_ids=(s.stable_id for s in submissions.submissions))
-    todo, digests = _sort_out(submissions.submissions, earlier, counts, report)
-    made = {s.stable_id: earlier[s.stable_id] for s in submissions.submissions if s.stable_id in earlier}
+    imported = imported_digests(organization=organization, stable_ids=(s.stable_id for s in submissions.submissions))
+    todo, digests = _sort_out(submissions.submissions, imported, counts, report)
+    made = {}
     if todo:
-        made |= _write(organization, run, by, todo, earlier, digests, counts, report)
+        earlier = imported_submissions(organization=organization, stable_ids=(s.stable_id for s in todo))
+        made = _write(organization, run, by, todo, earlier, digests, counts, report)
     archive = MediaArchive.open(media)
     if archive is not None:
+        with_media = (s.stable_id for s in submissions.submissions if s.attachments and s.stable_id not in made)
+        made |= imported_submissions(organization=organization, stable_ids=with_media)
         with archive:
             lines = list(
                 attachments_import(organization=organization, by=by, archive=archive, records=made,
@@ -84,21 +87,21 @@ def submissions_import(
     return counts
 
 
-def _sort_out(submissions, earlier, counts, report) -> tuple[list[Submission], dict[str, str]]:
+def _sort_out(submissions, imported: dict[str, str], counts, report) -> tuple[list[Submission], dict[str, str]]:
     """The submissions to check and write; the others counted and reported (repeated in the
     file, withheld, or the version already imported)."""
     seen: set[str] = set()
     digests: dict[str, str] = {}
     todo: list[Submission] = []
     for submission in submissions:
-        record = earlier.get(submission.stable_id)
+        before = imported.get(submission.stable_id)  # the digest of the version imported, if any
         if submission.stable_id in seen:
             counts.rejected += 1
             _line(report, ReportLevel.REJECTED, submission, "submission", "This submission is in the file twice.")
             continue
         seen.add(submission.stable_id)
         withheld = _withheld(submission)
-        if withheld and record is None:
+        if withheld and before is None:
             counts.rejected += 1
             _line(report, ReportLevel.IGNORED, submission, "submission", f"Not imported: {withheld}.")
         elif withheld:
@@ -108,7 +111,7 @@ def _sort_out(submissions, earlier, counts, report) -> tuple[list[Submission], d
             _line(report, ReportLevel.FLAGGED, submission, "submission", message)
         else:
             digests[submission.stable_id] = digest = submission_digest(submission)
-            if record is not None and record.digest == digest:
+            if before == digest:
                 counts.unchanged += 1
             else:
                 todo.append(submission)
