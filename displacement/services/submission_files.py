@@ -8,8 +8,18 @@ from displacement.importers.intake_form import intake_spec
 from displacement.importers.pipeline import Counts, Problem
 from displacement.importers.profile_hook import apply_profile
 from displacement.importers.submission_files import read_submissions
-from displacement.importers.submissions import check_form
+from displacement.importers.submissions import SubmissionSet, check_form
 from displacement.services.submission_import import submissions_import
+
+
+def submissions_checked(submissions: SubmissionSet, *, profile: str = "", report: list[Problem]) -> SubmissionSet:
+    """``submissions`` mapped by ``profile`` (its problems into ``report``) and checked against the
+    intake form: refused whole (``SubmissionSetError``) when not of it. What the live pull calls on
+    the pages it read, before ``submissions_import``."""
+    submissions, problems = apply_profile(submissions, profile)
+    report.extend(problems)
+    check_form(submissions, intake_spec())
+    return submissions
 
 
 def submissions_file_import(
@@ -17,10 +27,9 @@ def submissions_file_import(
 ) -> Counts:
     """Read ``path`` (any platform's file, told apart by its content), map it with the run's
     profile, refuse it whole if it is not the intake form's (``SubmissionSetError``), import it."""
-    submissions = read_submissions(path.read_bytes(), check=False)
-    submissions, problems = apply_profile(submissions, run.profile)
-    report.extend(problems)
-    check_form(submissions, intake_spec())
+    submissions = submissions_checked(
+        read_submissions(path.read_bytes(), check=False), profile=run.profile, report=report
+    )
     if progress is not None:
         progress(0, total=len(submissions.submissions))
     if media_path is None:

@@ -2,7 +2,8 @@
 
 ``submissions_import(organization=, run=, submissions=, media=None, by=None)`` is what the
 import pipeline (a file, ``import_submissions``, the admin's import screen) and the live pull
-(pages downloaded from a server, read into a ``SubmissionSet``) call, inside the run's
+(pages downloaded from a server, read into a ``SubmissionSet`` and passed through
+``submission_files.submissions_checked``: profile, form check) call, inside the run's
 transaction. Per submission, by its stable id (KoboToolbox ``meta/rootUuid``, ODK ``__id``):
 
 - deleted on the server (ODK ``deletedAt``) or rejected by a reviewer: not imported; one
