@@ -13,6 +13,7 @@ from .places import AdminLevel, Place
 from .reports import ReportDefinition, ReportKind, ReportPeriod, ReportRun, ReportRunRecord, RunStatus, WithdrawalReason
 from .sharing import RecordKind, SharedDatePrecision, SharingAgreement, SharingPurpose, Tombstone, TombstoneReason
 from .sources import Attachment, Source
+from .submissions import FormSubmission, SubmissionPlatform
 from .summaries import CaseSummary, FlowSummary, WeeklySummary
 from .testimonies import Consent, Testimony, TestimonyEvent
 
@@ -32,6 +33,7 @@ __all__ = [
     "Event",
     "EventCorroboration",
     "FlowSummary",
+    "FormSubmission",
     "Household",
     "HouseholdDuplicateCandidate",
     "ImportKind",
@@ -55,6 +57,7 @@ __all__ = [
     "SharingAgreement",
     "SharingPurpose",
     "Source",
+    "SubmissionPlatform",
     "Testimony",
     "TestimonyEvent",
     "Tombstone",
