@@ -1,0 +1,402 @@
+"""Import profiles: submissions of a form not made by ``intake_form``, rewritten into ours.
+
+A profile says, for one organisation's own KoboToolbox or ODK form, which of its answer paths
+is which question of the intake form (``mappings``: their path -> our canonical path, as
+``intake_spec`` names them; ``None`` to leave a path out on purpose), how their choices are
+written in ours (``value_maps``: their path -> {their value: our choice}) and what to assume
+when they do not ask (``defaults``: our path -> our value).
+
+``apply_profile(submission_set, profile)`` is pure: it rewrites every submission's answers
+(repeat groups included) into canonical paths, so that the set passes ``check_form`` with
+the intake form's spec, and returns with it the problems a dry run lists: every path and
+every value it could not map, with how many submissions had it and one of them as example.
+An unmapped path is left out (FLAGGED); a value that maps to none of our choices is left out
+(FLAGGED), or, for a required question, the submission is taken out of the set (REJECTED,
+its rows in the problem). Without a profile the set is returned as it is.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from functools import cache
+
+from .intake_form import FORM_LISTS, VOCABULARY_LISTS
+from .intake_questions import FORM_ID, FORM_REVISION, MARKER, MARKER_NAME, SURVEY
+from .submissions import MEDIA_TYPES, Attachment, Submission, SubmissionSet, SubmissionSetError, guess_mimetype
+
+#: ``ImportProfile.source`` values, as ``Submission.platform`` names the platforms.
+ANY_SOURCE = "any"
+PLATFORM_NAMES = {"kobotoolbox": "KoboToolbox", "odk_central": "ODK Central"}
+#: The lists whose choices are the gazetteer's P-codes (checked against it, not here).
+PLACE_LISTS = {"oblast": 1, "raion": 2, "hromada": 3}
+PCODE = re.compile(r"^UA\d{2,}$")
+#: Report levels of the problems (``models.ReportLevel`` values).
+FLAGGED, REJECTED = "flagged", "rejected"
+SHOWN_VALUE = 60  # a value longer than this is cut in a problem's message
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question of the intake form, by its canonical path."""
+
+    path: str
+    kind: str  # the XLSForm type's first word: select_one, text, date, image...
+    list_name: str  # the choice list of a select; "" otherwise
+    required: bool
+    repeat: str  # the repeat group it lies in ("" for none)
+
+    @property
+    def is_select(self) -> bool:
+        return self.kind in ("select_one", "select_multiple")
+
+    @property
+    def choices(self) -> frozenset[str] | None:
+        """Our choices, or None when they are not fixed here (a place's P-codes; not a select)."""
+        if not self.is_select or self.list_name in PLACE_LISTS:
+            return None
+        return list_choices(self.list_name)
+
+
+@cache
+def list_choices(list_name: str) -> frozenset[str]:
+    if list_name in VOCABULARY_LISTS:
+        return frozenset(str(member.value) for member in VOCABULARY_LISTS[list_name])
+    return frozenset(name for name, _en, _uk in FORM_LISTS.get(list_name, ()))
+
+
+@cache
+def canonical_questions() -> dict[str, Question]:
+    """Every question of the intake form by its path (repeat children by their full path)."""
+    questions, stack, repeats = {}, [], []
+    for row in SURVEY:
+        kind = row["type"]
+        if kind in ("begin_group", "begin_repeat"):
+            stack.append(row["name"])
+            repeats.append("/".join(stack) if kind == "begin_repeat" else None)
+        elif kind in ("end_group", "end_repeat"):
+            stack.pop()
+            repeats.pop()
+        else:
+            path = "/".join([*stack, row["name"]])
+            words = kind.split()
+            questions[path] = Question(
+                path=path,
+                kind=words[0],
+                list_name=words[1] if len(words) > 1 else "",
+                required=row.get("required") == "yes",
+                repeat=next((r for r in reversed(repeats) if r), ""),
+            )
+    return questions
+
+
+@cache
+def canonical_repeats() -> dict[str, str]:
+    """Every repeat group of the intake form: its path -> the repeat it lies in ("" for none)."""
+    found, stack, repeats = {}, [], []
+    for row in SURVEY:
+        kind = row["type"]
+        if kind in ("begin_group", "begin_repeat"):
+            stack.append(row["name"])
+            if kind == "begin_repeat":
+                found["/".join(stack)] = next((r for r in reversed(repeats) if r), "")
+            repeats.append("/".join(stack) if kind == "begin_repeat" else None)
+        elif kind in ("end_group", "end_repeat"):
+            stack.pop()
+            repeats.pop()
+    return found
+
+
+# --- the profile's rules, checked --------------------------------------------------------------
+
+
+def profile_errors(*, mappings, value_maps, defaults) -> dict[str, list[str]]:
+    """What is wrong with a profile's rules, by field (empty when nothing is): every target a
+    canonical path, every value-map and default value one of our choices. Places' P-codes are
+    given back by ``pcodes_to_check`` for the caller to look up in the gazetteer."""
+    questions, repeats = canonical_questions(), canonical_repeats()
+    errors: dict[str, list[str]] = {}
+
+    def add(name, message):
+        errors.setdefault(name, []).append(message)
+
+    if not isinstance(mappings, dict):
+        add("mappings", "Expected an object: their form path -> our path (or null to leave it out).")
+        mappings = {}
+    for source, target in mappings.items():
+        if not isinstance(source, str) or not source.strip("/ "):
+            add("mappings", f"{source!r} is not a form path.")
+        elif target is not None and not isinstance(target, str):
+            add("mappings", f"{source!r}: the target must be one of our paths or null, not {target!r}.")
+        elif target and target not in questions and target not in repeats:
+            add("mappings", f"{source!r} -> {target!r}: {target!r} is not a question of the intake form.")
+        elif target == MARKER_NAME:
+            add("mappings", f"{source!r} -> {target!r}: the form marker is set by the profile itself.")
+    if not isinstance(value_maps, dict):
+        add("value_maps", "Expected an object: their form path -> {their value: our choice}.")
+        value_maps = {}
+    for source, table in value_maps.items():
+        target = mappings.get(source, source) if isinstance(mappings, dict) else source
+        question = questions.get(target) if isinstance(target, str) else None
+        if question is None or not question.is_select:
+            add("value_maps", f"{source!r}: its answers go to {target!r}, which is not a choice question of ours.")
+            continue
+        if not isinstance(table, dict) or not all(isinstance(v, str) and isinstance(k, str) for k, v in table.items()):
+            add("value_maps", f"{source!r}: expected an object of their values -> our choices, all text.")
+            continue
+        for theirs, ours in table.items():
+            if question.choices is not None and ours not in question.choices:
+                add("value_maps", f"{source!r}: {theirs!r} -> {ours!r}: {ours!r} is not a choice of {target!r}.")
+            elif question.choices is None and not PCODE.match(ours):
+                add("value_maps", f"{source!r}: {theirs!r} -> {ours!r}: {ours!r} is not a P-code.")
+    if not isinstance(defaults, dict):
+        add("defaults", "Expected an object: our path -> the value when their form does not answer it.")
+        defaults = {}
+    for target, value in defaults.items():
+        question = questions.get(target)
+        if question is None:
+            add("defaults", f"{target!r} is not a question of the intake form.")
+        elif target == MARKER_NAME:
+            add("defaults", f"{target!r}: the form marker is set by the profile itself.")
+        elif not isinstance(value, str) or not value.strip():
+            add("defaults", f"{target!r}: the default must be text, not {value!r}.")
+        elif question.choices is not None and any(v not in question.choices for v in value.split()):
+            add("defaults", f"{target!r}: {value!r} is not a choice of {target!r}.")
+        elif question.is_select and question.choices is None and not PCODE.match(value):
+            add("defaults", f"{target!r}: {value!r} is not a P-code.")
+    return errors
+
+
+def pcodes_to_check(*, mappings, value_maps, defaults) -> dict[str, tuple[int, list[str]]]:
+    """The P-codes a profile names as our places: code -> (admin level, where it is named)."""
+    questions = canonical_questions()
+    found: dict[str, tuple[int, list[str]]] = {}
+
+    def note(code, question, where):
+        if question is not None and question.list_name in PLACE_LISTS and PCODE.match(code or ""):
+            found.setdefault(code, (PLACE_LISTS[question.list_name], []))[1].append(where)
+
+    for source, table in (value_maps or {}).items():
+        question = questions.get((mappings or {}).get(source, source) or "")
+        for ours in (table or {}).values() if isinstance(table, dict) else ():
+            note(ours, question, "value_maps")
+    for target, value in (defaults or {}).items():
+        note(value, questions.get(target), "defaults")
+    return found
+
+
+# --- applying it ---------------------------------------------------------------------------------
+
+
+@dataclass
+class ProfileProblem:
+    """A path or a value the profile could not map, over the whole set."""
+
+    level: str  # FLAGGED or REJECTED (the submissions in ``rows`` are out of the set)
+    path: str  # the path in their form
+    value: str | None  # the value not mapped; None when the path itself is not
+    target: str  # the canonical path it would have gone to, when known
+    reason: str
+    count: int = 0  # submissions that had it
+    example: str = ""  # one of them: its stable id
+    rows: list[int] = field(default_factory=list)  # their rows in the file
+
+    @property
+    def message(self) -> str:
+        times = f"{self.count} submission{'s' if self.count != 1 else ''}, e.g. {self.example}"
+        if self.value is None:
+            return f"The answer at {self.path!r} {self.reason}: left out ({times})."
+        shown = self.value if len(self.value) <= SHOWN_VALUE else f"{self.value[:SHOWN_VALUE]}…"
+        outcome = "the submission is rejected" if self.level == REJECTED else "left out"
+        return f"The value {shown!r} at {self.path!r} {self.reason}: {outcome} ({times})."
+
+
+class _Rules:
+    """A profile's rules, ready to apply to many submissions."""
+
+    def __init__(self, profile):
+        self.name = profile.name
+        self.mappings = dict(profile.mappings or {})
+        self.value_maps = {path: dict(table) for path, table in (profile.value_maps or {}).items()}
+        self.questions = canonical_questions()
+        self.repeats = canonical_repeats()
+        self.defaults: dict[str, dict[str, str]] = {}  # repeat ("" for none) -> {relative path: value}
+        for target, value in (profile.defaults or {}).items():
+            if target not in self.questions:
+                continue  # a profile is checked when saved (``profile_errors``)
+            repeat = self.questions[target].repeat
+            self.defaults.setdefault(repeat, {})[_relative(target, repeat)] = value
+        self.problems: dict[tuple, ProfileProblem] = {}
+
+    def target(self, path: str) -> str | None:
+        if path in self.mappings:
+            return self.mappings[path] or None
+        return path if path in self.questions or path in self.repeats else None
+
+    def note(self, submission, seen, level, path, value, target, reason):
+        key = (path, value, level)
+        problem = self.problems.get(key)
+        if problem is None:
+            problem = self.problems[key] = ProfileProblem(level, path, value, target, reason)
+        if key not in seen:
+            seen.add(key)
+            problem.count += 1
+            problem.example = problem.example or submission.stable_id
+            problem.rows.append(submission.row)
+
+    def value(self, submission, seen, path: str, value: str, question: Question) -> str | None:
+        """``value`` in our choices (None when it cannot be, the problem noted)."""
+        if not question.is_select:
+            return value
+        table = self.value_maps.get(path)
+        words = value.split() if question.kind == "select_multiple" else [value]
+        if table:
+            words = [table.get(word, word) for word in words]
+        choices = question.choices
+        unknown = [w for w in words if (w not in choices if choices is not None else not PCODE.match(w))]
+        if not unknown:
+            return " ".join(words)
+        level = REJECTED if question.required else FLAGGED
+        reason = f"is not a choice of {question.path!r} and the profile {self.name!r} maps it to none"
+        self.note(submission, seen, level, path, value, question.path, reason)
+        return None
+
+    def rewrite(self, submission: Submission, seen: set, answers: dict, prefix: str, repeat: str) -> dict:
+        """``answers`` (their paths below ``prefix``, inside our repeat ``repeat``) in our paths."""
+        out: dict = {}
+        for key, value in answers.items():
+            path = prefix + key
+            target = self.target(path)
+            if path in self.mappings and not self.mappings[path]:
+                continue  # left out on purpose
+            if isinstance(value, list):
+                if target not in self.repeats:
+                    reason = "is a repeat group the profile does not map to one of ours"
+                    self.note(submission, seen, FLAGGED, path, None, target or "", reason)
+                    continue
+                if self.repeats[target] != repeat:
+                    reason = f"goes to {target!r}, which is not inside {repeat or 'the submission'!r} as it is here"
+                    self.note(submission, seen, FLAGGED, path, None, target, reason)
+                    continue
+                items = [self.rewrite(submission, seen, item, f"{path}/", target) for item in value]
+                items = [item for item in items if item]
+                if items:
+                    out.setdefault(_relative(target, repeat), []).extend(items)
+                continue
+            question = self.questions.get(target) if target else None
+            if question is None:
+                reason = "is not mapped by the profile" if target is None else f"goes to the repeat group {target!r}"
+                self.note(submission, seen, FLAGGED, path, None, target or "", reason)
+                continue
+            mapped = self.value(submission, seen, path, value, question)
+            if mapped is None:
+                continue
+            if question.repeat == repeat:
+                place, name = out, _relative(target, repeat)
+            elif not repeat and question.repeat and not self.repeats[question.repeat]:
+                # A form that asks once what ours asks in a repeat: its answer is the first item.
+                items = out.setdefault(question.repeat, [])
+                if not items:
+                    items.append({})
+                place, name = items[0], _relative(target, question.repeat)
+            else:
+                reason = f"goes to {target!r}, outside the repeat group it is in here"
+                self.note(submission, seen, FLAGGED, path, None, target, reason)
+                continue
+            if name in place and place[name] != mapped:
+                reason = f"answers {target!r} again, after another of the form's questions"
+                self.note(submission, seen, FLAGGED, path, None, target, reason)
+                continue
+            place[name] = mapped
+        return out
+
+    def with_defaults(self, answers: dict, repeat: str = "") -> dict:
+        """``answers`` (inside ``repeat``) with the defaults of what they leave unanswered,
+        in every item of every repeat group too."""
+        for name, value in self.defaults.get(repeat, {}).items():
+            answers.setdefault(name, value)
+        for name, value in answers.items():
+            if isinstance(value, list):
+                path = f"{repeat}/{name}" if repeat else name
+                for item in value:
+                    self.with_defaults(item, path)
+        return answers
+
+    def attachments(self, submission: Submission, answers: dict) -> list[Attachment]:
+        """Each attachment under the question it now answers; one for every media answer
+        the platform did not list (ODK's OData names them only in the answers)."""
+        found = []
+        for attachment in submission.attachments:
+            target = self.target(attachment.question_path) if attachment.question_path else ""
+            found.append(replace(attachment, question_path=target or attachment.question_path))
+        listed = {a.filename for a in found}
+        for path, name in _media_answers(answers, self.questions):
+            if name not in listed:
+                found.append(Attachment(name, guess_mimetype(name), "", path))
+                listed.add(name)
+        return found
+
+
+def _relative(path: str, repeat: str) -> str:
+    return path[len(repeat) + 1 :] if repeat else path
+
+
+def _media_answers(answers: dict, questions: dict[str, Question], prefix: str = "") -> list[tuple[str, str]]:
+    found = []
+    for key, value in answers.items():
+        path = prefix + key
+        if isinstance(value, list):
+            for item in value:
+                found += _media_answers(item, questions, f"{path}/")
+        elif path in questions and questions[path].kind in MEDIA_TYPES:
+            found.append((path, value))
+    return found
+
+
+def check_source(submission_set: SubmissionSet, profile) -> None:
+    """Refuse, as a whole, a file the profile is not for: another platform, another form."""
+    source = getattr(profile, "source", ANY_SOURCE) or ANY_SOURCE
+    if source != ANY_SOURCE and submission_set.platform != source:
+        raise SubmissionSetError(
+            f"The import profile {profile.name!r} is for {PLATFORM_NAMES.get(source, source)} files; this file is "
+            f"{PLATFORM_NAMES.get(submission_set.platform, submission_set.platform)}'s. Nothing was imported."
+        )
+    form_id = getattr(profile, "form_id", "")
+    if form_id and submission_set.form_id and submission_set.form_id != form_id:
+        raise SubmissionSetError(
+            f"This file holds submissions of the form {submission_set.form_id!r}; the import profile "
+            f"{profile.name!r} is for {form_id!r}. Nothing was imported."
+        )
+
+
+def apply_profile(submission_set: SubmissionSet, profile) -> tuple[SubmissionSet, list[ProfileProblem]]:
+    """``submission_set`` in the intake form's paths and choices, and what could not be mapped.
+
+    ``profile`` is an ``ImportProfile`` (or anything with its ``name``, ``source``, ``form_id``,
+    ``mappings``, ``value_maps`` and ``defaults``); None gives the set back as it is. A
+    submission with a REJECTED problem is not in the set returned; the problem lists its row.
+    """
+    if profile is None:
+        return submission_set, []
+    check_source(submission_set, profile)
+    rules = _Rules(profile)
+    mapped = []
+    for submission in submission_set.submissions:
+        seen: set = set()
+        answers = rules.with_defaults(rules.rewrite(submission, seen, submission.answers, "", ""))
+        if any(level == REJECTED for _path, _value, level in seen):
+            continue
+        answers[MARKER_NAME] = MARKER
+        version = submission.form_version
+        mapped.append(
+            replace(
+                submission,
+                answers=answers,
+                attachments=rules.attachments(submission, answers),
+                # ODK's form version is their form's; the set is now of our revision.
+                form_version=f"{FORM_REVISION}.{version}" if submission.platform == "odk_central" else version,
+                flags=list(submission.flags),
+            )
+        )
+    problems = sorted(rules.problems.values(), key=lambda p: (p.level != REJECTED, p.path, p.value or ""))
+    return SubmissionSet(submission_set.platform, mapped, form_id=FORM_ID), problems
