@@ -85,6 +85,8 @@ class ImportProfileAdmin(ScopedAdmin):
     @admin.action(description=_("Download as JSON"))
     def download_json(self, request, queryset):
         profiles = list(queryset.order_by("name"))
+        if not profiles:
+            return None
         if len(profiles) == 1:
             return self._json_response(profiles[0])
         buffer = io.BytesIO()

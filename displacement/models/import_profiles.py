@@ -67,7 +67,11 @@ class ImportProfile(Owned):
         verbose_name = _("import profile")
         verbose_name_plural = _("import profiles")
         constraints = [
-            models.UniqueConstraint(fields=["organization", "name"], name="import_profile_name_once"),
+            models.UniqueConstraint(
+                fields=["organization", "name"],
+                name="import_profile_name_once",
+                violation_error_message=_("The organisation already has an import profile of this name."),
+            ),
         ]
 
     def __str__(self):
