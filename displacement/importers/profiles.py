@@ -33,7 +33,8 @@ PLACE_LISTS = {"oblast": 1, "raion": 2, "hromada": 3}
 PCODE = re.compile(r"^UA\d{2,}$")
 #: Report levels of the problems (``models.ReportLevel`` values).
 FLAGGED, REJECTED = "flagged", "rejected"
-SHOWN_VALUE = 60  # a value longer than this is cut in a problem's message
+CHOICE_NAME = re.compile(r"^[\w.-]{1,60}$")
+NOT_A_CHOICE_NAME = "(a text that is no choice's name, not shown)"
 
 
 @dataclass(frozen=True)
@@ -206,9 +207,8 @@ class ProfileProblem:
         times = f"{self.count} submission{'s' if self.count != 1 else ''}, e.g. {self.example}"
         if self.value is None:
             return f"The answer at {self.path!r} {self.reason}: left out ({times})."
-        shown = self.value if len(self.value) <= SHOWN_VALUE else f"{self.value[:SHOWN_VALUE]}…"
         outcome = "the submission is rejected" if self.level == REJECTED else "left out"
-        return f"The value {shown!r} at {self.path!r} {self.reason}: {outcome} ({times})."
+        return f"The value {self.value!r} at {self.path!r} {self.reason}: {outcome} ({times})."
 
 
 class _Rules:
@@ -245,21 +245,26 @@ class _Rules:
             problem.rows.append(submission.row)
 
     def value(self, submission, seen, path: str, value: str, question: Question) -> str | None:
-        """``value`` in our choices (None when it cannot be, the problem noted)."""
+        """``value`` in our choices: a select-multiple keeps the choices it can map; None when
+        nothing is left (each choice that could not be mapped noted)."""
         if not question.is_select:
             return value
-        table = self.value_maps.get(path)
+        table = self.value_maps.get(path) or {}
         words = value.split() if question.kind == "select_multiple" else [value]
-        if table:
-            words = [table.get(word, word) for word in words]
-        choices = question.choices
-        unknown = [w for w in words if (w not in choices if choices is not None else not PCODE.match(w))]
+        choices, mapped, unknown = question.choices, [], []
+        for word in words:
+            ours = table.get(word, word)
+            if ours in choices if choices is not None else PCODE.match(ours):
+                mapped.append(ours)
+            else:
+                unknown.append(word)
         if not unknown:
-            return " ".join(words)
+            return " ".join(mapped)
         level = REJECTED if question.required else FLAGGED
         reason = f"is not a choice of {question.path!r} and the profile {self.name!r} maps it to none"
-        self.note(submission, seen, level, path, value, question.path, reason)
-        return None
+        for word in unknown:
+            self.note(submission, seen, level, path, _shown(word), question.path, reason)
+        return " ".join(mapped) if mapped and level == FLAGGED else None
 
     def rewrite(self, submission: Submission, seen: set, answers: dict, prefix: str, repeat: str) -> dict:
         """``answers`` (their paths below ``prefix``, inside our repeat ``repeat``) in our paths."""
@@ -335,6 +340,13 @@ class _Rules:
                 found.append(Attachment(name, guess_mimetype(name), "", path))
                 listed.add(name)
         return found
+
+
+def _shown(word: str) -> str:
+    """A value as a problem lists it: as written when it can be a choice's name (XLSForm names
+    have no spaces; these are codes), else not at all (free text mapped to a choice question
+    by mistake may name a person)."""
+    return word if CHOICE_NAME.match(word) else NOT_A_CHOICE_NAME
 
 
 def _relative(path: str, repeat: str) -> str:

@@ -12,6 +12,7 @@ from displacement.importers.intake_questions import FORM_ID, MARKER, MARKER_NAME
 from displacement.importers.profile_documents import read_profile_document
 from displacement.importers.profiles import (
     FLAGGED,
+    NOT_A_CHOICE_NAME,
     REJECTED,
     apply_profile,
     canonical_questions,
@@ -90,7 +91,7 @@ def test_unmapped_paths_and_values_are_listed_with_counts_and_an_example():
     shelter = _problem(problems, "move/shelter", "tent")
     assert (shelter.level, shelter.count, shelter.target) == (FLAGGED, 2, "displacements/shelter_type")
     assert shelter.example == "uuid:6a1f0c8e-0000-4000-8000-00000000000a"
-    assert _problem(problems, "hh/member/needs", "illness orphan").level == FLAGGED
+    assert _problem(problems, "hh/member/needs", "orphan").level == FLAGGED  # the choice, not the answer
     sensitivity = _problem(problems, "story/sens", "secret")
     assert (sensitivity.level, sensitivity.count, sensitivity.rows) == (REJECTED, 1, [2])
     assert "rejected" in sensitivity.message
@@ -102,8 +103,18 @@ def test_unmapped_paths_and_values_are_listed_with_counts_and_an_example():
     assert [s.row for s in mapped.submissions] == [1, 3]
     first = mapped.submissions[0].answers
     assert "shelter_type" not in first["displacements"][0]
-    assert "vulnerabilities" not in first["household/members"][1]
+    assert first["household/members"][1]["vulnerabilities"] == "chronic_illness"  # what could be mapped
     assert first["household/members"][0]["vulnerabilities"] == "single_caregiver chronic_illness"
+
+
+def test_a_value_that_cannot_be_a_choice_is_not_shown_in_a_problem():
+    records = fixture_json("kobo_other_form.json")["results"]
+    records[0]["move"][0]["move/shelter"] = "CANARY Fakeperson, +380 00 000 0009"
+    records[1]["move"][0]["move/shelter"] = "Oksana Testenko"
+    _mapped, problems = apply_profile(_other(records), _profile())
+    shelter = [p for p in problems if p.path == "move/shelter"]
+    assert [(p.value, p.count) for p in shelter] == [(NOT_A_CHOICE_NAME, 2)]
+    assert "CANARY" not in shelter[0].message and "Oksana" not in repr(problems)
 
 
 def test_defaults_fill_what_the_form_does_not_ask_in_every_repeat_item():
