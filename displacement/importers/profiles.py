@@ -227,6 +227,10 @@ class _Rules:
             repeat = self.questions[target].repeat
             self.defaults.setdefault(repeat, {})[_relative(target, repeat)] = value
         self.problems: dict[tuple, ProfileProblem] = {}
+        self._plans: dict[tuple, tuple] = {}
+        #: The media answers (our path, file name) of the submission being rewritten.
+        self.media: list[tuple[str, str]] = []
+        self._choices: dict[str, dict[str, tuple]] = {}
 
     def target(self, path: str) -> str | None:
         if path in self.mappings:
@@ -244,80 +248,121 @@ class _Rules:
             problem.example = problem.example or submission.stable_id
             problem.rows.append(submission.row)
 
+    def choice(self, path: str, question: Question, value: str) -> tuple[str, tuple[str, ...]]:
+        """``value`` in our choices and the words of it that are none of ours (worked out once
+        per path and value: answers repeat their choices)."""
+        memo = self._choices.setdefault(path, {})
+        found = memo.get(value)
+        if found is None:
+            table = self.value_maps.get(path) or {}
+            words = value.split() if question.kind == "select_multiple" else [value]
+            choices, mapped, unknown = question.choices, [], []
+            for word in words:
+                ours = table.get(word, word)
+                if ours in choices if choices is not None else PCODE.match(ours):
+                    mapped.append(ours)
+                else:
+                    unknown.append(word)
+            found = memo[value] = (" ".join(mapped), tuple(unknown))
+        return found
+
     def value(self, submission, seen, path: str, value: str, question: Question) -> str | None:
         """``value`` in our choices: a select-multiple keeps the choices it can map; None when
         nothing is left (each choice that could not be mapped noted)."""
-        if not question.is_select:
-            return value
-        table = self.value_maps.get(path) or {}
-        words = value.split() if question.kind == "select_multiple" else [value]
-        choices, mapped, unknown = question.choices, [], []
-        for word in words:
-            ours = table.get(word, word)
-            if ours in choices if choices is not None else PCODE.match(ours):
-                mapped.append(ours)
-            else:
-                unknown.append(word)
+        mapped, unknown = self.choice(path, question, value)
         if not unknown:
-            return " ".join(mapped)
+            return mapped
         level = REJECTED if question.required else FLAGGED
         reason = f"is not a choice of {question.path!r} and the profile {self.name!r} maps it to none"
         for word in unknown:
             self.note(submission, seen, level, path, _shown(word), question.path, reason)
-        return " ".join(mapped) if mapped and level == FLAGGED else None
+        return mapped if mapped and level == FLAGGED else None
+
+    def plan(self, path: str, repeat: str, is_list: bool) -> tuple:
+        """What becomes of an answer at ``path`` inside our ``repeat`` (worked out once):
+        ``(None,)`` left out on purpose; ``(reason, target)`` not mapped; else ``("", target,
+        question, name, first_of)``: the answer goes under ``name``, in the first item of the
+        repeat ``first_of`` when that is set."""
+        key = (path, repeat, is_list)
+        found = self._plans.get(key)
+        if found is not None:
+            return found
+        target = self.target(path)
+        if path in self.mappings and not self.mappings[path]:
+            found = (None,)
+        elif is_list:
+            if target not in self.repeats:
+                found = ("is a repeat group the profile does not map to one of ours", target or "")
+            elif self.repeats[target] != repeat:
+                where = repeat or "the submission"
+                found = (f"goes to {target!r}, which is not inside {where!r} as it is here", target)
+            else:
+                found = ("", target, None, _relative(target, repeat), "")
+        else:
+            question = self.questions.get(target) if target else None
+            if question is None:
+                reason = "is not mapped by the profile" if target is None else f"goes to the repeat group {target!r}"
+                found = (reason, target or "")
+            elif question.repeat == repeat:
+                found = ("", target, question, _relative(target, repeat), "")
+            elif not repeat and question.repeat and not self.repeats[question.repeat]:
+                # A form that asks once what ours asks in a repeat: its answer is the first item.
+                found = ("", target, question, _relative(target, question.repeat), question.repeat)
+            else:
+                found = (f"goes to {target!r}, outside the repeat group it is in here", target)
+        self._plans[key] = found
+        return found
 
     def rewrite(self, submission: Submission, seen: set, answers: dict, prefix: str, repeat: str) -> dict:
         """``answers`` (their paths below ``prefix``, inside our repeat ``repeat``) in our paths."""
         out: dict = {}
+        plans, choices = self._plans, self._choices
         for key, value in answers.items():
             path = prefix + key
-            target = self.target(path)
-            if path in self.mappings and not self.mappings[path]:
+            is_list = type(value) is list
+            plan = plans.get((path, repeat, is_list)) or self.plan(path, repeat, is_list)
+            reason = plan[0]
+            if reason is None:
                 continue  # left out on purpose
-            if isinstance(value, list):
-                if target not in self.repeats:
-                    reason = "is a repeat group the profile does not map to one of ours"
-                    self.note(submission, seen, FLAGGED, path, None, target or "", reason)
-                    continue
-                if self.repeats[target] != repeat:
-                    reason = f"goes to {target!r}, which is not inside {repeat or 'the submission'!r} as it is here"
-                    self.note(submission, seen, FLAGGED, path, None, target, reason)
-                    continue
+            if reason:
+                self.note(submission, seen, FLAGGED, path, None, plan[1], reason)
+                continue
+            _reason, target, question, name, first_of = plan
+            if is_list:
                 items = [self.rewrite(submission, seen, item, f"{path}/", target) for item in value]
                 items = [item for item in items if item]
                 if items:
-                    out.setdefault(_relative(target, repeat), []).extend(items)
+                    out.setdefault(name, []).extend(items)
                 continue
-            question = self.questions.get(target) if target else None
-            if question is None:
-                reason = "is not mapped by the profile" if target is None else f"goes to the repeat group {target!r}"
-                self.note(submission, seen, FLAGGED, path, None, target or "", reason)
-                continue
-            mapped = self.value(submission, seen, path, value, question)
-            if mapped is None:
-                continue
-            if question.repeat == repeat:
-                place, name = out, _relative(target, repeat)
-            elif not repeat and question.repeat and not self.repeats[question.repeat]:
-                # A form that asks once what ours asks in a repeat: its answer is the first item.
-                items = out.setdefault(question.repeat, [])
+            if question.list_name:  # a select: its choices in ours
+                known = choices.get(path, {}).get(value)
+                value = (
+                    known[0]
+                    if known is not None and not known[1]
+                    else self.value(submission, seen, path, value, question)
+                )
+                if value is None:
+                    continue
+            place = out
+            if first_of:
+                items = out.setdefault(first_of, [])
                 if not items:
                     items.append({})
-                place, name = items[0], _relative(target, question.repeat)
-            else:
-                reason = f"goes to {target!r}, outside the repeat group it is in here"
-                self.note(submission, seen, FLAGGED, path, None, target, reason)
-                continue
-            if name in place and place[name] != mapped:
+                place = items[0]
+            if name in place and place[name] != value:
                 reason = f"answers {target!r} again, after another of the form's questions"
                 self.note(submission, seen, FLAGGED, path, None, target, reason)
                 continue
-            place[name] = mapped
+            place[name] = value
+            if question.kind in MEDIA_TYPES:
+                self.media.append((target, value))
         return out
 
     def with_defaults(self, answers: dict, repeat: str = "") -> dict:
         """``answers`` (inside ``repeat``) with the defaults of what they leave unanswered,
         in every item of every repeat group too."""
+        if not self.defaults:
+            return answers
         for name, value in self.defaults.get(repeat, {}).items():
             answers.setdefault(name, value)
         for name, value in answers.items():
@@ -327,7 +372,7 @@ class _Rules:
                     self.with_defaults(item, path)
         return answers
 
-    def attachments(self, submission: Submission, answers: dict) -> list[Attachment]:
+    def attachments(self, submission: Submission) -> list[Attachment]:
         """Each attachment under the question it now answers; one for every media answer
         the platform did not list (ODK's OData names them only in the answers)."""
         found = []
@@ -335,7 +380,7 @@ class _Rules:
             target = self.target(attachment.question_path) if attachment.question_path else ""
             found.append(replace(attachment, question_path=target or attachment.question_path))
         listed = {a.filename for a in found}
-        for path, name in _media_answers(answers, self.questions):
+        for path, name in self.media:
             if name not in listed:
                 found.append(Attachment(name, guess_mimetype(name), "", path))
                 listed.add(name)
@@ -351,18 +396,6 @@ def _shown(word: str) -> str:
 
 def _relative(path: str, repeat: str) -> str:
     return path[len(repeat) + 1 :] if repeat else path
-
-
-def _media_answers(answers: dict, questions: dict[str, Question], prefix: str = "") -> list[tuple[str, str]]:
-    found = []
-    for key, value in answers.items():
-        path = prefix + key
-        if isinstance(value, list):
-            for item in value:
-                found += _media_answers(item, questions, f"{path}/")
-        elif path in questions and questions[path].kind in MEDIA_TYPES:
-            found.append((path, value))
-    return found
 
 
 def check_source(submission_set: SubmissionSet, profile) -> None:
@@ -395,6 +428,7 @@ def apply_profile(submission_set: SubmissionSet, profile) -> tuple[SubmissionSet
     mapped = []
     for submission in submission_set.submissions:
         seen: set = set()
+        rules.media = []
         answers = rules.with_defaults(rules.rewrite(submission, seen, submission.answers, "", ""))
         if any(level == REJECTED for _path, _value, level in seen):
             continue
@@ -404,7 +438,7 @@ def apply_profile(submission_set: SubmissionSet, profile) -> tuple[SubmissionSet
             replace(
                 submission,
                 answers=answers,
-                attachments=rules.attachments(submission, answers),
+                attachments=rules.attachments(submission),
                 # ODK's form version is their form's; the set is now of our revision.
                 form_version=f"{FORM_REVISION}.{version}" if submission.platform == "odk_central" else version,
                 flags=list(submission.flags),
