@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from displacement.importers.profile_documents import read_profile_document
-from displacement.importers.profiles import pcodes_to_check, profile_errors
+from displacement.importers.profile_rules import pcodes_to_check, profile_errors
 from displacement.models import ImportProfile
 from displacement.selectors.import_profiles import known_pcodes
 from displacement.services.acting import acting

@@ -10,15 +10,8 @@ from displacement.importers import kobo, odk
 from displacement.importers.intake_form import intake_spec
 from displacement.importers.intake_questions import FORM_ID, MARKER, MARKER_NAME
 from displacement.importers.profile_documents import read_profile_document
-from displacement.importers.profiles import (
-    FLAGGED,
-    NOT_A_CHOICE_NAME,
-    REJECTED,
-    apply_profile,
-    canonical_questions,
-    canonical_repeats,
-    profile_errors,
-)
+from displacement.importers.profile_rules import canonical_questions, canonical_repeats, profile_errors
+from displacement.importers.profiles import FLAGGED, NOT_A_CHOICE_NAME, REJECTED, apply_profile
 from displacement.importers.submissions import SubmissionSetError, check_form
 from tests.importers.submission_fixtures import fixture_bytes, fixture_json
 
