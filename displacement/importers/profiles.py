@@ -11,8 +11,9 @@ when they do not ask (``defaults``: our path -> our value).
 the intake form's spec, and returns with it the problems a dry run lists: every path and
 every value it could not map, with how many submissions had it and one of them as example.
 An unmapped path is left out (FLAGGED); a value that maps to none of our choices is left out
-(FLAGGED), or, for a required question, the submission is taken out of the set (REJECTED,
-its rows in the problem). Without a profile the set is returned as it is.
+(FLAGGED), or, for a required question, kept as written so that the import's form checks
+reject the submission (REJECTED, its rows in the problem). Without a profile the set is
+returned as it is. ``report_lines`` gives the problems as lines of the import's report.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from .intake_questions import FORM_ID, FORM_REVISION, MARKER, MARKER_NAME
+from .pipeline import Problem
 from .profile_rules import PCODE, Question, canonical_questions, canonical_repeats
 from .submissions import MEDIA_TYPES, Attachment, Submission, SubmissionSet, SubmissionSetError, guess_mimetype
 
@@ -37,7 +39,7 @@ NOT_A_CHOICE_NAME = "(a text that is no choice's name, not shown)"
 class ProfileProblem:
     """A path or a value the profile could not map, over the whole set."""
 
-    level: str  # FLAGGED or REJECTED (the submissions in ``rows`` are out of the set)
+    level: str  # FLAGGED, or REJECTED: the submissions in ``rows`` will be rejected by the form's checks
     path: str  # the path in their form
     value: str | None  # the value not mapped; None when the path itself is not
     target: str  # the canonical path it would have gone to, when known
@@ -112,7 +114,8 @@ class _Rules:
 
     def value(self, submission, seen, path: str, value: str, question: Question) -> str | None:
         """``value`` in our choices: a select-multiple keeps the choices it can map; None when
-        nothing is left (each choice that could not be mapped noted)."""
+        nothing is left (each choice that could not be mapped noted). A required question's
+        value that cannot be mapped stays as written, for the import to reject."""
         mapped, unknown = self.choice(path, question, value)
         if not unknown:
             return mapped
@@ -120,7 +123,9 @@ class _Rules:
         reason = f"is not a choice of {question.path!r} and the profile {self.name!r} maps it to none"
         for word in unknown:
             self.note(submission, seen, level, path, _shown(word), question.path, reason)
-        return mapped if mapped and level == FLAGGED else None
+        if level == REJECTED:
+            return value  # as written: the form's own checks reject the submission, and count it
+        return mapped or None
 
     def plan(self, path: str, repeat: str, is_list: bool) -> tuple:
         """What becomes of an answer at ``path`` inside our ``repeat`` (worked out once):
@@ -263,7 +268,9 @@ def apply_profile(submission_set: SubmissionSet, profile) -> tuple[SubmissionSet
 
     ``profile`` is an ``ImportProfile`` (or anything with its ``name``, ``source``, ``form_id``,
     ``mappings``, ``value_maps`` and ``defaults``); None gives the set back as it is. A
-    submission with a REJECTED problem is not in the set returned; the problem lists its row.
+    submission with a REJECTED problem stays in the set with that answer as written (none of
+    our choices), so that the import's form checks reject it, with its reason, and count it;
+    the problem lists its rows.
     """
     if profile is None:
         return submission_set, []
@@ -274,8 +281,6 @@ def apply_profile(submission_set: SubmissionSet, profile) -> tuple[SubmissionSet
         seen: set = set()
         rules.media = []
         answers = rules.with_defaults(rules.rewrite(submission, seen, submission.answers, "", ""))
-        if any(level == REJECTED for _path, _value, level in seen):
-            continue
         answers[MARKER_NAME] = MARKER
         version = submission.form_version
         mapped.append(
@@ -290,3 +295,12 @@ def apply_profile(submission_set: SubmissionSet, profile) -> tuple[SubmissionSet
         )
     problems = sorted(rules.problems.values(), key=lambda p: (p.level != REJECTED, p.path, p.value or ""))
     return SubmissionSet(submission_set.platform, mapped, form_id=FORM_ID), problems
+
+
+def report_lines(problems: list[ProfileProblem]) -> list[Problem]:
+    """The problems as lines of an import's report: one a path or value, at its first row,
+    with its example submission's id (the count is in the message)."""
+    return [
+        Problem(problem.level, problem.path[-60:], problem.message, problem.rows[0], problem.example[:60])
+        for problem in problems
+    ]

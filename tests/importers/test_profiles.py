@@ -11,7 +11,8 @@ from displacement.importers.intake_form import intake_spec
 from displacement.importers.intake_questions import FORM_ID, MARKER, MARKER_NAME
 from displacement.importers.profile_documents import read_profile_document
 from displacement.importers.profile_rules import canonical_questions, canonical_repeats, profile_errors
-from displacement.importers.profiles import FLAGGED, NOT_A_CHOICE_NAME, REJECTED, apply_profile
+from displacement.importers.profile_rules import list_choices as intake_choices
+from displacement.importers.profiles import FLAGGED, NOT_A_CHOICE_NAME, REJECTED, apply_profile, report_lines
 from displacement.importers.submissions import SubmissionSetError, check_form
 from tests.importers.submission_fixtures import fixture_bytes, fixture_json
 
@@ -92,8 +93,15 @@ def test_unmapped_paths_and_values_are_listed_with_counts_and_an_example():
     assert _problem(problems, "extra/needs_food").count == 2
     assert problems[0].level == REJECTED  # rejections first
 
-    # The rejected submission is out of the set; the rest imports, without what could not be mapped.
-    assert [s.row for s in mapped.submissions] == [1, 3]
+    # The rest imports without what could not be mapped; the required answer stays as written,
+    # none of our choices, so that the form's checks reject its submission (and count it).
+    assert [s.row for s in mapped.submissions] == [1, 2, 3]
+    assert mapped.submissions[1].answers["account/sensitivity"] == "secret"
+    assert "secret" not in intake_choices("sensitivity")
+    lines = report_lines(problems)
+    assert (lines[0].level, lines[0].field, lines[0].row_number) == (REJECTED, "story/sens", 2)
+    assert lines[0].external_id == "uuid:6a1f0c8e-0000-4000-8000-00000000000b"
+    assert [line.message for line in lines] == [p.message for p in problems]
     first = mapped.submissions[0].answers
     assert "shelter_type" not in first["displacements"][0]
     assert first["household/members"][1]["vulnerabilities"] == "chronic_illness"  # what could be mapped
@@ -216,3 +224,23 @@ def test_the_canonical_questions_are_the_intake_forms():
 def test_a_profile_whose_targets_are_not_ours_is_refused(rules, field, fragment):
     errors = profile_errors(**{"mappings": {}, "value_maps": {}, "defaults": {}, **rules})
     assert any(fragment in message for message in errors[field]), errors
+
+
+def test_a_question_mapped_outside_its_repeat_and_a_second_answer_are_listed_and_left_out():
+    record = fixture_json("kobo_other_form.json")["results"][0]
+    record["move"][0]["move/note_sex"] = "f"  # inside their repeat of moves, to a member's question
+    record["intro/lang_other"] = "rus"  # a second question answering our language, differently
+    record["intro/lang_again"] = "ukr"  # ... and one answering it the same: no problem
+    mappings = {
+        **_profile().mappings,
+        "move/note_sex": "household/members/sex",
+        "intro/lang_other": "interview/language",
+        "intro/lang_again": "interview/language",
+    }
+    value_maps = {**_profile().value_maps, "intro/lang_other": {"rus": "ru"}, "intro/lang_again": {"ukr": "uk"}}
+    mapped, problems = apply_profile(_other([record]), _profile(mappings=mappings, value_maps=value_maps))
+    assert "outside the repeat group" in _problem(problems, "move/note_sex").message
+    assert "answers 'interview/language' again" in _problem(problems, "intro/lang_other").message
+    assert mapped.submissions[0].answers["interview/language"] == "uk"
+    assert "sex" not in mapped.submissions[0].answers["displacements"][0]
+    assert {p.path for p in problems} == {"move/note_sex", "intro/lang_other", "extra/needs_food"}
