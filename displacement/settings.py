@@ -408,6 +408,7 @@ UNFOLD = {
                     _nav(_("Sources"), "newspaper", "displacement.Source"),
                     _nav(_("Attachments"), "attach_file", "displacement.Attachment"),
                     _nav(_("Imports"), "upload_file", "displacement.ImportRun"),
+                    _nav(_("Import profiles"), "schema", "displacement.ImportProfile"),
                 ],
             },
             {

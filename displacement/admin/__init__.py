@@ -8,6 +8,7 @@ from . import (  # noqa: F401
     duplicates,
     events,
     households,
+    import_profiles,
     imports,
     organizations,
     places,

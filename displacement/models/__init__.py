@@ -7,6 +7,7 @@ from .displacements import Displacement
 from .duplicates import DuplicateStatus, HouseholdDuplicateCandidate
 from .events import Event
 from .households import ContactDetails, Household, Person
+from .import_profiles import ImportProfile, ProfileSource
 from .imports import ImportKind, ImportReportRow, ImportRun, ImportStatus, ReportLevel
 from .organizations import Membership, Organization, User
 from .places import AdminLevel, Place
@@ -37,6 +38,7 @@ __all__ = [
     "Household",
     "HouseholdDuplicateCandidate",
     "ImportKind",
+    "ImportProfile",
     "ImportReportRow",
     "ImportRun",
     "ImportStatus",
@@ -44,6 +46,7 @@ __all__ = [
     "Organization",
     "Person",
     "Place",
+    "ProfileSource",
     "RecordKind",
     "Referral",
     "ReportDefinition",

@@ -6,18 +6,32 @@ from pathlib import Path
 
 from displacement.importers.intake_form import intake_spec
 from displacement.importers.pipeline import Counts, Problem
-from displacement.importers.profile_hook import apply_profile
+from displacement.importers.profiles import apply_profile, report_lines
 from displacement.importers.submission_files import read_submissions
-from displacement.importers.submissions import SubmissionSet, check_form
+from displacement.importers.submissions import SubmissionSet, SubmissionSetError, check_form
+from displacement.models import ImportProfile
+from displacement.selectors.import_profiles import import_profile_named
 from displacement.services.submission_import import submissions_import
 
 
-def submissions_checked(submissions: SubmissionSet, *, profile: str = "", report: list[Problem]) -> SubmissionSet:
-    """``submissions`` mapped by ``profile`` (its problems into ``report``) and checked against the
-    intake form: refused whole (``SubmissionSetError``) when not of it. What the live pull calls on
-    the pages it read, before ``submissions_import``."""
-    submissions, problems = apply_profile(submissions, profile)
-    report.extend(problems)
+def submissions_checked(
+    submissions: SubmissionSet, *, organization=None, profile: str = "", report: list[Problem]
+) -> SubmissionSet:
+    """``submissions`` mapped by the organisation's import profile named ``profile`` (its problems
+    into ``report``) and checked against the intake form: refused whole (``SubmissionSetError``)
+    when not of it, or when the profile does not exist. What the live pull calls on the pages it
+    read, before ``submissions_import``."""
+    found = None
+    if profile:
+        try:
+            found = import_profile_named(organization=organization, name=profile)
+        except ImportProfile.DoesNotExist:
+            raise SubmissionSetError(
+                f"{organization} has no import profile named {profile!r}: see Imports → Import profiles. "
+                "Nothing was imported."
+            ) from None
+    submissions, problems = apply_profile(submissions, found)
+    report.extend(report_lines(problems))
     check_form(submissions, intake_spec())
     return submissions
 
@@ -28,7 +42,10 @@ def submissions_file_import(
     """Read ``path`` (any platform's file, told apart by its content), map it with the run's
     profile, refuse it whole if it is not the intake form's (``SubmissionSetError``), import it."""
     submissions = submissions_checked(
-        read_submissions(path.read_bytes(), check=False), profile=run.profile, report=report
+        read_submissions(path.read_bytes(), check=False),
+        organization=run.organization,
+        profile=run.profile,
+        report=report,
     )
     if progress is not None:
         progress(0, total=len(submissions.submissions))

@@ -19,6 +19,7 @@ from displacement.models import (
     ContactDetails,
     Household,
     HouseholdDuplicateCandidate,
+    ImportProfile,
     ImportRun,
     Referral,
     ReportDefinition,
@@ -75,6 +76,7 @@ RULES = {
     "displacement.ReportDefinition": REPORTS,
     "displacement.ReportRun": RUNS,
     "displacement.ImportRun": IMPORTS,
+    "displacement.ImportProfile": COORDINATOR_ONLY,
     "displacement.Place": REFERENCE,
     "displacement.Organization": OPS,
     "displacement.User": OPS,
@@ -194,6 +196,7 @@ def world(settings, tmp_path):
             ),
             organization,
         )
+        remember(ImportProfile.objects.create(organization=organization, name="Needs survey"), organization)
     assigned_households = set(
         Case.objects.filter(assigned_to=users[Role.CASEWORKER]).values_list("household_id", flat=True)
     )

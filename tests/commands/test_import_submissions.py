@@ -108,3 +108,22 @@ def test_a_media_file_that_is_no_zip_refuses_the_import_with_the_reason(ngo, tmp
     with pytest.raises(CommandError, match="not a ZIP archive"):
         _call(path, "--org", ngo.slug, "--media", media)
     assert not Testimony.objects.exists()
+
+
+def test_another_forms_export_imports_through_the_organisations_profile(ngo, tmp_path):
+    from displacement.services.import_profiles import import_profile_load
+
+    ours = tmp_path / "ours.json"
+    ours.write_bytes(fixture_bytes("kobo_data.json"))
+    _call(ours, "--org", ngo.slug, "--dry-run")
+    profile = import_profile_load(organization=ngo, data=fixture_bytes("profile_other_form.json"))
+    theirs = tmp_path / "theirs.json"
+    theirs.write_bytes(fixture_bytes("kobo_other_form.json"))
+    _call(theirs, "--org", ngo.slug, "--profile", profile.name)
+    dry, run = ImportRun.objects.order_by("pk")
+    counts = ("created", "updated", "unchanged", "rejected")
+    assert run.profile == profile.name
+    assert [getattr(run, name) for name in counts] == [getattr(dry, name) for name in counts]
+    assert run.created and FormSubmission.objects.count() == dry.created
+    # the question their form asks and ours does not is listed, not lost silently
+    assert run.report_rows.filter(level=ReportLevel.FLAGGED, field="extra/needs_food").exists()
