@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from displacement.admin.base import ScopedAdmin
 from displacement.models import ImportKind, ImportRun, ImportStatus, ReportLevel
 from displacement.selectors.access import Viewer, organization_of
+from displacement.selectors.import_profiles import import_profiles
 from displacement.services.imports import (
     earlier_import,
     import_file_open,
@@ -36,6 +37,15 @@ class UploadForm(forms.Form):
         required=False,
         help_text=_("Form submissions only: the export's photos and recordings, as one ZIP."),
     )
+    profile = forms.ChoiceField(
+        label=_("Import profile"),
+        required=False,
+        help_text=_("Form submissions of a form not made by intake_form: the profile that maps its answers to ours."),
+    )
+
+    def __init__(self, *args, profiles=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["profile"].choices = [("", _("None: the intake form")), *((name, name) for name in profiles)]
 
 
 @admin.register(ImportRun)
@@ -77,7 +87,8 @@ class ImportRunAdmin(ScopedAdmin):
     def add_view(self, request, form_url="", extra_context=None):
         if not self.has_add_permission(request):
             raise PermissionDenied
-        form = UploadForm(request.POST or None, request.FILES or None)
+        profiles = import_profiles(request.user).order_by("name").values_list("name", flat=True)
+        form = UploadForm(request.POST or None, request.FILES or None, profiles=profiles)
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             try:
@@ -89,6 +100,7 @@ class ImportRunAdmin(ScopedAdmin):
                     kind=form.cleaned_data["kind"],
                     dry_run=True,
                     media=form.cleaned_data["media"],
+                    profile=form.cleaned_data["profile"],
                 )
             except ValidationError as exc:
                 form.add_error("file", exc)

@@ -131,3 +131,33 @@ def test_a_coordinator_imports_form_submissions_with_their_media(
     run = ImportRun.objects.get(dry_run=False)
     assert (run.status, run.created) == (ImportStatus.DONE, 1)
     assert Attachment.objects.get().testimony == Testimony.objects.get()
+
+
+def test_a_coordinator_imports_another_forms_export_with_an_import_profile(
+    client, ngo, coordinator, other_ngo, django_capture_on_commit_callbacks
+):
+    from displacement.models import FormSubmission
+    from displacement.services.import_profiles import import_profile_load
+    from tests.importers.submission_fixtures import fixture_bytes
+
+    profile = import_profile_load(organization=ngo, data=fixture_bytes("profile_other_form.json"))
+    import_profile_load(
+        organization=other_ngo, data=fixture_bytes("profile_other_form.json").replace(b"Family", b"Theirs")
+    )
+    client.force_login(coordinator)
+    page = client.get(reverse("admin:displacement_importrun_add")).content.decode()
+    assert profile.name in page and "Theirs" not in page  # only the organisation's own profiles
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("theirs.json", fixture_bytes("kobo_other_form.json"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:displacement_importrun_add"), {"file": upload, "kind": "", "profile": profile.name}
+        )
+    dry = ImportRun.objects.get()
+    assert (dry.profile, dry.status, dry.dry_run) == (profile.name, ImportStatus.DONE, True)
+    assert dry.created and "extra/needs_food" in client.get(response.url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("admin:import_run_confirm", args=[dry.pk]))
+    run = ImportRun.objects.get(dry_run=False)
+    assert (run.profile, run.created, FormSubmission.objects.count()) == (profile.name, dry.created, dry.created)
