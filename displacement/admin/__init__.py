@@ -11,6 +11,7 @@ from . import (  # noqa: F401
     imports,
     organizations,
     places,
+    pulls,
     reports,
     scheduling,
     sharing,

@@ -40,6 +40,7 @@ class ImportRunAdmin(ScopedAdmin):
     list_filter = ["status", "kind", "dry_run"]
     search_fields = ["file_name", "sha256"]
     list_select_related = ["created_by"]
+    extra_lookups = ("connection__id__exact",)  # a connection's pulls, linked from its page
     export_fields = ("created_at", "file_name", "kind", "dry_run", "status", "sha256", "created", "updated",
                      "unchanged", "rejected", "flagged", "deleted")  # fmt: skip
 

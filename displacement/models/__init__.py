@@ -9,6 +9,7 @@ from .households import ContactDetails, Household, Person
 from .imports import ImportKind, ImportReportRow, ImportRun, ImportStatus, ReportLevel
 from .organizations import Membership, Organization, User
 from .places import AdminLevel, Place
+from .pulls import PullConnection, PullKind
 from .reports import ReportDefinition, ReportKind, ReportPeriod, ReportRun, ReportRunRecord, RunStatus, WithdrawalReason
 from .sharing import RecordKind, SharedDatePrecision, SharingAgreement, SharingPurpose, Tombstone, TombstoneReason
 from .sources import Attachment, Source
@@ -40,6 +41,8 @@ __all__ = [
     "Organization",
     "Person",
     "Place",
+    "PullConnection",
+    "PullKind",
     "RecordKind",
     "Referral",
     "ReportDefinition",

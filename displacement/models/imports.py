@@ -12,6 +12,8 @@ class ImportKind(models.TextChoices):
     ACLED_CSV = "acled_csv", _("ACLED CSV export (2022 or current layout)")
     ACLED_JSON = "acled_json", _("ACLED API JSON")
     ACLED_DELETIONS = "acled_deletions", _("ACLED deletions")
+    KOBO_PULL = "kobo_pull", _("Pull from KoboToolbox")
+    ODK_PULL = "odk_pull", _("Pull from ODK Central")
 
 
 class ImportStatus(models.TextChoices):
@@ -41,6 +43,14 @@ class ImportRun(TimeStamped):
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("by")
+    )
+    connection = models.ForeignKey(
+        "displacement.PullConnection",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="runs",
+        verbose_name=_("pulled from"),
     )
     kind = models.CharField(_("kind"), max_length=30, choices=ImportKind.choices, blank=True)  # "": not yet detected
     file = models.FileField(_("file"), upload_to=import_file_path, blank=True)

@@ -55,6 +55,7 @@ ORGANIZATION_PATHS: dict[type[models.Model], str] = {
     m.HouseholdDuplicateCandidate: "organization",
     m.ImportRun: "organization",
     m.ImportReportRow: "run__organization",
+    m.PullConnection: "organization",
 }
 
 #: From each model holding identifying free text to its household, for caseworkers.
@@ -96,6 +97,7 @@ ROLE_MODELS: dict[type[models.Model], set[str]] = {
     m.HouseholdDuplicateCandidate: {Role.COORDINATOR},
     m.ImportRun: {Role.COORDINATOR},
     m.ImportReportRow: {Role.COORDINATOR},
+    m.PullConnection: {Role.COORDINATOR},
 }
 
 #: Shared reference data every member may read.

@@ -187,7 +187,7 @@ def import_run_execute(*, run_id: int, path: Path | str | None = None) -> Import
                 setattr(counts, name, getattr(counts, name) + getattr(done, name))
             if run.dry_run:
                 transaction.savepoint_rollback(written)  # and the summary refreshes it queued
-            _finish(run, counts, report, table.ignored_columns)
+            import_run_finish(run, counts, report, table.ignored_columns)
     except FileError as exc:
         ImportRun.objects.filter(pk=run.pk).update(
             status=ImportStatus.FAILED, error=str(exc), finished_at=timezone.now(), rows_done=0
@@ -205,7 +205,8 @@ def import_run_execute(*, run_id: int, path: Path | str | None = None) -> Import
     return run
 
 
-def _finish(run: ImportRun, counts: Counts, report: list[Problem], ignored: list[str]) -> None:
+def import_run_finish(run: ImportRun, counts: Counts, report: list[Problem] = (), ignored: list[str] = ()) -> None:
+    """Mark ``run`` done with its counts, report lines and ignored columns (inside the import's transaction)."""
     ImportReportRow.objects.bulk_create(
         [
             ImportReportRow(
@@ -223,7 +224,7 @@ def _finish(run: ImportRun, counts: Counts, report: list[Problem], ignored: list
     ImportRun.objects.filter(pk=run.pk).update(
         status=ImportStatus.DONE,
         finished_at=timezone.now(),
-        ignored_columns=ignored,
+        ignored_columns=list(ignored),
         created=counts.created,
         updated=counts.updated,
         unchanged=counts.unchanged,
