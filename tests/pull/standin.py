@@ -21,9 +21,9 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from tests.importers.submission_fixtures import fixture_json
 
-KOBO_TOKEN = "CANARY-kobo-token-5f2b9c0e7d"  # noqa: S105
+KOBO_TOKEN = "CANARY-kobo-token-5f2b9c0e7d"
 ODK_EMAIL = "puller@ngo.example.org"
-ODK_PASSWORD = "CANARY-odk-password-a81c44"  # noqa: S105
+ODK_PASSWORD = "CANARY-odk-password-a81c44"
 ASSET = "aFakeAssetUid0000000001"
 PROJECT, FORM = 4, "testimony_intake"
 SESSION = "odk-session-token-0001"
@@ -54,7 +54,9 @@ def kobo_record(n: int, *, version: int = 1, submitted: str = "2026-12-01T08:00:
     return record
 
 
-def odk_row(n: int, *, version: int = 1, submitted: str, updated: str | None = None, deleted: str | None = None) -> dict:
+def odk_row(
+    n: int, *, version: int = 1, submitted: str, updated: str | None = None, deleted: str | None = None
+) -> dict:
     row = copy.deepcopy(fixture_json("odk_submissions_expanded.json")["value"][0])
     row["__id"] = f"uuid:{_uuid(n, 1)}"
     row["__system"].update(
@@ -66,8 +68,11 @@ def odk_row(n: int, *, version: int = 1, submitted: str, updated: str | None = N
     return row
 
 
-def _moment(text: str | None):
-    return datetime.fromisoformat(text.replace("Z", "+00:00")) if text else None
+def _later(value: str | None, than: str) -> bool:
+    def moment(text):
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+    return bool(value) and moment(value) > moment(than)
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -200,9 +205,9 @@ class StandIn:
             rows = [r for r in rows if r["__system"]["deletedAt"]]
         else:
             rows = [r for r in rows if not r["__system"]["deletedAt"]]
-        for clause in [c for c in condition.split(" or ") if " gt " in c] and [condition]:
-            tests = re.findall(r"__system/(\w+) gt (\S+)", clause)
-            rows = [r for r in rows if any(_moment(r["__system"][k]) and _moment(r["__system"][k]) > _moment(v) for k, v in tests)]
+        tests = re.findall(r"__system/(\w+) gt (\S+)", condition)  # clauses joined by "or"
+        if tests:
+            rows = [r for r in rows if any(_later(r["__system"][k], v) for k, v in tests)]
         top, skip = int(query.get("$top", 1000)), int(query.get("$skiptoken", 0))
         page = rows[skip : skip + top]
         document = {

@@ -25,11 +25,14 @@ def test_the_first_pull_reads_every_page_and_keeps_the_last_id(standin, kobo_con
     assert [(r["query"]["start"], r["query"]["limit"]) for r in pages] == [("0", "2"), ("2", "2"), ("4", "2")]
     assert all("query" not in r["query"] and r["query"]["format"] == "json" for r in pages)
     assert all(r["headers"]["Authorization"].startswith("Token ") for r in pages)
-    (handed_run, submissions), = imported
+    ((handed_run, submissions),) = imported
     assert handed_run == run and submissions.platform == "kobotoolbox"
     assert [s.platform_id for s in submissions.submissions] == ["1", "2", "3", "4", "5"]
     assert (run.kind, run.status, run.created, run.connection_id) == (
-        ImportKind.KOBO_PULL, ImportStatus.DONE, 5, kobo_connection.pk
+        ImportKind.KOBO_PULL,
+        ImportStatus.DONE,
+        5,
+        kobo_connection.pk,
     )
     assert run.rows_total == 5 and run.size > 0 and len(run.sha256) == 64
     kobo_connection.refresh_from_db()
@@ -75,7 +78,9 @@ def test_a_429_with_retry_after_is_waited_for_then_the_page_is_asked_again(
     standin, kobo_connection, imported, small_pages_and_no_waiting
 ):
     standin.kobo = [kobo_record(n) for n in range(1, 4)]
-    standin.faults = [{"path": "/data/", "status": 429, "headers": {"Retry-After": "7"}, "when": lambda q: q["start"] == "2"}]
+    standin.faults = [
+        {"path": "/data/", "status": 429, "headers": {"Retry-After": "7"}, "when": lambda q: q["start"] == "2"}
+    ]
     run = connection_pull(connection_id=kobo_connection.pk, now=NOW)
     assert small_pages_and_no_waiting == [7.0]
     assert [r["query"]["start"] for r in _data_requests(standin)] == ["0", "2", "2"]
@@ -96,9 +101,7 @@ def test_a_retry_after_beyond_the_bound_stops_the_pull_and_keeps_the_watermark(
     assert kobo_connection.last_success_at is None
 
 
-def test_a_server_that_goes_away_mid_page_imports_nothing_and_the_next_pull_resumes(
-    standin, kobo_connection, imported
-):
+def test_a_server_that_goes_away_mid_page_imports_nothing_and_the_next_pull_resumes(standin, kobo_connection, imported):
     standin.kobo = [kobo_record(n, submitted="2026-10-01T08:00:00") for n in range(1, 6)]
     connection_pull(connection_id=kobo_connection.pk, now=NOW)
     standin.kobo += [kobo_record(n, submitted="2026-12-07T09:00:00") for n in range(6, 10)]
