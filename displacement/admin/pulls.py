@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -109,7 +108,7 @@ class PullConnectionAdmin(ScopedAdmin):
 
     # --- test and pull -----------------------------------------------------------------------
 
-    def has_pull_permission(self, request):
+    def has_pull_permission(self, request, object_id=None):
         return self.has_change_permission(request)
 
     def _test(self, request, connection):
@@ -141,7 +140,7 @@ class PullConnectionAdmin(ScopedAdmin):
     def _one(self, request, object_id, then):
         connection = self.get_queryset(request).filter(pk=object_id).first()
         if connection is None:
-            raise ValidationError(_("Not found."))
+            raise Http404(_("Not found."))
         then(request, connection)
         return HttpResponseRedirect(reverse("admin:displacement_pullconnection_change", args=[connection.pk]))
 
