@@ -15,7 +15,10 @@ from .intake_form import intake_spec
 from .submissions import FormSpec, SubmissionSet, SubmissionSetError, check_form
 
 
-def read_submissions(data: bytes, *, spec: FormSpec | None = None, odk_tables: dict | None = None) -> SubmissionSet:
+def read_submissions(
+    data: bytes, *, spec: FormSpec | None = None, odk_tables: dict | None = None, check: bool = True
+) -> SubmissionSet:
+    """``check=False`` leaves the form check to the caller (after an import profile mapped the set)."""
     spec = spec or intake_spec()
     if data.lstrip(b"\xef\xbb\xbf \r\n\t")[:1] in (b"{", b"["):
         try:
@@ -28,5 +31,6 @@ def read_submissions(data: bytes, *, spec: FormSpec | None = None, odk_tables: d
             submissions = kobo.read_json(document)
     else:
         submissions = kobo.read(data)
-    check_form(submissions, spec)
+    if check:
+        check_form(submissions, spec)
     return submissions

@@ -13,6 +13,7 @@ from .pulls import PullConnection, PullKind
 from .reports import ReportDefinition, ReportKind, ReportPeriod, ReportRun, ReportRunRecord, RunStatus, WithdrawalReason
 from .sharing import RecordKind, SharedDatePrecision, SharingAgreement, SharingPurpose, Tombstone, TombstoneReason
 from .sources import Attachment, Source
+from .submissions import FormSubmission, SubmissionPlatform
 from .summaries import CaseSummary, FlowSummary, WeeklySummary
 from .testimonies import Consent, Testimony, TestimonyEvent
 
@@ -31,6 +32,7 @@ __all__ = [
     "DuplicateStatus",
     "Event",
     "FlowSummary",
+    "FormSubmission",
     "Household",
     "HouseholdDuplicateCandidate",
     "ImportKind",
@@ -56,6 +58,7 @@ __all__ = [
     "SharingAgreement",
     "SharingPurpose",
     "Source",
+    "SubmissionPlatform",
     "Testimony",
     "TestimonyEvent",
     "Tombstone",

@@ -12,8 +12,16 @@ class ImportKind(models.TextChoices):
     ACLED_CSV = "acled_csv", _("ACLED CSV export (2022 or current layout)")
     ACLED_JSON = "acled_json", _("ACLED API JSON")
     ACLED_DELETIONS = "acled_deletions", _("ACLED deletions")
+    KOBO_JSON = "kobo_json", _("KoboToolbox data (JSON)")
+    KOBO_CSV = "kobo_csv", _("KoboToolbox CSV export")
+    KOBO_XLSX = "kobo_xlsx", _("KoboToolbox XLSX export")
+    ODK_ODATA = "odk_odata", _("ODK Central OData (JSON)")
     KOBO_PULL = "kobo_pull", _("Pull from KoboToolbox")
     ODK_PULL = "odk_pull", _("Pull from ODK Central")
+
+
+#: The kinds that hold form submissions (``import_submissions``), not ACLED events.
+SUBMISSION_KINDS = frozenset({ImportKind.KOBO_JSON, ImportKind.KOBO_CSV, ImportKind.KOBO_XLSX, ImportKind.ODK_ODATA})
 
 
 class ImportStatus(models.TextChoices):
@@ -32,6 +40,10 @@ class ReportLevel(models.TextChoices):
 
 def import_file_path(instance, filename):
     return f"imports/{instance.organization_id}/{instance.sha256}"
+
+
+def import_media_path(instance, filename):
+    return f"imports/{instance.organization_id}/{instance.sha256}-media"
 
 
 @checked
@@ -55,6 +67,18 @@ class ImportRun(TimeStamped):
     kind = models.CharField(_("kind"), max_length=30, choices=ImportKind.choices, blank=True)  # "": not yet detected
     file = models.FileField(_("file"), upload_to=import_file_path, blank=True)
     file_name = models.CharField(_("file name"), max_length=255)
+    media_file = models.FileField(
+        _("media ZIP"),
+        upload_to=import_media_path,
+        blank=True,
+        help_text=_("The photos and recordings of form submissions, kept with the file for as long."),
+    )
+    profile = models.CharField(
+        _("import profile"),
+        max_length=100,
+        blank=True,
+        help_text=_("How a form not made by intake_form maps to our fields (form submissions only)."),
+    )
     size = models.PositiveBigIntegerField(_("size in bytes"))
     sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
     dry_run = models.BooleanField(_("dry run"), default=False)

@@ -163,6 +163,7 @@ class Origin(models.TextChoices):
 
     STAFF = "staff", _("Entered by staff")
     ACLED = "acled", _("ACLED")
+    INTAKE = "intake", _("Field intake (a form submission)")
 
 
 class VerificationStatus(models.TextChoices):

@@ -24,10 +24,13 @@ from django.utils.translation import gettext as _
 from displacement.importers.acled import columns as acled_columns
 from displacement.importers.acled.mapping import EventMapper, deletion_mapper
 from displacement.importers.pipeline import Counts, FileError, Problem, read_csv, read_json_list, results
+from displacement.importers.submissions import SubmissionSetError
 from displacement.models import AccessAction, ImportKind, ImportReportRow, ImportRun, ImportStatus
+from displacement.models.imports import SUBMISSION_KINDS
 from displacement.services.acting import acting
 from displacement.services.audit import access_record
 from displacement.services.event_import import events_delete_imported, events_import, imported_revisions
+from displacement.services.submission_files import submissions_file_import
 
 logger = logging.getLogger(__name__)
 
@@ -46,12 +49,22 @@ def fingerprint(handle) -> tuple[str, int]:
 
 
 def detect_kind(path: Path) -> str:
-    """JSON when the file starts with ``{`` or ``[``; deletions when the header names
-    ``deleted_timestamp``; otherwise an ACLED CSV export."""
+    """Form submissions: an XLSX (a ZIP) is KoboToolbox's export; JSON with ``"value"`` ODK
+    Central's OData, with ``_uuid`` KoboToolbox's data; a CSV header naming ``_uuid`` KoboToolbox's
+    export. ACLED otherwise: JSON when the file starts with ``{`` or ``[``; deletions when it names
+    ``deleted_timestamp``; otherwise a CSV export."""
     head = _head(path)
+    if head[:2] == b"PK":
+        return ImportKind.KOBO_XLSX
     if head[:1] in (b"{", b"["):
+        if (b'"value"' in head and b'"@odata.context"' in head) or b'"__id"' in head:
+            return ImportKind.ODK_ODATA
+        if b'"_uuid"' in head or b'"results"' in head:
+            return ImportKind.KOBO_JSON
         return ImportKind.ACLED_DELETIONS if b'"deleted_timestamp"' in head else ImportKind.ACLED_JSON
     first = head.split(b"\n", 1)[0].lower()
+    if b"_uuid" in first or b"meta/instanceid" in first:
+        return ImportKind.KOBO_CSV
     return ImportKind.ACLED_DELETIONS if b"deleted_timestamp" in first else ImportKind.ACLED_CSV
 
 
@@ -68,10 +81,20 @@ def earlier_import(run: ImportRun) -> ImportRun | None:
 
 
 def import_run_start(
-    *, organization, by, handle, file_name: str, kind: str = "", dry_run: bool, keep_file: bool = True
+    *,
+    organization,
+    by,
+    handle,
+    file_name: str,
+    kind: str = "",
+    dry_run: bool,
+    keep_file: bool = True,
+    media=None,
+    profile: str = "",
 ) -> ImportRun:
     """Record an import of the open binary file ``handle``; keep the file (for the run's
-    Celery task and its readers) unless ``keep_file`` is false (a command reads it in place)."""
+    Celery task and its readers) unless ``keep_file`` is false (a command reads it in place).
+    ``media`` (an open binary file: the media ZIP of form submissions) is kept with it."""
     sha256, size = fingerprint(handle)
     if size > settings.IMPORT_MAX_BYTES:
         raise ValidationError(
@@ -88,12 +111,16 @@ def import_run_start(
         size=size,
         sha256=sha256,
         dry_run=dry_run,
+        profile=profile or "",
     )
     with transaction.atomic():
         run.save()
         if keep_file:
             run.file.save(run.sha256, File(handle), save=False)
             ImportRun.objects.filter(pk=run.pk).update(file=run.file.name)
+            if media is not None:
+                run.media_file.save(run.sha256, File(media), save=False)
+                ImportRun.objects.filter(pk=run.pk).update(media_file=run.media_file.name)
     return run
 
 
@@ -106,6 +133,8 @@ def import_run_confirm(*, run: ImportRun, by) -> ImportRun:
         created_by=by,
         kind=run.kind,
         file=run.file.name,
+        media_file=run.media_file.name,
+        profile=run.profile,
         file_name=run.file_name,
         size=run.size,
         sha256=run.sha256,
@@ -156,12 +185,16 @@ def _starts_json(path: Path) -> bool:
     return _head(path)[:1] in (b"{", b"[")
 
 
-def import_run_execute(*, run_id: int, path: Path | str | None = None) -> ImportRun:
-    """Run the import: all or nothing; a file-level error marks the run failed and writes nothing."""
+def import_run_execute(
+    *, run_id: int, path: Path | str | None = None, media_path: Path | str | None = None
+) -> ImportRun:
+    """Run the import: all or nothing; a file-level error marks the run failed and writes nothing.
+    ``path`` and ``media_path``: files read in place (a command), else the run's kept files."""
     run = ImportRun.objects.select_related("organization", "created_by").get(pk=run_id)
     if run.status == ImportStatus.DONE:
         return run
     path = Path(path) if path else Path(run.file.path)
+    media_path = Path(media_path) if media_path else (Path(run.media_file.path) if run.media_file else None)
     run.kind = run.kind or detect_kind(path)
     ImportRun.objects.filter(pk=run.pk).update(status=ImportStatus.RUNNING, kind=run.kind, error="")
     report: list[Problem] = []
@@ -170,25 +203,15 @@ def import_run_execute(*, run_id: int, path: Path | str | None = None) -> Import
     try:
         with transaction.atomic(), acting(run.created_by, import_run=run.pk):
             written = transaction.savepoint()
-            required, known = _columns(run.kind)
-            reader = read_json_list if _starts_json(path) else read_csv
-            table = reader(path, required=required, known=known)
-            progress(0, total=table.rows_estimate)
-            if run.kind == ImportKind.ACLED_DELETIONS:
-                accepted = list(results(table, deletion_mapper, report, counts, progress))
-                done = events_delete_imported(organization=run.organization, results=accepted, report=report)
+            if run.kind in SUBMISSION_KINDS:
+                counts = submissions_file_import(run=run, path=path, media_path=media_path, report=report)
+                ignored = []
             else:
-                mapper = EventMapper(revisions=imported_revisions(run.organization_id))
-                accepted = results(table, mapper, report, counts, progress)
-                done = events_import(
-                    organization=run.organization, run=run, rows=(r.values for r in accepted), by=run.created_by
-                )
-            for name in ("created", "updated", "unchanged", "deleted", "rejected"):
-                setattr(counts, name, getattr(counts, name) + getattr(done, name))
+                ignored = _acled(run, path, report, counts, progress)
             if run.dry_run:
                 transaction.savepoint_rollback(written)  # and the summary refreshes it queued
-            import_run_finish(run, counts, report, table.ignored_columns)
-    except FileError as exc:
+            import_run_finish(run, counts, report, ignored)
+    except (FileError, SubmissionSetError) as exc:
         ImportRun.objects.filter(pk=run.pk).update(
             status=ImportStatus.FAILED, error=str(exc), finished_at=timezone.now(), rows_done=0
         )
@@ -203,6 +226,26 @@ def import_run_execute(*, run_id: int, path: Path | str | None = None) -> Import
         progress.close()
     run.refresh_from_db()
     return run
+
+
+def _acled(run: ImportRun, path: Path, report: list[Problem], counts: Counts, progress: _Progress) -> list[str]:
+    """An ACLED file through the pipeline; the columns it ignored."""
+    required, known = _columns(run.kind)
+    reader = read_json_list if _starts_json(path) else read_csv
+    table = reader(path, required=required, known=known)
+    progress(0, total=table.rows_estimate)
+    if run.kind == ImportKind.ACLED_DELETIONS:
+        accepted = list(results(table, deletion_mapper, report, counts, progress))
+        done = events_delete_imported(organization=run.organization, results=accepted, report=report)
+    else:
+        mapper = EventMapper(revisions=imported_revisions(run.organization_id))
+        accepted = results(table, mapper, report, counts, progress)
+        done = events_import(
+            organization=run.organization, run=run, rows=(r.values for r in accepted), by=run.created_by
+        )
+    for name in ("created", "updated", "unchanged", "deleted", "rejected"):
+        setattr(counts, name, getattr(counts, name) + getattr(done, name))
+    return table.ignored_columns
 
 
 def import_run_finish(run: ImportRun, counts: Counts, report: list[Problem] = (), ignored: list[str] = ()) -> None:
@@ -259,10 +302,12 @@ def import_files_purge(*, now=None) -> int:
     cutoff = now - datetime.timedelta(days=settings.IMPORT_FILE_DAYS)
     purged = 0
     for run in ImportRun.objects.filter(created_at__lt=cutoff, file_purged_at__isnull=True).exclude(file=""):
-        name = run.file.name
-        ImportRun.objects.filter(pk=run.pk).update(file="", file_purged_at=now)
+        name, media = run.file.name, run.media_file.name
+        ImportRun.objects.filter(pk=run.pk).update(file="", media_file="", file_purged_at=now)
         # A dry run and its confirmed import share one file: delete it when none keeps it.
         if not ImportRun.objects.filter(file=name).exists():
             run.file.storage.delete(name)
+        if media and not ImportRun.objects.filter(media_file=media).exists():
+            run.file.storage.delete(media)
         purged += 1
     return purged

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from displacement.importers import kobo as kobo_reader
 from displacement.importers import odk as odk_reader
 from displacement.importers.intake_form import intake_spec
-from displacement.importers.pipeline import Counts, FileError
+from displacement.importers.pipeline import FileError, Problem
 from displacement.importers.submissions import SubmissionSet, SubmissionSetError, check_form
 from displacement.models import ImportKind, ImportRun, ImportStatus, PullConnection, PullKind
 from displacement.pull import secrets
@@ -34,6 +34,7 @@ from displacement.pull.kobo import KoboPull
 from displacement.pull.odk import OdkPull
 from displacement.services.acting import acting
 from displacement.services.imports import import_run_finish
+from displacement.services.submission_import import submissions_import
 
 logger = logging.getLogger(__name__)
 
@@ -144,13 +145,6 @@ def _read(connection: PullConnection, fetched: Fetched) -> SubmissionSet:
     return submissions
 
 
-def _import_submissions(*, organization, run, submissions: SubmissionSet, by=None) -> Counts:
-    """The submissions' import (``services.submission_import``): the one write path."""
-    from displacement.services.submission_import import submissions_import
-
-    return submissions_import(organization=organization, run=run, submissions=submissions, by=by)
-
-
 def _failed(connection: PullConnection, run: ImportRun | None, message: str, now, by) -> ImportRun:
     message = _safe(message, connection)
     logger.warning("pull of connection %s failed: %s", connection.pk, message)
@@ -216,8 +210,11 @@ def _import(connection, fetched: Fetched, submissions: SubmissionSet, now, by) -
     )
     try:
         with transaction.atomic(), acting(by, import_run=run.pk):
-            counts = _import_submissions(organization=connection.organization, run=run, submissions=submissions, by=by)
-            import_run_finish(run, counts)
+            report: list[Problem] = []
+            counts = submissions_import(
+                organization=connection.organization, run=run, submissions=submissions, by=by, report=report
+            )
+            import_run_finish(run, counts, report)
             PullConnection.objects.filter(pk=connection.pk).update(
                 watermark=fetched.watermark, last_success_at=now, last_error=""
             )

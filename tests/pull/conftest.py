@@ -34,11 +34,11 @@ class Imported(list):
 def imported(monkeypatch):
     calls = Imported()
 
-    def submissions_import(*, organization, run, submissions, by=None):
+    def submissions_import(*, organization, run, submissions, by=None, report=None):
         calls.append((run, submissions))
         return Counts(created=len(submissions.submissions))
 
-    monkeypatch.setattr(pulls, "_import_submissions", submissions_import)
+    monkeypatch.setattr(pulls, "submissions_import", submissions_import)
     return calls
 
 

@@ -1,0 +1,188 @@
+"""The intake form's own rules, read from its questions, applied to one submission's answers.
+
+What the form enforces on a phone (required answers, the choices offered, "not in the future",
+ranges, a code's shape) is enforced again here, from the same survey rows (``intake_questions``):
+a submission edited on the server, sent from an older form or typed into an export can break any
+of them. Each rule is the form's: ``required`` under its ``relevant`` conditions (and those of the
+groups around it), ``select_one``/``select_multiple`` against the form's choice lists (our
+vocabularies, by slug; places by P-code, checked by the mapper against the gazetteer), dates
+through the model's date window (``models.dates.PAST``), and the constraints ``. >= a and . <= b``,
+``string-length(.) <= n`` and ``regex(., '…')``.
+
+Messages never repeat a free-text answer (it may be a name or a phone): only the question's path,
+and for a choice, date or number the value (at most 40 characters).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from django.core.exceptions import ValidationError
+
+from displacement.models.dates import PAST
+
+from .intake_form import FORM_LISTS, PLACE_LISTS, VOCABULARY_LISTS
+from .intake_questions import SURVEY
+
+_RELEVANT = re.compile(r"^\$\{(\w+)\}\s*(!=|=)\s*'([^']*)'$")
+_RANGE = re.compile(r"^\. >= (\d+) and \. <= (\d+)$")
+_LENGTH = re.compile(r"^string-length\(\.\) <= (\d+)$")
+_REGEX = re.compile(r"^regex\(\., '(.*)'\)$")
+
+
+@dataclass(frozen=True)
+class Question:
+    path: str  # inside a repeat: the path inside it (``age``)
+    name: str
+    kind: str  # "select_one", "integer", "date", "text", ...
+    list_name: str  # a select's choice list
+    required: bool
+    relevant: tuple[str, ...]  # its own and its groups' conditions, outermost first
+    repeat: str  # the repeat group's path, or ""
+    constraint: str
+
+
+class Problems(list):
+    """``(path, message)`` pairs found in one submission."""
+
+    def add(self, path: str, message: str) -> None:
+        self.append((path, message))
+
+
+@cache
+def questions() -> tuple[Question, ...]:
+    found, stack = [], []  # stack: (name, relevant, is_repeat)
+    for row in SURVEY:
+        kind = row["type"]
+        if kind in ("begin_group", "begin_repeat"):
+            stack.append((row["name"], row.get("relevant", ""), kind == "begin_repeat"))
+            continue
+        if kind in ("end_group", "end_repeat"):
+            stack.pop()
+            continue
+        names = [name for name, _, _ in stack]
+        repeat_at = max((i for i, (_, _, is_repeat) in enumerate(stack) if is_repeat), default=-1)
+        inner = names[repeat_at + 1 :] if repeat_at >= 0 else names
+        parts = kind.split()
+        found.append(
+            Question(
+                path="/".join([*inner, row["name"]]),
+                name=row["name"],
+                kind=parts[0],
+                list_name=parts[1] if len(parts) > 1 else "",
+                required=row.get("required") == "yes",
+                relevant=tuple(r for _, r, _ in stack if r) + ((row["relevant"],) if row.get("relevant") else ()),
+                repeat="/".join(names[: repeat_at + 1]) if repeat_at >= 0 else "",
+                constraint=row.get("constraint", ""),
+            )
+        )
+    return tuple(found)
+
+
+@cache
+def _top_paths() -> dict[str, str]:
+    """Question name -> path, for questions outside repeats (what ``${name}`` refers to)."""
+    return {q.name: q.path for q in questions() if not q.repeat}
+
+
+@cache
+def choices(list_name: str) -> frozenset[str]:
+    if list_name in VOCABULARY_LISTS:
+        return frozenset(str(v) for v in VOCABULARY_LISTS[list_name].values)
+    return frozenset(name for name, _, _ in FORM_LISTS.get(list_name, ()))
+
+
+def _value_of(name: str, answers: dict, item: dict | None):
+    if item is not None and name in item:
+        return item[name]
+    path = _top_paths().get(name)
+    return answers.get(path) if path else None
+
+
+def is_relevant(question: Question, answers: dict, item: dict | None = None) -> bool:
+    for condition in question.relevant:
+        match = _RELEVANT.match(condition)
+        if not match:  # the survey holds no other shape; a new one must be taught here
+            raise ValueError(f"Unreadable relevance {condition!r} on {question.name}")
+        name, operator, expected = match.groups()
+        value = _value_of(name, answers, item) or ""
+        if (value == expected) != (operator == "="):
+            return False
+    return True
+
+
+def shown(value: str) -> str:
+    return value if len(value) <= 40 else value[:37] + "..."
+
+
+def parse_date(value: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _check_value(question: Question, full_path: str, value, problems: Problems) -> None:
+    if isinstance(value, list):
+        problems.add(full_path, "A repeat group where one answer was expected.")
+        return
+    if question.kind in ("select_one", "select_multiple") and question.list_name not in PLACE_LISTS.values():
+        allowed = choices(question.list_name)
+        picked = value.split() if question.kind == "select_multiple" else [value]
+        unknown = [v for v in picked if v not in allowed]
+        if unknown:
+            listed = ", ".join(sorted(allowed))
+            problems.add(full_path, f"{shown(' '.join(unknown))!r} is not a choice here (allowed: {listed}).")
+    elif question.kind == "date":
+        day = parse_date(value)
+        if day is None:
+            problems.add(full_path, f"{shown(value)!r} is not a date (YYYY-MM-DD).")
+            return
+        try:
+            PAST(day)
+        except ValidationError as exc:
+            problems.add(full_path, f"{day.isoformat()}: {' '.join(exc.messages)}")
+    elif question.kind == "integer":
+        try:
+            number = int(value)
+        except ValueError:
+            problems.add(full_path, f"{shown(value)!r} is not a whole number.")
+            return
+        if match := _RANGE.match(question.constraint):
+            low, high = int(match[1]), int(match[2])
+            if not low <= number <= high:
+                problems.add(full_path, f"{number} is not from {low} to {high}.")
+    elif question.kind == "text":
+        if (match := _LENGTH.match(question.constraint)) and len(value) > int(match[1]):
+            problems.add(full_path, f"At most {match[1]} characters ({len(value)} given).")
+        if (match := _REGEX.match(question.constraint)) and not re.fullmatch(match[1], value):
+            problems.add(full_path, "The answer does not have the form this question asks for.")  # never echoed
+
+
+def check_answers(answers: dict) -> Problems:
+    """Every rule of the form that ``answers`` (one submission) break."""
+    problems = Problems()
+    for question in questions():
+        if question.repeat:
+            items = answers.get(question.repeat) or []
+            if not isinstance(items, list):
+                problems.add(question.repeat, "One answer where a repeat group was expected.")
+                continue
+            for index, item in enumerate(items, start=1):
+                _check_one(question, answers, item, f"{question.repeat}[{index}]/{question.path}", problems)
+        else:
+            _check_one(question, answers, None, question.path, problems)
+    return problems
+
+
+def _check_one(question: Question, answers: dict, item: dict | None, full_path: str, problems: Problems) -> None:
+    value = (item if item is not None else answers).get(question.path)
+    if value in (None, ""):
+        if question.required and is_relevant(question, answers, item):
+            problems.add(full_path, "This answer is required.")
+        return
+    if is_relevant(question, answers, item):
+        _check_value(question, full_path, value, problems)

@@ -1,0 +1,61 @@
+"""Import form submissions (KoboToolbox JSON/CSV/XLSX, ODK Central OData) of the intake form."""
+
+from contextlib import ExitStack
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from displacement.models import ImportStatus, Organization
+from displacement.services.imports import earlier_import, import_run_execute, import_run_start
+
+
+class Command(BaseCommand):
+    help = "Import intake-form submissions from FILE (and their media from a ZIP). See docs/imports.md."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--org", help="the organisation's slug (needed when there are several)")
+        parser.add_argument("--profile", default="", help="an import profile, for forms not made by intake_form")
+        parser.add_argument("--media", help="the export's media ZIP (photos, recordings)")
+        parser.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
+
+    def handle(self, *args, file, org, profile, media, dry_run, **options):
+        path, media_path = Path(file), Path(media) if media else None
+        for given in (path, media_path):
+            if given is not None and not given.is_file():
+                raise CommandError(f"{given}: no such file")
+        organizations = Organization.objects.filter(slug=org) if org else Organization.objects.all()
+        if organizations.count() != 1:
+            raise CommandError("Name the organisation with --org SLUG." if not org else f"No organisation {org!r}.")
+        try:
+            with ExitStack() as stack:
+                run = import_run_start(
+                    organization=organizations.get(),
+                    by=None,
+                    handle=stack.enter_context(path.open("rb")),
+                    file_name=path.name,
+                    dry_run=dry_run,
+                    keep_file=False,
+                    profile=profile,
+                )
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from None
+        if earlier := earlier_import(run):
+            self.stdout.write(
+                self.style.WARNING(
+                    f"This file was imported before: run {earlier.pk} on {earlier.created_at:%Y-%m-%d %H:%M}."
+                )
+            )
+        run = import_run_execute(run_id=run.pk, path=path, media_path=media_path)
+        if run.status == ImportStatus.FAILED:
+            raise CommandError(f"Nothing was imported: {run.error}")
+        dry = " (dry run: nothing written)" if dry_run else ""
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Import run {run.pk}{dry}: {run.created} created, {run.updated} updated, {run.unchanged} unchanged, "
+                f"{run.rejected} rejected, {run.flagged} flagged."
+            )
+        )
+        for line in run.report_rows.all()[:50]:
+            self.stdout.write(f"  row {line.row_number} {line.external_id} [{line.level}] {line.field}: {line.message}")

@@ -1,0 +1,203 @@
+"""Import form submissions (KoboToolbox, ODK Central) of the intake form: the entry point.
+
+``submissions_import(organization=, run=, submissions=, media=None, by=None)`` is what the
+import pipeline (a file, ``import_submissions``, the admin's import screen) and the live pull
+(pages downloaded from a server, read into a ``SubmissionSet``) call, inside the run's
+transaction. Per submission, by its stable id (KoboToolbox ``meta/rootUuid``, ODK ``__id``):
+
+- deleted on the server (ODK ``deletedAt``) or rejected by a reviewer: not imported; one
+  imported earlier is kept as it is and flagged;
+- imported before with the same digest (a keyed hash of its answers and media names): unchanged,
+  nothing read further, nothing written;
+- imported before with another digest (a later version): what the earlier version made is
+  brought up to date through the record services, only what differs written;
+- never imported: checked (``importers.intake_mapping``), then written in bulk
+  (``submission_writes``); an edit whose original was never imported comes in as new, flagged.
+
+A submission that breaks a rule is rejected with its reasons; the others import. The report's
+lines name the submission (row and stable id), the question and the reason, never an answer.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.utils.crypto import salted_hmac
+
+from displacement import models as m
+from displacement.importers.intake_mapping import map_submission
+from displacement.importers.pipeline import Counts, Problem
+from displacement.importers.submissions import ReviewStatus, Submission, SubmissionSet
+from displacement.models.imports import ReportLevel
+from displacement.selectors.intake import imported_submissions, intake_lookups
+from displacement.services.event_import import _LOCK_NAMESPACE
+from displacement.services.submission_media import MediaArchive, attachments_import
+from displacement.services.submission_writes import submission_update, submissions_create
+
+
+def submission_digest(submission: Submission) -> str:
+    """A keyed SHA-256 of what the submission says (answers, media names): equal exactly when
+    the same version comes again. Keyed, so that it cannot be matched against guessed answers."""
+    content = json.dumps(
+        [submission.answers, sorted(a.filename for a in submission.attachments)], sort_keys=True, ensure_ascii=False
+    )
+    return salted_hmac("displacement.submission-digest", content, algorithm="sha256").hexdigest()
+
+
+def _line(report, level, submission: Submission, field: str, message: str) -> None:
+    report.append(Problem(level, field[:60], message, submission.row, submission.stable_id))
+
+
+def submissions_import(
+    *, organization, run, submissions: SubmissionSet, media=None, by=None, report: list[Problem] | None = None
+) -> Counts:
+    """Import ``submissions`` into ``organization`` (see the module). ``media``: a media ZIP (a
+    path, bytes or an open binary file), or None. Lines for the report go into ``report`` when
+    given, else onto ``run``. Runs inside the caller's transaction (a dry run rolls it back)."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("submissions_import runs inside the import's transaction")
+    own_report = report is None
+    report = [] if own_report else report
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_NAMESPACE, organization.pk])
+        cursor.execute("SELECT set_config('pgtrigger.ignore', '{}', true)")
+    counts = Counts()
+    earlier = imported_submissions(organization=organization, stable_ids=(s.stable_id for s in submissions.submissions))
+    seen: set[str] = set()
+    digests: dict[str, str] = {}
+    todo: list[Submission] = []
+    for submission in submissions.submissions:
+        record = earlier.get(submission.stable_id)
+        if submission.stable_id in seen:
+            counts.rejected += 1
+            _line(
+                report,
+                ReportLevel.REJECTED,
+                submission,
+                "submission",
+                "This submission appears more than once in this file.",
+            )
+            continue
+        seen.add(submission.stable_id)
+        withheld = _withheld(submission)
+        if withheld:
+            if record is None:
+                counts.rejected += 1
+                _line(report, ReportLevel.IGNORED, submission, "submission", f"Not imported: {withheld}.")
+            else:
+                counts.unchanged += 1
+                counts.flagged += 1
+                _line(
+                    report,
+                    ReportLevel.FLAGGED,
+                    submission,
+                    "submission",
+                    f"{withheld.capitalize()}; the records it made here were kept: delete them here if meant.",
+                )
+            continue
+        digests[submission.stable_id] = digest = submission_digest(submission)
+        if record is not None and record.digest == digest:
+            counts.unchanged += 1
+            continue
+        todo.append(submission)
+    if not todo:
+        _close(run, report, own_report)
+        return counts
+    answers = [s.answers for s in todo]
+    lookups = intake_lookups(
+        organization=organization,
+        codes={str(a.get("household/household_code", "")) for a in answers},
+        references={str(a.get("event/event_reference", "")) for a in answers},
+        usernames={str(a.get("interview/interviewer", "")).strip() for a in answers},
+    )
+    levels = {place.id: place.admin_level for place in lookups.places.values()}
+    new, made = [], {}
+    for submission in todo:
+        values, problems = map_submission(submission, lookups)
+        if values is None:
+            counts.rejected += 1
+            for path, message in problems:
+                _line(report, ReportLevel.REJECTED, submission, path, message)
+            continue
+        record = earlier.get(submission.stable_id)
+        if record is None:
+            if submission.edited and not submission.flags:  # (the reader flags an edit it cannot match)
+                values.flags.append(("submission", "An edit of a submission never imported here: imported as new."))
+            new.append((submission, values))
+        else:
+            try:
+                changed = submission_update(
+                    record=record,
+                    submission=submission,
+                    values=values,
+                    run=run,
+                    by=by,
+                    levels=levels,
+                    digest=digests[submission.stable_id],
+                )
+            except ValidationError as exc:
+                counts.rejected += 1
+                for field, messages in _messages(exc):
+                    _line(report, ReportLevel.REJECTED, submission, field, messages)
+                continue
+            counts.updated += changed
+            counts.unchanged += not changed
+            made[submission.stable_id] = record
+        _flags(report, counts, submission, values)
+    for record in submissions_create(
+        organization=organization, run=run, by=by, items=new, levels=levels, digests=digests
+    ):
+        made[record.stable_id] = record
+    counts.created += len(new)
+    archive = MediaArchive.open(media)
+    if archive is not None:
+        with archive:
+            for line in attachments_import(
+                organization=organization, by=by, archive=archive, records=made, submissions=todo, dry_run=run.dry_run
+            ):
+                report.append(line)
+    _close(run, report, own_report)
+    return counts
+
+
+def _withheld(submission: Submission) -> str:
+    if submission.deleted:
+        return "deleted on the server"
+    if submission.review_status == ReviewStatus.REJECTED:
+        return "rejected by a reviewer"
+    return ""
+
+
+def _flags(report, counts, submission, values) -> None:
+    flags = list(values.flags)
+    if submission.review_status in (ReviewStatus.ON_HOLD, ReviewStatus.HAS_ISSUES):
+        flags.append(("submission", f"A reviewer marked it {submission.review_status.replace('_', ' ')}."))
+    for field, message in flags:
+        _line(report, ReportLevel.FLAGGED, submission, field, message)
+    counts.flagged += bool(flags)
+
+
+def _messages(exc: ValidationError):
+    if hasattr(exc, "error_dict"):
+        return [
+            (field, " ".join(e.messages[0] if hasattr(e, "messages") else str(e) for e in errors))
+            for field, errors in exc.error_dict.items()
+        ]
+    return [("submission", " ".join(exc.messages))]
+
+
+def _close(run, report, own_report) -> None:
+    if own_report and report:
+        m.ImportReportRow.objects.bulk_create(
+            m.ImportReportRow(
+                run=run,
+                level=p.level,
+                row_number=p.row_number,
+                external_id=p.external_id[:60],
+                field=p.field[:60],
+                message=p.message,
+            )
+            for p in report
+        )
