@@ -21,7 +21,13 @@ from displacement.admin.base import ScopedAdmin
 from displacement.models import PullConnection
 from displacement.pull.http import PullError
 from displacement.selectors.access import organization_of
-from displacement.services.pulls import FIELDS, connection_pull_queue, connection_save, connection_test
+from displacement.services.pulls import (
+    FIELDS,
+    connection_delete,
+    connection_pull_queue,
+    connection_save,
+    connection_test,
+)
 
 
 class ConnectionForm(forms.ModelForm):
@@ -105,6 +111,13 @@ class PullConnectionAdmin(ScopedAdmin):
             data={name: form.cleaned_data[name] for name in FIELDS if name in form.cleaned_data},
             secret=form.cleaned_data.get("new_secret") or "",
         )
+
+    def delete_model(self, request, obj):
+        connection_delete(connection=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for connection in queryset:
+            connection_delete(connection=connection, by=request.user)
 
     # --- test and pull -----------------------------------------------------------------------
 

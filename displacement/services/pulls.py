@@ -71,6 +71,12 @@ def connection_save(*, connection: PullConnection | None = None, organization, b
     return connection
 
 
+def connection_delete(*, connection: PullConnection, by=None) -> None:
+    """Delete a connection and its encrypted secret; its runs stay (``ImportRun.connection`` emptied)."""
+    with transaction.atomic(), acting(by):
+        connection.delete()
+
+
 def _client(connection: PullConnection) -> KoboPull | OdkPull:
     try:
         secret = secrets.decrypt(connection.secret)

@@ -29,6 +29,7 @@ from displacement.models import (
 )
 from displacement.models.vocab import Role
 from displacement.services.attachments import attachment_upload
+from displacement.services.pulls import connection_save
 from tests.factories import (
     DisplacementFactory,
     EventFactory,
@@ -75,6 +76,7 @@ RULES = {
     "displacement.ReportDefinition": REPORTS,
     "displacement.ReportRun": RUNS,
     "displacement.ImportRun": IMPORTS,
+    "displacement.PullConnection": COORDINATOR_ONLY,
     "displacement.Place": REFERENCE,
     "displacement.Organization": OPS,
     "displacement.User": OPS,
@@ -191,6 +193,19 @@ def world(settings, tmp_path):
         remember(
             ImportRun.objects.create(
                 organization=organization, kind="acled_csv", file_name="acled.csv", size=10, sha256="0" * 64
+            ),
+            organization,
+        )
+        remember(
+            connection_save(
+                organization=organization,
+                data={
+                    "name": "Kobo",
+                    "kind": "kobo",
+                    "server_url": "https://kf.kobo.example.org",
+                    "asset_uid": "aUid1",
+                },
+                secret="a-token",
             ),
             organization,
         )
