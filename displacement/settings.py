@@ -182,9 +182,7 @@ CELERY_BEAT_SCHEDULE["pulls-due"] = {
 # Passphrases the connections' tokens and passwords are encrypted under (Fernet keys derived
 # with HKDF): the first encrypts, all decrypt. Rotate: new one first, `manage.py
 # pull_secrets_rotate`, then drop the old one. Default: SECRET_KEY.
-PULL_SECRET_KEYS = env_list("PULL_SECRET_KEYS", [SECRET_KEY])
-if not PULL_SECRET_KEYS:
-    raise ImproperlyConfigured("PULL_SECRET_KEYS must name at least one passphrase.")
+PULL_SECRET_KEYS = env_list("PULL_SECRET_KEYS", []) or [SECRET_KEY]
 # Seconds to connect and to wait for each read of a page.
 PULL_TIMEOUT_SECONDS = env_int("PULL_TIMEOUT_SECONDS", 30, minimum=1)
 # A server answering 429 (or 503) with Retry-After is waited for at most this long, at most

@@ -2,10 +2,12 @@
 database, a log line, a Celery message, an error, an import run or an admin page."""
 
 import datetime
+import io
 import json
 import logging
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection as db
 from django.urls import reverse
 
@@ -40,6 +42,8 @@ def test_keys_rotate_and_an_unreadable_secret_is_named_not_lost(settings, ngo, k
     assert secrets.decrypt(PullConnection.objects.get(pk=odk_connection.pk).secret) == ODK_PASSWORD
     settings.PULL_SECRET_KEYS = ["a-third-passphrase-nobody-encrypted-under"]
     assert connection_secrets_rotate() == (0, sorted([kobo_connection.pk, odk_connection.pk]))
+    with pytest.raises(CommandError, match="enter their token or password again"):
+        call_command("pull_secrets_rotate", stdout=io.StringIO())
     run = connection_pull(connection_id=kobo_connection.pk, now=NOW)
     assert "cannot be decrypted with PULL_SECRET_KEYS: enter it again" in run.error
 
