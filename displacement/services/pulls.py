@@ -151,10 +151,15 @@ def _read(connection: PullConnection, fetched: Fetched) -> SubmissionSet:
     return submissions
 
 
-def _failed(connection: PullConnection, run: ImportRun | None, message: str, now, by) -> ImportRun:
+def _failed(connection: PullConnection, run: ImportRun | None, message: str, now, by) -> ImportRun | None:
+    """Record a failed pull on the connection and on a failed run. A fetch failing again as the
+    last pull did (a wrong token, every few minutes) makes no new run: the connection says it."""
     message = _safe(message, connection)
     logger.warning("pull of connection %s failed: %s", connection.pk, message)
+    repeated = run is None and connection.last_error == message
     PullConnection.objects.filter(pk=connection.pk).update(last_error=message)
+    if repeated:
+        return None
     if run is None:
         run = ImportRun.objects.create(
             organization_id=connection.organization_id,
@@ -175,7 +180,8 @@ def _run_name(connection: PullConnection) -> str:
 
 
 def connection_pull(*, connection_id: int, by=None, now=None) -> ImportRun | None:
-    """Pull one connection: the run made (None when another pull holds it, or nothing was new)."""
+    """Pull one connection: the run made (None when another pull holds it, nothing was new, or
+    the fetch failed as the last one did)."""
     now = now or timezone.now()
     with _locked(connection_id) as got:
         if not got:

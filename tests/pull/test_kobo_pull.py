@@ -128,6 +128,9 @@ def test_a_wrong_token_is_a_clear_error_on_the_connection(standin, kobo_connecti
     assert "KoboToolbox refused the credentials (HTTP 401" in kobo_connection.last_error
     assert "check the token" in kobo_connection.last_error and "not-the-token" not in kobo_connection.last_error
     assert run.status == ImportStatus.FAILED and run.error == kobo_connection.last_error and not imported
+    # Failing the same way at the next beats: said on the connection, no new run each time.
+    assert connection_pull(connection_id=kobo_connection.pk, now=NOW) is None
+    assert ImportRun.objects.filter(connection=kobo_connection).count() == 1
 
 
 def test_a_project_of_another_form_is_refused_as_a_whole(standin, kobo_connection, imported):
