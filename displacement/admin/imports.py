@@ -11,7 +11,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from displacement.admin.base import ScopedAdmin
-from displacement.models import ImportKind, ImportRun, ImportStatus, ReportLevel
+from displacement.models import ImportRun, ImportStatus, ReportLevel
+from displacement.models.imports import FILE_KINDS
 from displacement.selectors.access import Viewer, organization_of
 from displacement.services.imports import (
     earlier_import,
@@ -29,7 +30,7 @@ SHOWN = 20
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("File"))
     kind = forms.ChoiceField(
-        label=_("Kind"), choices=[("", _("Detect from the file")), *ImportKind.choices], required=False
+        label=_("Kind"), choices=[("", _("Detect from the file")), *FILE_KINDS], required=False
     )
 
 

@@ -20,6 +20,11 @@ class ImportKind(models.TextChoices):
     ODK_PULL = "odk_pull", _("Pull from ODK Central")
 
 
+#: The kinds a live pull makes (``services.pulls``); no file is uploaded as one of them.
+PULL_KINDS = frozenset({ImportKind.KOBO_PULL, ImportKind.ODK_PULL})
+#: The kinds a file may be uploaded as.
+FILE_KINDS = [(value, label) for value, label in ImportKind.choices if value not in PULL_KINDS]
+
 #: The kinds that hold form submissions (``import_submissions``), not ACLED events.
 SUBMISSION_KINDS = frozenset({ImportKind.KOBO_JSON, ImportKind.KOBO_CSV, ImportKind.KOBO_XLSX, ImportKind.ODK_ODATA})
 

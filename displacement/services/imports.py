@@ -26,7 +26,7 @@ from displacement.importers.acled.mapping import EventMapper, deletion_mapper
 from displacement.importers.pipeline import Counts, FileError, Problem, read_csv, read_json_list, results
 from displacement.importers.submissions import SubmissionSetError
 from displacement.models import AccessAction, ImportKind, ImportReportRow, ImportRun, ImportStatus
-from displacement.models.imports import SUBMISSION_KINDS
+from displacement.models.imports import FILE_KINDS, SUBMISSION_KINDS
 from displacement.services.acting import acting
 from displacement.services.audit import access_record
 from displacement.services.event_import import events_delete_imported, events_import, imported_revisions
@@ -101,7 +101,7 @@ def import_run_start(
             _("The file is %(size)d bytes; the limit is %(limit)d.")
             % {"size": size, "limit": settings.IMPORT_MAX_BYTES}
         )
-    if kind and kind not in ImportKind.values:
+    if kind and kind not in dict(FILE_KINDS):
         raise ValidationError(_("Unknown import kind “%(kind)s”.") % {"kind": kind})
     run = ImportRun(
         organization=organization,

@@ -126,3 +126,24 @@ def test_another_organisation_s_connection_is_not_found(client, other_ngo, kobo_
         url = reverse(f"admin:displacement_pullconnection_{view}", args=[kobo_connection.pk])
         assert client.get(url).status_code == 404, view
     assert not standin.requests
+
+
+def test_a_file_is_never_imported_as_a_pull(ngo, coordinator, client):
+    import io
+
+    from django.core.exceptions import ValidationError
+
+    from displacement.services.imports import import_run_start
+
+    with pytest.raises(ValidationError, match="Unknown import kind"):
+        import_run_start(
+            organization=ngo,
+            by=coordinator,
+            handle=io.BytesIO(b"{}"),
+            file_name="x.json",
+            kind="kobo_pull",
+            dry_run=True,
+        )
+    client.force_login(coordinator)
+    page = client.get(reverse("admin:displacement_importrun_add")).content.decode()
+    assert "Pull from KoboToolbox" not in page and "Detect from the file" in page
