@@ -32,6 +32,11 @@ class UploadForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind"), choices=[("", _("Detect from the file")), *FILE_KINDS], required=False
     )
+    media = forms.FileField(
+        label=_("Media ZIP"),
+        required=False,
+        help_text=_("Form submissions only: the export's photos and recordings, as one ZIP."),
+    )
 
 
 @admin.register(ImportRun)
@@ -85,6 +90,7 @@ class ImportRunAdmin(ScopedAdmin):
                     file_name=upload.name,
                     kind=form.cleaned_data["kind"],
                     dry_run=True,
+                    media=form.cleaned_data["media"],
                 )
             except ValidationError as exc:
                 form.add_error("file", exc)
@@ -108,6 +114,7 @@ class ImportRunAdmin(ScopedAdmin):
             "rejected": lines.filter(level=ReportLevel.REJECTED)[:SHOWN],
             "flagged": lines.filter(level=ReportLevel.FLAGGED)[:SHOWN],
             "deleted": lines.filter(level=ReportLevel.DELETED)[:SHOWN],
+            "ignored": lines.filter(level=ReportLevel.IGNORED)[:SHOWN],
             "may_confirm": run.dry_run and run.status == ImportStatus.DONE and bool(run.file),
         }
         return TemplateResponse(request, "admin/displacement/import_run.html", context)

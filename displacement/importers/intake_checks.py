@@ -44,6 +44,23 @@ class Question:
     repeat: str  # the repeat group's path, or ""
     constraint: str
 
+    @property
+    def conditions(self) -> tuple[tuple[str, bool, str], ...]:
+        """``relevant`` read: (question name, equal?, value) each."""
+        return _conditions(self.relevant)
+
+
+@cache
+def _conditions(relevant: tuple[str, ...]) -> tuple[tuple[str, bool, str], ...]:
+    read = []
+    for condition in relevant:
+        match = _RELEVANT.match(condition)
+        if not match:  # the survey holds no other shape; a new one must be taught here
+            raise ValueError(f"Unreadable relevance {condition!r}")
+        name, operator, expected = match.groups()
+        read.append((name, operator == "=", expected))
+    return tuple(read)
+
 
 class Problems(list):
     """``(path, message)`` pairs found in one submission."""
@@ -103,13 +120,9 @@ def _value_of(name: str, answers: dict, item: dict | None):
 
 
 def is_relevant(question: Question, answers: dict, item: dict | None = None) -> bool:
-    for condition in question.relevant:
-        match = _RELEVANT.match(condition)
-        if not match:  # the survey holds no other shape; a new one must be taught here
-            raise ValueError(f"Unreadable relevance {condition!r} on {question.name}")
-        name, operator, expected = match.groups()
+    for name, equal, expected in question.conditions:
         value = _value_of(name, answers, item) or ""
-        if (value == expected) != (operator == "="):
+        if (value == expected) != equal:
             return False
     return True
 

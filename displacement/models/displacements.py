@@ -11,7 +11,7 @@ from .dates import PAST
 from .vocab import DatePrecision, ShelterType
 
 
-@tracked
+@tracked(per_statement=True)
 @checked
 class Displacement(Owned):
     updated_at = updated_at_field()

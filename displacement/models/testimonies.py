@@ -81,7 +81,7 @@ class TestimonyManager(models.Manager.from_queryset(SignalledQuerySet)):
         return super().get_queryset().defer(*SEARCH_WORDS)
 
 
-@tracked(exclude=["sharing_consent", *SEARCH_WORDS])
+@tracked(exclude=["sharing_consent", *SEARCH_WORDS], per_statement=True)
 @checked
 class Testimony(Owned):
     updated_at = updated_at_field()
@@ -194,7 +194,7 @@ class Testimony(Owned):
         return f"{self.code} · {self.recorded_on:%Y-%m-%d}"
 
 
-@tracked(exclude=[*EVENT_COPIES, *TESTIMONY_COPIES])
+@tracked(exclude=[*EVENT_COPIES, *TESTIMONY_COPIES], per_statement=True)
 @checked
 class TestimonyEvent(models.Model):
     # Both indexed with another column first (Meta), not alone.
@@ -283,7 +283,7 @@ class TestimonyEvent(models.Model):
         return f"{self.testimony.code} {self.get_relation_display()} {self.event_id}"
 
 
-@tracked
+@tracked(per_statement=True)
 @checked
 class Consent(TimeStamped):
     """Consent for one purpose. Withdrawal is recorded, never deleted."""

@@ -204,7 +204,9 @@ def import_run_execute(
         with transaction.atomic(), acting(run.created_by, import_run=run.pk):
             written = transaction.savepoint()
             if run.kind in SUBMISSION_KINDS:
-                counts = submissions_file_import(run=run, path=path, media_path=media_path, report=report)
+                counts = submissions_file_import(
+                    run=run, path=path, media_path=media_path, report=report, progress=progress
+                )
                 ignored = []
             else:
                 ignored = _acled(run, path, report, counts, progress)

@@ -12,13 +12,17 @@ from displacement.importers.submissions import check_form
 from displacement.services.submission_import import submissions_import
 
 
-def submissions_file_import(*, run, path: Path, media_path: Path | None, report: list[Problem]) -> Counts:
+def submissions_file_import(
+    *, run, path: Path, media_path: Path | None, report: list[Problem], progress=None
+) -> Counts:
     """Read ``path`` (any platform's file, told apart by its content), map it with the run's
     profile, refuse it whole if it is not the intake form's (``SubmissionSetError``), import it."""
     submissions = read_submissions(path.read_bytes(), check=False)
     submissions, problems = apply_profile(submissions, run.profile)
     report.extend(problems)
     check_form(submissions, intake_spec())
+    if progress is not None:
+        progress(0, total=len(submissions.submissions))
     if media_path is None:
         return submissions_import(
             organization=run.organization, run=run, submissions=submissions, by=run.created_by, report=report

@@ -34,7 +34,8 @@ from displacement.models.imports import ReportLevel
 from displacement.selectors.intake import imported_submissions, intake_lookups
 from displacement.services.event_import import _LOCK_NAMESPACE
 from displacement.services.submission_media import MediaArchive, attachments_import
-from displacement.services.submission_writes import submission_update, submissions_create
+from displacement.services.submission_updates import submission_update
+from displacement.services.submission_writes import submissions_create
 
 
 def submission_digest(submission: Submission) -> str:
@@ -65,46 +66,58 @@ def submissions_import(
         cursor.execute("SELECT set_config('pgtrigger.ignore', '{}', true)")
     counts = Counts()
     earlier = imported_submissions(organization=organization, stable_ids=(s.stable_id for s in submissions.submissions))
+    todo, digests = _sort_out(submissions.submissions, earlier, counts, report)
+    made = {s.stable_id: earlier[s.stable_id] for s in submissions.submissions if s.stable_id in earlier}
+    if todo:
+        made |= _write(organization, run, by, todo, earlier, digests, counts, report)
+    archive = MediaArchive.open(media)
+    if archive is not None:
+        with archive:
+            lines = list(
+                attachments_import(organization=organization, by=by, archive=archive, records=made,
+                                   submissions=submissions.submissions, dry_run=run.dry_run)
+            )  # fmt: skip
+        flagged = {p.external_id for p in report if p.level == ReportLevel.FLAGGED}
+        counts.flagged += len({line.external_id for line in lines} - flagged)
+        report.extend(lines)
+    _close(run, report, own_report)
+    return counts
+
+
+def _sort_out(submissions, earlier, counts, report) -> tuple[list[Submission], dict[str, str]]:
+    """The submissions to check and write; the others counted and reported (repeated in the
+    file, withheld, or the version already imported)."""
     seen: set[str] = set()
     digests: dict[str, str] = {}
     todo: list[Submission] = []
-    for submission in submissions.submissions:
+    for submission in submissions:
         record = earlier.get(submission.stable_id)
         if submission.stable_id in seen:
             counts.rejected += 1
-            _line(
-                report,
-                ReportLevel.REJECTED,
-                submission,
-                "submission",
-                "This submission appears more than once in this file.",
-            )
+            _line(report, ReportLevel.REJECTED, submission, "submission", "This submission is in the file twice.")
             continue
         seen.add(submission.stable_id)
         withheld = _withheld(submission)
-        if withheld:
-            if record is None:
-                counts.rejected += 1
-                _line(report, ReportLevel.IGNORED, submission, "submission", f"Not imported: {withheld}.")
-            else:
-                counts.unchanged += 1
-                counts.flagged += 1
-                _line(
-                    report,
-                    ReportLevel.FLAGGED,
-                    submission,
-                    "submission",
-                    f"{withheld.capitalize()}; the records it made here were kept: delete them here if meant.",
-                )
-            continue
-        digests[submission.stable_id] = digest = submission_digest(submission)
-        if record is not None and record.digest == digest:
+        if withheld and record is None:
+            counts.rejected += 1
+            _line(report, ReportLevel.IGNORED, submission, "submission", f"Not imported: {withheld}.")
+        elif withheld:
             counts.unchanged += 1
-            continue
-        todo.append(submission)
-    if not todo:
-        _close(run, report, own_report)
-        return counts
+            counts.flagged += 1
+            message = f"{withheld.capitalize()}; the records it made here were kept: delete them here if meant."
+            _line(report, ReportLevel.FLAGGED, submission, "submission", message)
+        else:
+            digests[submission.stable_id] = digest = submission_digest(submission)
+            if record is not None and record.digest == digest:
+                counts.unchanged += 1
+            else:
+                todo.append(submission)
+    return todo, digests
+
+
+def _write(organization, run, by, todo, earlier, digests, counts, report) -> dict:
+    """Check ``todo``, update the later versions one by one and create the new ones in bulk;
+    the ``FormSubmission`` of each written, by stable id."""
     answers = [s.answers for s in todo]
     lookups = intake_lookups(
         organization=organization,
@@ -128,15 +141,8 @@ def submissions_import(
             new.append((submission, values))
         else:
             try:
-                changed = submission_update(
-                    record=record,
-                    submission=submission,
-                    values=values,
-                    run=run,
-                    by=by,
-                    levels=levels,
-                    digest=digests[submission.stable_id],
-                )
+                changed = submission_update(record=record, submission=submission, values=values, run=run, by=by,
+                                            levels=levels, digest=digests[submission.stable_id])  # fmt: skip
             except ValidationError as exc:
                 counts.rejected += 1
                 for field, messages in _messages(exc):
@@ -146,20 +152,9 @@ def submissions_import(
             counts.unchanged += not changed
             made[submission.stable_id] = record
         _flags(report, counts, submission, values)
-    for record in submissions_create(
-        organization=organization, run=run, by=by, items=new, levels=levels, digests=digests
-    ):
-        made[record.stable_id] = record
-    counts.created += len(new)
-    archive = MediaArchive.open(media)
-    if archive is not None:
-        with archive:
-            for line in attachments_import(
-                organization=organization, by=by, archive=archive, records=made, submissions=todo, dry_run=run.dry_run
-            ):
-                report.append(line)
-    _close(run, report, own_report)
-    return counts
+    created = submissions_create(organization=organization, run=run, by=by, items=new, levels=levels, digests=digests)
+    counts.created += len(created)
+    return made | {record.stable_id: record for record in created}
 
 
 def _withheld(submission: Submission) -> str:

@@ -101,3 +101,33 @@ def test_another_organisations_run_is_not_found(client, coordinator, other_ngo, 
     run = ImportRun.objects.get()
     client.force_login(_member(other_ngo, "coordinator", "other-coordinator"))
     assert client.get(reverse("admin:displacement_importrun_change", args=[run.pk])).status_code == 404
+
+
+def test_a_coordinator_imports_form_submissions_with_their_media(
+    client, coordinator, django_capture_on_commit_callbacks, tmp_path
+):
+    import io
+    import zipfile
+
+    from displacement.models import Attachment, ImportKind, Testimony
+
+    client.force_login(coordinator)
+    media = io.BytesIO()
+    with zipfile.ZipFile(media, "w") as archive:
+        archive.writestr("media/house-1_10_2_3.jpg", b"an invented photo")
+    media.seek(0)
+    media.name = "media.zip"
+    with (FIXTURES / "kobo_data.json").open("rb") as handle, django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:displacement_importrun_add"), {"file": handle, "kind": "", "media": media}
+        )
+    dry = ImportRun.objects.get()
+    assert (dry.kind, dry.status, dry.created, dry.rejected) == (ImportKind.KOBO_JSON, ImportStatus.DONE, 1, 1)
+    page = client.get(response.url).content.decode()
+    assert "rejected by a reviewer" in page and "interview-1_10_5_1.m4a" in page
+    assert not Testimony.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("admin:import_run_confirm", args=[dry.pk]))
+    run = ImportRun.objects.get(dry_run=False)
+    assert (run.status, run.created) == (ImportStatus.DONE, 1)
+    assert Attachment.objects.get().testimony == Testimony.objects.get()

@@ -208,3 +208,154 @@ def test_a_dry_run_writes_nothing_but_reports(ngo, tmp_path):
     run = run_import(ngo, write(tmp_path, kobo_page()), dry_run=True)
     assert (run.status, run.created, run.rejected) == (ImportStatus.DONE, 1, 1)
     assert not Testimony.objects.exists() and not FormSubmission.objects.exists()
+
+
+def _later(document, instance="uuid:6a1f0c8e-0000-4000-8000-0000000000ff"):
+    later = copy.deepcopy(document)
+    item = later["results"][0]
+    item |= {"meta/rootUuid": NEW_HOUSEHOLD, "meta/deprecatedID": NEW_HOUSEHOLD, "meta/instanceID": instance}
+    return later, item
+
+
+def test_a_later_version_moves_the_event_and_the_displacements_and_keeps_members_staff_added(ngo, tmp_path):
+    first = first_only(kobo_page())
+    run_import(ngo, write(tmp_path, first))
+    record = FormSubmission.objects.get(stable_id=NEW_HOUSEHOLD)
+    Person.objects.create(household=record.household, age_band="60+", sex="female", relationship="parent")
+    known = EventFactory(organization=ngo, external_id="UKR777")
+    later, item = _later(first)
+    item |= {"event/event_status": "known", "event/event_reference": "UKR777", "event/relation": "witnessed"}
+    move = dict(item["displacements"][0])
+    move["displacements/left_on"], move["displacements/arrived_on"] = "2026-09-01", "2026-09-02"
+    item["displacements"].append(move)
+    run = run_import(ngo, write(tmp_path, later, "later.json"))
+    assert (run.updated, run.rejected) == (1, 0), lines(run)
+    assert TestimonyEvent.objects.get(testimony=record.testimony).event == known
+    record.refresh_from_db()
+    assert len(record.displacements) == 2 == Displacement.objects.filter(household=record.household).count()
+    assert Person.objects.filter(household=record.household).count() == 3  # kept, and said so
+    assert any("kept here" in m for _, _, m in lines(run, ReportLevel.FLAGGED))
+    assert Event.objects.filter(origin=Origin.INTAKE).count() == 1  # the first version's event stays
+
+
+def test_a_later_version_made_restricted_leaves_partners(ngo, tmp_path):
+    first = first_only(kobo_page())
+    first["results"][0] |= {"account/sensitivity": "public", "consent/sharing_with_partners": "yes"}
+    run_import(ngo, write(tmp_path, first))
+    testimony = FormSubmission.objects.get().testimony
+    assert testimony.sharing_consent
+    later, item = _later(first)
+    item["account/sensitivity"] = "restricted"
+    run = run_import(ngo, write(tmp_path, later, "later.json"))
+    assert run.updated == 1
+    testimony.refresh_from_db()
+    assert testimony.sensitivity == "restricted"
+    from displacement.models import Tombstone
+
+    assert Tombstone.objects.filter(record_kind="testimonies", record_id=testimony.pk).exists()
+
+
+def test_a_later_version_of_a_testimony_deleted_here_is_rejected_and_nothing_made_again(ngo, tmp_path):
+    first = first_only(kobo_page())
+    run_import(ngo, write(tmp_path, first))
+    FormSubmission.objects.get().testimony.delete()
+    later, item = _later(first)
+    item["account/summary"] = "Invented, changed."
+    run = run_import(ngo, write(tmp_path, later, "later.json"))
+    assert (run.updated, run.rejected) == (0, 1)
+    assert "deleted here" in lines(run, ReportLevel.REJECTED)[0][2]
+    assert not Testimony.objects.exists()
+
+
+def test_the_entry_point_for_the_live_pull_writes_its_report_on_the_run(ngo):
+    from django.db import transaction
+
+    from displacement.importers.submission_files import read_submissions
+    from displacement.models import ImportRun
+    from displacement.services.submission_import import submissions_import
+
+    submissions = read_submissions(json.dumps(kobo_page()).encode())
+    run = ImportRun.objects.create(organization=ngo, file_name="pull", size=0, sha256="0" * 64)
+    with transaction.atomic():
+        counts = submissions_import(organization=ngo, run=run, submissions=submissions)
+    assert (counts.created, counts.rejected) == (1, 1)
+    assert run.report_rows.get(level=ReportLevel.IGNORED).external_id == "uuid:6a1f0c8e-0000-4000-8000-00000000000b"
+
+
+def test_codes_made_in_bulk_have_the_shape_the_form_asks_for():
+    import re
+
+    from displacement.importers.intake_questions import HOUSEHOLD_CODE
+    from displacement.models.households import new_codes
+
+    pattern = re.match(r"^regex\(\., '(.*)'\)$", HOUSEHOLD_CODE)[1]
+    codes = new_codes("HH-", 2000)
+    assert all(re.fullmatch(pattern, code) for code in codes)
+    assert len(set(codes)) == 2000
+    assert {len(code) for code in new_codes("T-", 10, 8)} == {10}
+
+
+def test_a_code_already_taken_or_drawn_twice_is_drawn_again(ngo, tmp_path, monkeypatch):
+    from displacement.models.households import new_codes
+    from displacement.services import submission_writes
+
+    taken = HouseholdFactory(organization=ngo)
+    Person.objects.create(household=taken, code="P-2222222", age_band="18-59", sex="male")
+    draws = []
+
+    def unlucky(prefix, count, length=7):
+        draws.append(prefix)
+        if prefix == "P-" and draws.count("P-") == 1:
+            return ["P-2222222"] * count  # taken, and twice in the batch
+        return new_codes(prefix, count, length)
+
+    monkeypatch.setattr(submission_writes, "new_codes", unlucky)
+    run = run_import(ngo, write(tmp_path, first_only(kobo_page())))
+    assert run.created == 1
+    codes = list(Person.objects.exclude(household=taken).values_list("code", flat=True))
+    assert len(codes) == 2 and len(set(codes)) == 2 and "P-2222222" not in codes
+    assert draws.count("P-") == 2
+
+
+def test_imported_submissions_are_counted_in_the_summaries_as_a_rebuild_counts_them(
+    ngo, tmp_path, monkeypatch, django_capture_on_commit_callbacks
+):
+    from displacement.models import FlowSummary, WeeklySummary
+    from displacement.services.summaries import summaries_rebuild
+    from displacement.tasks.summaries import summaries_refresh_task
+
+    monkeypatch.setattr(
+        summaries_refresh_task,
+        "apply_async",
+        lambda args, kwargs, **options: summaries_refresh_task.run(*args, **kwargs),
+    )
+    page = kobo_page()
+    page["results"][0]["consent/statistics"] = "yes"
+    with django_capture_on_commit_callbacks(execute=True):
+        run_import(ngo, write(tmp_path, page))
+
+    def summaries():
+        return (
+            sorted(WeeklySummary.objects.values_list("week", "adm1", "testimonies", "events", "households_displaced")),
+            sorted(FlowSummary.objects.values_list("week", "origin_adm1", "destination_adm1", "households")),
+        )
+
+    refreshed = summaries()
+    assert any(row[2] for row in refreshed[0]) and any(row[4] for row in refreshed[0])
+    summaries_rebuild(organization_id=ngo.pk)
+    assert summaries() == refreshed
+
+
+def test_many_batches_write_the_same_as_one(ngo, tmp_path, monkeypatch):
+    from displacement.services import submission_writes
+
+    monkeypatch.setattr(submission_writes, "FIRST_BATCH", 1)
+    monkeypatch.setattr(submission_writes, "BATCH", 2)
+    page = kobo_page()
+    first = page["results"][0]
+    page["results"] = [copy.deepcopy(first) | {"_uuid": f"cc-{n}", "meta/instanceID": f"uuid:cc-{n}"} for n in range(4)]
+    run = run_import(ngo, write(tmp_path, page))
+    assert run.created == 4
+    records = FormSubmission.objects.all()
+    assert len({r.household_id for r in records}) == len({r.testimony_id for r in records}) == 4
+    assert Person.objects.count() == 8 and Consent.objects.count() == 8 and Displacement.objects.count() == 4

@@ -1,0 +1,199 @@
+"""A later version of a form submission, applied to what its earlier version made.
+
+Through the record services (``testimony_update``, ``consent_record``, ``consent_withdraw``,
+``event_update``) and in place for members, contact details and displacements, writing only what
+differs: a version that changes nothing writes nothing. Members are never deleted by an import
+(staff may have added them): those no longer in the submission are kept, and the report says so.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from displacement import models as m
+from displacement.importers.intake_mapping import CAUSED, SubmissionValues
+from displacement.services.events import event_update
+from displacement.services.submission_writes import unsaved_displacement, unsaved_event
+from displacement.services.testimonies import consent_record, consent_withdraw, testimony_update
+
+
+def submission_update(
+    *, record: m.FormSubmission, submission, values: SubmissionValues, run, by, levels, digest: str
+) -> bool:
+    """Bring what ``record``'s earlier version made up to ``values``; True if anything changed.
+    A rule broken on the way (a record's own service refuses) rolls this submission back."""
+    with transaction.atomic():
+        changed = _update(record, values, run, by, levels)
+        record.version_id, record.digest, record.import_run = submission.version_id[:100], digest, run
+        record.submitted_at = submission.submitted_at
+        record.save()
+    return changed
+
+
+def _update(record, values: SubmissionValues, run, by, levels) -> bool:
+    organization = record.organization
+    testimony = m.Testimony.objects.filter(pk=record.testimony_id).first()
+    if testimony is None:
+        raise ValidationError("The testimony this submission made was deleted here; it is not made again.")
+    changed = False
+    household_id = values.household_id
+    if household_id is None:  # a new household: the one this submission registered, if it did
+        # (merged into another since, the testimony went with it: that one)
+        registered = record.household_id or (testimony.household_id if record.household_created else None)
+        if registered:
+            changed |= _sync_household(registered, values)
+            household_id = registered
+        else:
+            household = m.Household.objects.create(
+                organization=organization,
+                registered_by_id=values.interviewer_id or getattr(by, "pk", None),
+                current_place_id=values.current_place_id,
+            )
+            _sync_household(household.pk, values)
+            household_id, record.household_created, changed = household.pk, True, True
+    record.household_id = household_id
+    event_id = values.event_id
+    if values.new_event is not None:
+        fields = unsaved_event(organization, run, by, values.new_event, levels)
+        names = [
+            "title",
+            "category",
+            "event_type",
+            "sub_event_type",
+            "weapon",
+            "target",
+            "start",
+            "date_precision",
+            "place_id",
+            "geo_precision",
+        ]
+        if record.event_id and m.Event.objects.filter(pk=record.event_id).exists():
+            event = m.Event.objects.get(pk=record.event_id)
+            before = event.updated_at
+            event_update(event=event, by=by, **{n: getattr(fields, n) for n in names})
+            changed |= event.updated_at != before
+        else:
+            fields.save()
+            record.event_id, changed = fields.pk, True
+        event_id = record.event_id
+    before = testimony.updated_at
+    testimony = testimony_update(
+        testimony=testimony,
+        by=by,
+        recorded_on=values.recorded_on,
+        interviewer=m.User.objects.filter(pk=values.interviewer_id).first(),
+        language=values.language,
+        witness_role=values.witness_role,
+        household=m.Household.objects.get(pk=household_id),
+        summary=values.summary,
+        narrative=values.narrative,
+        sensitivity=values.sensitivity,
+    )
+    changed |= testimony.updated_at != before
+    changed |= _sync_links(testimony, event_id, values.relation)
+    changed |= _sync_consents(testimony, values, by)
+    changed |= _sync_displacements(record, household_id, values, event_id if values.relation == CAUSED else None)
+    return changed
+
+
+def _sync_household(household_id: int, values: SubmissionValues) -> bool:
+    changed = False
+    people = list(m.Person.objects.filter(household_id=household_id).order_by("id"))
+    for index, member in enumerate(values.members):
+        wanted = {
+            "relationship": member.relationship,
+            "age_band": member.age_band,
+            "sex": member.sex,
+            "vulnerabilities": member.vulnerabilities,
+        }
+        if index < len(people):
+            person = people[index]
+            if any(getattr(person, k) != v for k, v in wanted.items()):
+                for k, v in wanted.items():
+                    setattr(person, k, v)
+                person.full_clean()
+                person.save()
+                changed = True
+        else:
+            m.Person(household_id=household_id, **wanted).save()
+            changed = True
+    if len(people) > len(values.members):  # never deleted by an import: staff may have added them
+        surplus = len(people) - len(values.members)
+        values.flags.append(("household/members", f"{surplus} member(s) not in this version were kept here."))
+    contact = m.ContactDetails.objects.filter(household_id=household_id).first()
+    wanted = {"full_name": values.contact.full_name, "phone": values.contact.phone, "address": values.contact.address}
+    if contact is None and values.contact:
+        m.ContactDetails.objects.create(household_id=household_id, **wanted)
+        changed = True
+    elif contact is not None and contact.purged_at is None and any(getattr(contact, k) != v for k, v in wanted.items()):
+        for k, v in wanted.items():
+            setattr(contact, k, v)
+        contact.save(update_fields=[*wanted, "updated_at"])
+        changed = True
+    return changed
+
+
+def _sync_links(testimony, event_id, relation) -> bool:
+    links = list(m.TestimonyEvent.objects.filter(testimony=testimony))
+    if [(link.event_id, link.relation) for link in links] == ([(event_id, relation)] if event_id else []):
+        return False
+    for link in links:
+        link.delete()
+    if event_id:
+        m.TestimonyEvent.objects.create(testimony=testimony, event_id=event_id, relation=relation)
+    return True
+
+
+def _sync_consents(testimony, values: SubmissionValues, by) -> bool:
+    changed = False
+    active = {c.purpose: c for c in m.Consent.objects.filter(testimony=testimony, withdrawn_at__isnull=True)}
+    for purpose, given in values.consents.items():
+        if given and purpose not in active:
+            consent_record(
+                testimony=testimony, by=by, purpose=purpose, method=values.consent_method, given_on=values.recorded_on
+            )
+            changed = True
+        elif not given and purpose in active:
+            consent_withdraw(consent=active[purpose], by=by, reason="Answered no in a later version of the submission.")
+            changed = True
+    return changed
+
+
+def _sync_displacements(record, household_id, values: SubmissionValues, cause_id) -> bool:
+    changed = False
+    existing = {d.pk: d for d in m.Displacement.objects.filter(pk__in=record.displacements)}
+    kept = [existing[pk] for pk in record.displacements if pk in existing]
+    ids = []
+    for index, move in enumerate(values.displacements):
+        wanted = unsaved_displacement(record.organization, household_id, move, cause_id)
+        if index < len(kept):
+            current = kept[index]
+            names = [
+                "household_id",
+                "origin_id",
+                "destination_id",
+                "left_on",
+                "left_on_precision",
+                "arrived_on",
+                "shelter_type",
+                "people_count",
+                "cause_id",
+            ]
+            if any(getattr(current, n) != getattr(wanted, n) for n in names):
+                for n in names:
+                    setattr(current, n, getattr(wanted, n))
+                current.full_clean()
+                current.save()
+                changed = True
+            ids.append(current.pk)
+        else:
+            wanted.full_clean()
+            wanted.save()
+            ids.append(wanted.pk)
+            changed = True
+    for current in kept[len(values.displacements) :]:
+        current.delete()
+        changed = True
+    record.displacements = ids
+    return changed
