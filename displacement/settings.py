@@ -193,6 +193,8 @@ PULL_RETRIES = env_int("PULL_RETRIES", 3, minimum=0)
 PULL_PAGE_SIZE = min(env_int("PULL_PAGE_SIZE", 1000, minimum=1), 1000)
 # KoboToolbox shows no edit time: each pull reads again the submissions received this many days back.
 PULL_KOBO_EDIT_DAYS = env_int("PULL_KOBO_EDIT_DAYS", 14, minimum=0)
+# The photos and recordings one pull may download, in bytes (more: the pull stops, says so).
+PULL_MEDIA_MAX_BYTES = env_int("PULL_MEDIA_MAX_BYTES", 512 * 1024 * 1024, minimum=1024)
 # Each pull reads again this many seconds before its watermark (late commits on the server).
 PULL_OVERLAP_SECONDS = env_int("PULL_OVERLAP_SECONDS", 120, minimum=0)
 # Scheduled reports: report files are kept this many days, partner links work this many.

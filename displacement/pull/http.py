@@ -27,6 +27,10 @@ class PullRefused(PullError):
     """The server refused the credentials (401) or the access (403)."""
 
 
+class PullNotFound(PullError):
+    """404: no such project, form or file."""
+
+
 def where(url: str) -> str:
     """The scheme, host and path of ``url``: what an error may name."""
     parts = urlsplit(url)
@@ -98,7 +102,7 @@ class Client:
                 )
             if response.status_code == 404:
                 response.close()
-                raise PullError(f"{self.name} has no such form or project (HTTP 404, {where(url)}).")
+                raise PullNotFound(f"{self.name} has no such form, project or file (HTTP 404, {where(url)}).")
             if response.status_code >= 300:
                 response.close()
                 raise PullError(f"{self.name} answered HTTP {response.status_code} ({where(url)}).")

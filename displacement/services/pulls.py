@@ -31,7 +31,9 @@ from displacement.pull import secrets
 from displacement.pull.fetched import Fetched
 from displacement.pull.http import PullError
 from displacement.pull.kobo import KoboPull
+from displacement.pull.media import download_media
 from displacement.pull.odk import OdkPull
+from displacement.selectors.pulls import media_to_fetch
 from displacement.services.acting import acting
 from displacement.services.imports import import_run_finish
 from displacement.services.submission_import import submissions_import
@@ -191,13 +193,16 @@ def connection_pull(*, connection_id: int, by=None, now=None) -> ImportRun | Non
         if connection is None:
             return None
         PullConnection.objects.filter(pk=connection.pk).update(last_attempt_at=now)
+        media = None
         try:
             client = _client(connection)
             try:
                 fetched = client.fetch(dict(connection.watermark), now=now)
+                submissions = _read(connection, fetched)
+                wanted = media_to_fetch(organization=connection.organization, submissions=submissions)
+                media = download_media(client.client, connection.server_url, wanted)
             finally:
                 client.close()
-            submissions = _read(connection, fetched)
         except (PullError, SubmissionSetError) as exc:
             return _failed(connection, None, str(exc), now, by)
         if not submissions.submissions:
@@ -205,10 +210,14 @@ def connection_pull(*, connection_id: int, by=None, now=None) -> ImportRun | Non
                 last_success_at=now, last_error="", watermark=fetched.watermark
             )
             return None
-        return _import(connection, fetched, submissions, now, by)
+        try:
+            return _import(connection, fetched, submissions, media, now, by)
+        finally:
+            if media is not None:
+                media.close()
 
 
-def _import(connection, fetched: Fetched, submissions: SubmissionSet, now, by) -> ImportRun:
+def _import(connection, fetched: Fetched, submissions: SubmissionSet, media, now, by) -> ImportRun:
     run = ImportRun.objects.create(
         organization_id=connection.organization_id,
         created_by=by,
@@ -224,7 +233,12 @@ def _import(connection, fetched: Fetched, submissions: SubmissionSet, now, by) -
         with transaction.atomic(), acting(by, import_run=run.pk):
             report: list[Problem] = []
             counts = submissions_import(
-                organization=connection.organization, run=run, submissions=submissions, by=by, report=report
+                organization=connection.organization,
+                run=run,
+                submissions=submissions,
+                media=media,
+                by=by,
+                report=report,
             )
             import_run_finish(run, counts, report)
             PullConnection.objects.filter(pk=connection.pk).update(

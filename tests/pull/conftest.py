@@ -34,7 +34,7 @@ class Imported(list):
 def imported(monkeypatch):
     calls = Imported()
 
-    def submissions_import(*, organization, run, submissions, by=None, report=None):
+    def submissions_import(*, organization, run, submissions, media=None, by=None, report=None):
         calls.append((run, submissions))
         return Counts(created=len(submissions.submissions))
 

@@ -96,6 +96,8 @@ class StandIn:
         self.kobo: list[dict] = []
         self.odk: list[dict] = []
         self.requests: list[dict] = []
+        #: Attachments served (with the platform's authorisation) by path.
+        self.files: dict[str, bytes] = {}
         #: Faults, each used once: {"path": substring, "status": 429, "headers": {...}} or {"path", "drop": True}.
         self.faults: list[dict] = []
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -153,6 +155,8 @@ class StandIn:
                 return 200, {"uid": ASSET, "name": "Testimony intake (stand-in)", "asset_type": "survey"}
             if path == f"/api/v2/assets/{ASSET}/data/":
                 return self._kobo_data(query)
+            if path in self.files:
+                return 200, self.files[path]
             return 404, {"detail": "Not found."}
         if path == "/v1/sessions" and method == "POST":
             given = json.loads(body or b"{}")
@@ -168,6 +172,8 @@ class StandIn:
             return 200, {"xmlFormId": FORM, "name": "Testimony intake (stand-in)", "projectId": PROJECT}
         if path == f"{form}.svc/Submissions":
             return self._odk_submissions(query)
+        if path in self.files:
+            return 200, self.files[path]
         return 404, {"code": 404.1, "message": "Could not find the resource you were looking for."}
 
     # --- KoboToolbox -------------------------------------------------------------------------
