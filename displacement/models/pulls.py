@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .base import TimeStamped
+from .base import TimeStamped, tracked
 from .checks import checked
 
 KOBO_ASSET_UID = re.compile(r"^[A-Za-z0-9]{4,64}$")
@@ -21,6 +21,12 @@ class PullKind(models.TextChoices):
     ODK = "odk", _("ODK Central form")
 
 
+#: What a pull writes on its connection: no event in the history by itself.
+PULL_BOOKKEEPING = ["watermark", "last_attempt_at", "last_success_at", "last_error"]
+
+
+# Who changed a connection is in its history; its secret (encrypted or not) never is.
+@tracked(exclude=["secret", *PULL_BOOKKEEPING], unrecorded=PULL_BOOKKEEPING)
 @checked
 class PullConnection(TimeStamped):
     organization = models.ForeignKey(

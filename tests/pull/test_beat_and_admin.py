@@ -147,3 +147,16 @@ def test_a_file_is_never_imported_as_a_pull(ngo, coordinator, client):
     client.force_login(coordinator)
     page = client.get(reverse("admin:displacement_importrun_add")).content.decode()
     assert "Pull from KoboToolbox" not in page and "Detect from the file" in page
+
+
+def test_a_connection_s_history_names_who_changed_what_never_its_secret(client, coordinator, kobo_connection, standin):
+    from django.apps import apps
+
+    connection_save(connection=kobo_connection, organization=None, by=coordinator, data={}, secret="a-new-token")
+    connection_pull(connection_id=kobo_connection.pk, now=NOW)  # the pull's bookkeeping: no event
+    history = apps.get_model("displacement", "PullConnectionHistory").objects.filter(pgh_obj=kobo_connection)
+    assert history.count() == 2  # made, then its token changed
+    assert all(not hasattr(row, "secret") for row in history)
+    client.force_login(coordinator)
+    page = client.get(reverse("admin:displacement_pullconnection_history", args=[kobo_connection.pk]))
+    assert page.status_code == 200 and "a-new-token" not in page.content.decode()
