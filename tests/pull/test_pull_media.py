@@ -79,3 +79,22 @@ def test_a_file_the_server_does_not_have_yet_is_reported_missing_and_the_rest_im
     assert [r["path"] for r in _media_requests(standin)] == list(late)
     assert Attachment.objects.filter(testimony__isnull=False).count() == 2
     assert not later.report_rows.filter(message__contains="media ZIP").exists()
+
+
+def test_an_odk_pull_downloads_its_files_with_the_session(standin, odk_connection):
+    from tests.pull.standin import FORM, PROJECT, SESSION, odk_row
+
+    row = odk_row(1, submitted="2026-12-01T09:00:00.000Z")
+    standin.odk = [row]
+    base = f"/v1/projects/{PROJECT}/forms/{FORM}/submissions/uuid%3A{row['__id'].removeprefix('uuid:')}/attachments"
+    standin.files = {f"{base}/house-1_10_2_3.jpg": b"a photo", f"{base}/interview-1_10_5_1.m4a": b"a recording"}
+    run = connection_pull(connection_id=odk_connection.pk, now=NOW)
+    assert run.status == ImportStatus.DONE, run.error
+    fetched = _media_requests(standin)
+    assert sorted(r["path"] for r in fetched) == sorted(standin.files)
+    assert all(r["headers"]["Authorization"] == f"Bearer {SESSION}" for r in fetched)
+    attached = dict(Attachment.objects.filter(testimony__isnull=False).values_list("original_name", "sha256"))
+    assert attached == {
+        "house-1_10_2_3.jpg": hashlib.sha256(b"a photo").hexdigest(),
+        "interview-1_10_5_1.m4a": hashlib.sha256(b"a recording").hexdigest(),
+    }
