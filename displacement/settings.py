@@ -172,6 +172,31 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/10"),
     },
 }
+# --- Live pull from KoboToolbox and ODK Central (docs/imports.md, "Live pull") ------------------
+# Beat queues a pull of every enabled connection this often.
+PULL_INTERVAL_MINUTES = env_int("PULL_INTERVAL_MINUTES", 5, minimum=1)
+CELERY_BEAT_SCHEDULE["pulls-due"] = {
+    "task": "displacement.pulls_due",
+    "schedule": datetime.timedelta(minutes=PULL_INTERVAL_MINUTES),
+}
+# Passphrases the connections' tokens and passwords are encrypted under (Fernet keys derived
+# with HKDF): the first encrypts, all decrypt. Rotate: new one first, `manage.py
+# pull_secrets_rotate`, then drop the old one. Default: SECRET_KEY.
+PULL_SECRET_KEYS = env_list("PULL_SECRET_KEYS", []) or [SECRET_KEY]
+# Seconds to connect and to wait for each read of a page.
+PULL_TIMEOUT_SECONDS = env_int("PULL_TIMEOUT_SECONDS", 30, minimum=1)
+# A server answering 429 (or 503) with Retry-After is waited for at most this long, at most
+# PULL_RETRIES times a page; longer, and the pull stops and tries again at the next beat.
+PULL_RETRY_AFTER_MAX_SECONDS = env_int("PULL_RETRY_AFTER_MAX_SECONDS", 120, minimum=0)
+PULL_RETRIES = env_int("PULL_RETRIES", 3, minimum=0)
+# Submissions a page asks for (KoboToolbox allows at most 1,000).
+PULL_PAGE_SIZE = min(env_int("PULL_PAGE_SIZE", 1000, minimum=1), 1000)
+# KoboToolbox shows no edit time: each pull reads again the submissions received this many days back.
+PULL_KOBO_EDIT_DAYS = env_int("PULL_KOBO_EDIT_DAYS", 14, minimum=0)
+# The photos and recordings one pull may download, in bytes (more: the pull stops, says so).
+PULL_MEDIA_MAX_BYTES = env_int("PULL_MEDIA_MAX_BYTES", 512 * 1024 * 1024, minimum=1024)
+# Each pull reads again this many seconds before its watermark (late commits on the server).
+PULL_OVERLAP_SECONDS = env_int("PULL_OVERLAP_SECONDS", 120, minimum=0)
 # Scheduled reports: report files are kept this many days, partner links work this many.
 REPORTS_RETENTION_DAYS = env_int("REPORTS_RETENTION_DAYS", 90, minimum=1)
 REPORTS_LINK_DAYS = env_int("REPORTS_LINK_DAYS", 7, minimum=1)

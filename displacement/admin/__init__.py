@@ -12,6 +12,7 @@ from . import (  # noqa: F401
     imports,
     organizations,
     places,
+    pulls,
     reports,
     scheduling,
     sharing,

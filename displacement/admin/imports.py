@@ -11,7 +11,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from displacement.admin.base import ScopedAdmin
-from displacement.models import ImportKind, ImportRun, ImportStatus, ReportLevel
+from displacement.models import ImportRun, ImportStatus, ReportLevel
+from displacement.models.imports import FILE_KINDS
 from displacement.selectors.access import Viewer, organization_of
 from displacement.selectors.import_profiles import import_profiles
 from displacement.services.imports import (
@@ -30,7 +31,7 @@ SHOWN = 20
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("File"))
     kind = forms.ChoiceField(
-        label=_("Kind"), choices=[("", _("Detect from the file")), *ImportKind.choices], required=False
+        label=_("Kind"), choices=[("", _("Detect from the file")), *FILE_KINDS], required=False
     )
     media = forms.FileField(
         label=_("Media ZIP"),
@@ -55,6 +56,7 @@ class ImportRunAdmin(ScopedAdmin):
     list_filter = ["status", "kind", "dry_run"]
     search_fields = ["file_name", "sha256"]
     list_select_related = ["created_by"]
+    extra_lookups = ("connection__id__exact",)  # a connection's pulls, linked from its page
     export_fields = ("created_at", "file_name", "kind", "dry_run", "status", "sha256", "created", "updated",
                      "unchanged", "rejected", "flagged", "deleted")  # fmt: skip
 

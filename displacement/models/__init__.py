@@ -11,6 +11,7 @@ from .import_profiles import ImportProfile, ProfileSource
 from .imports import ImportKind, ImportReportRow, ImportRun, ImportStatus, ReportLevel
 from .organizations import Membership, Organization, User
 from .places import AdminLevel, Place
+from .pulls import PullConnection, PullKind
 from .reports import ReportDefinition, ReportKind, ReportPeriod, ReportRun, ReportRunRecord, RunStatus, WithdrawalReason
 from .sharing import RecordKind, SharedDatePrecision, SharingAgreement, SharingPurpose, Tombstone, TombstoneReason
 from .sources import Attachment, Source
@@ -47,6 +48,8 @@ __all__ = [
     "Person",
     "Place",
     "ProfileSource",
+    "PullConnection",
+    "PullKind",
     "RecordKind",
     "Referral",
     "ReportDefinition",

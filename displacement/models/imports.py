@@ -16,7 +16,14 @@ class ImportKind(models.TextChoices):
     KOBO_CSV = "kobo_csv", _("KoboToolbox CSV export")
     KOBO_XLSX = "kobo_xlsx", _("KoboToolbox XLSX export")
     ODK_ODATA = "odk_odata", _("ODK Central OData (JSON)")
+    KOBO_PULL = "kobo_pull", _("Pull from KoboToolbox")
+    ODK_PULL = "odk_pull", _("Pull from ODK Central")
 
+
+#: The kinds a live pull makes (``services.pulls``); no file is uploaded as one of them.
+PULL_KINDS = frozenset({ImportKind.KOBO_PULL, ImportKind.ODK_PULL})
+#: The kinds a file may be uploaded as.
+FILE_KINDS = [(value, label) for value, label in ImportKind.choices if value not in PULL_KINDS]
 
 #: The kinds that hold form submissions (``import_submissions``), not ACLED events.
 SUBMISSION_KINDS = frozenset({ImportKind.KOBO_JSON, ImportKind.KOBO_CSV, ImportKind.KOBO_XLSX, ImportKind.ODK_ODATA})
@@ -53,6 +60,14 @@ class ImportRun(TimeStamped):
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("by")
+    )
+    connection = models.ForeignKey(
+        "displacement.PullConnection",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="runs",
+        verbose_name=_("pulled from"),
     )
     kind = models.CharField(_("kind"), max_length=30, choices=ImportKind.choices, blank=True)  # "": not yet detected
     file = models.FileField(_("file"), upload_to=import_file_path, blank=True)

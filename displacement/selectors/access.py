@@ -56,6 +56,7 @@ ORGANIZATION_PATHS: dict[type[models.Model], str] = {
     m.ImportRun: "organization",
     m.ImportReportRow: "run__organization",
     m.ImportProfile: "organization",
+    m.PullConnection: "organization",
 }
 
 #: From each model holding identifying free text to its household, for caseworkers.
@@ -98,6 +99,7 @@ ROLE_MODELS: dict[type[models.Model], set[str]] = {
     m.ImportRun: {Role.COORDINATOR},
     m.ImportReportRow: {Role.COORDINATOR},
     m.ImportProfile: {Role.COORDINATOR},
+    m.PullConnection: {Role.COORDINATOR},
 }
 
 #: Shared reference data every member may read.

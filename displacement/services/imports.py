@@ -26,7 +26,7 @@ from displacement.importers.acled.mapping import EventMapper, deletion_mapper
 from displacement.importers.pipeline import Counts, FileError, Problem, read_csv, read_json_list, results
 from displacement.importers.submissions import SubmissionSetError
 from displacement.models import AccessAction, ImportKind, ImportReportRow, ImportRun, ImportStatus
-from displacement.models.imports import SUBMISSION_KINDS
+from displacement.models.imports import FILE_KINDS, SUBMISSION_KINDS
 from displacement.services.acting import acting
 from displacement.services.audit import access_record
 from displacement.services.event_import import events_delete_imported, events_import, imported_revisions
@@ -101,7 +101,7 @@ def import_run_start(
             _("The file is %(size)d bytes; the limit is %(limit)d.")
             % {"size": size, "limit": settings.IMPORT_MAX_BYTES}
         )
-    if kind and kind not in ImportKind.values:
+    if kind and kind not in dict(FILE_KINDS):
         raise ValidationError(_("Unknown import kind “%(kind)s”.") % {"kind": kind})
     run = ImportRun(
         organization=organization,
@@ -212,7 +212,7 @@ def import_run_execute(
                 ignored = _acled(run, path, report, counts, progress)
             if run.dry_run:
                 transaction.savepoint_rollback(written)  # and the summary refreshes it queued
-            _finish(run, counts, report, ignored)
+            import_run_finish(run, counts, report, ignored)
     except (FileError, SubmissionSetError) as exc:
         ImportRun.objects.filter(pk=run.pk).update(
             status=ImportStatus.FAILED, error=str(exc), finished_at=timezone.now(), rows_done=0
@@ -250,7 +250,8 @@ def _acled(run: ImportRun, path: Path, report: list[Problem], counts: Counts, pr
     return table.ignored_columns
 
 
-def _finish(run: ImportRun, counts: Counts, report: list[Problem], ignored: list[str]) -> None:
+def import_run_finish(run: ImportRun, counts: Counts, report: list[Problem] = (), ignored: list[str] = ()) -> None:
+    """Mark ``run`` done with its counts, report lines and ignored columns (inside the import's transaction)."""
     ImportReportRow.objects.bulk_create(
         [
             ImportReportRow(
@@ -268,7 +269,7 @@ def _finish(run: ImportRun, counts: Counts, report: list[Problem], ignored: list
     ImportRun.objects.filter(pk=run.pk).update(
         status=ImportStatus.DONE,
         finished_at=timezone.now(),
-        ignored_columns=ignored,
+        ignored_columns=list(ignored),
         created=counts.created,
         updated=counts.updated,
         unchanged=counts.unchanged,

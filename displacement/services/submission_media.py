@@ -67,10 +67,13 @@ def attachments_import(*, organization, by, archive: MediaArchive, records: dict
         if record is None or record.testimony_id is None or not submission.attachments:
             continue
         have = set(m.Attachment.objects.filter(testimony_id=record.testimony_id).values_list("original_name", "sha256"))
+        have_names = {name for name, _ in have}
         instances = tuple(i.removeprefix("uuid:") for i in (submission.version_id, submission.stable_id) if i)
         for attachment in submission.attachments:
             name = PurePosixPath(attachment.filename).name
             entry = archive.find(name, instances)
+            if entry is None and name in have_names:
+                continue  # attached by an earlier import (a live pull downloads only what is not)
             if not entry:
                 reason = "is not in the media ZIP" if entry is None else "is in the media ZIP more than once"
                 yield Problem(

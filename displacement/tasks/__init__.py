@@ -5,6 +5,7 @@ Importing the package registers them (Celery's autodiscovery imports ``displacem
 
 from .duplicates import household_duplicates_find_task
 from .imports import import_files_purge_task, import_run_task
+from .pulls import connection_pull_task, pulls_due_task
 from .reports import report_run_task, reports_purge_task, reports_recover_task
 from .retention import retention_purge_task
 from .sharing import agreements_expire_task
@@ -12,9 +13,11 @@ from .summaries import summaries_rebuild_task, summaries_refresh_task
 
 __all__ = [
     "agreements_expire_task",
+    "connection_pull_task",
     "household_duplicates_find_task",
     "import_files_purge_task",
     "import_run_task",
+    "pulls_due_task",
     "report_run_task",
     "reports_purge_task",
     "reports_recover_task",

@@ -30,6 +30,7 @@ from displacement.models import (
 )
 from displacement.models.vocab import Role
 from displacement.services.attachments import attachment_upload
+from displacement.services.pulls import connection_save
 from tests.factories import (
     DisplacementFactory,
     EventFactory,
@@ -77,6 +78,7 @@ RULES = {
     "displacement.ReportRun": RUNS,
     "displacement.ImportRun": IMPORTS,
     "displacement.ImportProfile": COORDINATOR_ONLY,
+    "displacement.PullConnection": COORDINATOR_ONLY,
     "displacement.Place": REFERENCE,
     "displacement.Organization": OPS,
     "displacement.User": OPS,
@@ -197,6 +199,19 @@ def world(settings, tmp_path):
             organization,
         )
         remember(ImportProfile.objects.create(organization=organization, name="Needs survey"), organization)
+        remember(
+            connection_save(
+                organization=organization,
+                data={
+                    "name": "Kobo",
+                    "kind": "kobo",
+                    "server_url": "https://kf.kobo.example.org",
+                    "asset_uid": "aUid1",
+                },
+                secret="a-token",
+            ),
+            organization,
+        )
     assigned_households = set(
         Case.objects.filter(assigned_to=users[Role.CASEWORKER]).values_list("household_id", flat=True)
     )
