@@ -4,6 +4,7 @@ from .audit import AccessAction, AccessLog
 from .cases import Case, CaseNote, CaseSequence, Referral
 from .displacements import Displacement
 from .duplicates import DuplicateStatus, HouseholdDuplicateCandidate
+from .event_duplicates import EventAlias, EventDuplicateCandidate
 from .events import Event
 from .households import ContactDetails, Household, Person
 from .imports import ImportKind, ImportReportRow, ImportRun, ImportStatus, ReportLevel
@@ -29,6 +30,8 @@ __all__ = [
     "Displacement",
     "DuplicateStatus",
     "Event",
+    "EventAlias",
+    "EventDuplicateCandidate",
     "FlowSummary",
     "Household",
     "HouseholdDuplicateCandidate",

@@ -53,6 +53,8 @@ ORGANIZATION_PATHS: dict[type[models.Model], str] = {
     m.ReportDefinition: "organization",
     m.ReportRun: "definition__organization",
     m.HouseholdDuplicateCandidate: "organization",
+    m.EventDuplicateCandidate: "organization",
+    m.EventAlias: "organization",
     m.ImportRun: "organization",
     m.ImportReportRow: "run__organization",
 }
@@ -94,6 +96,7 @@ ROLE_MODELS: dict[type[models.Model], set[str]] = {
     m.SharingAgreement: {Role.COORDINATOR},
     m.AccessLog: {Role.COORDINATOR},
     m.HouseholdDuplicateCandidate: {Role.COORDINATOR},
+    m.EventDuplicateCandidate: {Role.COORDINATOR},
     m.ImportRun: {Role.COORDINATOR},
     m.ImportReportRow: {Role.COORDINATOR},
 }
