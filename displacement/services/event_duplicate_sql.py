@@ -117,13 +117,14 @@ ANALYZE dup_key
 """  # noqa: S608
 
 #: The events being checked under the buckets of their windows widened by the days window, with
-#: the origins they may meet (``kflag``: ACLED or not; an ACLED event meets only others).
+#: the origins they may meet (``kflag``: ACLED or not; an ACLED event meets only others, unless
+#: ``acled_apart`` is false: the bench's count of what the rule spares the queue).
 PROBES = f"""
 CREATE TEMP TABLE dup_probe ON COMMIT DROP AS
 SELECT d.id, d.org, d.grp, d.level, b.bucket, d.cx, d.cy, d.raion, d.oblast, f.kflag
 FROM dup_event d CROSS JOIN (VALUES (false), (true)) f(kflag), {_buckets("%(days)s")}
-WHERE d.level IS NOT NULL AND d.checked AND NOT (d.acled AND f.kflag)
-  AND (NOT %(full)s OR NOT d.acled);
+WHERE d.level IS NOT NULL AND d.checked AND NOT (d.acled AND f.kflag AND %(acled_apart)s)
+  AND (NOT %(full)s OR NOT d.acled OR NOT %(acled_apart)s);
 ANALYZE dup_probe
 """  # noqa: S608
 

@@ -39,21 +39,36 @@ def _windows() -> tuple[float, int]:
     return float(settings.EVENT_DUPLICATE_KM), int(settings.EVENT_DUPLICATE_DAYS)
 
 
+def prepare_pairs(cursor, *, organization_id: int | None, ids: list[int] | None, acled_apart: bool = True) -> dict:
+    """Fill the temporary table of pairs (``dup_pair``); returns the parameters of ``facts_sql``.
+    ``ids``: the events to check (None: the whole pass)."""
+    km, days = _windows()
+    params = {
+        "organization": organization_id,
+        "full": ids is None,
+        "ids": ids or [],
+        "days": days,
+        "acled_apart": acled_apart,
+    }
+    cursor.execute("SET LOCAL work_mem = '256MB'")
+    cursor.execute("SET LOCAL jit = off")  # compiling would take longer than these queries
+    cursor.execute("DROP TABLE IF EXISTS pg_temp.dup_event, pg_temp.dup_key, pg_temp.dup_probe, pg_temp.dup_pair")
+    cursor.execute(sql.events_sql(km=km, compatible=settings.EVENT_DUPLICATE_COMPATIBLE_TYPES), params)
+    cursor.execute("ANALYZE dup_event")
+    cursor.execute(sql.KEYS)
+    cursor.execute(sql.PROBES, params)
+    cursor.execute(sql.SHORT_LIST)
+    if acled_apart:
+        cursor.execute(sql.ACLED_PAIRS)
+    cursor.execute("ANALYZE dup_pair")
+    return params
+
+
 def _find_pairs(*, organization_id: int | None, ids: list[int] | None) -> list[tuple]:
     """(organization, event, other, facts) of every pair within the windows."""
-    km, days = _windows()
-    params = {"organization": organization_id, "full": ids is None, "ids": ids or [], "days": days}
+    km, _days = _windows()
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL work_mem = '256MB'")
-        cursor.execute("SET LOCAL jit = off")
-        cursor.execute("DROP TABLE IF EXISTS pg_temp.dup_event, pg_temp.dup_key, pg_temp.dup_probe, pg_temp.dup_pair")
-        cursor.execute(sql.events_sql(km=km, compatible=settings.EVENT_DUPLICATE_COMPATIBLE_TYPES), params)
-        cursor.execute("ANALYZE dup_event")
-        cursor.execute(sql.KEYS)
-        cursor.execute(sql.PROBES, params)
-        cursor.execute(sql.SHORT_LIST)
-        cursor.execute(sql.ACLED_PAIRS)
-        cursor.execute("ANALYZE dup_pair")
+        params = prepare_pairs(cursor, organization_id=organization_id, ids=ids)
         cursor.execute(sql.facts_sql(km=km), params)
         return [(org, a, b, PairFacts(*facts)) for org, a, b, *facts in cursor]
 
