@@ -73,7 +73,7 @@ SELECT e.id, e.organization_id AS org, e.origin = 'acled' AS acled,
        (%(full)s OR e.id IN (SELECT id FROM checked)) AS checked,
        {type_group_sql(compatible)} AS grp,
        e.event_type AS etype, e.sub_event_type AS sub, e.displacement_kind AS kind, e.target,
-       e.lo, e.hi, e.date_precision = 'day' AND e."end" IS NULL AS day_exact, e.start,
+       e.lo, e.hi, e.date_precision = 'day' AND e."end" IS NULL AS day_exact, e.start, e.date_precision AS dprec,
        e.latitude AS acled_lat, e.longitude AS acled_lon, e.actor1, e.actor2,
        pt.lat, pt.lon,
        floor(pt.lat / {cell_lat})::int AS cx, floor(pt.lon / {cell_lon})::int AS cy,
@@ -152,14 +152,14 @@ WHERE p.level < 3 AND k.level = 3
 """  # noqa: S608
 
 #: Two ACLED events are candidates only when they agree on everything ACLED merges on: the same
-#: exact day, the same coordinates, the same sub-event type, the same two actors.
+#: date (at the same precision), the same coordinates, the same sub-event type, the same two actors.
 ACLED_PAIRS = """
 INSERT INTO dup_pair
 SELECT a.id, b.id, GREATEST(a.level, b.level)
 FROM dup_event a JOIN dup_event b
   ON b.org = a.org AND b.grp = a.grp AND b.etype = a.etype AND b.sub = a.sub AND b.start = a.start
  AND b.acled_lat = a.acled_lat AND b.acled_lon = a.acled_lon AND b.actor1 = a.actor1 AND b.actor2 = a.actor2
-WHERE a.acled AND b.acled AND a.id < b.id AND a.day_exact AND b.day_exact
+WHERE a.acled AND b.acled AND a.id < b.id AND b.dprec = a.dprec
   AND a.level IS NOT NULL AND b.level IS NOT NULL AND (a.checked OR b.checked)
 """
 

@@ -120,11 +120,13 @@ def test_two_acled_events_pair_only_when_they_agree_on_what_acled_merges_on(ngo)
     acled(ngo, "UKR2", actor1="Military Forces of Ukraine (2019-)")  # another actor: ACLED kept them apart
     acled(ngo, "UKR3", km_north=0.5)  # other coordinates
     twin = acled(ngo, "UKR4")  # all the same: a double entry
+    weekly = acled(ngo, "UKR5", date_precision=DatePrecision.WEEK, km_north=2)
+    weekly_twin = acled(ngo, "UKR6", date_precision=DatePrecision.WEEK, km_north=2)
+    acled(ngo, "UKR7", km_north=2)  # the same but dated to the day: ACLED told them apart
     field_report = strike(ngo, km_north=1, days=1)
     found = pairs()
-    assert pair(first, twin) in found
-    assert {p for p in found if field_report.pk not in p} == {pair(first, twin)}
-    assert sum(field_report.pk in p for p in found) == 4  # the field report meets every ACLED event
+    assert {p for p in found if field_report.pk not in p} == {pair(first, twin), pair(weekly, weekly_twin)}
+    assert sum(field_report.pk in p for p in found) == 7  # the field report meets every ACLED event
 
 
 def test_score_and_reasons_say_why(ngo):
