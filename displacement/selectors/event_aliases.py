@@ -12,3 +12,8 @@ def by_external_id(events: QuerySet[m.Event], *, organization, external_id: str)
     ``external_id``: at most one, since an id is an event's own or an alias, never both."""
     aliased = m.EventAlias.objects.filter(organization=organization, external_id=external_id).values("event_id")
     return events.filter(Q(organization=organization, external_id=external_id) | Q(pk__in=aliased))
+
+
+def aliases_of(event: m.Event) -> list[str]:
+    """The external ids ``event`` took from events merged into it."""
+    return list(m.EventAlias.objects.filter(event=event).values_list("external_id", flat=True))

@@ -64,3 +64,13 @@ def test_another_organisations_coordinator_sees_nothing_of_the_queue(client, oth
 def test_why_in_words_for_raion_level_pairs():
     text = why({"level": "raion", "days_apart": 2, "types": "compatible", "target": "different"})
     assert text == "same raion; 2 day(s) apart; compatible types; different targets"
+
+
+def test_the_event_page_shows_the_ids_merged_into_it(client, coordinator, candidate):
+    client.force_login(coordinator)
+    client.post(CHANGELIST, {"action": "merge", "_selected_action": [candidate.pk]})
+    survivor = Event.objects.get()
+    merged = "partner-9"
+    survivor.aliases.create(organization=survivor.organization, external_id=merged)
+    page = client.get(reverse("admin:displacement_event_change", args=[survivor.pk]))
+    assert merged in page.content.decode()
