@@ -134,6 +134,7 @@ def shares(organization, loaded) -> dict:
         "acled_flagged": len(flagged),
         "acled_share": len(flagged) / max(1, len(acled_pks)),
         "acled_pairs": len(acled_pairs),
+        "acled_by_acled": len({e for pair in acled_pairs for e in pair}) / max(1, len(acled_pks)),
         "twins": len(twins),
         "twins_found": len(twins & pairs),
         "accounts": len(accounts),
@@ -189,12 +190,17 @@ def measure(*, events: int, field_reports: int) -> list[tuple[str, str, str]]:
     n = f"{found['imported']:,} ACLED-shaped events + {field_reports:,} field reports"
     return [
         (
-            f"share of the ACLED import flagged ({n})",
+            f"share of the ACLED import flagged, by any event ({n})",
             f"{100 * found['acled_share']:.2f} % ({found['acled_flagged']:,} events in {found['pairs']:,} pairs)",
             "low",
         ),
         (
-            "the same without the ACLED rule (ACLED events meeting like any others)",
+            "share of the ACLED import flagged by another ACLED event (double entries only)",
+            f"{100 * found['acled_by_acled']:.2f} %",
+            "low",
+        ),
+        (
+            "share of the ACLED import flagged without the ACLED rule (ACLED events meeting like any others)",
             f"{100 * without:.1f} %",
             "-",
         ),

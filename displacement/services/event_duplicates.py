@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -113,7 +113,7 @@ def _store(rows: list[m.EventDuplicateCandidate], pending) -> PassResult:
         m.EventDuplicateCandidate.objects.filter(pk__in=stale).delete()
     answered = set(
         m.EventDuplicateCandidate.objects.exclude(status=m.DuplicateStatus.PENDING)
-        .filter(event_id__in={a for a, _ in found})
+        .filter(event_id__in=RawSQL("SELECT unnest(%s::bigint[])", [sorted({a for a, _ in found})]))
         .values_list("event_id", "other_id")
     )
     rows = [r for r in rows if (r.event_id, r.other_id) not in answered]
@@ -139,16 +139,36 @@ def event_duplicates_find(*, organization: m.Organization | None = None) -> Pass
         return _store(rows, pending)
 
 
+#: A check of more events than this (a large import) runs the whole pass of their organisations
+#: instead: one set of joins over every event is faster than probing each written one (bench:
+#: 17 s for the whole pass over 204,000 events, 33 s or more for a check of 200,000 of them).
+WHOLE_PASS_ABOVE = 20_000
+
+
 def event_duplicates_check(*, event_ids: list[int]) -> PassResult:
     """The candidates of events just written (their pending pairs found anew)."""
     ids = sorted(set(event_ids))
     if not ids:
         return PassResult(0, 0)
+    if len(ids) > WHOLE_PASS_ABOVE:
+        found = new = 0
+        organizations = m.Organization.objects.filter(
+            pk__in=RawSQL("SELECT DISTINCT organization_id FROM displacement_event WHERE id = ANY(%s)", [ids])
+        )
+        for organization in organizations:
+            result = event_duplicates_find(organization=organization)
+            found, new = found + result.found, new + result.new
+        return PassResult(found, new)
     with transaction.atomic(), acting(command="event_duplicates_check"):
         rows = _candidates(_find_pairs(organization_id=None, ids=ids))
-        pending = m.EventDuplicateCandidate.objects.filter(status=m.DuplicateStatus.PENDING).filter(
-            Q(event_id__in=ids) | Q(other_id__in=ids)
+        # One array parameter, hashed, rather than a list of thousands of parameters.
+        table = m.EventDuplicateCandidate._meta.db_table
+        involved = RawSQL(  # noqa: S611 (constants, and ids as one parameter)
+            f"SELECT id FROM {table} WHERE event_id IN (SELECT unnest(%s::bigint[]))"  # noqa: S608
+            f" UNION SELECT id FROM {table} WHERE other_id IN (SELECT unnest(%s::bigint[]))",
+            [ids, ids],
         )
+        pending = m.EventDuplicateCandidate.objects.filter(status=m.DuplicateStatus.PENDING, pk__in=involved)
         return _store(rows, pending)
 
 

@@ -18,4 +18,5 @@ def test_an_acled_import_flags_few_of_its_events_and_finds_the_doubles_and_the_a
     assert found["acled_pairs"] == found["twins"], "two distinct ACLED events are never a pair"
     assert found["accounts_found"] == found["accounts"] == 40
     assert found["acled_share"] < 0.05
+    assert found["acled_by_acled"] < 0.005
     assert share_without_acled_rule(ngo) > 4 * found["acled_share"]  # what the rule spares the queue

@@ -180,3 +180,25 @@ def test_a_written_event_is_checked_after_commit(ngo, django_capture_on_commit_c
     result = event_duplicates_check(event_ids=ids)
     assert result.found == 1 and result.new == 1
     assert set(EventDuplicateCandidate.objects.values_list("event_id", "other_id")) == {pair(first, second)}
+
+
+def test_a_check_of_many_events_runs_the_whole_pass_of_their_organisation(ngo, other_ngo, monkeypatch):
+    from displacement.services import event_duplicates
+
+    first, second, third = strike(ngo), strike(ngo, km_north=1), strike(ngo, km_north=30)
+    theirs = (strike(other_ngo), strike(other_ngo, km_north=1))
+    monkeypatch.setattr(event_duplicates, "WHOLE_PASS_ABOVE", 1)
+    result = event_duplicates_check(event_ids=[first.pk, third.pk])
+    assert (result.found, result.new) == (1, 1)
+    assert set(EventDuplicateCandidate.objects.values_list("event_id", "other_id")) == {pair(first, second)}
+    assert pair(*theirs) not in set(EventDuplicateCandidate.objects.values_list("event_id", "other_id"))
+
+
+def test_a_check_drops_the_pending_pairs_of_a_corrected_event_only(ngo):
+    _first, second = strike(ngo), strike(ngo, km_north=1)
+    third, fourth = strike(ngo, days=10), strike(ngo, days=10, km_north=1)
+    pairs()
+    event_update(event=second, start=DAY + datetime.timedelta(days=40))
+    result = event_duplicates_check(event_ids=[second.pk])
+    assert (result.found, result.new) == (0, 0)
+    assert set(EventDuplicateCandidate.objects.values_list("event_id", "other_id")) == {pair(third, fourth)}
