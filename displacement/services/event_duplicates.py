@@ -88,7 +88,9 @@ def _candidates(pairs: list[tuple]) -> list[m.EventDuplicateCandidate]:
     now = timezone.now()
     rows = []
     for organization_id, a, b, facts in pairs:
-        value, reasons = score(facts, km_window=km, days_window=days, text=text_similarity(texts[a], texts[b]))
+        value, reasons = score(
+            facts, km_window=km, days_window=days, text=text_similarity(texts.get(a, ""), texts.get(b, ""))
+        )
         rows.append(
             m.EventDuplicateCandidate(
                 organization_id=organization_id,
