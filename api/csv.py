@@ -139,6 +139,7 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("record_kind", "#meta+record_type"),
         ("id", "#meta+id"),
         ("reason", "#meta+reason"),
+        ("survivor_id", "#meta+id+survivor"),
         ("deleted_on", "#date+deleted"),
     ],
 }

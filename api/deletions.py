@@ -37,16 +37,27 @@ class DeletionFilter(StrictFilterSet):
 class DeletionSerializer(serializers.Serializer):
     record_kind = serializers.CharField()
     id = serializers.CharField(help_text="The id under which you received the record.")
-    reason = serializers.CharField()
+    reason = serializers.CharField(help_text="deleted, consent_withdrawn, unshared or merged.")
+    survivor_id = serializers.CharField(
+        allow_null=True,
+        help_text="Reason merged: the id, as you read it, of the record that took its place (null otherwise).",
+    )
     deleted_on = serializers.DateField(help_text="The day only: an exact time would let partners join files.")
 
     def to_representation(self, instance):
         audience = self.context.get("audience")
         kind = SINGULAR[instance.record_kind]
+
+        def read_id(pk):
+            if pk is None:
+                return None
+            return pseudonyms.encode(kind, pk, audience.pk) if audience else str(pk)
+
         return {
             "record_kind": instance.record_kind,
-            "id": pseudonyms.encode(kind, instance.record_id, audience.pk) if audience else str(instance.record_id),
+            "id": read_id(instance.record_id),
             "reason": instance.reason,
+            "survivor_id": read_id(instance.survivor_id),
             "deleted_on": instance.created_at.date(),
         }
 

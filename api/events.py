@@ -9,6 +9,7 @@ from api.schema import BULK_WRITE_ERRORS, COMMON_ERRORS
 from api.serializers import PcodeField, ProjectionSerializer, StrictWriteSerializer
 from api.upserts import BULK_MAX_ITEMS, BulkResultSerializer, UpsertMixin
 from displacement import models as m
+from displacement.selectors.event_aliases import by_external_id
 from displacement.selectors.places import place_pcode
 from displacement.selectors.projections import event_projection
 from displacement.services.events import Upserted, event_record, event_update, event_upsert
@@ -208,3 +209,7 @@ class EventViewSet(
     write_serializer_class = EventWriteSerializer
     upsert_serializer_class = EventUpsertSerializer
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def _known_by(self, records, external_id: str):
+        """An event's own external id, or one it took when another event merged into it."""
+        return by_external_id(records, organization=self.viewer.organization, external_id=external_id)

@@ -121,7 +121,11 @@ class UpsertMixin:
         records = self.get_writable_queryset()
         if lock:
             records = records.select_for_update()
-        return records.filter(external_id=external_id).first()
+        return self._known_by(records, external_id).first()
+
+    def _known_by(self, records, external_id: str):
+        """``records`` known by ``external_id`` (a view whose records take aliases widens it)."""
+        return records.filter(external_id=external_id)
 
     def _put(self, request, external_id: str) -> Response:
         data = request.data

@@ -9,4 +9,9 @@ class DisplacementConfig(AppConfig):
 
     def ready(self):
         from displacement import db  # noqa: F401  (connects its signal)
-        from displacement.services import reports, summary_tracking, tombstones  # noqa: F401  (connect their signals)
+        from displacement.services import (  # noqa: F401  (connect their signals)
+            event_duplicates,
+            reports,
+            summary_tracking,
+            tombstones,
+        )

@@ -163,6 +163,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "displacement.household_duplicates_find",
         "schedule": crontab(hour=3, minute=45),
     },
+    "event-duplicates": {
+        "task": "displacement.event_duplicates_find",
+        "schedule": crontab(hour=4, minute=0),
+    },
     "import-files-purge": {
         "task": "displacement.import_files_purge",
         "schedule": crontab(hour=4, minute=15),
@@ -490,3 +494,12 @@ SMALL_CELL_THRESHOLD = env_int("SMALL_CELL_THRESHOLD", 5, minimum=3)
 # Direct identifiers of a household are removed this many days after its last case closed,
 # unless the household is under legal hold.
 RETENTION_CLOSED_CASE_DAYS = env_int("RETENTION_CLOSED_CASE_DAYS", 730, minimum=30)
+# Candidate duplicate events (docs/duplicates.md): two exactly placed, exactly dated events are
+# candidates within this distance and this many days. MELTT (Donnay et al., "Integrating Conflict
+# Event Data", Journal of Conflict Resolution 63(5), 2019; preprint 2018) matched events across
+# datasets with windows of 3 km and 1 day, and of 4 km and 2 days; the wider is the default here.
+EVENT_DUPLICATE_KM = env_int("EVENT_DUPLICATE_KM", 4, minimum=1)
+EVENT_DUPLICATE_DAYS = env_int("EVENT_DUPLICATE_DAYS", 2, minimum=0)
+# Event types that may describe one incident: a strike on civilians that a field team calls
+# violence against civilians is coded by ACLED as explosions/remote violence (civilian targeting).
+EVENT_DUPLICATE_COMPATIBLE_TYPES = [("explosions_remote_violence", "violence_against_civilians")]

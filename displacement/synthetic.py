@@ -747,6 +747,10 @@ def synthetic_delete() -> int:
     with transaction.atomic(), connection.cursor() as cursor:
         _triggers(enabled=False)
         for model, where in [
+            # The duplicate queues and aliases a pass may have made over the synthetic records.
+            (m.HouseholdDuplicateCandidate, "organization_id = ANY(%s)"),
+            (m.EventDuplicateCandidate, "organization_id = ANY(%s)"),
+            (m.EventAlias, "organization_id = ANY(%s)"),
             (m.Consent, "testimony_id IN (SELECT id FROM displacement_testimony WHERE organization_id = ANY(%s))"),
             (
                 m.TestimonyEvent,

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from . import (  # noqa: F401
     cases,
     duplicates,
+    event_duplicates,
     events,
     households,
     import_profiles,

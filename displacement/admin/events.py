@@ -13,6 +13,7 @@ from displacement.models import Event
 from displacement.models.vocab import CorroborationKind, VerificationStatus
 from displacement.selectors import corroboration
 from displacement.selectors.access import Viewer
+from displacement.selectors.event_aliases import aliases_of
 from displacement.services.events import event_set_verification
 
 
@@ -62,6 +63,7 @@ class EventAdmin(ScopedAdmin):
         "verified_at",
         "origin",
         "import_run_link",
+        "merged_ids",
         "created_by",
         "created_at",
         "updated_at",
@@ -108,7 +110,7 @@ class EventAdmin(ScopedAdmin):
         (
             _("Record"),
             {
-                "fields": ["origin", "import_run_link", "created_by", "created_at", "updated_at"],
+                "fields": ["origin", "import_run_link", "merged_ids", "created_by", "created_at", "updated_at"],
                 "classes": ["collapse"],
             },
         ),
@@ -172,6 +174,11 @@ class EventAdmin(ScopedAdmin):
             return "—"
         url = reverse("admin:displacement_importrun_change", args=[obj.import_run_id])
         return format_html('<a href="{}">#{}</a>', url, obj.import_run_id)
+
+    @admin.display(description=_("ids of events merged into it"))
+    def merged_ids(self, obj):
+        """External ids (ACLED's, partners') that now reach this event (docs/duplicates.md)."""
+        return ", ".join(aliases_of(obj)) if obj.pk else "—"
 
     def save_model(self, request, obj, form, change):
         if "verification_status" in form.changed_data:

@@ -5,6 +5,7 @@ from .cases import Case, CaseNote, CaseSequence, Referral
 from .corroboration import EventCorroboration
 from .displacements import Displacement
 from .duplicates import DuplicateStatus, HouseholdDuplicateCandidate
+from .event_duplicates import EventAlias, EventDuplicateCandidate
 from .events import Event
 from .households import ContactDetails, Household, Person
 from .import_profiles import ImportProfile, ProfileSource
@@ -33,7 +34,9 @@ __all__ = [
     "Displacement",
     "DuplicateStatus",
     "Event",
+    "EventAlias",
     "EventCorroboration",
+    "EventDuplicateCandidate",
     "FlowSummary",
     "FormSubmission",
     "Household",

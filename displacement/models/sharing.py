@@ -116,6 +116,7 @@ class TombstoneReason(models.TextChoices):
     DELETED = "deleted", _("Deleted")
     CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
     UNSHARED = "unshared", _("No longer shared")
+    MERGED = "merged", _("Merged into another record")
 
 
 @tracked
@@ -141,6 +142,12 @@ class Tombstone(models.Model):
     record_kind = models.CharField(_("record kind"), max_length=20, choices=RecordKind.choices)
     record_id = models.BigIntegerField(_("record id"))
     reason = models.CharField(_("reason"), max_length=20, choices=TombstoneReason.choices)
+    survivor_id = models.BigIntegerField(
+        _("merged into"),
+        null=True,
+        blank=True,
+        help_text=_("For a merged record: the id of the record that took its place (same kind)."),
+    )
     shared = models.BooleanField(
         _("could reach partners"),
         default=True,
@@ -156,6 +163,13 @@ class Tombstone(models.Model):
         verbose_name = _("tombstone")
         verbose_name_plural = _("tombstones")
         indexes = [models.Index(fields=["record_kind", "record_id"], name="tombstone_record_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(reason="merged", survivor_id__isnull=False)
+                | (~models.Q(reason="merged") & models.Q(survivor_id__isnull=True)),
+                name="tombstone_survivor_when_merged",
+            )
+        ]
 
     def __str__(self):
         return f"{self.record_kind}:{self.record_id} ({self.get_reason_display()})"

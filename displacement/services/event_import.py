@@ -22,7 +22,7 @@ from displacement import models as m
 from displacement.importers.pipeline import Counts, Problem, RowResult
 from displacement.models.imports import ReportLevel
 from displacement.models.vocab import EventCategory, Origin, SourceKind
-from displacement.services import summary_tracking
+from displacement.services import event_duplicates, summary_tracking
 
 #: Marks the Source records an import made from a publisher's name (an update re-links only these).
 IMPORTED_SOURCE_NOTE = "Publisher named by an imported record."
@@ -81,7 +81,7 @@ def _copy_rows(rows: Iterable[EventRow]) -> int:
         "DROP TABLE IF EXISTS pg_temp.import_event; DROP TABLE IF EXISTS pg_temp.import_written;"
         " DROP TABLE IF EXISTS pg_temp.import_source"
     )
-    _execute(f"CREATE TEMP TABLE import_event (row_number serial, {columns}) ON COMMIT DROP")
+    _execute(f"CREATE TEMP TABLE import_event (row_number serial, {columns}, alias_of bigint) ON COMMIT DROP")
     _execute(
         "CREATE TEMP TABLE import_written (event_id integer, external_id text, old_start date, start date,"
         " inserted boolean) ON COMMIT DROP"
@@ -98,8 +98,19 @@ def _copy_rows(rows: Iterable[EventRow]) -> int:
     return written
 
 
+def _resolve_aliases(organization_id: int) -> None:
+    """Rows under an id that an event took in a merge (``EventAlias``) revise that event."""
+    _execute(
+        """UPDATE import_event t SET alias_of = a.event_id FROM displacement_eventalias a
+           WHERE a.organization_id = %s AND a.external_id = t.external_id""",
+        [organization_id],
+    )
+
+
 def _upsert(organization_id: int, run_id: int, status: str, user_id: int | None) -> tuple[int, int]:
-    """(updated, created): revise what is newer, add what is new, touch nothing else."""
+    """(updated, created): revise what is newer, add what is new, touch nothing else. A merged
+    event's rows (its own id's and its aliases') revise it in turn, the newest last: it ends with
+    the newest revision, and the publishers of every row that revised it."""
     assignments = ", ".join(f"{c} = t.{c}" for c in _COPIED)
     _execute(
         f"""WITH revised AS (
@@ -113,6 +124,19 @@ def _upsert(organization_id: int, run_id: int, status: str, user_id: int | None)
         ) INSERT INTO import_written SELECT id, external_id, old_start, start, false FROM revised""",  # noqa: S608
         [EventCategory.VIOLENCE, Origin.ACLED, run_id, organization_id],
     )
+    _execute(
+        f"""WITH revised AS (
+            UPDATE displacement_event e SET {assignments}, category = %s, displacement_kind = '',
+                origin = %s, import_run_id = %s, updated_at = statement_timestamp()
+            FROM (SELECT DISTINCT ON (alias_of) * FROM import_event
+                  WHERE alias_of IS NOT NULL AND source_timestamp IS NOT NULL
+                  ORDER BY alias_of, source_timestamp DESC, row_number) t, displacement_event o
+            WHERE e.id = t.alias_of AND e.organization_id = %s AND o.id = e.id
+              AND (e.source_timestamp IS NULL OR t.source_timestamp > e.source_timestamp)
+            RETURNING e.id, t.external_id, o.start AS old_start, e.start
+        ) INSERT INTO import_written SELECT id, external_id, old_start, start, false FROM revised""",  # noqa: S608
+        [EventCategory.VIOLENCE, Origin.ACLED, run_id, organization_id],
+    )
     columns = ", ".join(_COPIED)
     _execute(
         f"""WITH added AS (
@@ -122,7 +146,7 @@ def _upsert(organization_id: int, run_id: int, status: str, user_id: int | None)
             SELECT %s, t.external_id, {", ".join(f"t.{c}" for c in _COPIED)}, %s, '', '', '', %s, %s, %s, %s,
                 statement_timestamp(), statement_timestamp()
             FROM import_event t
-            WHERE NOT EXISTS (SELECT FROM displacement_event e
+            WHERE t.alias_of IS NULL AND NOT EXISTS (SELECT FROM displacement_event e
                               WHERE e.organization_id = %s AND e.external_id = t.external_id)
             ORDER BY t.row_number
             RETURNING id, external_id, start
@@ -200,12 +224,19 @@ def _touch_summaries(organization_id: int) -> None:
 
 
 def imported_revisions(organization_id: int) -> dict[str, int]:
-    """The source revision (ACLED's timestamp) of each of the organisation's imported events."""
-    return dict(
+    """The source revision (ACLED's timestamp) of each of the organisation's imported events,
+    under their own ids and the ids they took in merges."""
+    revisions = dict(
         m.Event.objects.filter(organization_id=organization_id, source_timestamp__isnull=False)
         .values_list("external_id", "source_timestamp")
         .iterator(chunk_size=10_000)
     )
+    revisions.update(
+        m.EventAlias.objects.filter(organization_id=organization_id, event__source_timestamp__isnull=False)
+        .values_list("external_id", "event__source_timestamp")
+        .iterator(chunk_size=10_000)
+    )
+    return revisions
 
 
 def events_import(*, organization, run, rows: Iterable[EventRow], by=None) -> Counts:
@@ -219,9 +250,11 @@ def events_import(*, organization, run, rows: Iterable[EventRow], by=None) -> Co
     # ignored, as when unset, for this transaction only.
     _execute("SELECT set_config('pgtrigger.ignore', '{}', true)")
     written = _copy_rows(rows)
+    _resolve_aliases(organization.pk)
     updated, created = _upsert(organization.pk, run.pk, organization.acled_verification_status, getattr(by, "pk", None))
     _link_sources(organization.pk)
     _touch_summaries(organization.pk)
+    event_duplicates.check_run_after_commit(run.pk)
     return Counts(created=created, updated=updated, unchanged=written - created - updated)
 
 
@@ -233,7 +266,21 @@ def events_delete_imported(*, organization, results: Iterable[RowResult], report
     for result in results:
         event = m.Event.objects.filter(organization=organization, external_id=result.external_id).first()
         if event is None:
-            counts.unchanged += 1
+            alias = m.EventAlias.objects.filter(organization=organization, external_id=result.external_id).first()
+            if alias is None:
+                counts.unchanged += 1
+                continue
+            alias.delete()  # the event it was merged into stands on its own id and other sources
+            counts.deleted += 1
+            report.append(
+                Problem(
+                    ReportLevel.DELETED,
+                    "event_id_cnty",
+                    f"Withdrawn id of an event merged into event {alias.event_id}: id forgotten, event kept.",
+                    result.row_number,
+                    result.external_id,
+                )
+            )
             continue
         try:
             with transaction.atomic():

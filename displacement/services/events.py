@@ -15,7 +15,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from displacement.models import Event
+from displacement.models import Event, EventAlias
+from displacement.selectors.event_aliases import by_external_id
 from displacement.services.acting import acting
 
 #: What an upsert did to its event.
@@ -99,7 +100,8 @@ def event_upsert(*, organization, external_id: str, by=None, **fields) -> Upsert
     """Create or update the event ``organization`` knows by ``external_id`` so that it has ``fields``.
 
     For writers that keep their own ids (a partner's system, an import): the same values again
-    change nothing. Concurrent upserts of one new id create it once; the later one updates it.
+    change nothing. An id that an event took in a merge (an alias) updates that event.
+    Concurrent upserts of one new id create it once; the later one updates it.
     """
     if not external_id or not external_id.strip():
         raise ValidationError({"external_id": _("An upsert needs the external id of the event.")})
@@ -123,7 +125,12 @@ def event_upsert(*, organization, external_id: str, by=None, **fields) -> Upsert
 
 
 def _locked(organization, external_id: str) -> Event | None:
-    return Event.objects.select_for_update().filter(organization=organization, external_id=external_id).first()
+    """The event known by ``external_id``: its own, or an alias it took in a merge."""
+    return (
+        by_external_id(Event.objects.select_for_update(), organization=organization, external_id=external_id)
+        .order_by()
+        .first()
+    )
 
 
 def _check_writable(fields: dict) -> None:
@@ -138,7 +145,8 @@ def _check_external_id(event: Event) -> None:
     taken = Event.objects.filter(organization_id=event.organization_id, external_id=event.external_id)
     if event.pk is not None:
         taken = taken.exclude(pk=event.pk)
-    if taken.exists():
+    alias = EventAlias.objects.filter(organization_id=event.organization_id, external_id=event.external_id)
+    if taken.exists() or alias.exists():
         raise DuplicateExternalId(event.external_id)
 
 

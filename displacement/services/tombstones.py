@@ -33,12 +33,22 @@ def is_shareable(kind: str, pk: int | None) -> bool:
     return pk is not None and shareable(kind).filter(pk=pk).exists()
 
 
-def tombstone_record(*, organization_id: int, kind: str, ids, reason: str, shared: bool = True) -> int:
+def tombstone_record(
+    *, organization_id: int, kind: str, ids, reason: str, shared: bool = True, survivor_id: int | None = None
+) -> int:
     """Tombstones for ``ids``; ``shared``: partners could have received them, so their feeds
-    list them, and the partner report files that hold them are withdrawn."""
+    list them, and the partner report files that hold them are withdrawn. ``survivor_id``: the
+    record they were merged into (reason ``merged``)."""
     ids = list(ids)
     stones = [
-        m.Tombstone(organization_id=organization_id, record_kind=kind, record_id=pk, reason=reason, shared=shared)
+        m.Tombstone(
+            organization_id=organization_id,
+            record_kind=kind,
+            record_id=pk,
+            reason=reason,
+            shared=shared,
+            survivor_id=survivor_id,
+        )
         for pk in ids
     ]
     m.Tombstone.objects.bulk_create(stones)
@@ -146,12 +156,14 @@ def _tombstone_deleted(sender, instance, **kwargs):
     kind = KIND_OF_MODEL.get(sender)
     if kind is None:
         return
+    survivor = getattr(instance, "_merged_into", None)  # set by services.event_merge
     tombstone_record(
         organization_id=instance.organization_id,
         kind=kind,
         ids=[instance.pk],
-        reason=TombstoneReason.DELETED,
+        reason=TombstoneReason.MERGED if survivor else TombstoneReason.DELETED,
         shared=getattr(instance, "_shared_before_delete", True),
+        survivor_id=survivor,
     )
     if sender is m.Testimony and getattr(instance, "_household_shared_before_delete", True):
         # Its household may have been shared only through this testimony's consent.

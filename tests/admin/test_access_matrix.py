@@ -17,6 +17,7 @@ from displacement.models import (
     CaseNote,
     Consent,
     ContactDetails,
+    EventDuplicateCandidate,
     Household,
     HouseholdDuplicateCandidate,
     ImportProfile,
@@ -74,6 +75,7 @@ RULES = {
     "displacement.SharingAgreement": COORDINATOR_ONLY,
     "displacement.AccessLog": LOG,
     "displacement.HouseholdDuplicateCandidate": LOG,  # the coordinators' queue, answered by actions
+    "displacement.EventDuplicateCandidate": LOG,  # the same for events
     "displacement.ReportDefinition": REPORTS,
     "displacement.ReportRun": RUNS,
     "displacement.ImportRun": IMPORTS,
@@ -176,6 +178,13 @@ def world(settings, tmp_path):
         remember(
             HouseholdDuplicateCandidate.objects.create(
                 organization=organization, household_id=pair[0], other_id=pair[1], score=0.8
+            ),
+            organization,
+        )
+        events = sorted(pk for pk, org, _ in records["displacement.Event"] if org == organization)
+        remember(
+            EventDuplicateCandidate.objects.create(
+                organization=organization, event_id=events[0], other_id=events[1], score=0.8
             ),
             organization,
         )

@@ -28,3 +28,19 @@ def test_the_command_asks_what_to_look_for(db):
 def test_an_unknown_organisation_is_an_error(db):
     with pytest.raises(CommandError):
         call_command("find_duplicates", "--households", "--org", "nowhere")
+
+
+def test_the_command_runs_the_event_pass_and_says_how_many(ngo):
+    from displacement.models import EventDuplicateCandidate
+    from tests.support.events import strike
+
+    strike(ngo)
+    strike(ngo, km_north=1)
+    strike(ngo, days=20)
+    out = StringIO()
+    call_command("find_duplicates", "--events", stdout=out)
+    assert out.getvalue() == "1 candidate duplicate event pair(s), 1 new.\n"
+    assert EventDuplicateCandidate.objects.count() == 1
+    out = StringIO()
+    call_command("find_duplicates", "--events", "--org", ngo.slug, stdout=out)
+    assert out.getvalue() == "1 candidate duplicate event pair(s), 0 new.\n"

@@ -81,3 +81,13 @@ def test_the_dataset_is_skewed_like_a_war(capsys):
     assert m.WeeklySummary.objects.filter(organization=owner).exists()
     history = apps.get_model("displacement", "TestimonyHistory")
     assert not history.objects.filter(organization_id=owner.pk).exists(), "the load writes no history"
+
+
+def test_deleting_takes_the_duplicate_queues_and_aliases_with_it():
+    generate_synthetic(households=40, seed=7)
+    owner = m.Organization.objects.get(slug=SLUG)
+    first, second = m.Event.objects.filter(organization=owner).order_by("pk")[:2]
+    m.EventDuplicateCandidate.objects.create(organization=owner, event=first, other=second, score=0.5)
+    m.EventAlias.objects.create(organization=owner, event=first, external_id="SYN-MERGED-1")
+    assert synthetic_delete() > 0
+    assert not m.Event.objects.exists() and not m.EventDuplicateCandidate.objects.exists()
