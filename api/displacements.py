@@ -3,9 +3,9 @@
 from rest_framework import serializers
 
 from api.base import APIViewSet, ListMixin, RetrieveMixin, WritableMixin
-from api.filters import DisplacementFilter
 from api.serializers import PcodeField, ProjectionSerializer, RecordRefField, StrictWriteSerializer, person_date
 from displacement import models as m
+from displacement.selectors.filters import DisplacementFilter
 from displacement.selectors.places import place_pcode
 from displacement.selectors.projections import displacement_projection
 

@@ -3,10 +3,10 @@
 from rest_framework import serializers
 
 from api.base import APIViewSet, ListMixin, RetrieveMixin, WritableMixin
-from api.filters import SourceFilter
 from api.serializers import StrictWriteSerializer
 from displacement import models as m
 from displacement.selectors.access import scoped
+from displacement.selectors.filters import SourceFilter
 
 
 class SourceSerializer(serializers.ModelSerializer):

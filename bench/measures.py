@@ -359,7 +359,7 @@ PAGE_BUDGET_SECONDS = 10
 
 def _page_queries(captured) -> list[str]:
     """The queries that read the page: the list's own (LIMIT 51) and, for a rare event date,
-    the read of its window in the links before it (``api.filters``, ordered by the copies of
+    the read of its window in the links before it (``selectors.filters``, ordered by the copies of
     the testimonies' ``updated_at``)."""
     return [
         query["sql"]
