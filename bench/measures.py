@@ -156,15 +156,15 @@ def generate_rate(setup: Setup) -> Row:
 def _export_reference(setup: Setup) -> tuple[str, list]:
     """The same rows and information as the export (same sharing rules, narratives, visible
     event links, order), with the ids as stored, for PostgreSQL to write as CSV by itself."""
-    from django.db.models import Case, F, Q, TextField, Value, When
+    from django.db.models import Case, F, TextField, Value, When
 
-    from displacement.models.vocab import ConsentPurpose, Role, Sensitivity
+    from displacement.models.vocab import Role
     from displacement.selectors import flat
     from displacement.selectors.access import Viewer
-    from displacement.selectors.sharing import active_consent, partner_readable
+    from displacement.selectors.sharing import narrative_shared, partner_readable
 
     viewer = Viewer(user=None, organization=setup.partner, role=Role.PARTNER)
-    readable = Q(sensitivity=Sensitivity.PUBLIC) & active_consent(ConsentPurpose.SHARING)
+    readable = narrative_shared()
     values = (
         partner_readable("testimonies", partner=setup.partner)
         .order_by("updated_at", "id")

@@ -30,11 +30,11 @@ from django.db.models.functions import Cast, Concat
 
 from displacement import models as m
 from displacement.exports import safe_cell
-from displacement.models.vocab import ConsentPurpose, Language, Sensitivity, WitnessRole
+from displacement.models.vocab import Language, Sensitivity, WitnessRole
 from displacement.selectors import person_dates, pseudonyms
 from displacement.selectors.access import Viewer, narrative_visible_q
 from displacement.selectors.projections import visible_links
-from displacement.selectors.sharing import active_consent
+from displacement.selectors.sharing import narrative_shared
 
 #: Rows whose ids are enciphered together.
 BATCH = 250
@@ -180,7 +180,7 @@ def testimony_lines(queryset: QuerySet, *, viewer: Viewer) -> tuple[str, list]:
     order; then the sort; then the cells, while the first lines leave."""
     audience = viewer.organization if viewer.is_partner else None
     if audience is not None:
-        readable = Q(sensitivity=Sensitivity.PUBLIC) & active_consent(ConsentPurpose.SHARING)
+        readable = narrative_shared()
     else:
         readable = Q(organization=viewer.organization) & narrative_visible_q(viewer)
     carried = {

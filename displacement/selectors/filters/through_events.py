@@ -13,19 +13,18 @@ from django.db.models import BigIntegerField, F, Q, QuerySet, Value
 from django.utils import timezone
 
 from displacement import models as m
-from displacement.models.sharing import RecordKind
 from displacement.selectors.access import Viewer, scoped
 from displacement.selectors.filters.base import PageWindow, StrictChoiceField
 from displacement.selectors.filters.places import place_ids
 from displacement.selectors.filters.plans import InArray, _caller, _remembered
-from displacement.selectors.sharing import built, partner_readable, readable_owners
+from displacement.selectors.sharing import built, event_shared
 
 
 def visible_events(viewer: Viewer, *, on: datetime.date | None = None):
     """Events the caller may read (for a partner, under the agreements in force ``on``, default
     today): filters that go through events must not reveal others."""
     if viewer.is_partner:
-        return partner_readable("events", partner=viewer.organization, on=on)
+        return m.Event.objects.filter(event_shared("organization", partner=viewer.organization, on=on))
     return scoped(m.Event, viewer)
 
 
@@ -136,7 +135,7 @@ def _readable_on_links(viewer: Viewer, on: datetime.date) -> Q:
     owner on the link: a partner's own and those its agreements in force ``on`` cover; staff's
     own organisation's."""
     if viewer.is_partner:
-        return readable_owners("event_owner", partner=viewer.organization, kind=RecordKind.EVENTS, on=on)
+        return event_shared("event_owner", partner=viewer.organization, on=on)
     if not viewer.may_open(m.Event):  # staff only: a member of an organisation
         return Q(pk__in=[])
     return Q(event_owner=viewer.organization.pk)
