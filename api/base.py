@@ -31,7 +31,7 @@ from api.throttling import PrincipalRateThrottle
 from displacement import exports
 from displacement.models import AccessAction, AccessLog
 from displacement.selectors import flat, pseudonyms
-from displacement.selectors.access import HOUSEHOLD_PATHS, Viewer, scoped
+from displacement.selectors.access import Viewer, scope, scoped
 from displacement.selectors.columns import csv_header
 from displacement.selectors.projections import loaded, warm
 from displacement.selectors.sharing import built, partner_readable
@@ -91,13 +91,9 @@ class APIViewSet(viewsets.GenericViewSet):
                 ("page", kind, partner.pk, on),
                 lambda: loaded(kind, partner_readable(kind, partner=partner, on=on), audience=partner, on=on),
             )
-        organization = viewer.organization.pk if viewer.organization is not None else None
-        # The gate narrows some kinds to a caseworker's own households: for those, per user.
-        user = viewer.user.pk if viewer.user is not None and model in HOUSEHOLD_PATHS else None
-        return built(
-            ("staff page", kind, organization, viewer.role, user, viewer.is_operator),
-            lambda: loaded(kind, scoped(model, viewer), audience=None),
-        )
+        # Kept under the gate's own key (``access.scope``): whatever the gate narrows by.
+        key, rows = scope(model, viewer)
+        return built(("staff page", kind, key), lambda: loaded(kind, rows, audience=None))
 
     def get_object(self):
         identifier = self.kwargs[self.lookup_field]
