@@ -14,16 +14,15 @@ from itertools import islice
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
-from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import status, viewsets
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from api.authentication import APIKeyAuthentication
-from api.csv import csv_header, csv_response
+from api.csv import csv_response
 from api.errors import PreconditionFailed, PreconditionRequired
-from api.filters import StrictOrderingFilter
+from api.filters import FilterBackend, StrictOrderingFilter
 from api.idempotency import idempotent
 from api.pagination import UpdatedCursorPagination
 from api.permissions import IsMemberOrPartnerKey
@@ -32,7 +31,8 @@ from api.throttling import PrincipalRateThrottle
 from displacement import exports
 from displacement.models import AccessAction, AccessLog
 from displacement.selectors import flat, pseudonyms
-from displacement.selectors.access import HOUSEHOLD_PATHS, Viewer, scoped
+from displacement.selectors.access import Viewer, scope, scoped
+from displacement.selectors.columns import csv_header
 from displacement.selectors.projections import loaded, warm
 from displacement.selectors.sharing import built, partner_readable
 from displacement.services.audit import JSONText, access_entry, access_record, access_write
@@ -53,7 +53,7 @@ class APIViewSet(viewsets.GenericViewSet):
     permission_classes = [IsMemberOrPartnerKey]
     throttle_classes = [PrincipalRateThrottle]
     pagination_class = UpdatedCursorPagination
-    filter_backends = [DjangoFilterBackend, StrictOrderingFilter]
+    filter_backends = [FilterBackend, StrictOrderingFilter]
     lookup_value_regex = "[^/]+"
     ordering = ("updated_at", "id")
     ordering_fields = ["updated_at"]
@@ -91,13 +91,9 @@ class APIViewSet(viewsets.GenericViewSet):
                 ("page", kind, partner.pk, on),
                 lambda: loaded(kind, partner_readable(kind, partner=partner, on=on), audience=partner, on=on),
             )
-        organization = viewer.organization.pk if viewer.organization is not None else None
-        # The gate narrows some kinds to a caseworker's own households: for those, per user.
-        user = viewer.user.pk if viewer.user is not None and model in HOUSEHOLD_PATHS else None
-        return built(
-            ("staff page", kind, organization, viewer.role, user, viewer.is_operator),
-            lambda: loaded(kind, scoped(model, viewer), audience=None),
-        )
+        # Kept under the gate's own key (``access.scope``): whatever the gate narrows by.
+        key, rows = scope(model, viewer)
+        return built(("staff page", kind, key), lambda: loaded(kind, rows, audience=None))
 
     def get_object(self):
         identifier = self.kwargs[self.lookup_field]

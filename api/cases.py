@@ -3,10 +3,10 @@
 from rest_framework import serializers
 
 from api.base import APIViewSet, ListMixin, RetrieveMixin, WritableMixin
-from api.filters import CaseFilter
 from api.serializers import ProjectionSerializer, RecordRefField, StrictWriteSerializer, person_date
 from displacement import models as m
 from displacement.models.vocab import Need
+from displacement.selectors.filters import CaseFilter
 from displacement.selectors.projections import case_projection
 from displacement.services.cases import case_open, case_update
 

@@ -3,10 +3,9 @@
 from rest_framework import serializers
 
 from api.base import APIViewSet, ListMixin
-from api.filters import StrictFilterSet
-from api.sync import SinceFilter
 from displacement import models as m
 from displacement.selectors import pseudonyms
+from displacement.selectors.filters import SinceFilter, StrictFilterSet
 from displacement.selectors.sharing import partner_tombstones
 
 SINGULAR = {

@@ -3,11 +3,12 @@
 from rest_framework import serializers
 
 from api.base import APIViewSet, ListMixin, RetrieveMixin, WritableMixin
-from api.filters import DisplacementFilter
 from api.serializers import PcodeField, ProjectionSerializer, RecordRefField, StrictWriteSerializer, person_date
 from displacement import models as m
+from displacement.selectors.filters import DisplacementFilter
 from displacement.selectors.places import place_pcode
 from displacement.selectors.projections import displacement_projection
+from displacement.services.displacements import displacement_record, displacement_update
 
 
 class DisplacementReadSerializer(ProjectionSerializer):
@@ -64,6 +65,13 @@ class DisplacementWriteSerializer(StrictWriteSerializer):
             "shelter_type",
             "people_count",
         ]
+
+    def create(self, validated_data):
+        viewer = self.context["viewer"]
+        return self._call(displacement_record, organization=viewer.organization, by=viewer.user, **validated_data)
+
+    def update(self, instance, validated_data):
+        return self._call(displacement_update, displacement=instance, by=self.context["viewer"].user, **validated_data)
 
 
 class DisplacementViewSet(

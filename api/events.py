@@ -4,12 +4,12 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 
 from api.base import APIViewSet, ListMixin, RetrieveMixin, WritableMixin
-from api.filters import EventFilter
 from api.schema import BULK_WRITE_ERRORS, COMMON_ERRORS
 from api.serializers import PcodeField, ProjectionSerializer, StrictWriteSerializer
 from api.upserts import BULK_MAX_ITEMS, BulkResultSerializer, UpsertMixin
 from displacement import models as m
 from displacement.selectors.event_aliases import by_external_id
+from displacement.selectors.filters import EventFilter
 from displacement.selectors.places import place_pcode
 from displacement.selectors.projections import event_projection
 from displacement.services.events import Upserted, event_record, event_update, event_upsert

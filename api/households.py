@@ -3,9 +3,9 @@
 from rest_framework import serializers
 
 from api.base import APIViewSet, ListMixin, RetrieveMixin, WritableMixin
-from api.filters import HouseholdFilter
 from api.serializers import PcodeField, ProjectionSerializer, StrictWriteSerializer
 from displacement import models as m
+from displacement.selectors.filters import HouseholdFilter
 from displacement.selectors.projections import household_projection
 from displacement.services.households import household_register, household_update
 

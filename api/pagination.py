@@ -6,44 +6,15 @@ here are enciphered (an HMAC keystream) and signed, so they reveal nothing and c
 forged; a tampered cursor is a 404 like any unknown page.
 """
 
-import hashlib
-import hmac
-import os
-from base64 import urlsafe_b64decode, urlsafe_b64encode
-from dataclasses import dataclass
 from urllib import parse
 
-from django.conf import settings
 from django.core import signing
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import Cursor, CursorPagination, _positive_int
 from rest_framework.utils.urls import replace_query_param
 
-_SALT = "displacement.api.cursor"
-
-
-def _keystream(nonce: bytes, length: int) -> bytes:
-    key = hashlib.sha256(f"{_SALT}:{settings.SECRET_KEY}".encode()).digest()
-    out, counter = b"", 0
-    while len(out) < length:
-        out += hmac.new(key, nonce + counter.to_bytes(4, "big"), hashlib.sha256).digest()
-        counter += 1
-    return out[:length]
-
-
-def seal(text: str) -> str:
-    nonce = os.urandom(12)
-    data = text.encode()
-    cipher = bytes(a ^ b for a, b in zip(data, _keystream(nonce, len(data)), strict=True))
-    token = urlsafe_b64encode(nonce + cipher).decode().rstrip("=")
-    return signing.Signer(salt=_SALT).sign(token)
-
-
-def unseal(sealed: str) -> str:
-    token = signing.Signer(salt=_SALT).unsign(sealed)
-    raw = urlsafe_b64decode(token + "=" * (-len(token) % 4))
-    nonce, cipher = raw[:12], raw[12:]
-    return bytes(a ^ b for a, b in zip(cipher, _keystream(nonce, len(cipher)), strict=True)).decode()
+from displacement.selectors.filters.base import PageWindow
+from displacement.selectors.sync_tokens import seal, unseal
 
 
 class UpdatedCursorPagination(CursorPagination):
@@ -93,18 +64,6 @@ class UpdatedCursorPagination(CursorPagination):
 
 #: The page orders that ``page_window`` describes.
 _WINDOW_ORDERS = {("updated_at", "id"): False, ("-updated_at", "-id"): True}
-
-
-@dataclass(frozen=True)
-class PageWindow:
-    """Where a list's page starts, in the order of ``updated_at`` and ``id``: a filter whose
-    matches are read from an index in that order can stop at the page's end."""
-
-    #: The page's rows come strictly after this ``updated_at`` (in ``descending`` order), if given.
-    after: str | None
-    descending: bool
-    #: How many rows the page's query reads: DRF's offset, the page and one more.
-    rows: int
 
 
 def page_window(request, view) -> PageWindow | None:

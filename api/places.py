@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404
 from rest_framework import serializers
 
 from api.base import APIViewSet, ListMixin, RetrieveMixin
-from api.filters import PlaceListFilter
 from displacement import models as m
+from displacement.selectors.filters import PlaceListFilter
 
 
 class PlaceSerializer(serializers.ModelSerializer):

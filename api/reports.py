@@ -17,11 +17,11 @@ from rest_framework.response import Response
 
 from api.base import APIViewSet, ListMixin
 from api.errors import Withdrawn
-from api.filters import StrictChoiceFilter, StrictFilterSet, UTCDateTimeFilter
 from displacement import models as m
 from displacement.models.reports import ReportKind, RunStatus, WithdrawalReason
 from displacement.selectors import pseudonyms
 from displacement.selectors.access import scoped
+from displacement.selectors.filters import StrictChoiceFilter, StrictFilterSet, UTCDateTimeFilter
 from displacement.services.report_delivery import file_response, partner_run_withdrawal, partner_runs_listed
 
 

@@ -15,7 +15,6 @@ from displacement import models as m
 from displacement.selectors import pseudonyms
 from displacement.selectors.access import scoped
 from displacement.services.events import DuplicateExternalId
-from displacement.services.records import record_save
 
 
 @contextmanager
@@ -120,14 +119,10 @@ class StrictWriteSerializer(serializers.ModelSerializer):
         return super().to_internal_value(data)
 
     def create(self, validated_data):
-        return self._save(self.Meta.model(), validated_data)
+        raise NotImplementedError("a write serializer calls the service of its record kind")
 
     def update(self, instance, validated_data):
-        return self._save(instance, validated_data)
-
-    def _save(self, instance, data):
-        viewer = self.context["viewer"]
-        return self._call(record_save, instance=instance, data=data, organization=viewer.organization, by=viewer.user)
+        raise NotImplementedError("a write serializer calls the service of its record kind")
 
     def _call(self, service, **kwargs):
         """One call to a service; its refusals are the API's 400 with field errors (a 409 for an

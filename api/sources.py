@@ -3,10 +3,11 @@
 from rest_framework import serializers
 
 from api.base import APIViewSet, ListMixin, RetrieveMixin, WritableMixin
-from api.filters import SourceFilter
 from api.serializers import StrictWriteSerializer
 from displacement import models as m
 from displacement.selectors.access import scoped
+from displacement.selectors.filters import SourceFilter
+from displacement.services.sources import source_record, source_update
 
 
 class SourceSerializer(serializers.ModelSerializer):
@@ -19,6 +20,13 @@ class SourceWriteSerializer(StrictWriteSerializer):
     class Meta:
         model = m.Source
         fields = ["kind", "title", "publisher", "url", "published_on", "reliability"]
+
+    def create(self, validated_data):
+        viewer = self.context["viewer"]
+        return self._call(source_record, organization=viewer.organization, by=viewer.user, **validated_data)
+
+    def update(self, instance, validated_data):
+        return self._call(source_update, source=instance, by=self.context["viewer"].user, **validated_data)
 
 
 class SourceViewSet(

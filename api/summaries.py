@@ -9,11 +9,11 @@ from rest_framework.response import Response
 
 from api.base import APIViewSet, ListMixin
 from api.csv import csv_response
-from api.filters import StrictFilterSet
 from displacement import models as m
 from displacement.models.sharing import RecordKind
 from displacement.reports.suppression import TOTAL
 from displacement.selectors.aggregates import displacement_flows, flow_rows, month_end, published_flows
+from displacement.selectors.filters import StrictFilterSet
 from displacement.selectors.sharing import active_agreements
 
 

@@ -1,4 +1,5 @@
 """Sync watermarks (``updated_since``, ``deletions?since=``) and ETags, keyed per audience.
+Tokens are made and read in ``selectors.sync_tokens``; here, the header and the ETags.
 
 An exact change time shared by every partner would let two partners join their files: each
 could binary-search ``updated_since`` for the microsecond a record changed and match its
@@ -20,98 +21,13 @@ import datetime
 import hashlib
 import hmac
 
-import django_filters as df
-from django import forms
 from django.conf import settings
-from django.core import signing
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.utils import timezone
-from rest_framework.exceptions import ValidationError
 
-from api.pagination import seal, unseal
-from displacement.models.dates import QUERY_WINDOW
 from displacement.selectors.access import Viewer
+from displacement.selectors.sync_tokens import audience_key, token_for
 
-#: What a sync token starts with: tells it apart from a date or time.
-SEALED_PREFIX = "st_"
 #: The response header that carries a fresh token on every list.
 HEADER = "Sync-Token"
-
-
-def audience_key(viewer: Viewer) -> str:
-    """Whom a token or an ETag is for: one partner organisation, or one organisation's staff."""
-    organization = getattr(viewer.organization, "pk", None)
-    return f"partner:{organization}" if viewer.is_partner else f"staff:{organization}"
-
-
-def token_for(viewer: Viewer, moment: datetime.datetime) -> str:
-    """A sync token standing for ``moment``, readable back only for ``viewer``'s audience."""
-    stamp = moment.astimezone(datetime.UTC).isoformat()
-    return SEALED_PREFIX + seal(f"sync|{audience_key(viewer)}|{stamp}")
-
-
-def moment_of(value: str, *, viewer: Viewer, name: str) -> datetime.datetime:
-    """The time a ``updated_since``/``since`` value stands for, as this viewer may ask it; a
-    value that is neither a token of the caller's nor a date or time is a 400 on ``name``."""
-    value = value.strip()
-    if value.startswith(SEALED_PREFIX):
-        return _token_moment(value[len(SEALED_PREFIX) :], viewer=viewer, name=name)
-    moment = _parsed(value, name=name)
-    try:
-        QUERY_WINDOW(moment)  # as every date and time parameter (``models.dates``)
-    except DjangoValidationError as error:
-        raise ValidationError({name: error.messages}) from None
-    if viewer.is_partner:
-        return datetime.datetime.combine(moment.date(), datetime.time.min, tzinfo=datetime.UTC)
-    return moment
-
-
-def _token_moment(sealed: str, *, viewer: Viewer, name: str) -> datetime.datetime:
-    refused = ValidationError({name: ["Not a sync token of yours: use the Sync-Token header of an earlier answer."]})
-    try:
-        marker, audience, stamp = unseal(sealed).split("|")
-        moment = datetime.datetime.fromisoformat(stamp)
-    except (signing.BadSignature, TypeError, ValueError, UnicodeError):
-        raise refused from None
-    if marker != "sync" or not hmac.compare_digest(audience, audience_key(viewer)):
-        raise refused
-    return moment
-
-
-def _parsed(value: str, *, name: str) -> datetime.datetime:
-    """An ISO 8601 time (any UTC offset) or date, in UTC; anything else, or a time that does not
-    exist in UTC (``0001-01-01T00:00:00+14:00``), is a 400."""
-    try:
-        if len(value) == 10:
-            day = datetime.date.fromisoformat(value)
-            return datetime.datetime.combine(day, datetime.time.min, tzinfo=datetime.UTC)
-        moment = forms.DateTimeField().to_python(value)
-        if moment is None:
-            raise ValueError(value)
-        if timezone.is_naive(moment):
-            moment = moment.replace(tzinfo=datetime.UTC)
-        return moment.astimezone(datetime.UTC)
-    except (forms.ValidationError, ValueError, OverflowError):
-        raise ValidationError(
-            {name: ["Use the Sync-Token header of an earlier answer, or an ISO 8601 date or time."]}
-        ) from None
-
-
-class SinceFilter(df.CharFilter):
-    """``updated_since`` / ``since``: records changed (tombstones recorded) at or after a sync
-    token's moment or, for partners, the start of a date's UTC day (see the module)."""
-
-    def __init__(self, *args, parameter: str, **kwargs):
-        self.parameter = parameter
-        kwargs.setdefault("lookup_expr", "gte")
-        super().__init__(*args, **kwargs)
-
-    def filter(self, qs, value):
-        if value in (None, ""):
-            return qs
-        viewer = Viewer.of(self.parent.request.user)
-        moment = moment_of(value, viewer=viewer, name=self.parameter)
-        return qs.filter(**{f"{self.field_name}__{self.lookup_expr}": moment})
 
 
 def etag_of(obj, viewer: Viewer) -> str:

@@ -3,9 +3,9 @@
 from rest_framework import serializers
 
 from api.base import APIViewSet, ListMixin, RetrieveMixin, WritableMixin
-from api.filters import TestimonyFilter
 from api.serializers import ProjectionSerializer, RecordRefField, StrictWriteSerializer, person_date
 from displacement import models as m
+from displacement.selectors.filters import TestimonyFilter
 from displacement.selectors.projections import testimony_projection
 from displacement.services.testimonies import testimony_record, testimony_update
 

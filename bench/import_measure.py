@@ -118,7 +118,7 @@ def copy_reference(organization, other) -> tuple[int, float]:
 
 def import_rate(*, rows: int = 200_000):
     """Rows for the bench table: the first import, the unchanged re-import, memory."""
-    from bench.measures import Row
+    from bench.dataset import Row
 
     stamp = datetime.datetime.now().strftime("%m%d%H%M%S")
     organization = _organization(f"bench-import-{stamp}")

@@ -59,19 +59,19 @@ def main() -> int:
     import django
 
     django.setup()
-    from bench import import_measure, measures
+    from bench import dataset, import_measure, measures, page_measures, summary_measures, throughput
 
     started = time.monotonic()
-    setup = measures.prepare(households=args.households, seed=args.seed)
+    setup = dataset.prepare(households=args.households, seed=args.seed)
     skip = {name.strip() for name in args.skip.split(",") if name.strip()}
     plan = [
         ("generate", lambda: [measures.generate_rate(setup)]),
         ("export", lambda: [measures.partner_export(setup, runs=min(args.runs, 2))]),
-        ("rebuild", lambda: [measures.summary_rebuild(setup, runs=min(args.runs, 3))]),
-        ("refresh", lambda: [measures.summary_refresh(setup, runs=max(args.runs, 10))]),
-        ("api", lambda: measures.api_pages(setup, runs=max(args.runs, 20))),
-        ("dashboard", lambda: [measures.dashboard(setup, runs=max(args.runs, 20))]),
-        ("throughput", lambda: [measures.throughput(setup, seconds=args.load_seconds)]),
+        ("rebuild", lambda: [summary_measures.summary_rebuild(setup, runs=min(args.runs, 3))]),
+        ("refresh", lambda: [summary_measures.summary_refresh(setup, runs=max(args.runs, 10))]),
+        ("api", lambda: page_measures.api_pages(setup, runs=max(args.runs, 20))),
+        ("dashboard", lambda: [page_measures.dashboard(setup, runs=max(args.runs, 20))]),
+        ("throughput", lambda: [throughput.throughput(setup, seconds=args.load_seconds)]),
         ("import", lambda: import_measure.import_rate(rows=args.import_rows)),
     ]
     rows = []
@@ -79,7 +79,7 @@ def main() -> int:
         if name in skip:
             continue
         if name in QUIET:
-            measures.settle()
+            dataset.settle()
         for row in measure():
             rows.append(row)
             # Each result as soon as it is known: a long bench stopped early still tells something.

@@ -79,10 +79,10 @@ def fresh_place_cache():
 
 @pytest.fixture(autouse=True)
 def fresh_plan_choices():
-    """Each test chooses its own plans (``api.filters._remembered``): tests set the thresholds."""
-    from api import filters
+    """Each test chooses its own plans (``selectors.filters.plans._remembered``): tests set the thresholds."""
+    from displacement.selectors.filters import plans
 
-    filters._choices.clear()
+    plans._choices.clear()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -106,6 +106,19 @@ class ScopedMixin:
 SENSITIVE_NAMES = {name for names in SENSITIVE_TEXT.values() for name in names}
 
 
+def save_formset_through(formset, *, add, change, remove) -> None:
+    """Save an inline's rows through services, the formset itself saving nothing: ``add(fields)``
+    for each new row, ``change(record, changes)`` for each changed one, ``remove(record)`` for
+    each deleted one. The formset keeps the saved records for the admin's change message."""
+    formset.save(commit=False)
+    names = [name for name in formset.form.base_fields if name not in ("id", "DELETE", formset.fk.name)]
+    for record in formset.deleted_objects:
+        remove(record)
+    for record, changed in formset.changed_objects:
+        change(record, {name: getattr(record, name) for name in changed if name in names})
+    formset.new_objects = [add({name: getattr(record, name) for name in names}) for record in formset.new_objects]
+
+
 class ScopedAdmin(AllowlistedLookups, ScopedMixin, ModelAdmin):
     """Base for casework models: organisation set from the user, history, CSV export."""
 

@@ -7,12 +7,21 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import ChoicesDropdownFilter, RangeDateFilter
 
-from displacement.admin.base import ScopedAdmin, ScopedStackedInline, ScopedTabularInline
+from displacement.admin.base import ScopedAdmin, ScopedStackedInline, ScopedTabularInline, save_formset_through
 from displacement.admin.filters import oblast_filter
 from displacement.models import AccessAction, AccessLog, Case, ContactDetails, Displacement, Household, Person
 from displacement.models.vocab import CaseStatus
-from displacement.selectors.access import Viewer, organization_of, scoped
-from displacement.services.households import household_register, household_update
+from displacement.selectors.access import Viewer, scoped
+from displacement.services.displacements import displacement_delete, displacement_record, displacement_update
+from displacement.services.households import (
+    contact_details_remove,
+    contact_details_save,
+    household_register,
+    household_update,
+    member_add,
+    member_remove,
+    member_update,
+)
 
 
 class PersonInline(ScopedTabularInline):
@@ -36,13 +45,6 @@ class DisplacementInline(ScopedTabularInline):
     autocomplete_fields = ["origin", "destination", "cause"]
     ordering = ["left_on", "id"]
     verbose_name_plural = _("trajectory (displacements in date order)")
-
-
-def _owned_by_household(formset, household):
-    for form in formset.forms:
-        instance = form.instance
-        if hasattr(instance, "organization_id") and not instance.organization_id:
-            instance.organization_id = household.organization_id
 
 
 @admin.register(Household)
@@ -137,8 +139,31 @@ class HouseholdAdmin(ScopedAdmin):
         obj.__dict__.update(saved.__dict__)
 
     def save_formset(self, request, form, formset, change):
-        _owned_by_household(formset, form.instance)
-        super().save_formset(request, form, formset, change)
+        household, by = form.instance, request.user
+        if formset.model is Person:
+            save_formset_through(
+                formset,
+                add=lambda fields: member_add(household=household, by=by, **fields),
+                change=lambda member, changes: member_update(member=member, by=by, **changes),
+                remove=lambda member: member_remove(member=member, by=by),
+            )
+        elif formset.model is Displacement:
+            organization = household.organization
+            save_formset_through(
+                formset,
+                add=lambda fields: displacement_record(organization=organization, household=household, by=by, **fields),
+                change=lambda move, changes: displacement_update(displacement=move, by=by, **changes),
+                remove=lambda move: displacement_delete(displacement=move, by=by),
+            )
+        elif formset.model is ContactDetails:
+            save_formset_through(
+                formset,
+                add=lambda fields: contact_details_save(household=household, by=by, **fields),
+                change=lambda details, changes: contact_details_save(household=household, by=by, **changes),
+                remove=lambda details: contact_details_remove(details=details, by=by),
+            )
+        else:
+            super().save_formset(request, form, formset, change)
 
     @admin.display(description=_("access log"))
     def access_log(self, obj):
@@ -194,11 +219,13 @@ class DisplacementAdmin(ScopedAdmin):
     )
 
     def save_model(self, request, obj, form, change):
-        if not change and not obj.organization_id:
-            obj.organization_id = (
-                obj.household.organization_id if obj.household_id else organization_of(request.user).pk
-            )
-        super().save_model(request, obj, form, change)
+        if change:
+            changes = {name: form.cleaned_data[name] for name in form.changed_data}
+            saved = displacement_update(displacement=obj, by=request.user, **changes)
+        else:
+            household = form.cleaned_data["household"]
+            saved = displacement_record(organization=household.organization, by=request.user, **form.cleaned_data)
+        obj.__dict__.update(saved.__dict__)
 
 
 @admin.register(Person)

@@ -9,7 +9,9 @@ from unfold.contrib.filters.admin import ChoicesDropdownFilter, RangeDateFilter
 
 from displacement.admin.base import ScopedAdmin
 from displacement.models import AccessAction, Attachment, Source
+from displacement.selectors.access import Viewer
 from displacement.services.attachments import attachment_upload
+from displacement.services.sources import source_record, source_update
 
 
 @admin.register(Source)
@@ -24,6 +26,15 @@ class SourceAdmin(ScopedAdmin):
     search_fields = ["title", "publisher", "url"]
     date_hierarchy = "published_on"
     export_fields = ("id", "kind", "title", "publisher", "url", "published_on", "reliability")
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            changes = {name: form.cleaned_data[name] for name in form.changed_data}
+            saved = source_update(source=obj, by=request.user, **changes)
+        else:
+            organization = Viewer.of(request.user).organization
+            saved = source_record(organization=organization, by=request.user, **form.cleaned_data)
+        obj.__dict__.update(saved.__dict__)
 
 
 @admin.register(Attachment)

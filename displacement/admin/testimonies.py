@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from unfold.contrib.filters.admin import ChoicesDropdownFilter, RangeDateFilter
 
-from displacement.admin.base import ScopedAdmin, ScopedTabularInline
+from displacement.admin.base import ScopedAdmin, ScopedTabularInline, save_formset_through
 from displacement.models import AccessAction, Consent, Testimony, TestimonyEvent
 from displacement.models.vocab import ConsentPurpose
 from displacement.selectors.access import Viewer
@@ -16,6 +16,9 @@ from displacement.services.testimonies import (
     consent_record,
     consent_update,
     consent_withdraw,
+    testimony_event_link,
+    testimony_event_unlink,
+    testimony_event_update,
     testimony_record,
     testimony_update,
 )
@@ -146,6 +149,14 @@ class TestimonyAdmin(ScopedAdmin):
         return {"interviewer": request.user.pk, **super().get_changeform_initial_data(request)}
 
     def save_formset(self, request, form, formset, change):
+        testimony, by = form.instance, request.user
+        if formset.model is TestimonyEvent:
+            return save_formset_through(
+                formset,
+                add=lambda fields: testimony_event_link(testimony=testimony, by=by, **fields),
+                change=lambda link, changes: testimony_event_update(link=link, by=by, **changes),
+                remove=lambda link: testimony_event_unlink(link=link, by=by),
+            )
         if formset.model is not Consent:
             return super().save_formset(request, form, formset, change)
         for consent in formset.save(commit=False):  # new rows only: existing ones are read-only

@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from displacement.demo import data
-from displacement.demo.seed import PASSWORD_ENV, DemoSeedError, DemoSeedResult, Login, _new_password
+from displacement.demo.seed import PASSWORD_ENV, DemoSeedError, DemoSeedResult, Login, _new_password, demo_seeded
 from displacement.models import (
     Case,
     CaseNote,
@@ -51,8 +51,6 @@ from displacement.services.cases import case_note_add, case_open, case_transitio
 from displacement.services.events import event_record, event_set_verification
 from displacement.services.testimonies import consent_withdraw, testimony_record
 
-DEMO_KEY_NAME = "Demo partner sync"
-
 
 class _HandWritten:
     """Seeds the hand-written records, looking each up by its natural key first."""
@@ -82,21 +80,8 @@ class _HandWritten:
         self._seed_testimonies()
         self._seed_cases()
         self._seed_agreement()
-        self._seed_api_key()
-
-    def _seed_api_key(self) -> None:
-        """A key for the partner's machine, so that the API can be tried at once."""
-        from api.models import OrganizationAPIKey
-
-        partner = self.organizations["esa"]
-        if OrganizationAPIKey.objects.filter(organization=partner, name=DEMO_KEY_NAME).exists():
-            self._unchanged(OrganizationAPIKey)
-            return
-        _, key = OrganizationAPIKey.objects.create_key(
-            name=DEMO_KEY_NAME, organization=partner, scopes=["read", "write"]
-        )
-        self.result.api_key = key
-        self._created(OrganizationAPIKey)
+        # Other apps add their part (the API: a key for the partner's machine).
+        demo_seeded.send(sender=type(self), organizations=self.organizations, result=self.result)
 
     def _seed_agreement(self) -> None:
         """The NGO shares events, de-identified testimonies and displacements with its partner."""

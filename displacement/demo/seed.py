@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.dispatch import Signal
 
 from displacement.models import (
     Case,
@@ -38,6 +39,10 @@ from displacement.models import (
     TestimonyEvent,
 )
 from displacement.services.places import UKRAINE_FILES, PlacesLoadResult, places_load
+
+#: Sent by the hand-written seeder, inside the demo's transaction, with ``organizations`` (by
+#: slug) and ``result``: other apps add their part of the demo (``api.demo``: the partner's key).
+demo_seeded = Signal()
 
 PASSWORD_ENV = "DEMO_PASSWORD"  # noqa: S105 (the variable's name, not a password)
 

@@ -231,7 +231,7 @@ class TestimonyEvent(models.Model):
                 include=["event", "relation", "event_owner"],
                 name="testimony_event_listed_idx",
             ),
-            # A filter on testimonies by a rare event date (``api.filters``): the links of the
+            # A filter on testimonies by a rare event date (``selectors.filters``): the links of the
             # events of those dates that the caller may read, in the page's order, from this
             # index alone, so that only a page's testimonies are read, not every match.
             models.Index(

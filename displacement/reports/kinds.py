@@ -17,7 +17,6 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Sum
@@ -25,9 +24,6 @@ from django.db.models.functions import Coalesce, Substr
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError as APIValidationError
 
-from api.csv import COLUMNS as API_COLUMNS
-from api.csv import flat_value
-from api.filters import CaseFilter, DisplacementFilter, EventFilter, TestimonyFilter
 from displacement import models as m
 from displacement.models.reports import ReportKind, ReportPeriod
 from displacement.models.sharing import RecordKind
@@ -36,7 +32,10 @@ from displacement.reports import published
 from displacement.reports.suppression import suppress_table
 from displacement.selectors import person_dates
 from displacement.selectors.access import Viewer, scoped
+from displacement.selectors.columns import COLUMNS as API_COLUMNS
+from displacement.selectors.columns import flat_value
 from displacement.selectors.corroboration import FIELDS as CORROBORATION_FIELDS
+from displacement.selectors.filters import CaseFilter, DisplacementFilter, EventFilter, TestimonyFilter
 from displacement.selectors.projections import projected
 from displacement.selectors.sharing import (
     active_agreements,
@@ -155,9 +154,8 @@ def filtered(definition: m.ReportDefinition, queryset, viewer: Viewer, span=None
                 ]
             }
         )
-    request = SimpleNamespace(user=viewer, query_params=filters, GET=filters)
     data = {key: str(value) for key, value in filters.items()}
-    filterset = kind.filterset(data=data, queryset=queryset, request=request)
+    filterset = kind.filterset(data=data, queryset=queryset, viewer=viewer)
     try:
         if not filterset.is_valid():
             raise ValidationError(

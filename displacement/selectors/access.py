@@ -246,22 +246,34 @@ def is_protected(model: type[models.Model]) -> bool:
 
 def scoped(model: type[models.Model], who, queryset: QuerySet | None = None) -> QuerySet:
     """The rows of ``model`` that ``who`` (a user or a Viewer) may see."""
+    return scope(model, who, queryset)[1]
+
+
+def scope(model: type[models.Model], who, queryset: QuerySet | None = None) -> tuple[tuple, QuerySet]:
+    """``scoped``, with the key of everything the gate narrowed by: two viewers with one key get
+    the same query. A query built from the gate and kept for others (``sharing.built``: the
+    API's staff pages) is kept under this key, so that a narrowing added here (by user, by
+    role) can never serve one viewer's query to another."""
     qs = queryset if queryset is not None else model._default_manager.all()
     viewer = Viewer.of(who)
+    key: tuple = (model._meta.label,)
     if not viewer.may_open(model):
-        return qs.none()
+        return (*key, "none"), qs.none()
     if model in PUBLIC_MODELS or model not in ORGANIZATION_PATHS:
-        return qs
+        return (*key, "all"), qs
     qs = qs.filter(**{ORGANIZATION_PATHS[model]: viewer.organization})
+    key += ("organization", viewer.organization.pk)
     if viewer.role == Role.CASEWORKER and model in HOUSEHOLD_PATHS:
         path = HOUSEHOLD_PATHS[model]
         qs = qs.filter(**{f"{path}__in": viewer.assigned_household_ids})
+        key += ("assigned to", viewer.user.pk)
     if model is m.Attachment and not viewer.is_coordinator:
         # Evidence is scoped like the narrative of the testimony it belongs to; an event's or
         # a source's evidence like the event or source.
         readable = m.Testimony.objects.filter(narrative_visible_q(viewer)).values("pk")
         qs = qs.filter(Q(testimony__isnull=True) | Q(testimony__in=readable))
-    return qs
+        key += ("narratives of", viewer.role, getattr(viewer.user, "pk", None))
+    return key, qs
 
 
 def text_visible_q(model: type[models.Model], who) -> Q:

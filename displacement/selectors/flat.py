@@ -8,7 +8,7 @@ owner's codes), quotes cells as Python's ``csv`` module does and neutralises for
 ``exports.safe_cell`` does. Python only adds what PostgreSQL cannot make: partners'
 pseudonymous ids, enciphered a batch of rows at a time with AES (``pseudonyms.encode_many``;
 the embedded PostgreSQL has no pgcrypto) and filled into the lines. The result is the
-same file, byte for byte, as the projections flattened by ``api.csv.csv_rows``:
+same file, byte for byte, as the projections flattened by ``selectors.columns.csv_rows``:
 ``tests/api/test_csv_flat.py`` checks it for a partner and for each staff role.
 
 The rows come in libpq's chunked-rows mode (``_streamed``), not COPY: COPY sends a message
@@ -30,11 +30,11 @@ from django.db.models.functions import Cast, Concat
 
 from displacement import models as m
 from displacement.exports import safe_cell
-from displacement.models.vocab import ConsentPurpose, Language, Sensitivity, WitnessRole
+from displacement.models.vocab import Language, Sensitivity, WitnessRole
 from displacement.selectors import person_dates, pseudonyms
 from displacement.selectors.access import Viewer, narrative_visible_q
 from displacement.selectors.projections import visible_links
-from displacement.selectors.sharing import active_consent
+from displacement.selectors.sharing import narrative_shared
 
 #: Rows whose ids are enciphered together.
 BATCH = 250
@@ -180,7 +180,7 @@ def testimony_lines(queryset: QuerySet, *, viewer: Viewer) -> tuple[str, list]:
     order; then the sort; then the cells, while the first lines leave."""
     audience = viewer.organization if viewer.is_partner else None
     if audience is not None:
-        readable = Q(sensitivity=Sensitivity.PUBLIC) & active_consent(ConsentPurpose.SHARING)
+        readable = narrative_shared()
     else:
         readable = Q(organization=viewer.organization) & narrative_visible_q(viewer)
     carried = {
@@ -285,7 +285,7 @@ def _made_after_sort(queryset: QuerySet, columns: list, carried: dict) -> tuple[
 
 def testimony_rows(queryset: QuerySet, *, viewer: Viewer) -> Iterator[tuple[list[int], list[int], bytes]]:
     """Every testimony of ``queryset``, in its order, a batch at a time: (pks, owners, CSV
-    lines). The cells follow ``api.csv.COLUMNS["testimonies"]`` and each line ends with CRLF,
+    lines). The cells follow ``selectors.columns.COLUMNS["testimonies"]`` and each line ends with CRLF,
     as csv.writer's. Small batches keep PostgreSQL busy while Python works on the last one.
 
     A partner's lines come as %-format templates (their own percent signs doubled) with a

@@ -18,14 +18,14 @@ from collections import Counter
 from itertools import islice
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, Subquery, TextField, Value
+from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Subquery, TextField, Value
 from django.db.models.functions import Cast, Concat, JSONObject
 
 from displacement import models as m
-from displacement.models.sharing import RecordKind
-from displacement.models.vocab import CHILD_AGE_BANDS, Sensitivity
+from displacement.models.vocab import CHILD_AGE_BANDS
 from displacement.selectors import corroboration, person_dates, pseudonyms
 from displacement.selectors.places import NO_PLACE, generalised_places
+from displacement.selectors.sharing import event_shared, narrative_shared
 
 
 def pseudonym(kind: str, pk: int | None, audience: m.Organization | None, own_code: str = "") -> str | None:
@@ -43,8 +43,11 @@ def _links(testimony: m.Testimony, audience: m.Organization | None) -> list[tupl
     rows = getattr(testimony, "link_rows", None)
     if rows is not None:
         return [(int(event), relation) for event, _, relation in (row.partition(":") for row in rows)]
-    links = sorted(testimony.event_links.all(), key=lambda link: link.pk)
-    return [(link.event_id, link.relation) for link in links if _event_visible(link.event, audience)]
+    if audience is None:
+        links = sorted(testimony.event_links.all(), key=lambda link: link.pk)
+        return [(link.event_id, link.relation) for link in links]
+    links = m.TestimonyEvent.objects.filter(testimony=testimony).filter(event_shared("event_owner", partner=audience))
+    return list(links.order_by("pk").values_list("event_id", "relation"))
 
 
 def _members(household: m.Household) -> list[dict]:
@@ -61,11 +64,9 @@ def visible_links(audience: m.Organization | None, *, on: datetime.date | None =
     """The links of the testimony ``OuterRef("pk")`` that ``audience`` may see (a partner:
     to events it may read, under the agreements in force ``on``, default today), in the order
     they were made; for a subquery."""
-    from displacement.selectors.sharing import readable_owners
-
     links = m.TestimonyEvent.objects.filter(testimony=OuterRef("pk")).order_by("pk")
     if audience is not None:
-        links = links.filter(readable_owners("event_owner", partner=audience, kind=RecordKind.EVENTS, on=on))
+        links = links.filter(event_shared("event_owner", partner=audience, on=on))
     return links
 
 
@@ -84,20 +85,16 @@ def _changed(record, audience) -> dict:
     return {"updated_at": record.updated_at} if audience is None else {}
 
 
-def _event_visible(event: m.Event, audience: m.Organization | None) -> bool:
-    """A link to an event is shown to a partner only if the partner may read that event."""
-    if audience is None or event.organization_id == audience.pk:
-        return True
-    return event.organization_id in _event_owners(audience)
-
-
 def _shown(record, field: str, audience: m.Organization | None) -> bool:
-    """``_event_visible`` for the event at ``record.<field>``: for a partner's page the query
-    answered already (``loaded`` annotates ``<field>_shared``), and the event is not loaded."""
+    """May ``audience`` see the event at ``record.<field>`` (``sharing.event_shared``)? For a
+    partner's page the query answered already (``loaded`` annotates ``<field>_shared``)."""
     if audience is None:
         return True
     known = getattr(record, f"{field}_shared", None)
-    return known if known is not None else _event_visible(getattr(record, field), audience)
+    if known is not None:
+        return known
+    event = m.Event.objects.filter(pk=getattr(record, f"{field}_id"))
+    return event.filter(event_shared("organization", partner=audience)).exists()
 
 
 def _household(record, audience: m.Organization | None) -> str | None:
@@ -108,16 +105,6 @@ def _household(record, audience: m.Organization | None) -> str | None:
         return pseudonyms.encode("household", record.household_id, audience.pk)
     code = record.household_code if hasattr(record, "household_code") else record.household.code
     return code or str(record.household_id)
-
-
-def _event_owners(audience: m.Organization) -> set[int]:
-    """Owners sharing events with ``audience``, looked up once per request (cached on it)."""
-    from displacement.selectors.sharing import active_agreements
-
-    if "_event_owner_ids" not in audience.__dict__:
-        owners = active_agreements(partner=audience, kind="events").values_list("owner_id", flat=True)
-        audience.__dict__["_event_owner_ids"] = set(owners)
-    return audience.__dict__["_event_owner_ids"]
 
 
 def generalised_place(place_id: int | None) -> dict:
@@ -173,12 +160,15 @@ def event_projection(event: m.Event, *, audience: m.Organization | None) -> dict
 
 
 def narrative_shareable(testimony: m.Testimony) -> bool:
-    """Public sensitivity and an active consent to sharing; nothing else lets a narrative out.
-    The consent is the column as the record was loaded: readers load it afresh (the gate and
-    every partner read do), never a copy kept across a consent's change."""
-    if testimony.sensitivity != Sensitivity.PUBLIC:
-        return False
-    return testimony.sharing_consent  # kept by the database from the consents
+    """May a partner read this narrative (``sharing.narrative_shared``)? As ``loaded`` annotated
+    it (``narrative_shared``), or else the rule checked against the record's columns as it was
+    loaded: readers load it afresh (the gate and every partner read do), never a copy kept
+    across a consent's change."""
+    known = getattr(testimony, "narrative_shared", None)
+    if known is not None:
+        return known
+    columns = {"sensitivity": testimony.sensitivity, "sharing_consent": testimony.sharing_consent}
+    return narrative_shared().check(columns)
 
 
 def testimony_projection(testimony: m.Testimony, *, audience: m.Organization | None) -> dict:
@@ -261,8 +251,6 @@ def loaded(kind: str, queryset, *, audience: m.Organization | None, on: datetime
     joined, and lists (a testimony's event links, a household's members) and what depends on
     the audience (whether the partner may read a linked event)
     computed by subqueries. A page costs one query, and no model instance per related row."""
-    from displacement.selectors.sharing import active_agreements
-
     if kind in NAMES_HOUSEHOLD and audience is None:
         # The code alone, no household instance per record; by subquery, not a join, so that
         # PostgreSQL reads it for the page's rows only, after any sort (a join, for every match).
@@ -273,15 +261,18 @@ def loaded(kind: str, queryset, *, audience: m.Organization | None, on: datetime
     elif kind == "testimonies":
         listed = Concat(Cast("event_id", TextField()), Value(":"), "relation", output_field=TextField())
         queryset = queryset.annotate(link_rows=ArraySubquery(visible_links(audience, on=on).values_list(listed)))
+        if audience is not None:
+            queryset = queryset.annotate(
+                narrative_shared=ExpressionWrapper(narrative_shared(), output_field=BooleanField())
+            )
     elif kind == "households":
         members = m.Person.objects.filter(household=OuterRef("pk")).order_by("pk")
         row = JSONObject(age_band="age_band", sex="sex", vulnerabilities="vulnerabilities")
         queryset = queryset.annotate(member_rows=ArraySubquery(members.values_list(row)))
     elif kind == "displacements" and audience is not None:
-        owners = active_agreements(partner=audience, kind="events", on=on).values("owner_id")
         queryset = queryset.annotate(
             cause_shared=ExpressionWrapper(
-                Q(cause__organization=audience) | Q(cause__organization__in=owners), output_field=BooleanField()
+                event_shared("cause__organization", partner=audience, on=on), output_field=BooleanField()
             )
         )
     if kind in person_dates.PERSON_DATES and audience is not None:

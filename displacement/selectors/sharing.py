@@ -42,6 +42,21 @@ def readable_owners(path: str, *, partner: m.Organization, kind: str, on: dateti
     return Q(**{path: partner.pk}) | Q(**{f"{path}__in": _owners(partner, kind, on)})
 
 
+def event_shared(path: str, *, partner: m.Organization, on: datetime.date | None = None) -> Q:
+    """**The** rule of which events a partner may see, also where another record links to one
+    (a testimony's events, a displacement's cause): its own, and those whose owner's agreements
+    in force ``on`` share events. ``path`` leads to the event's owner (``organization`` on an
+    event, ``event_owner`` on a testimony's link, ``cause__organization`` on a displacement).
+    Used by the projections, the flat export, the filters through events and the reports."""
+    return readable_owners(path, partner=partner, kind=RecordKind.EVENTS, on=on)
+
+
+def narrative_shared() -> Q:
+    """**The** rule of when a partner may read a testimony's narrative: the testimony is public
+    and its consent to sharing is active. Used by the projections, the flat export and the bench."""
+    return Q(sensitivity=Sensitivity.PUBLIC) & active_consent(ConsentPurpose.SHARING)
+
+
 def active_consent(purpose: str) -> Q | Exists:
     """A testimony's consent for ``purpose`` is active. For sharing with partners, which every
     partner read tests row by row, the column the database keeps from the consents

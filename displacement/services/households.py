@@ -1,12 +1,14 @@
-"""Writes to households: registering one (who registered it is kept) and changing it."""
+"""Writes to households: registering one (who registered it is kept) and changing it; its
+members and its contact details (the parts of a household's page)."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from displacement.models import Household
+from displacement.models import ContactDetails, Household, Person
+from displacement.selectors.access import Viewer
 from displacement.services.acting import acting
 from displacement.services.cases import refuse_hidden_text, require_writer
 
@@ -47,3 +49,91 @@ def household_update(*, household: Household, by=None, **changes) -> Household:
         with acting(by):
             current.save(update_fields=[*changes, "updated_at"])
     return current
+
+
+# --- the parts of a household: its members and its contact details -------------------------
+
+#: What a member is described by (age band and sex, never a name: names are contact details).
+MEMBER_FIELDS = {"relationship", "age_band", "sex", "vulnerabilities"}
+#: A household's direct identifiers.
+CONTACT_FIELDS = {"full_name", "phone", "address", "date_of_birth", "document_numbers"}
+
+
+def _only(fields, allowed) -> None:
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError({name: _("This field cannot be set here.") for name in sorted(unknown)})
+
+
+def _changed(record, changes: dict) -> dict:
+    return {name: value for name, value in changes.items() if getattr(record, name) != value}
+
+
+@transaction.atomic
+def member_add(*, household: Household, by=None, **fields) -> Person:
+    require_writer(by, household.organization_id)
+    _only(fields, MEMBER_FIELDS)
+    member = Person(household=household, **fields)
+    member.full_clean()
+    with acting(by):
+        member.save()
+    return member
+
+
+@transaction.atomic
+def member_update(*, member: Person, by=None, **changes) -> Person:
+    current = Person.objects.select_for_update().select_related("household").get(pk=member.pk)
+    require_writer(by, current.household.organization_id)
+    _only(changes, MEMBER_FIELDS)
+    changes = _changed(current, changes)
+    if changes:
+        for name, value in changes.items():
+            setattr(current, name, value)
+        current.full_clean()
+        with acting(by):
+            current.save()
+    return current
+
+
+@transaction.atomic
+def member_remove(*, member: Person, by=None) -> None:
+    current = Person.objects.select_for_update().select_related("household").get(pk=member.pk)
+    require_writer(by, current.household.organization_id)
+    with acting(by):
+        current.delete()
+
+
+def _require_identifiers(by, household_id: int) -> None:
+    """Direct identifiers are written only by someone who may read them."""
+    if by is not None and not Viewer.of(by).sees_identifiers_of(household_id):
+        raise PermissionDenied(_("You may not change this household's contact details."))
+
+
+@transaction.atomic
+def contact_details_save(*, household: Household, by=None, **fields) -> ContactDetails:
+    """Record or change the contact details of ``household`` (one set per household)."""
+    require_writer(by, household.organization_id)
+    _require_identifiers(by, household.pk)
+    _only(fields, CONTACT_FIELDS)
+    details = ContactDetails.objects.select_for_update().filter(household=household).first()
+    if details is None:
+        details = ContactDetails(household=household, **fields)
+    else:
+        fields = _changed(details, fields)
+        if not fields:
+            return details
+        for name, value in fields.items():
+            setattr(details, name, value)
+    details.full_clean()
+    with acting(by):
+        details.save()
+    return details
+
+
+@transaction.atomic
+def contact_details_remove(*, details: ContactDetails, by=None) -> None:
+    current = ContactDetails.objects.select_for_update().select_related("household").get(pk=details.pk)
+    require_writer(by, current.household.organization_id)
+    _require_identifiers(by, current.household_id)
+    with acting(by):
+        current.delete()

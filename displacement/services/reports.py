@@ -13,109 +13,45 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import json
 import logging
 import os
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.mail import send_mass_mail
-from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F, Q
-from django.db.models.signals import post_delete
-from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
 from displacement import models as m
 from displacement.models.reports import ReportRun, RunStatus
-from displacement.reports import kinds, published, schedule
+from displacement.reports import kinds
 from displacement.reports.files import ReportInvalid, validate, write_csv
 from displacement.reports.suppression import threshold
+from displacement.services.report_definitions import (  # noqa: F401 (the reports' services, in one place)
+    TASK_NAME,
+    report_definition_check,
+    report_definition_save,
+)
 from displacement.services.report_delivery import download_link
+from displacement.services.report_housekeeping import (  # noqa: F401
+    reports_purge,
+    runs_give_up,
+    runs_to_notify,
+    runs_to_recover,
+    work_dir,
+)
 from displacement.services.report_withdrawal import owner_lock, run_records_check, run_records_save
 
 logger = logging.getLogger(__name__)
-
-TASK_NAME = "displacement.report_run"
 
 
 def lease() -> datetime.timedelta:
     """How long a claim lasts: longer than a task may run, so only a dead worker loses it."""
     return datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
-
-
-# --- definitions ---------------------------------------------------------------------------
-
-
-def _is_email(address: str) -> bool:
-    try:
-        validate_email(address)
-    except ValidationError:
-        return False
-    return True
-
-
-def report_definition_check(definition: m.ReportDefinition) -> None:
-    """Every problem a definition can have before it runs, as field errors."""
-    errors = {}
-    try:
-        schedule.parse(definition.cron)
-    except ValidationError as exc:
-        errors["cron"] = exc.messages
-    invalid = [address for address in definition.recipient_list if not _is_email(address)]
-    if invalid:
-        errors["recipients"] = [_("Not an e-mail address: %(value)s") % {"value": ", ".join(invalid)}]
-    if definition.audience_id and definition.audience_id == definition.organization_id:
-        errors["audience"] = [_("An internal report has no partner audience: leave it empty.")]
-    if definition.kind and "audience" not in errors:
-        viewer = kinds.viewer_for(definition)
-        try:
-            kinds.base_queryset(definition, viewer)
-        except ValidationError as exc:
-            errors["audience"] = exc.messages
-        try:
-            kinds.filtered(definition, kinds.KINDS[definition.kind].model.objects.none(), viewer)
-        except ValidationError as exc:
-            errors["filters"] = exc.messages
-        if published.applies(definition):
-            try:
-                published.check_period(definition)
-            except ValidationError as exc:
-                errors["period"] = exc.messages
-    if errors:
-        raise ValidationError(errors)
-
-
-@transaction.atomic
-def report_definition_save(definition: m.ReportDefinition, *, user=None) -> m.ReportDefinition:
-    """Save ``definition`` and its beat entry: a crontab and a periodic task that queues a run."""
-    report_definition_check(definition)
-    if definition.pk is None and user is not None:
-        definition.created_by = user
-    definition.save()
-    crontab, _created = CrontabSchedule.objects.get_or_create(
-        **schedule.parse(definition.cron), timezone=settings.TIME_ZONE
-    )
-    name = f"Report: {definition.slug}"
-    task = definition.periodic_task or PeriodicTask.objects.filter(name=name).first() or PeriodicTask()
-    task.name = name
-    task.task = TASK_NAME
-    task.crontab = crontab
-    task.interval = None
-    task.kwargs = json.dumps({"definition_id": definition.pk})
-    task.enabled = definition.active
-    task.description = str(_("Produces the scheduled report “%(name)s”.") % {"name": definition.name})
-    task.save()
-    if definition.periodic_task_id != task.pk:
-        definition.periodic_task = task
-        definition.save(update_fields=["periodic_task"])
-    return definition
 
 
 # --- runs ----------------------------------------------------------------------------------
@@ -143,12 +79,6 @@ def report_run_claim(run_id: int, token: str) -> bool:
             started_at=now,
         )
     )
-
-
-def work_dir() -> Path:
-    path = Path(settings.REPORTS_WORK_DIR)
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def _partial_path(run: ReportRun, token: str) -> Path:
@@ -340,66 +270,3 @@ def report_run_notify(run: ReportRun) -> bool:
         ReportRun.objects.filter(pk=run.pk).update(notified_at=None)  # tried again by the next delivery
         raise
     return True
-
-
-# --- housekeeping --------------------------------------------------------------------------
-
-
-def reports_purge(*, now: datetime.datetime | None = None) -> int:
-    """Delete report files older than ``REPORTS_RETENTION_DAYS`` (the run stays, as a record
-    of what was sent), and temporary files that interrupted runs left behind."""
-    now = now or timezone.now()
-    cutoff = now - datetime.timedelta(days=settings.REPORTS_RETENTION_DAYS)
-    purged = 0
-    for run in ReportRun.objects.filter(finished_at__lt=cutoff).exclude(file=""):
-        default_storage.delete(run.file.name)
-        ReportRun.objects.filter(pk=run.pk).update(file="", purged_at=now)
-        purged += 1
-    # Withdrawn runs lost their file already; they stop being listed when it would have gone.
-    ReportRun.objects.filter(status=RunStatus.WITHDRAWN, finished_at__lt=cutoff, purged_at__isnull=True).update(
-        purged_at=now
-    )
-    stale = (now - datetime.timedelta(days=1)).timestamp()
-    for partial in work_dir().glob("run-*.part"):
-        if partial.stat().st_mtime < stale:
-            partial.unlink(missing_ok=True)
-    return purged
-
-
-def _abandoned(now: datetime.datetime) -> Q:
-    return Q(status=RunStatus.QUEUED, queued_at__lt=now - datetime.timedelta(minutes=10)) | Q(
-        status=RunStatus.RUNNING, lease_until__lt=now
-    )
-
-
-def runs_to_recover(*, now: datetime.datetime | None = None):
-    """Runs that nobody is working on: queued for a while (the message was lost) or running
-    under an expired claim (the worker died and its message did not come back)."""
-    now = now or timezone.now()
-    return ReportRun.objects.filter(_abandoned(now)).filter(attempts__lt=settings.TASK_MAX_RETRIES + 1)
-
-
-def runs_give_up(*, now: datetime.datetime | None = None) -> int:
-    """Mark failed the abandoned runs that have used all their attempts: never stuck, never
-    tried forever."""
-    now = now or timezone.now()
-    return ReportRun.objects.filter(_abandoned(now), attempts__gte=settings.TASK_MAX_RETRIES + 1).update(
-        status=RunStatus.FAILED,
-        error=f"Abandoned after {settings.TASK_MAX_RETRIES + 1} attempts (workers stopped or died).",
-        finished_at=now,
-        lease_until=None,
-    )
-
-
-def runs_to_notify():
-    """Succeeded runs whose recipients were not told (the mail server failed)."""
-    return ReportRun.objects.filter(status=RunStatus.SUCCEEDED, notified_at__isnull=True).exclude(
-        definition__recipients=""
-    )
-
-
-@receiver(post_delete, sender=m.ReportDefinition)
-def _unschedule(sender, instance, **kwargs):
-    """A deleted report leaves nothing for beat to fire."""
-    if instance.periodic_task_id:
-        PeriodicTask.objects.filter(pk=instance.periodic_task_id).delete()

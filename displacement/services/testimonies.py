@@ -141,3 +141,55 @@ def consent_withdraw(*, consent: Consent, by, reason: str = "") -> Consent:
         if consent.purpose == ConsentPurpose.SHARING:
             tombstone_sharing_withdrawn(testimony=consent.testimony)
     return consent
+
+
+# --- the events a testimony speaks of ------------------------------------------------------
+
+
+#: A link's copies of its event's columns, kept by the database (``TestimonyEvent.event_*``).
+_LINK_COPIES = [field.name for field in TestimonyEvent._meta.fields if not field.editable]
+
+
+def _linkable(testimony: Testimony, event) -> None:
+    if event.organization_id != testimony.organization_id:
+        raise ValidationError({"event": _("An event of another organisation cannot be linked.")})
+
+
+@transaction.atomic
+def testimony_event_link(*, testimony: Testimony, event, relation: str, by=None) -> TestimonyEvent:
+    """Link ``testimony`` to an event of its organisation it speaks of."""
+    require_writer(by, testimony.organization_id)
+    _linkable(testimony, event)
+    link = TestimonyEvent(testimony=testimony, event=event, relation=relation)
+    link.full_clean(exclude=_LINK_COPIES)
+    with acting(by):
+        link.save()
+    return link
+
+
+@transaction.atomic
+def testimony_event_update(*, link: TestimonyEvent, by=None, **changes) -> TestimonyEvent:
+    """Change which event a link names, or how the witness knows of it."""
+    current = TestimonyEvent.objects.select_for_update().select_related("testimony").get(pk=link.pk)
+    require_writer(by, current.testimony.organization_id)
+    unknown = set(changes) - {"event", "relation"}
+    if unknown:
+        raise ValidationError({name: _("This field cannot be changed here.") for name in sorted(unknown)})
+    if "event" in changes:
+        _linkable(current.testimony, changes["event"])
+    changes = {name: value for name, value in changes.items() if getattr(current, name) != value}
+    if changes:
+        for name, value in changes.items():
+            setattr(current, name, value)
+        current.full_clean(exclude=_LINK_COPIES)
+        with acting(by):
+            current.save()
+    return current
+
+
+@transaction.atomic
+def testimony_event_unlink(*, link: TestimonyEvent, by=None) -> None:
+    current = TestimonyEvent.objects.select_for_update().select_related("testimony").get(pk=link.pk)
+    require_writer(by, current.testimony.organization_id)
+    with acting(by):
+        current.delete()

@@ -10,8 +10,7 @@ import pytest
 from django import forms
 from django.urls import get_resolver
 
-from api.filters import StrictFilterSet
-from api.sync import SinceFilter
+from displacement.selectors.filters import SinceFilter, StrictFilterSet
 
 pytestmark = pytest.mark.django_db
 

@@ -101,7 +101,7 @@ def test_place_filters_take_the_place_and_everything_below_it(partner, staff, wo
     assert kyiv.pk in staff_ids and nowhere.pk not in staff_ids and len(staff_ids) == 2
     assert len(partner.get("/api/v1/displacements/?destination=UA80").json()["results"]) == 1  # the consenting one
     # A subtree too large to list goes by subquery, with the same result.
-    monkeypatch.setattr("api.filters.PLACE_IDS_LIMIT", 1)
+    monkeypatch.setattr("displacement.selectors.filters.places.PLACE_IDS_LIMIT", 1)
     assert {row["pk"] for row in staff.get("/api/v1/displacements/?destination=UA80").json()["results"]} == staff_ids
     assert len(partner.get("/api/v1/displacements/?destination=UA80").json()["results"]) == 1
     assert staff.get("/api/v1/displacements/?destination=UA8").status_code == 400  # a prefix is not a P-code
@@ -123,7 +123,7 @@ def test_a_testimony_speaking_of_several_matching_events_is_listed_once(staff, n
 def test_a_filter_through_events_follows_a_change_to_the_event(staff, ngo, monkeypatch, few_events):
     """Listed from the events or walked against the copies on the links, a filter sees an
     event as it is now."""
-    monkeypatch.setattr("api.filters.FEW_EVENTS", few_events)
+    monkeypatch.setattr("displacement.selectors.filters.through_events.FEW_EVENTS", few_events)
     testimony = shared_testimony(ngo)
     event = EventFactory(organization=ngo, target="school", place=place("UA6312027"))
     TestimonyEvent.objects.create(testimony=testimony, event=event, relation="witnessed")
@@ -137,7 +137,8 @@ def test_a_filter_through_events_follows_a_change_to_the_event(staff, ngo, monke
     assert found("target=school") == found("place=UA63") == found("occurred_after=2025-05-01") == []
     now = [testimony.pk]
     assert found("target=health_facility") == found("place=UA12") == found("occurred_before=2024-02-01") == now
-    monkeypatch.setattr("api.filters.PLACE_IDS_LIMIT", 1)  # a subtree too large to list: a subquery
+    # A subtree too large to list: a subquery.
+    monkeypatch.setattr("displacement.selectors.filters.places.PLACE_IDS_LIMIT", 1)
     assert found("place=UA12") == [testimony.pk]
     assert found("place=UA63") == []
 
@@ -158,7 +159,7 @@ def test_a_date_filter_through_events_counts_only_events_the_caller_may_read(
     those speaking of an event the caller may read, never one that is not shared."""
     from displacement.models import SharingAgreement
 
-    monkeypatch.setattr("api.filters.FEW_EVENTS", few_events)
+    monkeypatch.setattr("displacement.selectors.filters.through_events.FEW_EVENTS", few_events)
     shared, unshared = shared_testimony(ngo), shared_testimony(ngo)
     old = EventFactory(organization=ngo, start=datetime.date(2022, 3, 1))
     TestimonyEvent.objects.create(testimony=shared, event=old, relation="witnessed")
@@ -183,7 +184,7 @@ def test_search_finds_summaries_and_only_the_narratives_the_caller_may_read(
     """Walked in page order (common words) or listed from the indexes (rare ones), a search
     gives the same rows: a summary's words for everyone, a narrative's only to whoever may
     read that narrative (its caseworker's own, a coordinator's), never a partner's."""
-    monkeypatch.setattr("api.filters.COMMON_SHARE", common_share)
+    monkeypatch.setattr("displacement.selectors.filters.search.COMMON_SHARE", common_share)
     in_summary = shared_testimony(ngo, summary="Shelling near the bridge", sensitivity="public")
     recorded = shared_testimony(ngo, narrative="the shelling reached us", interviewer=caseworker)
     unreadable = shared_testimony(ngo, narrative="shelling again", sensitivity="public")
@@ -208,7 +209,7 @@ def test_search_finds_summaries_and_only_the_narratives_the_caller_may_read(
 def test_a_plan_choice_is_remembered_per_caller_and_filters(staff, partner, world, ngo, monkeypatch):
     """The pages of one sync ask the same: the probe that chooses the plan runs once, and a
     partner's choice is never taken for staff (or another filter's)."""
-    from api import filters
+    from displacement.selectors.filters import through_events as filters
 
     probes = []
     monkeypatch.setattr(filters, "_few", lambda events: probes.append(1) or True)
@@ -237,12 +238,12 @@ def test_a_changed_or_removed_membership_counts_at_the_next_request(client, coor
 
 
 def test_no_filter_form_field_depends_on_the_request():
-    """Filter forms share their fields between requests and threads (``api.filters``): a field
+    """Filter forms share their fields between requests and threads (``selectors.filters``): a field
     whose choices came from the request (django-filter's QuerySetRequestMixin, a callable
     queryset) would serve one caller's choices to every other."""
     from django_filters.filters import QuerySetRequestMixin
 
-    from api import filters
+    from displacement.selectors import filters
 
     filter_sets = [value for value in vars(filters).values() if isinstance(value, type)]
     filter_sets = [value for value in filter_sets if issubclass(value, filters.StrictFilterSet)]
@@ -301,8 +302,8 @@ def test_a_rare_date_pages_the_same_from_the_links_window_as_from_every_match(
     page order, a few pages' worth (``WINDOW_SLACK``); when the gate leaves too many out, the
     page is read again in full. Forward and back, the pages are those of the full read, ties in
     ``updated_at`` (the cursor's offset) included, and a partner never sees an unshared one."""
-    from api import filters
     from displacement.models import Testimony
+    from displacement.selectors.filters import through_events as filters
 
     client = request.getfixturevalue(caller)
     events = [EventFactory(organization=ngo, start=datetime.date(2022, 3, day)) for day in (1, 2)]
@@ -357,7 +358,7 @@ def test_a_rare_date_pages_the_same_from_the_links_window_as_from_every_match(
 def test_an_export_filtered_by_a_rare_date_holds_every_match(staff, ngo, monkeypatch):
     """An export is not a page: it reads no window (``page_window``), whatever its size, and
     holds every testimony that speaks of an event of those dates."""
-    from api import filters
+    from displacement.selectors.filters import through_events as filters
 
     monkeypatch.setattr(filters, "WINDOW_SLACK", 1)
     event = EventFactory(organization=ngo, start=datetime.date(2022, 3, 1))

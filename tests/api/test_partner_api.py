@@ -247,7 +247,7 @@ def test_testimony_filters_do_not_reveal_unshared_events(partner, ngo, partner_o
     sharing NGO's once the agreement no longer covers events."""
     from displacement.models import Event, SharingAgreement, TestimonyEvent
 
-    monkeypatch.setattr("api.filters.FEW_EVENTS", few_events)
+    monkeypatch.setattr("displacement.selectors.filters.through_events.FEW_EVENTS", few_events)
     event = EventFactory(organization=ngo, target="school")
     TestimonyEvent.objects.create(testimony=shared_testimony(ngo), event=event, relation="witnessed")
     assert len(partner.get("/api/v1/testimonies/?target=school").json()["results"]) == 1
