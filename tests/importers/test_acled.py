@@ -292,3 +292,14 @@ def test_each_distinct_date_and_type_pair_is_judged_once_a_file_and_the_same_way
     ] * 2
     assert results[4].problems[0].message == results[5].problems[0].message
     assert "Armed clash" in results[5].problems[0].message
+
+
+def test_the_history_of_copied_and_revised_events_names_the_import_run(ngo, imported):
+    """New events are copied straight into the table (COPY, outside Django's cursor): their
+    history rows still carry the run's context, as the revisions' do."""
+    created = EventHistory.objects.filter(pgh_obj__organization=ngo, pgh_label="insert")
+    assert created.count() == 6
+    assert {row.pgh_context.metadata.get("import_run") for row in created} == {imported.pk}
+    revised = run_import(ngo, "acled_current_revised.csv")
+    updates = EventHistory.objects.filter(pgh_obj__organization=ngo, pgh_label="update")
+    assert {row.pgh_context.metadata.get("import_run") for row in updates} == {revised.pk}
