@@ -144,7 +144,10 @@ def _copy_rows(rows: Iterable[EventRow], organization_id: int, run_id: int, stat
     )
     now = _execute("SELECT statement_timestamp()")[0][0]
     fixed = (EventCategory.VIOLENCE, "", "", "", Origin.ACLED, run_id, status, user_id, now, now)
-    links: list[tuple] = []  # every row's publishers, in file order (the first row names a source's scale)
+    # Every row's publishers, in file order (the first row names a source's scale): the tuples
+    # the mapper keeps once per source text, and each scale's text once, ~70 bytes a row.
+    links: list[tuple] = []
+    scales: dict[str, str] = {}
     counts = [0, 0]
     # A held event's row waits on disk, not in memory: a file that revises everything stays small.
     with tempfile.TemporaryFile() as spool:
@@ -152,7 +155,7 @@ def _copy_rows(rows: Iterable[EventRow], organization_id: int, run_id: int, stat
         def new_events():
             for row in itertools.chain((first,), rows):
                 counts[0] += 1
-                links.append((row.external_id, _SEP.join(row.publishers), row.source_scale))
+                links.append((row.external_id, row.publishers, scales.setdefault(row.source_scale, row.source_scale)))
                 if row.external_id in held:
                     pickle.dump(row, spool, pickle.HIGHEST_PROTOCOL)
                     continue
@@ -168,7 +171,11 @@ def _copy_rows(rows: Iterable[EventRow], organization_id: int, run_id: int, stat
         if counts[1] < counts[0]:
             _copy("import_event", _HELD_COLUMNS, (row[:-2] for row in _spooled(spool)))
             _execute("CREATE UNIQUE INDEX ON import_event (external_id); ANALYZE import_event")
-    _copy("import_link", ["external_id", "publishers", "source_scale"], links)
+    _copy(
+        "import_link",
+        ["external_id", "publishers", "source_scale"],
+        ((external_id, _SEP.join(publishers), scale) for external_id, publishers, scale in links),
+    )
     return counts[0], counts[1]
 
 
