@@ -134,8 +134,10 @@ def _copy_rows(rows: Iterable[EventRow], organization_id: int, run_id: int, stat
     ``import_link``. Returns (rows, rows copied as new events)."""
     rows = iter(rows)
     first = next(rows, None)
-    if first is None:
+    if first is None:  # nothing to write (the same file again): not even the ids are read
         return 0, 0
+    # The ids the organisation holds, staff's included: a row naming one is a revision, perhaps;
+    # any other is a new event (one created meanwhile by another writer fails the import whole).
     held = set(
         m.Event.objects.filter(organization_id=organization_id)
         .exclude(external_id="")
