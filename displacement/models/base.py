@@ -58,7 +58,25 @@ def refuse_truncate() -> pgtrigger.Trigger:
     )
 
 
-def tracked(model_class=None, *, exclude=None, unrecorded=(), per_statement=False):
+def _unindexed_copy(model_class, name: str) -> models.ForeignKey:
+    """The history's copy of ``model_class``'s foreign key ``name`` as pghistory makes it (no
+    constraint, no related name), without the index pghistory gives every foreign key."""
+    field = model_class._meta.get_field(name)
+    return models.ForeignKey(
+        field.remote_field.model,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=field.null,
+        blank=field.blank,
+        editable=field.editable,
+        related_name="+",
+        related_query_name="+",
+        verbose_name=field.verbose_name,
+    )
+
+
+def tracked(model_class=None, *, exclude=None, unrecorded=(), per_statement=False, unindexed=()):
     """Record every insert, update and delete of ``model_class`` with database triggers.
 
     Triggers see bulk ``update()`` and raw SQL too. The history table is append-only (UPDATE,
@@ -69,10 +87,14 @@ def tracked(model_class=None, *, exclude=None, unrecorded=(), per_statement=Fals
     event (a key's time of last use, written by requests). ``per_statement`` writes a
     statement's history rows with one statement-level trigger (transition tables, the context
     attached once) rather than a trigger a row: for tables written in bulk (imports), where
-    the per-row context upsert cost more than the row itself.
+    the per-row context upsert cost more than the row itself. ``unindexed`` names foreign keys
+    the history is never read by (it is read by its object and context): their copies in the
+    history table get no index, one less to update a row written.
     """
     if model_class is None:
-        return lambda cls: tracked(cls, exclude=exclude, unrecorded=unrecorded, per_statement=per_statement)
+        return lambda cls: tracked(
+            cls, exclude=exclude, unrecorded=unrecorded, per_statement=per_statement, unindexed=unindexed
+        )
     changed = pgtrigger.AnyChange(exclude=list(unrecorded)) if unrecorded else pgtrigger.AnyChange()
     return pghistory.track(
         pghistory.InsertEvent(),
@@ -83,6 +105,7 @@ def tracked(model_class=None, *, exclude=None, unrecorded=(), per_statement=Fals
         append_only=True,
         exclude=exclude,
         meta={"triggers": [refuse_truncate()]},
+        attrs={name: _unindexed_copy(model_class, name) for name in unindexed},
         level=pghistory.Statement if per_statement else pghistory.Row,
     )(model_class)
 

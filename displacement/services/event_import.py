@@ -1,17 +1,21 @@
 """The bulk write of imported events: set-based, the service for an import's many rows.
 
-The rows go into a temporary table with COPY; one UPDATE revises the events whose source
-revision is newer, one INSERT adds the new ones (both ``RETURNING`` what they wrote), with
-pghistory's row triggers on, so every created or revised event has its history row and its
-import run, and an unchanged row writes nothing at all. The rules a single event obeys
-(``services.events``, ``Event.clean``) hold for every row: the mapper checks the type and
-sub-type against ``vocab.EVENT_TYPE_OF_SUB_TYPE`` and the database's constraints check the rest.
+The rows of events the organisation does not hold yet are copied (COPY) straight into the
+events table as the file is mapped; the others go into a temporary table, from which one
+UPDATE revises the events whose source revision is newer. History is on (statement-level
+triggers), so every created or revised event has its history row and its import run, and an
+unchanged row writes nothing at all. The rules a single event obeys (``services.events``,
+``Event.clean``) hold for every row: the mapper checks the type and sub-type against
+``vocab.EVENT_TYPE_OF_SUB_TYPE`` and the database's constraints check the rest.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+import itertools
+import pickle
+import tempfile
+from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from django.db import connection, transaction
@@ -65,8 +69,15 @@ _TYPES = {
     "civilian_targeting": "boolean",
     "source_timestamp": "bigint",
 }
-#: The columns copied from the temporary table into the event, as they are.
-_COPIED = [f for f in EventRow._fields if f not in ("external_id", "publishers", "source_scale")]
+_LINK_FIELDS = ("publishers", "source_scale")  # not the event's: its links to sources
+#: The columns copied from the row into the event, as they are.
+_COPIED = [f for f in EventRow._fields if f not in ("external_id", *_LINK_FIELDS)]
+_HELD_COLUMNS = ["external_id", *_COPIED]
+#: What a new event is copied with: the organisation, the row, then what every imported event has.
+_EVENT_COLUMNS = [
+    "organization_id", "external_id", *_COPIED, "category", "displacement_kind", "weapon", "target", "origin",
+    "import_run_id", "verification_status", "created_by_id", "created_at", "updated_at",
+]  # fmt: skip
 
 
 def _execute(sql: str, params=()) -> list[tuple]:
@@ -75,27 +86,101 @@ def _execute(sql: str, params=()) -> list[tuple]:
         return cursor.fetchall() if cursor.description else []
 
 
-def _copy_rows(rows: Iterable[EventRow]) -> int:
-    columns = ", ".join(f"{f} {_TYPES.get(f, 'text')}" for f in EventRow._fields)
+def _rowcount(sql: str, params=()) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def _temp_tables() -> None:
+    columns = ", ".join(f"{f} {_TYPES.get(f, 'text')}" for f in _HELD_COLUMNS)
     _execute(
         "DROP TABLE IF EXISTS pg_temp.import_event; DROP TABLE IF EXISTS pg_temp.import_written;"
-        " DROP TABLE IF EXISTS pg_temp.import_source"
+        " DROP TABLE IF EXISTS pg_temp.import_source; DROP TABLE IF EXISTS pg_temp.import_link"
     )
     _execute(f"CREATE TEMP TABLE import_event (row_number serial, {columns}, alias_of bigint) ON COMMIT DROP")
     _execute(
         "CREATE TEMP TABLE import_written (event_id integer, external_id text, old_start date, start date,"
         " inserted boolean) ON COMMIT DROP"
     )
-    written = 0
+    _execute(
+        "CREATE TEMP TABLE import_link (row_number serial, external_id text, publishers text, source_scale text)"
+        " ON COMMIT DROP"
+    )
+
+
+def _copy(table: str, columns: list[str], rows: Iterable[tuple]) -> None:
     with connection.cursor() as cursor:
         raw = cursor.cursor
-        names = ", ".join(EventRow._fields)
-        with raw.copy(f"COPY import_event ({names}) FROM STDIN", writer=QueuedLibpqWriter(raw)) as copy:
+        # QueuedLibpqWriter sends from a thread of its own: PostgreSQL writes (and indexes)
+        # what it has received while this thread maps the next rows.
+        with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN", writer=QueuedLibpqWriter(raw)) as copy:
             for row in rows:
-                copy.write_row((*row[:-2], _SEP.join(row.publishers), row.source_scale))
-                written += 1
-    _execute("CREATE UNIQUE INDEX ON import_event (external_id); ANALYZE import_event")
-    return written
+                copy.write_row(row)
+
+
+def _spooled(spool) -> Iterator[EventRow]:
+    spool.seek(0)
+    while True:
+        try:
+            yield pickle.load(spool)  # noqa: S301 (our own rows, written just before, never read from outside)
+        except EOFError:
+            return
+
+
+def _copy_rows(rows: Iterable[EventRow], organization_id: int, run_id: int, status: str, user_id: int | None):
+    """COPY the rows of events the organisation does not hold straight into the events table;
+    the others (to revise, perhaps) into ``import_event``; every row's publishers into
+    ``import_link``. Returns (rows, rows copied as new events)."""
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is None:  # nothing to write (the same file again): not even the ids are read
+        return 0, 0
+    # The ids the organisation holds, staff's included: a row naming one is a revision, perhaps;
+    # any other is a new event (one created meanwhile by another writer fails the import whole).
+    held = set(
+        m.Event.objects.filter(organization_id=organization_id)
+        .exclude(external_id="")
+        .values_list("external_id", flat=True)
+        .iterator(chunk_size=10_000)
+    )
+    # and the ids events took in merges (``EventAlias``): their rows revise the survivor.
+    held.update(m.EventAlias.objects.filter(organization_id=organization_id).values_list("external_id", flat=True))
+    now = _execute("SELECT statement_timestamp()")[0][0]
+    fixed = (EventCategory.VIOLENCE, "", "", "", Origin.ACLED, run_id, status, user_id, now, now)
+    # Every row's publishers, in file order (the first row names a source's scale): the tuples
+    # the mapper keeps once per source text, and each scale's text once, ~70 bytes a row.
+    links: list[tuple] = []
+    scales: dict[str, str] = {}
+    counts = [0, 0]
+    # A held event's row waits on disk, not in memory: a file that revises everything stays small.
+    with tempfile.TemporaryFile() as spool:
+
+        def new_events():
+            for row in itertools.chain((first,), rows):
+                counts[0] += 1
+                links.append((row.external_id, row.publishers, scales.setdefault(row.source_scale, row.source_scale)))
+                if row.external_id in held:
+                    pickle.dump(row, spool, pickle.HIGHEST_PROTOCOL)
+                    continue
+                counts[1] += 1
+                yield (organization_id, row.external_id, *row[1:-2], *fixed)
+
+        _copy("displacement_event", _EVENT_COLUMNS, new_events())
+        _execute(
+            "INSERT INTO import_written SELECT id, external_id, NULL, start, true FROM displacement_event"
+            " WHERE organization_id = %s AND import_run_id = %s",
+            [organization_id, run_id],
+        )
+        if counts[1] < counts[0]:
+            _copy("import_event", _HELD_COLUMNS, (row[:-2] for row in _spooled(spool)))
+            _execute("CREATE UNIQUE INDEX ON import_event (external_id); ANALYZE import_event")
+    _copy(
+        "import_link",
+        ["external_id", "publishers", "source_scale"],
+        ((external_id, _SEP.join(publishers), scale) for external_id, publishers, scale in links),
+    )
+    return counts[0], counts[1]
 
 
 def _resolve_aliases(organization_id: int) -> None:
@@ -112,7 +197,7 @@ def _upsert(organization_id: int, run_id: int, status: str, user_id: int | None)
     event's rows (its own id's and its aliases') revise it in turn, the newest last: it ends with
     the newest revision, and the publishers of every row that revised it."""
     assignments = ", ".join(f"{c} = t.{c}" for c in _COPIED)
-    _execute(
+    updated = _rowcount(
         f"""WITH revised AS (
             UPDATE displacement_event e SET {assignments}, category = %s, displacement_kind = '',
                 origin = %s, import_run_id = %s, updated_at = statement_timestamp()
@@ -124,7 +209,7 @@ def _upsert(organization_id: int, run_id: int, status: str, user_id: int | None)
         ) INSERT INTO import_written SELECT id, external_id, old_start, start, false FROM revised""",  # noqa: S608
         [EventCategory.VIOLENCE, Origin.ACLED, run_id, organization_id],
     )
-    _execute(
+    updated += _rowcount(
         f"""WITH revised AS (
             UPDATE displacement_event e SET {assignments}, category = %s, displacement_kind = '',
                 origin = %s, import_run_id = %s, updated_at = statement_timestamp()
@@ -138,7 +223,7 @@ def _upsert(organization_id: int, run_id: int, status: str, user_id: int | None)
         [EventCategory.VIOLENCE, Origin.ACLED, run_id, organization_id],
     )
     columns = ", ".join(_COPIED)
-    _execute(
+    created = _rowcount(
         f"""WITH added AS (
             INSERT INTO displacement_event (organization_id, external_id, {columns}, category,
                 displacement_kind, weapon, target, origin, import_run_id, verification_status,
@@ -153,36 +238,36 @@ def _upsert(organization_id: int, run_id: int, status: str, user_id: int | None)
         ) INSERT INTO import_written SELECT id, external_id, NULL, start, true FROM added""",  # noqa: S608
         [organization_id, EventCategory.VIOLENCE, Origin.ACLED, run_id, status, user_id, organization_id],
     )
-    _execute("ANALYZE import_written")  # the joins that follow plan on its real size
-    updated, created = _execute(
-        "SELECT count(*) FILTER (WHERE NOT inserted), count(*) FILTER (WHERE inserted) FROM import_written"
-    )[0]
     return updated, created
 
 
-def _link_sources(organization_id: int) -> None:
+def _link_sources(organization_id: int, revised: bool) -> None:
     """One Source per publisher (split on ``;``), made when first named, with ACLED's scale."""
+    # Each publisher's first row by a hash aggregate: a DISTINCT ON sorted all the written
+    # (row, publisher) pairs (400,000 at 200,000 rows) and took twice as long.
     _execute(
         """INSERT INTO displacement_source (organization_id, kind, title, publisher, url, reliability,
                notes, scale, created_at, updated_at)
-           SELECT %s, %s, p.publisher, p.publisher, '', 'unknown', %s, p.scale,
+           SELECT %s, %s, p.publisher, p.publisher, '', 'unknown', %s, f.source_scale,
                   statement_timestamp(), statement_timestamp()
-           FROM (SELECT DISTINCT ON (publisher) publisher, t.source_scale AS scale
-                 FROM import_written w JOIN import_event t USING (external_id),
+           FROM (SELECT publisher, min(t.row_number) AS first_row
+                 FROM import_written w JOIN import_link t USING (external_id),
                       unnest(string_to_array(t.publishers, %s)) publisher
-                 WHERE t.publishers <> '' ORDER BY publisher, t.row_number) p
+                 WHERE t.publishers <> '' GROUP BY publisher) p
+           JOIN import_link f ON f.row_number = p.first_row
            WHERE NOT EXISTS (SELECT FROM displacement_source s WHERE s.organization_id = %s
                              AND s.kind = %s AND s.publisher = p.publisher)""",
         [organization_id, SourceKind.MEDIA, IMPORTED_SOURCE_NOTE, _SEP, organization_id, SourceKind.MEDIA],
     )
-    _execute(
-        """DELETE FROM displacement_event_sources l
-           USING import_written w, import_event t, displacement_source s
+    if revised:  # a revision re-links the event to its current publishers
+        _execute(
+            """DELETE FROM displacement_event_sources l
+           USING import_written w, import_link t, displacement_source s
            WHERE NOT w.inserted AND l.event_id = w.event_id AND t.external_id = w.external_id
              AND s.id = l.source_id AND s.notes = %s
              AND NOT (s.publisher = ANY (string_to_array(t.publishers, %s)))""",
-        [IMPORTED_SOURCE_NOTE, _SEP],
-    )
+            [IMPORTED_SOURCE_NOTE, _SEP],
+        )
     # The publishers' sources in a small analysed table: joined to the links by hash. Joined to
     # displacement_source itself, whose statistics do not know the sources just made, the
     # planner looped over the written rows once a source (19 s of 47 at 200,000 rows).
@@ -190,20 +275,23 @@ def _link_sources(organization_id: int) -> None:
         """CREATE TEMP TABLE import_source ON COMMIT DROP AS
            SELECT s.publisher, s.id AS source_id FROM displacement_source s
            WHERE s.organization_id = %s AND s.kind = %s
-             AND s.publisher IN (SELECT unnest(string_to_array(publishers, %s)) FROM import_event)""",
+             AND s.publisher IN (SELECT unnest(string_to_array(publishers, %s)) FROM import_link)""",
         [organization_id, SourceKind.MEDIA, _SEP],
     )
     _execute("ANALYZE import_source")
-    _execute(
-        """INSERT INTO displacement_event_sources (event_id, source_id)
-           SELECT w.event_id, s.source_id
-           FROM import_written w JOIN import_event t USING (external_id),
-                unnest(string_to_array(t.publishers, %s)) p(publisher)
-                JOIN import_source s ON s.publisher = p.publisher
-           WHERE t.publishers <> ''
-           ON CONFLICT DO NOTHING""",
-        [_SEP],
-    )
+    # A new event has no links yet: a plain INSERT (ON CONFLICT's speculative insertion cost a
+    # third more at 400,000 links); a revised event may keep links, hence ON CONFLICT.
+    for inserted, conflict in ((True, ""), (False, "ON CONFLICT DO NOTHING"))[: 1 + revised]:
+        _execute(
+            f"""INSERT INTO displacement_event_sources (event_id, source_id)
+               SELECT w.event_id, s.source_id
+               FROM import_written w JOIN import_link t USING (external_id),
+                    unnest(string_to_array(t.publishers, %s)) p(publisher)
+                    JOIN import_source s ON s.publisher = p.publisher
+               WHERE t.publishers <> '' AND w.inserted = %s
+               {conflict}""",  # noqa: S608
+            [_SEP, inserted],
+        )
 
 
 def _touch_summaries(organization_id: int) -> None:
@@ -249,13 +337,20 @@ def events_import(*, organization, run, rows: Iterable[EventRow], by=None) -> Co
     # an error (a subtransaction a row: half the cost of writing an event). Empty: nothing is
     # ignored, as when unset, for this transaction only.
     _execute("SELECT set_config('pgtrigger.ignore', '{}', true)")
-    written = _copy_rows(rows)
-    _resolve_aliases(organization.pk)
-    updated, created = _upsert(organization.pk, run.pk, organization.acled_verification_status, getattr(by, "pk", None))
-    _link_sources(organization.pk)
+    # The joins of the written rows (hash tables of 200,000 rows) in memory, not in batches on disk.
+    _execute("SELECT set_config('work_mem', '64MB', true)")
+    status, user_id = organization.acled_verification_status, getattr(by, "pk", None)
+    _temp_tables()
+    written, copied = _copy_rows(rows, organization.pk, run.pk, status, user_id)
+    updated = created = 0
+    if written > copied:  # rows of events the organisation holds: revise what is newer
+        _resolve_aliases(organization.pk)
+        updated, created = _upsert(organization.pk, run.pk, status, user_id)
+    _execute("ANALYZE import_written")  # the joins that follow plan on its real size
+    _link_sources(organization.pk, revised=updated > 0)
     _touch_summaries(organization.pk)
     event_duplicates.check_run_after_commit(run.pk)
-    return Counts(created=created, updated=updated, unchanged=written - created - updated)
+    return Counts(created=copied + created, updated=updated, unchanged=written - copied - created - updated)
 
 
 def events_delete_imported(*, organization, results: Iterable[RowResult], report: list[Problem]) -> Counts:

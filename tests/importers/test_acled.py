@@ -263,3 +263,43 @@ def test_an_event_date_outside_the_products_window_is_a_row_error():
     assert "ACLED's first year" in date_problem(datetime.date(1996, 12, 31))
     assert date_problem(tomorrow)  # the window every date of the product lies in (models.dates)
     assert date_problem(datetime.date(2022, 5, 13)) is None
+
+
+def test_each_distinct_date_and_type_pair_is_judged_once_a_file_and_the_same_way_each_row(ngo, monkeypatch):
+    from displacement.importers.acled import mapping
+
+    judged = []
+    real = mapping.date_problem
+    monkeypatch.setattr(mapping, "date_problem", lambda day: judged.append(day) or real(day))
+    mapper = EventMapper()
+    base = {"event_type": "Battles", "sub_event_type": "Armed clash", "admin1": "Donetsk", "country": "Ukraine"}
+    rows = [
+        {**base, "event_id_cnty": "X1", "event_date": "2022-05-13", "location": "Pokrovsk"},
+        {**base, "event_id_cnty": "X2", "event_date": "2022-05-13", "location": "Kramatorsk"},
+        {**base, "event_id_cnty": "X3", "event_date": "2022-02-30", "location": "Pokrovsk"},
+        {**base, "event_id_cnty": "X4", "event_date": "2022-02-30", "location": "Pokrovsk"},
+        {**base, "event_id_cnty": "X5", "event_date": "2022-05-13", "sub_event_type": "Air/drone strike"},
+        {**base, "event_id_cnty": "X6", "event_date": "2022-05-13", "sub_event_type": "Air/drone strike"},
+    ]
+    results = [mapper(n, row) for n, row in enumerate(rows, start=2)]
+    assert judged == [datetime.date(2022, 5, 13)]
+    assert [r.values.title for r in results[:2]] == [
+        "Armed clash in Pokrovsk, 13 May 2022",
+        "Armed clash in Kramatorsk, 13 May 2022",
+    ]
+    assert [r.problems[0].message for r in results[2:4]] == [
+        "“2022-02-30” is not a date (2022-05-13 or 13 May 2022)."
+    ] * 2
+    assert results[4].problems[0].message == results[5].problems[0].message
+    assert "Armed clash" in results[5].problems[0].message
+
+
+def test_the_history_of_copied_and_revised_events_names_the_import_run(ngo, imported):
+    """New events are copied straight into the table (COPY, outside Django's cursor): their
+    history rows still carry the run's context, as the revisions' do."""
+    created = EventHistory.objects.filter(pgh_obj__organization=ngo, pgh_label="insert")
+    assert created.count() == 6
+    assert {row.pgh_context.metadata.get("import_run") for row in created} == {imported.pk}
+    revised = run_import(ngo, "acled_current_revised.csv")
+    updates = EventHistory.objects.filter(pgh_obj__organization=ngo, pgh_label="update")
+    assert {row.pgh_context.metadata.get("import_run") for row in updates} == {revised.pk}

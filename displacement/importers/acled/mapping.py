@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import math
 from functools import cache
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.utils import translation
@@ -106,8 +107,21 @@ def _coordinate(text: str, limit: int) -> str | bool | None:
     return text if math.isfinite(value) and -limit <= value <= limit else False
 
 
+class _Typed(NamedTuple):
+    event_type: str = ""
+    sub_type: str = ""
+    label: str = ""  # the sub-type as ACLED writes it, for the title
+    problem: tuple[str, str] | None = None  # (field, message) when the row is rejected
+
+
 class EventMapper:
-    """Maps ACLED event rows; ``resolver`` holds the gazetteer for the whole file."""
+    """Maps ACLED event rows; ``resolver`` holds the gazetteer for the whole file.
+
+    A file repeats a few thousand dates, type pairs and place tuples over its rows: each is
+    checked once and its answer kept (``_day``, ``_types``, ``_publishers``, the resolver's
+    cache), so a row costs a few
+    dictionary reads (mapping was the largest part of a first import: docs/imports.md).
+    """
 
     def __init__(self, resolver: PlaceResolver | None = None, revisions: dict[str, int] | None = None):
         self.resolver = resolver or PlaceResolver()
@@ -116,6 +130,55 @@ class EventMapper:
         self.revisions = revisions or {}
         self.types = _labels(EventType)
         self.sub_types = _labels(SubEventType)
+        self._days: dict[str, tuple] = {}
+        self._type_pairs: dict[tuple[str, str], _Typed] = {}
+        self._sources: dict[str, tuple[str, ...]] = {}
+
+    def _day(self, raw_date: str) -> tuple[datetime.date | None, str, str]:
+        """(the day, why it is rejected or "", the day as a title writes it), once per text."""
+        if (known := self._days.get(raw_date)) is not None:
+            return known
+        day = parse_date(raw_date)
+        if day is None:
+            answer = None, f"“{raw_date}” is not a date (2022-05-13 or 13 May 2022).", ""
+        elif problem := date_problem(day):
+            answer = None, f"{problem}.", ""
+        else:
+            answer = day, "", f"{day.day} {day:%B %Y}"
+        if len(self._days) < 100_000:  # a file of random text does not grow it without end
+            self._days[raw_date] = answer
+        return answer
+
+    def _types(self, raw_type: str, raw_sub_type: str) -> _Typed:
+        """Our type and sub-type of ACLED's wording, or why the row is rejected."""
+        key = (raw_type, raw_sub_type)
+        if (known := self._type_pairs.get(key)) is not None:
+            return known
+        event_type = self.types.get(" ".join(raw_type.casefold().split()))
+        sub_type = self.sub_types.get(" ".join(raw_sub_type.casefold().split()))
+        if event_type is None:
+            allowed = ", ".join(_label(EventType, t) for t in SUB_EVENT_TYPES)
+            answer = _Typed(problem=("event_type", f"Unknown event type “{raw_type}”; allowed: {allowed}."))
+        elif sub_type is None or EVENT_TYPE_OF_SUB_TYPE[sub_type] != event_type:
+            why = (
+                f"“{raw_sub_type}” is not a sub-type of {_label(EventType, event_type)}; "
+                f"allowed: {allowed_sub_types(event_type)}."
+            )
+            answer = _Typed(problem=("sub_event_type", why))
+        else:
+            answer = _Typed(event_type, sub_type, _label(SubEventType, sub_type))
+        if len(self._type_pairs) < 10_000:
+            self._type_pairs[key] = answer
+        return answer
+
+    def _publishers(self, source: str) -> tuple[str, ...]:
+        """ACLED's ``source`` split on ``;``, once per text (the same few recur over a file)."""
+        if (known := self._sources.get(source)) is not None:
+            return known
+        publishers = tuple(dict.fromkeys(p.strip()[:200] for p in source.split(";") if p.strip()))
+        if len(self._sources) < 100_000:
+            self._sources[source] = publishers
+        return publishers
 
     def __call__(self, row_number: int, row: dict[str, str]) -> RowResult:
         get = row.get
@@ -125,31 +188,19 @@ class EventMapper:
             return result.reject("", f"{row.cells} cells where the header has more or fewer: a stray separator?")
         if not external_id:
             return result.reject("event_id_cnty", "event_id_cnty is empty.")
+        timestamp = (get("timestamp") or "").strip()
         known = self.revisions.get(external_id)
-        if known is not None:
-            timestamp = (get("timestamp") or "").strip()
-            if not timestamp.isdigit() or int(timestamp) <= known:
-                result.unchanged = True
-                return result
+        if known is not None and (not timestamp.isdigit() or int(timestamp) <= known):
+            result.unchanged = True
+            return result
         if len(external_id) > 60:
             return result.reject("event_id_cnty", "event_id_cnty is longer than 60 characters.")
-        raw_date = (get("event_date") or "").strip()
-        day = parse_date(raw_date)
+        day, why, day_text = self._day((get("event_date") or "").strip())
         if day is None:
-            return result.reject("event_date", f"“{raw_date}” is not a date (2022-05-13 or 13 May 2022).")
-        if problem := date_problem(day):
-            return result.reject("event_date", f"{problem}.")
-        event_type = self.types.get(" ".join((get("event_type") or "").casefold().split()))
-        if event_type is None:
-            allowed = ", ".join(_label(EventType, t) for t in SUB_EVENT_TYPES)
-            return result.reject("event_type", f"Unknown event type “{get('event_type')}”; allowed: {allowed}.")
-        sub_type = self.sub_types.get(" ".join((get("sub_event_type") or "").casefold().split()))
-        if sub_type is None or EVENT_TYPE_OF_SUB_TYPE[sub_type] != event_type:
-            return result.reject(
-                "sub_event_type",
-                f"“{get('sub_event_type')}” is not a sub-type of {_label(EventType, event_type)}; "
-                f"allowed: {allowed_sub_types(event_type)}.",
-            )
+            return result.reject("event_date", why)
+        typed = self._types(get("event_type") or "", get("sub_event_type") or "")
+        if typed.problem:
+            return result.reject(*typed.problem)
         time_precision = TIME_PRECISION.get((get("time_precision") or "").strip())
         if time_precision is None:
             return result.reject("time_precision", f"time_precision “{get('time_precision')}” is not 1, 2 or 3.")
@@ -159,7 +210,6 @@ class EventMapper:
         fatalities = (get("fatalities") or "0").strip() or "0"
         if not fatalities.isdigit():
             return result.reject("fatalities", f"fatalities “{fatalities}” is not a count (0 or more).")
-        timestamp = (get("timestamp") or "").strip()
         if timestamp and not timestamp.isdigit():
             return result.reject("timestamp", f"timestamp “{timestamp}” is not a Unix time.")
         latitude = _coordinate((get("latitude") or "").strip(), 90)
@@ -167,7 +217,7 @@ class EventMapper:
         if latitude is False or longitude is False:
             return result.reject("latitude", "latitude/longitude is not a coordinate.")
         location = (get("location") or "").strip()
-        resolved = self.resolver.resolve(
+        resolved = self.resolver.resolve(  # its answers are kept per name tuple
             country=(get("country") or "").strip(),
             admin1=(get("admin1") or "").strip(),
             admin2=(get("admin2") or "").strip(),
@@ -184,18 +234,19 @@ class EventMapper:
             texts[column] = (get(column) or "").strip()
             if len(texts[column]) > limit:
                 return result.reject(column, f"{column} is longer than {limit} characters.")
+        inter1, inter2 = (get("inter1") or "").strip(), (get("inter2") or "").strip()
         if "civilian_targeting" in row:
             civilians = bool((get("civilian_targeting") or "").strip())
         else:  # the 2022 layout: civilians are the second actor's type
-            civilians = (get("inter2") or "").strip() in ("7", "Civilians")
-        publishers = tuple(dict.fromkeys(p.strip()[:200] for p in (get("source") or "").split(";") if p.strip()))
-        title = f"{_label(SubEventType, sub_type)} in {location or 'an unnamed place'}, {day.day} {day:%B %Y}"
+            civilians = inter2 in ("7", "Civilians")
+        publishers = self._publishers(get("source") or "")
+        title = f"{typed.label} in {location or 'an unnamed place'}, {day_text}"
         result.values = EventRow(
             external_id=external_id,
             title=title[:300],
             description=(get("notes") or "").strip(),
-            event_type=event_type,
-            sub_event_type=sub_type,
+            event_type=typed.event_type,
+            sub_event_type=typed.sub_type,
             start=day,
             date_precision=time_precision,
             place_id=resolved.place_id,
@@ -208,8 +259,8 @@ class EventMapper:
             actor2=texts["actor2"],
             assoc_actor1=texts["assoc_actor_1"],
             assoc_actor2=texts["assoc_actor_2"],
-            inter1=INTER_CODES.get((get("inter1") or "").strip(), (get("inter1") or "").strip())[:60],
-            inter2=INTER_CODES.get((get("inter2") or "").strip(), (get("inter2") or "").strip())[:60],
+            inter1=INTER_CODES.get(inter1, inter1)[:60],
+            inter2=INTER_CODES.get(inter2, inter2)[:60],
             source_timestamp=int(timestamp) if timestamp else None,
             publishers=publishers,
             source_scale=(get("source_scale") or "").strip()[:100],
