@@ -9,7 +9,7 @@ staff always do. Event dates are public facts and stay as recorded.
 
 The same rule reaches partners four ways, each from here: the projections (``shown``, with
 the precision the page's query computed, ``precision_of``), the PostgreSQL-made CSV
-(``selectors.flat``, ``DateCell``), the date filters, which for a partner compare whole
+(``selectors.flat``, ``date_cell``), the date filters, which for a partner compare whole
 periods (``coarsest``, ``period``: two filters a day apart cannot be subtracted to find the
 day), and a partner's testimony report, whose period is widened to whole periods
 (``span_widened``).
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Case, CharField, Func, TextField, Value, When
+from django.db.models import Case, CharField, F, Func, TextField, Value, When
 
 from displacement import models as m
 from displacement.models.sharing import SharedDatePrecision as Precision
@@ -119,24 +119,31 @@ def span_widened(span: tuple[datetime.date, datetime.date] | None, precision: st
     return period(span[0], precision)[0], period(span[1], precision)[1]
 
 
-class DateCell(Func):
-    """SQL: a date column as ``shown`` writes it, at the precision of another column (a
-    carried text), for the CSV that PostgreSQL makes; '' for NULL."""
+#: ``shown``'s forms, as PostgreSQL's ``to_char`` formats.
+_FORMATS = {Precision.DAY: "YYYY-MM-DD", Precision.WEEK: 'IYYY-"W"IW', Precision.MONTH: "YYYY-MM"}
+
+
+class DateText(Func):
+    """SQL: a date column as ``shown`` writes it at one precision; '' for NULL."""
 
     output_field = TextField()
-    template = (
-        "coalesce(CASE %(precision)s WHEN 'week' THEN to_char(%(day)s, 'IYYY-\"W\"IW') "
-        "WHEN 'month' THEN to_char(%(day)s, 'YYYY-MM') ELSE to_char(%(day)s, 'YYYY-MM-DD') END, '')"
-    )
+    template = "coalesce(to_char(%(expressions)s), '')"
 
-    def as_sql(self, compiler, connection, **extra):
-        (day_sql, day_params), (precision_sql, precision_params) = (
-            compiler.compile(expression) for expression in self.source_expressions
-        )
-        sql = self.template.replace("%(precision)s", precision_sql)
-        # The day appears three times: its parameters (none, for a column) follow each use.
-        parts = sql.split("%(day)s")
-        params = list(precision_params)
-        for _ in parts[1:]:
-            params += day_params
-        return day_sql.join(parts), params
+    def __init__(self, column: str, precision: str):
+        super().__init__(F(column), Value(_FORMATS[precision]))
+
+
+def date_cell(column: str, kind: str, audience: m.Organization) -> Case:
+    """SQL: ``column`` as ``shown`` writes it for ``audience`` (the CSV that PostgreSQL makes):
+    at each owner's precision, read once for the statement (``precisions``, as the filters
+    read it) and written into it as constants, so that no row computes its precision: the
+    audience's own records by the day, an owner without an agreement in force by the week."""
+    owners: dict[str, list[int]] = {}
+    for owner, precision in {**precisions(kind, audience), audience.pk: Precision.DAY}.items():
+        owners.setdefault(precision, []).append(owner)
+    whens = [
+        When(organization_id__in=sorted(ids), then=DateText(column, precision))
+        for precision, ids in sorted(owners.items())
+        if precision != Precision.WEEK
+    ]
+    return Case(*whens, default=DateText(column, Precision.WEEK), output_field=TextField())
