@@ -9,6 +9,10 @@ and, across lines, every suppressed cell or total lies on a cycle of suppressed 
 that no sums and differences of published numbers recompute it (see ``_bridge``).
 Zero is published: it singles out nobody. Suppressed cells are ``None`` and listed in
 ``suppressed`` so that a file can mark them explicitly.
+
+Two tables over the same records (weeks and months of the same moves) are not suppressed each
+on its own: both are made from one finer table, suppressed once, by ``combined``, which adds
+only published numbers (``selectors.moves``).
 """
 
 from __future__ import annotations

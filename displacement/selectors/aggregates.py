@@ -59,8 +59,9 @@ def displacement_flows(
 # Two answers that overlap (January, then January to February) or that cut one table in two
 # (an origin, then the rest) can be subtracted to isolate a household. So a partner's flows
 # are by construction cells of one table per calendar month, built from everything the
-# owners share and suppressed whole; a partner's filters only choose which published cells
-# of which months to show, and never count anything again.
+# owners share (the sums of its parts, each suppressed whole: ``selectors.moves``); a
+# partner's filters only choose which published cells of which months to show, and never
+# count anything again.
 
 
 def published_flows(
