@@ -22,13 +22,14 @@ from displacement.models.sharing import RecordKind
 from displacement.models.vocab import ConsentPurpose, Sensitivity
 
 
-def active_agreements(
-    *, partner: m.Organization, kind: str, on: datetime.date | None = None
-) -> QuerySet[m.SharingAgreement]:
+def active_agreements(*, partner, kind: str | None, on: datetime.date | None = None) -> QuerySet[m.SharingAgreement]:
+    """The agreements in force ``on`` (default today) giving ``partner`` (an organisation, or an
+    expression for its id) ``kind`` of record (None: any kind)."""
     on = on or timezone.localdate()
-    return m.SharingAgreement.objects.filter(partner=partner, record_kinds__contains=[kind], valid_from__lte=on).filter(
+    agreements = m.SharingAgreement.objects.filter(partner=partner, valid_from__lte=on).filter(
         Q(valid_until__isnull=True) | Q(valid_until__gte=on)
     )
+    return agreements if kind is None else agreements.filter(record_kinds__contains=[kind])
 
 
 def _owners(partner: m.Organization, kind: str, on: datetime.date | None = None) -> QuerySet:
