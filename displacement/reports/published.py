@@ -8,7 +8,10 @@ case status: a calendar month; the displacement summary: an ISO week), built fro
 the owner shares with partners and suppressed whole. A run's period chooses the whole
 periods that lie inside it, and a definition's only filter, ``place`` (an oblast), chooses
 rows; neither counts anything again. Flows are the same tables, with the same suppression,
-as the API's summaries (``selectors.aggregates.published_flows``).
+as the API's summaries (``selectors.aggregates.published_flows``). Flows and the displacement
+summary's households and people are sums of one finer table suppressed once, per ISO week's
+days in a calendar month (``selectors.moves``), so that weeks and months cannot be set
+against each other.
 """
 
 from __future__ import annotations
@@ -17,14 +20,15 @@ import datetime
 from collections import defaultdict
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Sum, Value
+from django.db.models import Count, Value
 from django.db.models.functions import Coalesce, Substr, TruncMonth
 from django.utils.translation import gettext as _
 
 from displacement import models as m
 from displacement.models.reports import ReportKind, ReportPeriod
-from displacement.selectors.aggregates import month_end, month_of, monthly_flow_counts
-from displacement.services.summaries import member_count
+from displacement.reports.suppression import suppress_table
+from displacement.selectors import moves
+from displacement.selectors.moves import month_end, month_of
 
 #: The aggregates, and the run periods that hold at least one of their whole periods.
 AGGREGATES = {
@@ -115,34 +119,26 @@ def generate(definition: m.ReportDefinition, base, span):
 
 
 def _flows(kinds, base, span, partner, chosen):
-    """Per calendar month: households (the API's table) and people, from oblast to oblast."""
+    """Per calendar month: households and people from oblast to oblast, the API's tables
+    (``selectors.moves``: sums of the month's parts, suppressed once with the weekly summary's)."""
     first, last = span if span is not None else (None, None)
-    counts = monthly_flow_counts(base, first=first, last=last)
-    people = defaultdict(dict)
-    moves = base.filter(destination__isnull=False)
-    if span is not None:
-        moves = moves.filter(left_on__range=(month_of(first), month_end(last)))
-    for row in (
-        moves.annotate(
-            month=TruncMonth("left_on"),
-            moved=Coalesce("people_count", member_count()),
-            o=Substr("origin__pcode", 1, 4),
-            d=Substr("destination__pcode", 1, 4),
-        )
-        .order_by()
-        .values("month", "o", "d")
-        .annotate(people=Sum("moved"))
-    ):
-        people[row["month"]][(row["o"], row["d"])] = row["people"]
+    parts = moves.suppressed_parts(
+        base,
+        first=month_of(first) if first is not None else None,
+        last=month_end(last) if last is not None else None,
+    )
     names, rows, hidden = kinds._oblast_names(), [], 0
-    for month in sorted(month for month in counts if _inside(month, span)):
-        records = {key: {"households": n, "people": people[month].get(key, 0)} for key, n in counts[month].items()}
-        records, suppressed = kinds._suppressed(records, ("households", "people"), (0, 1), partner)
-        hidden += suppressed
-        for (origin, dest), values in sorted(records.items()):
+    for month, counted in sorted(moves.monthly_flows(parts).items()):
+        if not _inside(month, span):
+            continue
+        # Every cell that holds a move, and every hidden one: a hidden zero left out would say it is one.
+        for origin, dest in sorted(counted.present | counted.households.suppressed):
+            households = counted.households.cells[(origin, dest)]
+            people = None if households is None else counted.people.cells[(origin, dest)]
+            hidden += (households is None) + (people is None)
             if chosen is None or origin == chosen:
                 named = [origin, names.get(origin, ""), dest, names.get(dest, "")]
-                rows.append([_month(month), *named, values["households"], values["people"]])
+                rows.append([_month(month), *named, households, people])
     columns = [kinds.Column("month", "#date+month"), *kinds.FLOW_COLUMNS]
     return kinds.Output(columns, rows, {"suppressed_cells": hidden})
 
@@ -175,20 +171,34 @@ def _case_status(kinds, base, span, partner, chosen):
 
 def _displacement_summary(kinds, base, span, partner, chosen):
     """Per ISO week: households, people and children displaced, and households displaced
-    again, by oblast of origin."""
+    again, by oblast of origin. Households and people are sums of the week's parts, the table
+    suppressed once with the monthly flows' (``selectors.moves``); children and households
+    displaced again, each week's table suppressed whole, hidden wherever households are."""
     weeks = whole_weeks(span)
+    if weeks is not None and weeks[0] > weeks[1]:
+        return kinds.Output(kinds.WEEKLY_COLUMNS, [], {"suppressed_cells": 0})
+    first, last = weeks if weeks is not None else (None, None)
+    moved = moves.weekly_moves(moves.suppressed_parts(base, first=first, last=last))
     selected = base if weeks is None else base.filter(left_on__range=weeks)
-    by_week = defaultdict(dict)
-    if weeks is None or weeks[0] <= weeks[1]:
-        for (week, adm1), values in kinds.weekly_cells(selected, base).items():
-            by_week[week][(week, adm1)] = values
+    others = kinds.weekly_cells(selected, base)
     names, rows, hidden = kinds._oblast_names(), [], 0
-    for week in sorted(by_week):
-        records, suppressed = kinds._suppressed(by_week[week], kinds.WEEKLY_METRICS, (1, 0), partner)
-        hidden += suppressed
-        for (_week, adm1), values in sorted(records.items()):
-            if chosen is None or adm1 == chosen:
-                rows.append([week.isoformat(), adm1, names.get(adm1, ""), *(values[n] for n in kinds.WEEKLY_METRICS)])
+    for week in sorted(set(moved) | {week for week, _adm1 in others}):
+        origins = sorted(set(moved.get(week, {})) | {adm1 for w, adm1 in others if w == week})
+        counted = {origin: moved.get(week, {}).get(origin, (0, 0)) for origin in origins}
+        unknown = {(origin, week) for origin in origins if counted[origin][0] is None}
+        tables = {
+            metric: suppress_table(
+                {(origin, week): others.get((week, origin), {}).get(metric, 0) for origin in origins}, force=unknown
+            )
+            for metric in kinds.WEEKLY_METRICS[2:]
+        }
+        for origin in origins:
+            households, people = counted[origin]
+            people = None if households is None else people
+            values = [households, people, *(table.cells[(origin, week)] for table in tables.values())]
+            hidden += sum(value is None for value in values)
+            if chosen is None or origin == chosen:
+                rows.append([week.isoformat(), origin, names.get(origin, ""), *values])
     return kinds.Output(kinds.WEEKLY_COLUMNS, rows, {"suppressed_cells": hidden})
 
 

@@ -9,11 +9,15 @@ and, across lines, every suppressed cell or total lies on a cycle of suppressed 
 that no sums and differences of published numbers recompute it (see ``_bridge``).
 Zero is published: it singles out nobody. Suppressed cells are ``None`` and listed in
 ``suppressed`` so that a file can mark them explicitly.
+
+Two tables over the same records (weeks and months of the same moves) are not suppressed each
+on its own: both are made from one finer table, suppressed once, by ``combined``, which adds
+only published numbers (``selectors.moves``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -51,11 +55,15 @@ class SuppressedTable:
         return self.cells.get((row, column), 0)
 
 
-def suppress_table(counts: Mapping[tuple[Hashable, Hashable], int], *, k: int | None = None) -> SuppressedTable:
+def suppress_table(
+    counts: Mapping[tuple[Hashable, Hashable], int], *, k: int | None = None, force: Iterable[tuple] = ()
+) -> SuppressedTable:
     """Suppress ``counts`` (a mapping (row, column) -> count; absent keys are 0).
 
     Totals take the positions (row, TOTAL), (TOTAL, column) and (TOTAL, TOTAL); the result
-    keeps every row and column that has a key in ``counts``.
+    keeps every row and column that has a key in ``counts``. ``force``: positions (cells or
+    totals) hidden whatever their count, as small ones are (another metric's hidden positions:
+    "2 households, 9 people" would describe one family), with their complements.
     """
     k = threshold(k)
     rows = sorted({r for r, _ in counts}, key=str)
@@ -70,7 +78,7 @@ def suppress_table(counts: Mapping[tuple[Hashable, Hashable], int], *, k: int | 
         full[(TOTAL, c)] = sum(full[(r, c)] for r in rows)
     full[(TOTAL, TOTAL)] = sum(full[(r, TOTAL)] for r in rows)
 
-    hidden = {key for key, value in full.items() if is_small(value, k)}
+    hidden = {key for key, value in full.items() if is_small(value, k)} | (set(force) & set(full))
 
     # Each line is a set of cells whose sum is the line's total cell.
     lines = [([(r, c) for c in columns], (r, TOTAL)) for r in [*rows, TOTAL]]
@@ -111,6 +119,70 @@ def suppress_table(counts: Mapping[tuple[Hashable, Hashable], int], *, k: int | 
         k=k,
         suppressed={key for key in hidden if TOTAL not in key},
     )
+
+
+def hidden_positions(table: SuppressedTable) -> set[tuple]:
+    """Every hidden position of ``table``, its totals' included (for ``suppress_table``'s ``force``)."""
+    hidden = {key for key, value in table.cells.items() if value is None}
+    hidden |= {(r, TOTAL) for r, value in table.row_totals.items() if value is None}
+    hidden |= {(TOTAL, c) for c, value in table.column_totals.items() if value is None}
+    if table.grand_total is None:
+        hidden.add((TOTAL, TOTAL))
+    return hidden
+
+
+def combined(tables: Iterable[SuppressedTable], *, drop: Iterable[Hashable] = ()) -> SuppressedTable:
+    """The sum of suppressed tables over disjoint records (the parts of a longer period),
+    without the columns ``drop``, made from their published numbers only.
+
+    A number is published when it is a sum of published numbers of the parts (a cell: the
+    parts' cells; a row total: each part's cells of the row, or its row total less the
+    dropped cells), and hidden otherwise. So it tells nothing that the parts' published
+    numbers do not, and as each part's hidden numbers lie on cycles of hidden ones (no sums
+    and differences of its published numbers give them), a sum holding one is not given by
+    any either: the parts' records are disjoint.
+    """
+    tables, drop = list(tables), set(drop)
+    rows = sorted({r for t in tables for r in t.rows if set(t.columns) - drop}, key=str)
+    columns = sorted({c for t in tables for c in t.columns} - drop, key=str)
+    cells = {(r, c): _sum(t.cells.get((r, c), 0) for t in tables) for r in rows for c in columns}
+
+    def row_part(t: SuppressedTable, r) -> int | None:
+        if r not in t.rows:
+            return 0
+        kept = _sum(t.cells[(r, c)] for c in t.columns if c not in drop)
+        if kept is not None or t.row_totals[r] is None:
+            return kept
+        dropped = _sum(t.cells[(r, c)] for c in t.columns if c in drop)
+        return None if dropped is None else t.row_totals[r] - dropped
+
+    def grand_part(t: SuppressedTable) -> int | None:
+        kept = _sum(t.column_totals[c] for c in t.columns if c not in drop)
+        if kept is not None or t.grand_total is None:
+            return kept
+        dropped = _sum(t.column_totals[c] for c in t.columns if c in drop)
+        return None if dropped is None else t.grand_total - dropped
+
+    return SuppressedTable(
+        rows=rows,
+        columns=columns,
+        cells=cells,
+        row_totals={r: _sum(row_part(t, r) for t in tables) for r in rows},
+        column_totals={c: _sum(t.column_totals.get(c, 0) for t in tables) for c in columns},
+        grand_total=_sum(grand_part(t) for t in tables),
+        k=tables[0].k if tables else threshold(),
+        suppressed={key for key, value in cells.items() if value is None},
+    )
+
+
+def _sum(values: Iterable[int | None]) -> int | None:
+    """A sum of published numbers; None if one of them is hidden."""
+    total = 0
+    for value in values:
+        if value is None:
+            return None
+        total += value
+    return total
 
 
 def suppress_counts(counts: Mapping[Hashable, int], *, k: int | None = None) -> tuple[dict, int | None]:

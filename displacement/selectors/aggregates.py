@@ -7,16 +7,19 @@ and every table goes through small-cell suppression.
 
 from __future__ import annotations
 
-import calendar
 import datetime
-from collections import Counter, defaultdict
+from collections import Counter
 
 from django.db.models import F
-from django.db.models.functions import Substr, TruncMonth
+from django.db.models.functions import Substr
 
 from displacement import models as m
 from displacement.reports.suppression import TOTAL, SuppressedTable, suppress_table
+from displacement.selectors import moves
+from displacement.selectors.moves import month_end, month_of
 from displacement.selectors.sharing import countable_displacements
+
+__all__ = ["displacement_flows", "flow_cells", "flow_rows", "month_end", "month_of", "published_flows"]
 
 
 def displacement_flows(
@@ -56,56 +59,30 @@ def displacement_flows(
 # Two answers that overlap (January, then January to February) or that cut one table in two
 # (an origin, then the rest) can be subtracted to isolate a household. So a partner's flows
 # are by construction cells of one table per calendar month, built from everything the
-# owners share and suppressed whole; a partner's filters only choose which published cells
-# of which months to show, and never count anything again.
-
-
-def month_of(day: datetime.date) -> datetime.date:
-    return day.replace(day=1)
-
-
-def month_end(month: datetime.date) -> datetime.date:
-    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
-
-
-def monthly_flow_counts(
-    displacements, *, first: datetime.date | None = None, last: datetime.date | None = None
-) -> dict[datetime.date, Counter]:
-    """Households displaced from each oblast to each oblast, per calendar month of leaving:
-    ``{month: Counter({(origin, destination): households})}``, for the whole months from
-    ``first``'s to ``last``'s (default: every month)."""
-    rows = displacements.filter(destination__isnull=False)
-    if first is not None:
-        rows = rows.filter(left_on__gte=month_of(first))
-    if last is not None:
-        rows = rows.filter(left_on__lte=month_end(last))
-    rows = (
-        rows.annotate(
-            month=TruncMonth("left_on"),
-            origin_oblast=Substr(F("origin__pcode"), 1, 4),
-            dest_oblast=Substr(F("destination__pcode"), 1, 4),
-        )
-        .values_list("month", "origin_oblast", "dest_oblast", "household_id")
-        .distinct()
-    )
-    months: dict[datetime.date, Counter] = defaultdict(Counter)
-    for month, origin, destination, _household in rows:
-        months[month][(origin, destination)] += 1
-    return dict(months)
+# owners share (the sums of its parts, each suppressed whole: ``selectors.moves``); a
+# partner's filters only choose which published cells of which months to show, and never
+# count anything again.
 
 
 def published_flows(
     *, organizations, first: datetime.date | None = None, last: datetime.date | None = None
 ) -> dict[tuple[str, datetime.date], SuppressedTable]:
     """Each owner's table of flows for each month as it leaves the owner, keyed by (owner's
-    slug, month): counting only households whose consent to statistics is active, suppressed
-    as a whole table. Owners are never summed: a partner's report from one owner would
-    otherwise be subtracted from a sum over two."""
+    slug, month): counting only households whose consent to statistics is active, the sums of
+    the month's parts, each suppressed whole (``selectors.moves``: the same table as the
+    weekly displacement summary's, so that the two cannot be set against each other), for the
+    whole months from ``first``'s to ``last``'s. Owners are never summed: a partner's report
+    from one owner would otherwise be subtracted from a sum over two."""
     tables = {}
     for organization in organizations:
         rows = countable_displacements(organization=organization, outside=True)
-        for month, counts in monthly_flow_counts(rows, first=first, last=last).items():
-            tables[(organization.slug, month)] = suppress_table(counts)
+        parts = moves.suppressed_parts(
+            rows,
+            first=month_of(first) if first is not None else None,
+            last=month_end(last) if last is not None else None,
+        )
+        for month, counted in moves.monthly_flows(parts).items():
+            tables[(organization.slug, month)] = counted.households
     return tables
 
 

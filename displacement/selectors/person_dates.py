@@ -9,7 +9,7 @@ staff always do. Event dates are public facts and stay as recorded.
 
 The same rule reaches partners four ways, each from here: the projections (``shown``, with
 the precision the page's query computed, ``precision_of``), the PostgreSQL-made CSV
-(``selectors.flat``, ``DateCell``), the date filters, which for a partner compare whole
+(``selectors.flat``, ``date_cell``), the date filters, which for a partner compare whole
 periods (``coarsest``, ``period``: two filters a day apart cannot be subtracted to find the
 day), and a partner's testimony report, whose period is widened to whole periods
 (``span_widened``).
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Case, CharField, Func, TextField, Value, When
+from django.db.models import Case, CharField, F, Func, QuerySet, TextField, Value, When
 
 from displacement import models as m
 from displacement.models.sharing import SharedDatePrecision as Precision
@@ -56,16 +56,38 @@ def precision_expression(kind: str, audience: m.Organization, *, on: datetime.da
 
 def precisions(kind: str, audience: m.Organization) -> dict[int, str]:
     """Owner id -> precision, in Python (filters, reports, a projection of a record not loaded
-    by ``loaded``): read once per request and kind (cached on the audience object)."""
+    by ``loaded``): read once per request and kind (cached on the audience object), or given
+    with the request's API key (``remember``)."""
     cache = audience.__dict__.setdefault("_date_precisions", {})
     if kind not in cache:
-        found: dict[int, str] = {}
-        for owner, precision in _agreements(kind, audience, None).values_list("owner_id", "date_precision"):
-            current = found.get(owner)
-            if current is None or _ORDER.index(precision) < _ORDER.index(current):
-                found[owner] = precision
-        cache[kind] = found
+        cache[kind] = _coarsest(_agreements(kind, audience, None).values_list("owner_id", "date_precision"))
     return cache[kind]
+
+
+def in_force(partner) -> QuerySet:
+    """What ``remember`` needs of the agreements in force today with ``partner`` (an
+    organisation, or an expression for its id): owner, kinds and precision of each."""
+    from displacement.selectors.sharing import active_agreements
+
+    agreements = active_agreements(partner=partner, kind=None).order_by()
+    return agreements.values_list("owner_id", "record_kinds", "date_precision")
+
+
+def remember(audience: m.Organization, agreements) -> None:
+    """Keep ``in_force``'s rows for ``audience`` (read with its API key, in the same statement) as
+    this request's precisions of every kind: a partner's date filter then costs no query."""
+    cache = audience.__dict__.setdefault("_date_precisions", {})
+    for kind in PERSON_DATES:
+        cache[kind] = _coarsest((owner, precision) for owner, kinds, precision in agreements if kind in kinds)
+
+
+def _coarsest(rows) -> dict[int, str]:
+    found: dict[int, str] = {}
+    for owner, precision in rows:
+        current = found.get(owner)
+        if current is None or _ORDER.index(precision) < _ORDER.index(current):
+            found[owner] = precision
+    return found
 
 
 def coarsest(kind: str, audience: m.Organization) -> str:
@@ -119,24 +141,31 @@ def span_widened(span: tuple[datetime.date, datetime.date] | None, precision: st
     return period(span[0], precision)[0], period(span[1], precision)[1]
 
 
-class DateCell(Func):
-    """SQL: a date column as ``shown`` writes it, at the precision of another column (a
-    carried text), for the CSV that PostgreSQL makes; '' for NULL."""
+#: ``shown``'s forms, as PostgreSQL's ``to_char`` formats.
+_FORMATS = {Precision.DAY: "YYYY-MM-DD", Precision.WEEK: 'IYYY-"W"IW', Precision.MONTH: "YYYY-MM"}
+
+
+class DateText(Func):
+    """SQL: a date column as ``shown`` writes it at one precision; '' for NULL."""
 
     output_field = TextField()
-    template = (
-        "coalesce(CASE %(precision)s WHEN 'week' THEN to_char(%(day)s, 'IYYY-\"W\"IW') "
-        "WHEN 'month' THEN to_char(%(day)s, 'YYYY-MM') ELSE to_char(%(day)s, 'YYYY-MM-DD') END, '')"
-    )
+    template = "coalesce(to_char(%(expressions)s), '')"
 
-    def as_sql(self, compiler, connection, **extra):
-        (day_sql, day_params), (precision_sql, precision_params) = (
-            compiler.compile(expression) for expression in self.source_expressions
-        )
-        sql = self.template.replace("%(precision)s", precision_sql)
-        # The day appears three times: its parameters (none, for a column) follow each use.
-        parts = sql.split("%(day)s")
-        params = list(precision_params)
-        for _ in parts[1:]:
-            params += day_params
-        return day_sql.join(parts), params
+    def __init__(self, column: str, precision: str):
+        super().__init__(F(column), Value(_FORMATS[precision]))
+
+
+def date_cell(column: str, kind: str, audience: m.Organization) -> Case:
+    """SQL: ``column`` as ``shown`` writes it for ``audience`` (the CSV that PostgreSQL makes):
+    at each owner's precision, read once for the statement (``precisions``, as the filters
+    read it) and written into it as constants, so that no row computes its precision: the
+    audience's own records by the day, an owner without an agreement in force by the week."""
+    owners: dict[str, list[int]] = {}
+    for owner, precision in {**precisions(kind, audience), audience.pk: Precision.DAY}.items():
+        owners.setdefault(precision, []).append(owner)
+    whens = [
+        When(organization_id__in=sorted(ids), then=DateText(column, precision))
+        for precision, ids in sorted(owners.items())
+        if precision != Precision.WEEK
+    ]
+    return Case(*whens, default=DateText(column, Precision.WEEK), output_field=TextField())

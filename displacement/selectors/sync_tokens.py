@@ -18,6 +18,7 @@ are keyed by the audience too, so that two partners' ETags for one record differ
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import hmac
 import os
@@ -36,8 +37,18 @@ from displacement.selectors.access import Viewer
 _SALT = "displacement.api.cursor"
 
 
+@functools.lru_cache(maxsize=4)
+def _key(secret: str) -> bytes:
+    return hashlib.sha256(f"{_SALT}:{secret}".encode()).digest()
+
+
+@functools.lru_cache(maxsize=4)
+def _signer(secret: str) -> signing.Signer:
+    return signing.Signer(key=secret, salt=_SALT)
+
+
 def _keystream(nonce: bytes, length: int) -> bytes:
-    key = hashlib.sha256(f"{_SALT}:{settings.SECRET_KEY}".encode()).digest()
+    key = _key(settings.SECRET_KEY)
     out, counter = b"", 0
     while len(out) < length:
         out += hmac.new(key, nonce + counter.to_bytes(4, "big"), hashlib.sha256).digest()
@@ -45,19 +56,25 @@ def _keystream(nonce: bytes, length: int) -> bytes:
     return out[:length]
 
 
+def _xor(data: bytes, stream: bytes) -> bytes:
+    """``data`` XOR ``stream`` (as long), at once rather than a Python step per byte."""
+    return (int.from_bytes(data, "big") ^ int.from_bytes(stream, "big")).to_bytes(len(data), "big")
+
+
 def seal(text: str) -> str:
+    """Every list answer seals a cursor or two and a sync token: the key and the signer are
+    made once per secret key."""
     nonce = os.urandom(12)
     data = text.encode()
-    cipher = bytes(a ^ b for a, b in zip(data, _keystream(nonce, len(data)), strict=True))
-    token = urlsafe_b64encode(nonce + cipher).decode().rstrip("=")
-    return signing.Signer(salt=_SALT).sign(token)
+    token = urlsafe_b64encode(nonce + _xor(data, _keystream(nonce, len(data)))).decode().rstrip("=")
+    return _signer(settings.SECRET_KEY).sign(token)
 
 
 def unseal(sealed: str) -> str:
-    token = signing.Signer(salt=_SALT).unsign(sealed)
+    token = _signer(settings.SECRET_KEY).unsign(sealed)
     raw = urlsafe_b64decode(token + "=" * (-len(token) % 4))
     nonce, cipher = raw[:12], raw[12:]
-    return bytes(a ^ b for a, b in zip(cipher, _keystream(nonce, len(cipher)), strict=True)).decode()
+    return _xor(cipher, _keystream(nonce, len(cipher))).decode()
 
 
 #: What a sync token starts with: tells it apart from a date or time.

@@ -108,3 +108,33 @@ def test_a_partners_daily_report_covers_the_whole_week(ngo, partner_org, world, 
     run = ReportRun.objects.get(definition=definition)
     assert run.manifest["period"] == ["2025-06-09", "2025-06-15"] and run.rows == 1
     assert "2025-W24" in run.file.open("rb").read().decode("utf-8-sig")
+
+
+@pytest.mark.parametrize(
+    ("resource", "filters"),
+    [
+        ("testimonies", "recorded_after=2025-06-11"),
+        ("displacements", "occurred_before=2025-06-11"),
+        ("cases", "recorded_after=2025-06-11&recorded_before=2025-06-30"),
+    ],
+)
+def test_a_partners_date_filter_costs_no_query_of_its_own(partner, dated, resource, filters):
+    """The agreements' precisions come with the API key's own statement."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    partner.get(f"/api/v1/{resource}/")  # the key's last use, recorded once a minute
+    with CaptureQueriesContext(connection) as plain:
+        assert partner.get(f"/api/v1/{resource}/").status_code == 200
+    with CaptureQueriesContext(connection) as filtered:
+        answer = partner.get(f"/api/v1/{resource}/?{filters}")
+    assert answer.status_code == 200 and len(answer.json()["results"]) == 1
+    assert len(filtered.captured_queries) == len(plain.captured_queries), filtered.captured_queries
+
+
+def test_an_agreements_precision_counts_at_the_next_request(ngo, partner_org, partner, dated):
+    assert _dates(partner, "testimonies", ["recorded_on"]) == [("2025-W24",)]
+    SharingAgreement.objects.filter(owner=ngo, partner=partner_org).update(date_precision="month")
+    assert _dates(partner, "testimonies", ["recorded_on"]) == [("2025-06",)]
+    # A week-precision filter would start on Monday 9 June; a month's starts on 1 June.
+    assert len(partner.get("/api/v1/testimonies/?recorded_after=2025-06-30").json()["results"]) == 1

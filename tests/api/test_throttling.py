@@ -133,3 +133,87 @@ def test_requests_in_parallel_lose_no_count(rf, coordinator, settings, monkeypat
     for thread in threads:
         thread.join()
     assert sorted(answers) == [False, False, False, True, True, True]
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The default cache on the suite's Redis, as with DEBUG off, under a prefix of this test's own."""
+    import uuid
+
+    from displacement.env import redis_cache_url
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_cache_url(settings.CELERY_BROKER_URL),
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        }
+    }
+    from django.core.cache import caches
+
+    cache = caches["default"]
+    yield cache
+    client = cache._cache.get_client(write=True)  # clear() would flush the shared db: only this test's keys
+    for key in client.scan_iter(f"{cache.key_prefix}:*"):
+        client.delete(key)
+
+
+def _commands(monkeypatch) -> list:
+    """The commands sent to Redis from now on."""
+    import redis
+
+    sent = []
+    original = redis.Redis.execute_command
+
+    def execute_command(self, *args, **options):
+        sent.append(args[0])
+        return original(self, *args, **options)
+
+    monkeypatch.setattr(redis.Redis, "execute_command", execute_command)
+    return sent
+
+
+@pytest.mark.django_db
+def test_on_redis_a_request_costs_one_round_trip(rf, coordinator, analyst, settings, redis_cache, monkeypatch):
+    from api.throttling import PrincipalRateThrottle
+
+    settings.API_RATE_STAFF = "3/min"
+    warm = rf.get("/api/v1/places/")
+    warm.user = analyst
+    PrincipalRateThrottle().allow_request(warm, None)  # the script is loaded once per server
+    sent = _commands(monkeypatch)
+    request = rf.get("/api/v1/places/")
+    request.user = coordinator
+    throttle = PrincipalRateThrottle()
+    answers = []
+    for _ in range(5):
+        answers.append(throttle.allow_request(request, None))
+    assert answers == [True, True, True, False, False]
+    assert len(sent) == 5, sent  # one command a request
+    assert 58 <= throttle.wait() <= 60  # the window opened at the first request, a minute long
+
+
+@pytest.mark.django_db
+def test_on_redis_parallel_requests_lose_no_count_and_the_window_ends(rf, coordinator, settings, redis_cache):
+    import threading
+
+    from api.throttling import PrincipalRateThrottle
+
+    settings.API_RATE_STAFF = "3/s"
+    request = rf.get("/api/v1/places/")
+    request.user = coordinator
+    answers = []
+    start = threading.Barrier(12, timeout=10)
+
+    def ask():
+        start.wait()
+        answers.append(PrincipalRateThrottle().allow_request(request, None))
+
+    threads = [threading.Thread(target=ask) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(answers) == [False] * 9 + [True] * 3
+    time.sleep(1.1)  # the window (a second) has ended: a new one opens
+    assert PrincipalRateThrottle().allow_request(request, None) is True

@@ -269,7 +269,8 @@ def test_a_partner_file_with_a_small_count_is_never_delivered(tmp_path):
 def test_a_failed_validation_leaves_no_file_and_a_failed_run(ngo, partner_org, media):
     _flows_world(ngo, partner_org)
     definition = _define(ngo, slug="flows", kind="flows", audience=partner_org)
-    with mock.patch("displacement.reports.kinds._suppressed", lambda records, *args: (records, 0)):
+    # Suppression broken (no count is small to it): the file's validation still refuses it.
+    with mock.patch("displacement.reports.suppression.is_small", lambda value, k: False):
         report_run_task.apply(args=(definition.pk,), kwargs={"slot": SLOT.isoformat()})
     run = ReportRun.objects.get()
     assert run.status == RunStatus.FAILED and "count below 5" in run.error

@@ -235,3 +235,24 @@ def test_the_upgrade_tombstones_households_partners_received_only_through_a_rest
         ("households", only.household_id, "unshared", True),
         ("displacements", move.pk, "unshared", True),
     }
+
+
+@pytest.mark.parametrize("kind", ["households", "displacements", "cases"])
+def test_a_partners_page_probes_the_sharing_testimonies_row_by_row(ngo, partner, kind):
+    """The gate's EXISTS stays per row: hashed, it read every sharing testimony on each page."""
+    import re
+
+    from displacement.selectors.sharing import partner_readable
+
+    _agree(ngo, partner, ["households", "displacements", "cases"])
+    for _ in range(3):
+        testimony = _testimony(ngo)
+        CaseFactory(household=testimony.household)
+        DisplacementFactory(household=testimony.household)
+    page = partner_readable(kind, partner=partner).order_by("updated_at", "pk")[:51]
+    assert page.count() == 3
+    plan = page.explain()
+    hashed = set(re.findall(r"hashed SubPlan (\d+)", plan))
+    subplans = dict(re.findall(r"SubPlan (\d+)\n\s*->\s*([^\n]+)", plan))
+    assert "displacement_testimony" in plan
+    assert not [n for n in hashed if "displacement_testimony" in subplans.get(n, "")], plan

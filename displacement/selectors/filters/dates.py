@@ -19,8 +19,8 @@ class PersonDateFilter(df.DateFilter):
     """A date about people (``selectors.person_dates``). A partner receives such dates by week
     or month, so its filters compare whole periods: on or after a day means from the first day
     of the period that holds it, on or before, to its last, at the coarsest precision of the
-    agreements sharing the kind with it (read once per request: one query, for a request that
-    uses such a filter)."""
+    agreements sharing the kind with it (read with the request's API key, in the key's own
+    statement: ``person_dates.remember``)."""
 
     def bound(self, value: datetime.date) -> datetime.date:
         viewer = self.parent.viewer
