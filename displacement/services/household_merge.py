@@ -43,6 +43,10 @@ def household_merge(*, survivor: m.Household, merged: m.Household, by=None) -> m
     with acting(by, **context):
         # Known before its testimonies move away: whether partners could have received it.
         shared = is_shareable(RecordKind.HOUSEHOLDS, merged.pk)
+        # Events told by both records counted them as two households: now one.
+        recounted = list(
+            m.TestimonyEvent.objects.filter(testimony__household=merged).values_list("event_id", flat=True)
+        )
         days = list(m.Displacement.objects.filter(household__in=[survivor, merged]).values_list("left_on", flat=True))
         now = timezone.now()
         for model in MOVED:
@@ -64,6 +68,7 @@ def household_merge(*, survivor: m.Household, merged: m.Household, by=None) -> m
         merged.delete()
     summary_tracking.touch(survivor.organization_id, *days)
     summary_tracking.touch_cases(survivor.organization_id)
+    summary_tracking.events_recounted(recounted)
     return survivor
 
 
