@@ -4,7 +4,8 @@ the access gate.
 ``household_candidates`` is internal (ids, scores and reasons, no identifier leaves it);
 ``household_suggestions`` is what a person registering a household sees: names only for
 households whose identifiers they may read (``Viewer.sees_identifiers_of``), otherwise that a
-likely duplicate exists and whom to ask (its caseworker, or a coordinator).
+likely duplicate exists and whom to ask (its caseworker, or the organisation's coordinators by
+name).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from displacement.duplicates.keys import match_keys
 from displacement.duplicates.names import name_key
 from displacement.duplicates.phones import phone_e164
 from displacement.duplicates.scoring import THRESHOLD, Record, score
-from displacement.models.vocab import CaseStatus
+from displacement.models.vocab import CaseStatus, Role
 from displacement.selectors.access import Viewer
 
 #: At most this many rows sharing a key are scored for one new household.
@@ -109,6 +110,20 @@ def _whom_to_ask(household_ids: list[int]) -> dict[int, str]:
     return {h: (f"{first} {last}".strip() or username) for h, username, first, last in cases}
 
 
+#: At most this many coordinators are named to someone who may not read a candidate's names.
+COORDINATORS_NAMED = 3
+
+
+def _coordinators(organization) -> str:
+    """The names of the organisation's active coordinators, for whom to ask."""
+    rows = (
+        m.Membership.objects.filter(organization=organization, role=Role.COORDINATOR, user__is_active=True)
+        .order_by("user__last_name", "user__username")
+        .values_list("user__username", "user__first_name", "user__last_name")[:COORDINATORS_NAMED]
+    )
+    return ", ".join(f"{first} {last}".strip() or username for username, first, last in rows)
+
+
 def household_suggestions(*, viewer, candidates: list[Candidate]) -> list[dict]:
     """What the person registering sees of each candidate: its code and the name and phone
     on record when they may read its identifiers; otherwise only whom to ask."""
@@ -122,6 +137,7 @@ def household_suggestions(*, viewer, candidates: list[Candidate]) -> list[dict]:
     }
     codes = dict(m.Household.objects.filter(pk__in=ids, organization=viewer.organization).values_list("pk", "code"))
     ask = _whom_to_ask(ids)
+    coordinators = None  # read once, only if someone must be told to ask one
     out = []
     for candidate in candidates:
         if candidate.household_id not in codes:
@@ -140,13 +156,16 @@ def household_suggestions(*, viewer, candidates: list[Candidate]) -> list[dict]:
             )
         else:
             caseworker = ask.get(candidate.household_id)
-            out.append(
-                {
-                    "score": candidate.score,
-                    "ask": _("A likely existing household: ask its caseworker, %(name)s, or a coordinator.")
-                    % {"name": caseworker}
-                    if caseworker
-                    else _("A likely existing household: ask a coordinator."),
+            if caseworker:
+                text = _("A likely existing household: ask its caseworker, %(name)s, or a coordinator.") % {
+                    "name": caseworker
                 }
-            )
+            else:
+                coordinators = _coordinators(viewer.organization) if coordinators is None else coordinators
+                text = (
+                    _("A likely existing household: ask a coordinator, %(names)s.") % {"names": coordinators}
+                    if coordinators
+                    else _("A likely existing household: ask a coordinator.")
+                )
+            out.append({"score": candidate.score, "ask": text})
     return out

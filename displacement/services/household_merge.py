@@ -8,9 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from displacement import models as m
+from displacement.models.sharing import RecordKind
 from displacement.models.vocab import CaseStatus
 from displacement.services import summary_tracking
 from displacement.services.acting import acting
+from displacement.services.tombstones import is_shareable
 
 #: The records that follow their household to the survivor (consents follow their testimonies).
 MOVED = (m.Person, m.Case, m.Displacement, m.Testimony)
@@ -24,7 +26,8 @@ def household_merge(*, survivor: m.Household, merged: m.Household, by=None) -> m
     """Move ``merged``'s people, cases, displacements and testimonies (with their consents) to
     ``survivor``, fill the survivor's empty contact fields from it, then delete it, all in one
     transaction. The history of every moved row and of the deletion carries ``by`` and a
-    ``household_merge`` context naming both codes."""
+    ``household_merge`` context naming both codes. If partners could have received ``merged``,
+    their deletions feed lists it as merged into ``survivor``."""
     if survivor.pk == merged.pk:
         raise ValidationError(_("A household cannot be merged into itself."))
     locked = {h.pk: h for h in m.Household.objects.select_for_update().filter(pk__in=[survivor.pk, merged.pk])}
@@ -38,6 +41,12 @@ def household_merge(*, survivor: m.Household, merged: m.Household, by=None) -> m
         raise ValidationError(_("Both households have an open case: close one of them before merging."))
     context = {"household_merge": {"survivor": survivor.code, "merged": merged.code}}
     with acting(by, **context):
+        # Known before its testimonies move away: whether partners could have received it.
+        shared = is_shareable(RecordKind.HOUSEHOLDS, merged.pk)
+        # Events told by both records counted them as two households: now one.
+        recounted = list(
+            m.TestimonyEvent.objects.filter(testimony__household=merged).values_list("event_id", flat=True)
+        )
         days = list(m.Displacement.objects.filter(household__in=[survivor, merged]).values_list("left_on", flat=True))
         now = timezone.now()
         for model in MOVED:
@@ -54,9 +63,12 @@ def household_merge(*, survivor: m.Household, merged: m.Household, by=None) -> m
         if survivor.legal_hold is False and merged.legal_hold:
             survivor.legal_hold = True
         survivor.save()
+        # The tombstone says where it went and whether partners knew it (services.tombstones).
+        merged._merged_into, merged._shared_when_merged = survivor.pk, shared
         merged.delete()
     summary_tracking.touch(survivor.organization_id, *days)
     summary_tracking.touch_cases(survivor.organization_id)
+    summary_tracking.events_recounted(recounted)
     return survivor
 
 

@@ -26,7 +26,8 @@ from displacement.importers.acled.mapping import EventMapper, deletion_mapper
 from displacement.importers.pipeline import Counts, FileError, Problem, read_csv, read_json_list, results
 from displacement.importers.submissions import SubmissionSetError
 from displacement.models import AccessAction, ImportKind, ImportReportRow, ImportRun, ImportStatus
-from displacement.models.imports import FILE_KINDS, SUBMISSION_KINDS
+from displacement.models.imports import FILE_KINDS, PULL_KINDS, SUBMISSION_KINDS
+from displacement.services import event_duplicates
 from displacement.services.acting import acting
 from displacement.services.audit import access_record
 from displacement.services.event_import import events_delete_imported, events_import, imported_revisions
@@ -251,7 +252,8 @@ def _acled(run: ImportRun, path: Path, report: list[Problem], counts: Counts, pr
 
 
 def import_run_finish(run: ImportRun, counts: Counts, report: list[Problem] = (), ignored: list[str] = ()) -> None:
-    """Mark ``run`` done with its counts, report lines and ignored columns (inside the import's transaction)."""
+    """Mark ``run`` done with its counts, report lines and ignored columns (inside the import's
+    transaction); a submissions import's events are checked for duplicates after it commits."""
     ImportReportRow.objects.bulk_create(
         [
             ImportReportRow(
@@ -278,6 +280,9 @@ def import_run_finish(run: ImportRun, counts: Counts, report: list[Problem] = ()
         flagged=counts.flagged,
         rows_done=counts.created + counts.updated + counts.unchanged + counts.deleted + counts.rejected,
     )
+    if not run.dry_run and (run.kind in SUBMISSION_KINDS or run.kind in PULL_KINDS):
+        # The events field submissions wrote (copied, no save signal), as events_import does for ACLED.
+        event_duplicates.check_run_after_commit(run.pk)
 
 
 def import_report_csv(run: ImportRun) -> str:

@@ -106,6 +106,12 @@ def _corroboration_touched(event_ids, *, now=None) -> None:
         touch(organization_id, *days, parts=["events"])
 
 
+def events_recounted(event_ids) -> None:
+    """For a write that moves testimonies between households in bulk (a household merge): the
+    weeks of these events, whose independent sources the database has recounted."""
+    _corroboration_touched(event_ids)
+
+
 def _grouped(pairs) -> dict[int, list]:
     grouped = defaultdict(list)
     for key, value in pairs:

@@ -146,7 +146,9 @@ def _shareable_before_delete(sender, instance, **kwargs):
     kind = KIND_OF_MODEL.get(sender)
     if kind is None:
         return
-    instance._shared_before_delete = is_shareable(kind, instance.pk)
+    # A merged household's testimonies have already moved: the merge noted it before.
+    shared = getattr(instance, "_shared_when_merged", None)
+    instance._shared_before_delete = is_shareable(kind, instance.pk) if shared is None else shared
     if sender is m.Testimony:
         instance._household_shared_before_delete = is_shareable(RecordKind.HOUSEHOLDS, instance.household_id)
 
@@ -156,7 +158,7 @@ def _tombstone_deleted(sender, instance, **kwargs):
     kind = KIND_OF_MODEL.get(sender)
     if kind is None:
         return
-    survivor = getattr(instance, "_merged_into", None)  # set by services.event_merge
+    survivor = getattr(instance, "_merged_into", None)  # set by services.event_merge, household_merge
     tombstone_record(
         organization_id=instance.organization_id,
         kind=kind,

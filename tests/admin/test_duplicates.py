@@ -4,8 +4,9 @@ import pytest
 from django.urls import reverse
 
 from displacement.models import AccessAction, AccessLog, DuplicateStatus, HouseholdDuplicateCandidate
+from displacement.models.vocab import Role
 from displacement.services.household_duplicates import household_duplicates_find
-from tests.factories import CaseFactory
+from tests.factories import CaseFactory, MembershipFactory, UserFactory
 from tests.support.duplicates import register
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +43,21 @@ def test_a_caseworker_without_the_case_is_told_whom_to_ask(client, caseworker, c
     assert set(suggestion) == {"score", "ask"}
     assert "Шевченко" not in response.content.decode() and olena.code not in response.content.decode()
     assert not AccessLog.objects.filter(action=AccessAction.VIEW_CONTACT_DETAILS).exists()
+    assert "ask its caseworker, coordinator," in suggestion["ask"]
+
+
+def test_without_a_caseworker_the_organisations_coordinators_are_named(client, caseworker, ngo, other_ngo):
+    lead = UserFactory(username="mkoval", first_name="Maryna", last_name="Koval")
+    MembershipFactory(user=lead, organization=ngo, role=Role.COORDINATOR)
+    gone = UserFactory(username="left", first_name="Ivan", last_name="Left", is_active=False)
+    MembershipFactory(user=gone, organization=ngo, role=Role.COORDINATOR)
+    theirs = UserFactory(username="theirs", first_name="Taras", last_name="Other")
+    MembershipFactory(user=theirs, organization=other_ngo, role=Role.COORDINATOR)
+    register(ngo, "Олена Шевченко", born=1980)
+    [suggestion] = _ask(client, caseworker).json()["suggestions"]
+    assert set(suggestion) == {"score", "ask"}
+    assert "Maryna Koval" in suggestion["ask"]
+    assert "Ivan" not in suggestion["ask"] and "Taras" not in suggestion["ask"]
 
 
 def test_an_analyst_may_not_ask(client, analyst, ngo):

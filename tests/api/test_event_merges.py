@@ -1,12 +1,16 @@
-"""The API after a merge: a writer's merged id reaches the survivor, partners learn where it went."""
+"""The API after a merge: a writer's merged id reaches the survivor, partners learn where an event
+or a household went."""
 
 import pytest
 
-from displacement.models import Event
+from displacement.models import Event, Household
+from displacement.models.vocab import Sensitivity
 from displacement.selectors import pseudonyms
 from displacement.services.event_merge import event_merge
+from displacement.services.household_merge import household_merge
 from tests.factories import EventFactory
 
+from .conftest import shared_testimony
 from .test_upserts import EVENT, URL, _put
 
 pytestmark = pytest.mark.django_db
@@ -49,3 +53,19 @@ def test_other_deletions_name_no_survivor(staff, ngo, world):
     Event.objects.get(organization=ngo).delete()
     [row] = staff.get("/api/v1/deletions/", {"since": SINCE}).json()["results"]
     assert (row["reason"], row["survivor_id"]) == ("deleted", None)
+
+
+def test_partners_find_a_merged_household_on_their_deletions_feed_with_the_survivor(partner, partner_org, ngo, world):
+    """A household shared through a testimony and then merged is reported as merged into the
+    survivor, not silently forgotten because its testimonies moved before it was deleted."""
+    merged = Household.objects.get(organization=ngo)
+    survivor = shared_testimony(ngo, sensitivity=Sensitivity.PUBLIC).household
+    listed = {r["id"] for r in partner.get("/api/v1/households/", {"page_size": 200}).json()["results"]}
+    assert pseudonyms.encode("household", merged.pk, partner_org.pk) in listed
+
+    household_merge(survivor=survivor, merged=merged)
+    rows = partner.get("/api/v1/deletions/", {"since": SINCE}).json()["results"]
+    [row] = [r for r in rows if r["record_kind"] == "households"]
+    assert row["reason"] == "merged"
+    assert row["id"] == pseudonyms.encode("household", merged.pk, partner_org.pk)
+    assert row["survivor_id"] == pseudonyms.encode("household", survivor.pk, partner_org.pk)

@@ -12,6 +12,7 @@ from api.models import OrganizationAPIKey
 from displacement import models as m
 from displacement.models.vocab import ConsentPurpose, Sensitivity, SourceKind, TestimonyRelation
 from displacement.services import reports
+from displacement.services.household_merge import household_merge
 from displacement.services.summaries import summaries_rebuild
 from displacement.tasks.reports import report_run_task
 from displacement.tasks.summaries import summaries_refresh_task
@@ -218,3 +219,26 @@ def test_the_dashboard_shows_the_share_of_single_source_events_kept_fresh(
     summaries_rebuild(organization_id=ngo.pk)
     assert refreshed == _weekly()
     assert client.get("/dashboard/", period).context["data"]["single_source"]["events"] == 1
+
+
+def test_a_household_merge_refreshes_the_share_of_single_source_events(
+    client, coordinator, ngo, refreshes_run_at_commit, django_capture_on_commit_callbacks
+):
+    """Two testimonies of one event from two records of one family count twice until the
+    records are merged: then once, and the dashboard says the event is single-source."""
+    event = EventFactory(organization=ngo, start=datetime.date(2025, 6, 18))
+    survivor, merged = HouseholdFactory(organization=ngo), HouseholdFactory(organization=ngo)
+    with django_capture_on_commit_callbacks(execute=True):
+        _testify(event, shared=False, family=survivor)
+        _testify(event, shared=False, family=merged)
+    client.force_login(coordinator)
+    period = {"since": "2025-01-01", "until": "2025-12-31"}
+    assert client.get("/dashboard/", period).context["data"]["single_source"]["events"] == 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        household_merge(survivor=survivor, merged=merged, by=coordinator)
+    assert m.EventCorroboration.objects.get(event=event).households == 1
+    assert client.get("/dashboard/", period).context["data"]["single_source"]["events"] == 1
+    refreshed = _weekly()
+    summaries_rebuild(organization_id=ngo.pk)
+    assert refreshed == _weekly()

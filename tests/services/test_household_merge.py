@@ -83,3 +83,18 @@ def test_a_household_is_not_merged_into_itself(pair):
     survivor, _ = pair
     with pytest.raises(ValidationError):
         household_merge(survivor=survivor, merged=survivor)
+
+
+def test_history_records_each_moved_record_under_the_merge(pair, coordinator):
+    survivor, merged = pair
+    moved = {
+        model: set(model.objects.filter(household=merged).values_list("pk", flat=True))
+        for model in (Person, Case, Displacement, Testimony)
+    }
+    household_merge(survivor=survivor, merged=merged, by=coordinator)
+    context = pghistory.models.Context.objects.filter(metadata__household_merge__merged=merged.code).get()
+    for model, ids in moved.items():
+        assert ids, model
+        events = model.history.rel.related_model.objects.filter(pgh_context_id=context.pk, pgh_obj_id__in=ids)
+        assert set(events.values_list("pgh_obj_id", flat=True)) == ids, model
+        assert set(events.values_list("household_id", flat=True)) == {survivor.pk}, model
