@@ -142,7 +142,7 @@ def copy_reference(organization, other) -> tuple[int, float]:
     with connection.cursor() as cursor:
         offsets = {}
         for model, _ in models:
-            cursor.execute(f"SELECT coalesce(max(id), 0) + 1000000 FROM {model._meta.db_table}")  # noqa: S608
+            cursor.execute(f"SELECT coalesce(max(id), 0) + 1000000 FROM {model._meta.db_table}")
             offsets[model] = cursor.fetchone()[0]
         tables = [(model, *_copy_out(cursor, model, owner, organization, other, offsets)) for model, owner in models]
     rows = 0
@@ -223,8 +223,10 @@ def main() -> int:
     if not args.no_write:
         out = ROOT / "bench" / "results" / f"{datetime.date.today().isoformat()}-intake.md"
         with out.open("a") as results:  # each run a dated section after the earlier ones
-            results.write(f"\n## {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, load average "
-                          f"{os.getloadavg()[0]:.1f}\n\n{table}")
+            results.write(
+                f"\n## {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, load average "
+                f"{os.getloadavg()[0]:.1f}\n\n{table}"
+            )
         print(f"written to {out.relative_to(ROOT)}")
     return 0
 
