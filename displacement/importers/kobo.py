@@ -71,10 +71,12 @@ def _review_status(value) -> str:
 def _answers(record: dict, prefix: str = "") -> dict:
     """The form's answers of a record (or a repeat's item), keyed by path below ``prefix``."""
     answers = {}
+    cut = len(prefix)
     for key, value in record.items():
-        if _is_system(key) or (prefix and not key.startswith(prefix)):
+        # _is_system inlined, the common answer first: this loop runs for every answer of a file.
+        if key[:1] == "_" or key[:5] == META_PREFIX or key in SYSTEM_KEYS or key[:cut] != prefix:
             continue
-        path = key[len(prefix) :]
+        path = key[cut:]
         if type(value) is str and value[:1] != "[":  # nearly every answer
             if value := value.strip():
                 answers[path] = value

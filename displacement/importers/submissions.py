@@ -153,13 +153,11 @@ def json_cell(value):
 
 def answer_paths(answers: dict[str, Answer], prefix: str = "") -> set[str]:
     """Every path answered, repeat children by their full path."""
-    paths = set()
+    paths = {f"{prefix}{key}" for key in answers} if prefix else set(answers)
     for key, value in answers.items():
-        path = f"{prefix}{key}"
-        paths.add(path)
-        if isinstance(value, list):
+        if isinstance(value, list):  # a repeat (answers are otherwise text): only these are walked
             for item in value:
-                paths |= answer_paths(item, f"{path}/")
+                paths |= answer_paths(item, f"{prefix}{key}/")
     return paths
 
 

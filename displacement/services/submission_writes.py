@@ -14,6 +14,7 @@ from displacement import models as m
 from displacement.importers.intake_mapping import CAUSED, EventValues
 from displacement.models.households import new_codes
 from displacement.models.vocab import GeoPrecision, Origin, VerificationStatus
+from displacement.selectors.intake import any_of
 from displacement.services import summary_tracking
 from displacement.services.bulk_copy import copy_rows
 
@@ -27,7 +28,7 @@ def _fresh_codes(model, prefix: str, count: int, length: int = 7) -> list[str]:
     by chance within a few hundred thousand people (the birthday bound), so each is checked."""
     codes = new_codes(prefix, count, length)
     while True:
-        taken = set(model.objects.filter(code__in=codes).values_list("code", flat=True))
+        taken = set(model.objects.filter(any_of("code", codes)).values_list("code", flat=True))
         seen, again = set(), []
         for index, code in enumerate(codes):
             if code in taken or code in seen:
