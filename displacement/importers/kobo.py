@@ -98,6 +98,8 @@ def _attachments(record: dict) -> list[Attachment]:
     for value in record.values():
         if isinstance(value, list):
             attachments += [found for item in value if isinstance(item, dict) for found in _attachments(item)]
+    if not listed and not attachments:  # a repeat's item, nearly always: nothing to gather
+        return attachments
     for item in listed if isinstance(listed, list) else []:
         if not isinstance(item, dict) or item.get("is_deleted"):
             continue
