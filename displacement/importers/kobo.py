@@ -158,8 +158,10 @@ def submission(record: dict, row: int) -> Submission:
     )
 
 
-def read_json(payload) -> SubmissionSet:
-    """The data API's page (``results``) or its list of records; bytes or already decoded."""
+def read_json(payload, *, consume: bool = False) -> SubmissionSet:
+    """The data API's page (``results``) or its list of records; bytes or already decoded.
+    ``consume``: each record is dropped from ``payload`` once read (a file's own document: its
+    records and their submissions are then not all in memory at once)."""
     if isinstance(payload, bytes | str):
         try:
             payload = json.loads(payload)
@@ -168,7 +170,13 @@ def read_json(payload) -> SubmissionSet:
     records = payload.get("results") if isinstance(payload, dict) else payload
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
         raise SubmissionSetError("Expected KoboToolbox's data: a page with 'results', or a list of submissions.")
-    return SubmissionSet(PLATFORM, [submission(record, n) for n, record in enumerate(records, 1)])
+    if not consume:
+        return SubmissionSet(PLATFORM, [submission(record, n) for n, record in enumerate(records, 1)])
+    read, count = [], len(records)
+    records.reverse()  # popped from the end, in the file's order, each freed as soon as read
+    while records:
+        read.append(submission(records.pop(), count - len(records)))
+    return SubmissionSet(PLATFORM, read)
 
 
 def _tidy(header: list[str], rows: list[dict]) -> list[dict]:
