@@ -95,7 +95,7 @@ def write_file(path: Path, submissions: int, seed: int = 1, interviewer: str = "
 WRITTEN = [
     ("Household", "organization_id"), ("Person", "household__organization_id"),
     ("ContactDetails", "household__organization_id"), ("Event", "organization_id"),
-    ("Testimony", "organization_id"), ("Consent", "testimony__organization_id"),
+    ("Consent", "testimony__organization_id"), ("Testimony", "organization_id"),
     ("TestimonyEvent", "testimony__organization_id"), ("Displacement", "organization_id"),
     ("FormSubmission", "organization_id"),
 ]  # fmt: skip
