@@ -71,10 +71,12 @@ def _review_status(value) -> str:
 def _answers(record: dict, prefix: str = "") -> dict:
     """The form's answers of a record (or a repeat's item), keyed by path below ``prefix``."""
     answers = {}
+    cut = len(prefix)
     for key, value in record.items():
-        if _is_system(key) or (prefix and not key.startswith(prefix)):
+        # _is_system inlined, the common answer first: this loop runs for every answer of a file.
+        if key[:1] == "_" or key[:5] == META_PREFIX or key in SYSTEM_KEYS or key[:cut] != prefix:
             continue
-        path = key[len(prefix) :]
+        path = key[cut:]
         if type(value) is str and value[:1] != "[":  # nearly every answer
             if value := value.strip():
                 answers[path] = value
@@ -96,6 +98,8 @@ def _attachments(record: dict) -> list[Attachment]:
     for value in record.values():
         if isinstance(value, list):
             attachments += [found for item in value if isinstance(item, dict) for found in _attachments(item)]
+    if not listed and not attachments:  # a repeat's item, nearly always: nothing to gather
+        return attachments
     for item in listed if isinstance(listed, list) else []:
         if not isinstance(item, dict) or item.get("is_deleted"):
             continue
@@ -154,8 +158,10 @@ def submission(record: dict, row: int) -> Submission:
     )
 
 
-def read_json(payload) -> SubmissionSet:
-    """The data API's page (``results``) or its list of records; bytes or already decoded."""
+def read_json(payload, *, consume: bool = False) -> SubmissionSet:
+    """The data API's page (``results``) or its list of records; bytes or already decoded.
+    ``consume``: each record is dropped from ``payload`` once read (a file's own document: its
+    records and their submissions are then not all in memory at once)."""
     if isinstance(payload, bytes | str):
         try:
             payload = json.loads(payload)
@@ -164,7 +170,13 @@ def read_json(payload) -> SubmissionSet:
     records = payload.get("results") if isinstance(payload, dict) else payload
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
         raise SubmissionSetError("Expected KoboToolbox's data: a page with 'results', or a list of submissions.")
-    return SubmissionSet(PLATFORM, [submission(record, n) for n, record in enumerate(records, 1)])
+    if not consume:
+        return SubmissionSet(PLATFORM, [submission(record, n) for n, record in enumerate(records, 1)])
+    read, count = [], len(records)
+    records.reverse()  # popped from the end, in the file's order, each freed as soon as read
+    while records:
+        read.append(submission(records.pop(), count - len(records)))
+    return SubmissionSet(PLATFORM, read)
 
 
 def _tidy(header: list[str], rows: list[dict]) -> list[dict]:

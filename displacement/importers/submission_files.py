@@ -25,10 +25,11 @@ def read_submissions(
             document = json.loads(data)
         except ValueError as exc:
             raise SubmissionSetError(f"This is not JSON: {exc}.") from None
+        del data  # the file's bytes (a caller that passes them in a call keeps no other reference)
         if isinstance(document, dict) and "value" in document and "results" not in document:
             submissions = odk.read(document, spec=spec, tables=odk_tables)
         else:
-            submissions = kobo.read_json(document)
+            submissions = kobo.read_json(document, consume=True)  # our own document: freed as read
     else:
         submissions = kobo.read(data)
     if check:

@@ -151,16 +151,18 @@ def json_cell(value):
     return value
 
 
-def answer_paths(answers: dict[str, Answer], prefix: str = "") -> set[str]:
-    """Every path answered, repeat children by their full path."""
-    paths = set()
+def unknown_paths(answers: dict[str, Answer], known: frozenset[str], prefix: str = "") -> set[str]:
+    """The paths answered (repeat children by their full path) that are not in ``known``. The
+    top level is one set difference in C, not a set of every path built per submission."""
+    if prefix:
+        unknown = {f"{prefix}{key}" for key in answers if f"{prefix}{key}" not in known}
+    else:
+        unknown = answers.keys() - known
     for key, value in answers.items():
-        path = f"{prefix}{key}"
-        paths.add(path)
-        if isinstance(value, list):
+        if isinstance(value, list):  # a repeat (answers are otherwise text): only these are walked
             for item in value:
-                paths |= answer_paths(item, f"{path}/")
-    return paths
+                unknown |= unknown_paths(item, known, f"{prefix}{key}/")
+    return unknown
 
 
 def check_form(submissions: SubmissionSet, spec: FormSpec) -> None:
@@ -186,8 +188,8 @@ def check_form(submissions: SubmissionSet, spec: FormSpec) -> None:
             f"These submissions were made with form version(s) {', '.join(other_versions)}; this import "
             f"reads revision {spec.revision} of {spec.form_id!r}. Nothing was imported."
         )
-    known = set(spec.fields) | set(spec.repeats)
-    unknown = sorted(set().union(*(answer_paths(s.answers) for s in submissions.submissions)) - known)
+    known = frozenset(spec.fields) | frozenset(spec.repeats)
+    unknown = sorted(set().union(*(unknown_paths(s.answers, known) for s in submissions.submissions)))
     if unknown:
         listed = ", ".join(unknown[:10]) + (f" and {len(unknown) - 10} more" if len(unknown) > 10 else "")
         raise SubmissionSetError(

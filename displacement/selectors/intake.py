@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Q
+from django.db.models import F, Lookup, Q
 from django.db.models.functions import Lower
 
 from displacement.importers.intake_mapping import Lookups, PlaceRef
@@ -51,24 +51,28 @@ def intake_lookups(
     return Lookups(places=places, households=households, events=events, users=users)
 
 
+class _AnyOf(Lookup):
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", [*params, list(self.rhs)]
+
+
+def any_of(field: str, values) -> Lookup:
+    """``field = ANY(%s)``, the values one array parameter: for tens of thousands of values,
+    ``IN (%s, %s, ...)`` cost 50 µs a value (Django compiling, PostgreSQL parsing)."""
+    return _AnyOf(F(field), list(values))
+
+
 def imported_submissions(*, organization, stable_ids: Iterable[str]) -> dict[str, FormSubmission]:
     """The organisation's earlier imports of these submissions, by stable id."""
-    ids = list(set(stable_ids))
-    found: dict[str, FormSubmission] = {}
-    for start in range(0, len(ids), 20_000):
-        for row in FormSubmission.objects.filter(organization=organization, stable_id__in=ids[start : start + 20_000]):
-            found[row.stable_id] = row
-    return found
+    found = FormSubmission.objects.filter(any_of("stable_id", set(stable_ids)), organization=organization)
+    return {row.stable_id: row for row in found}
 
 
 def imported_digests(*, organization, stable_ids: Iterable[str]) -> dict[str, str]:
     """The digest of the version imported of each of these submissions imported before."""
-    ids = list(set(stable_ids))
-    found: dict[str, str] = {}
-    for start in range(0, len(ids), 20_000):
-        found.update(
-            FormSubmission.objects.filter(
-                organization=organization, stable_id__in=ids[start : start + 20_000]
-            ).values_list("stable_id", "digest")
-        )
-    return found
+    found = FormSubmission.objects.filter(any_of("stable_id", set(stable_ids)), organization=organization)
+    return dict(found.values_list("stable_id", "digest"))

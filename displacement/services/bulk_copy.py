@@ -34,17 +34,28 @@ def _plan(model):
     return plan
 
 
-def copy_rows(model, rows: list[dict]) -> list[int]:
-    """COPY ``rows`` into ``model``'s table; their ids, in order."""
+def take_ids(model, count: int) -> list[int]:
+    """``count`` new ids from ``model``'s sequence, for rows written later with ``copy_rows``."""
+    if not count:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [model._meta.db_table, model._meta.pk.column, count],
+        )
+        return [i for (i,) in cursor.fetchall()]
+
+
+def copy_rows(model, rows: list[dict], ids: list[int] | None = None) -> list[int]:
+    """COPY ``rows`` into ``model``'s table; their ids, in order (``ids`` if given, from
+    ``take_ids``: rows of another table may then be written first, their foreign keys being
+    checked at commit)."""
     if not rows:
         return []
     table = model._meta.db_table
     pk = model._meta.pk.column
+    ids = ids if ids is not None else take_ids(model, len(rows))
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, pk, len(rows)]
-        )
-        ids = [i for (i,) in cursor.fetchall()]
         plan = _plan(model)
         now = timezone.now()
         stamps = {"created_at", "updated_at"}

@@ -14,8 +14,9 @@ from displacement import models as m
 from displacement.importers.intake_mapping import CAUSED, EventValues
 from displacement.models.households import new_codes
 from displacement.models.vocab import GeoPrecision, Origin, VerificationStatus
+from displacement.selectors.intake import any_of
 from displacement.services import summary_tracking
-from displacement.services.bulk_copy import copy_rows
+from displacement.services.bulk_copy import copy_rows, take_ids
 
 #: Submissions written per batch of COPYs; the first batch is smaller, its tables analysed after it.
 BATCH = 2000
@@ -27,7 +28,7 @@ def _fresh_codes(model, prefix: str, count: int, length: int = 7) -> list[str]:
     by chance within a few hundred thousand people (the birthday bound), so each is checked."""
     codes = new_codes(prefix, count, length)
     while True:
-        taken = set(model.objects.filter(code__in=codes).values_list("code", flat=True))
+        taken = set(model.objects.filter(any_of("code", codes)).values_list("code", flat=True))
         seen, again = set(), []
         for index, code in enumerate(codes):
             if code in taken or code in seen:
@@ -166,15 +167,10 @@ def _create_batch(organization, run, by, items, levels, digests) -> list[m.FormS
         )
     )
     event_of = {i: events.get(i, v.event_id) for i, (_, v) in enumerate(items)}
-    testimonies = copy_rows(
-        m.Testimony,
-        [
-            {"organization_id": org, "recorded_on": v.recorded_on, "interviewer_id": v.interviewer_id,
-             "language": v.language, "witness_role": v.witness_role, "household_id": household_of[i],
-             "summary": v.summary, "narrative": v.narrative, "sensitivity": v.sensitivity, "code": code}
-            for (i, (_, v)), code in zip(enumerate(items), _fresh_codes(m.Testimony, "T-", len(items), 8), strict=True)
-        ],
-    )  # fmt: skip
+    # The consents before their testimonies (the foreign key is checked at commit): each testimony's
+    # trigger then finds its sharing consent as it is inserted, instead of the consents' trigger
+    # updating every consenting testimony again (a second row version, its search vectors, history).
+    testimonies = take_ids(m.Testimony, len(items))
     copy_rows(
         m.Consent,
         [
@@ -184,6 +180,16 @@ def _create_batch(organization, run, by, items, levels, digests) -> list[m.FormS
             for purpose, given in v.consents.items()
             if given
         ],
+    )  # fmt: skip
+    copy_rows(
+        m.Testimony,
+        [
+            {"organization_id": org, "recorded_on": v.recorded_on, "interviewer_id": v.interviewer_id,
+             "language": v.language, "witness_role": v.witness_role, "household_id": household_of[i],
+             "summary": v.summary, "narrative": v.narrative, "sensitivity": v.sensitivity, "code": code}
+            for (i, (_, v)), code in zip(enumerate(items), _fresh_codes(m.Testimony, "T-", len(items), 8), strict=True)
+        ],
+        testimonies,
     )  # fmt: skip
     copy_rows(
         m.TestimonyEvent,

@@ -127,3 +127,24 @@ def test_another_forms_export_imports_through_the_organisations_profile(ngo, tmp
     assert run.created and FormSubmission.objects.count() == dry.created
     # the question their form asks and ours does not is listed, not lost silently
     assert run.report_rows.filter(level=ReportLevel.FLAGGED, field="extra/needs_food").exists()
+
+
+def test_the_cycle_collector_is_off_while_a_file_imports_and_on_again_after_it_failed(ngo, tmp_path, monkeypatch):
+    import gc
+
+    from displacement.services import submission_files
+
+    seen = []
+    reader = submission_files.read_submissions
+    monkeypatch.setattr(
+        submission_files, "read_submissions", lambda *a, **k: seen.append(gc.isenabled()) or reader(*a, **k)
+    )
+    document = copy.deepcopy(fixture_json("odk_submissions_expanded.json"))
+    document["value"][0]["water"] = {"source": "well"}
+    path = tmp_path / "odk.json"
+    path.write_text(json.dumps(document))
+    assert gc.isenabled()
+    with pytest.raises(CommandError, match="water/source"):
+        _call(path, "--org", ngo.slug)
+    assert seen == [False]
+    assert gc.isenabled()

@@ -1,5 +1,6 @@
 """KoboToolbox: the data API's JSON and the CSV and XLSX exports read to the same submissions."""
 
+import copy
 import csv
 import io
 import json
@@ -179,3 +180,12 @@ def test_an_answer_that_looks_like_json_stays_the_text_it_is():
     (only,) = kobo.read_json([record]).submissions
     assert only.answers["account/narrative"] == '["made-up", "quoted"] as the witness wrote it'
     assert only.answers["account/summary"] == "[1, 2]"
+
+
+def test_a_consumed_document_reads_the_same_submissions_in_order_and_is_emptied():
+    document = fixture_json("kobo_data.json")
+    kept = kobo.read_json(copy.deepcopy(document)).submissions
+    read = kobo.read_json(document, consume=True).submissions
+    assert [(s.row, s.stable_id, s.answers) for s in read] == [(s.row, s.stable_id, s.answers) for s in kept]
+    assert len(read) > 1
+    assert document["results"] == []

@@ -5,6 +5,7 @@ import json
 
 import pytest
 from django.apps import apps
+from django.db import connection
 
 from displacement.models import (
     Consent,
@@ -359,3 +360,18 @@ def test_many_batches_write_the_same_as_one(ngo, tmp_path, monkeypatch):
     records = FormSubmission.objects.all()
     assert len({r.household_id for r in records}) == len({r.testimony_id for r in records}) == 4
     assert Person.objects.count() == 8 and Consent.objects.count() == 8 and Displacement.objects.count() == 4
+
+
+def test_a_consenting_testimony_is_written_once_with_its_sharing_consent(ngo, tmp_path):
+    first = first_only(kobo_page())
+    first["results"][0] |= {"account/sensitivity": "public", "consent/sharing_with_partners": "yes"}
+    updated = "SELECT n_tup_upd FROM pg_stat_xact_user_tables WHERE relname = 'displacement_testimony'"
+    with connection.cursor() as cursor:
+        cursor.execute(updated)
+        before = cursor.fetchone()[0]
+        run = run_import(ngo, write(tmp_path, first))
+        cursor.execute(updated)
+        after = cursor.fetchone()[0]
+    assert run.created == 1, lines(run)
+    assert FormSubmission.objects.get().testimony.sharing_consent
+    assert after == before  # inserted with its consent in place: not updated again by the consents' trigger
