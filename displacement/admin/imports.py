@@ -30,9 +30,7 @@ SHOWN = 20
 
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("File"))
-    kind = forms.ChoiceField(
-        label=_("Kind"), choices=[("", _("Detect from the file")), *FILE_KINDS], required=False
-    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("Detect from the file")), *FILE_KINDS], required=False)
     media = forms.FileField(
         label=_("Media ZIP"),
         required=False,

@@ -66,8 +66,13 @@ def test_two_sources_from_one_publisher_count_once(event, org):
 
 
 def test_kinds_add_up_to_the_total(event, org):
-    kinds = [SourceKind.INTERVIEW, SourceKind.SOCIAL_MEDIA, SourceKind.OFFICIAL_STATEMENT,
-             SourceKind.PARTNER_REPORT, SourceKind.SATELLITE]
+    kinds = [
+        SourceKind.INTERVIEW,
+        SourceKind.SOCIAL_MEDIA,
+        SourceKind.OFFICIAL_STATEMENT,
+        SourceKind.PARTNER_REPORT,
+        SourceKind.SATELLITE,
+    ]
     for number, kind in enumerate(kinds):
         event.sources.add(SourceFactory(organization=org, kind=kind, publisher=f"P{number}"))
     # One publisher under two kinds counts once, under the first kind of the breakdown's order.
