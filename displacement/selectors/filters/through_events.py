@@ -51,8 +51,8 @@ class ThroughEventFilter(df.Filter):
         caller = (*_caller(viewer), viewer.is_operator)
         key = ("through", caller, qs.model._meta.label, self.link, self.lookup, str(value), on)
         if self.lookup == "place":
-            places = place_ids(value, viewer)
-            events = visible_events(viewer, on=on).filter(place__in=places)
+            places = place_ids(value, viewer)  # a 400 for an unknown P-code, every time
+            events = built(key, lambda: visible_events(viewer, on=on).filter(place__in=places))
         else:
             events = built(key, lambda: visible_events(viewer, on=on).filter(**{self.lookup: value}))
         if not link.many_to_many:
@@ -70,7 +70,10 @@ class ThroughEventFilter(df.Filter):
         # columns on the links (``EVENT_COPIES``): one index-only read a record, where the event's
         # own columns took a read of the link and one of the event.
         if self.lookup == "place":
-            links = link.remote_field.through.objects.filter(_readable_on_links(viewer, on), event_place__in=places)
+            links = built(
+                (*key, "links"),
+                lambda: link.remote_field.through.objects.filter(_readable_on_links(viewer, on), event_place__in=places),
+            )
         else:
             links = self._matching_links(viewer, on, value, key, link)
         return qs.filter(pk__in=links.values(link.m2m_field_name()))
