@@ -70,9 +70,9 @@ class ThroughEventFilter(df.Filter):
         # columns on the links (``EVENT_COPIES``): one index-only read a record, where the event's
         # own columns took a read of the link and one of the event.
         if self.lookup == "place":
+            through = link.remote_field.through.objects
             links = built(
-                (*key, "links"),
-                lambda: link.remote_field.through.objects.filter(_readable_on_links(viewer, on), event_place__in=places),
+                (*key, "links"), lambda: through.filter(_readable_on_links(viewer, on), event_place__in=places)
             )
         else:
             links = self._matching_links(viewer, on, value, key, link)
