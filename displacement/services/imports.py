@@ -30,6 +30,7 @@ from displacement.models.imports import FILE_KINDS, SUBMISSION_KINDS
 from displacement.services.acting import acting
 from displacement.services.audit import access_record
 from displacement.services.event_import import events_delete_imported, events_import, imported_revisions
+from displacement.services.stored_files import removed_if_rolled_back
 from displacement.services.submission_files import submissions_file_import
 
 logger = logging.getLogger(__name__)
@@ -201,7 +202,7 @@ def import_run_execute(
     counts = Counts()
     progress = _Progress(run.pk)
     try:
-        with transaction.atomic(), acting(run.created_by, import_run=run.pk):
+        with removed_if_rolled_back(), transaction.atomic(), acting(run.created_by, import_run=run.pk):
             written = transaction.savepoint()
             if run.kind in SUBMISSION_KINDS:
                 counts = submissions_file_import(
