@@ -187,10 +187,11 @@ def _starts_json(path: Path) -> bool:
 
 
 def import_run_execute(
-    *, run_id: int, path: Path | str | None = None, media_path: Path | str | None = None
+    *, run_id: int, path: Path | str | None = None, media_path: Path | str | None = None, odk_tables=()
 ) -> ImportRun:
     """Run the import: all or nothing; a file-level error marks the run failed and writes nothing.
-    ``path`` and ``media_path``: files read in place (a command), else the run's kept files."""
+    ``path`` and ``media_path``: files read in place (a command), else the run's kept files;
+    ``odk_tables``: ODK Central repeat tables downloaded apart (a command's files)."""
     run = ImportRun.objects.select_related("organization", "created_by").get(pk=run_id)
     if run.status == ImportStatus.DONE:
         return run
@@ -206,7 +207,7 @@ def import_run_execute(
             written = transaction.savepoint()
             if run.kind in SUBMISSION_KINDS:
                 counts = submissions_file_import(
-                    run=run, path=path, media_path=media_path, report=report, progress=progress
+                    run=run, path=path, media_path=media_path, report=report, progress=progress, odk_tables=odk_tables
                 )
                 ignored = []
             else:
