@@ -188,6 +188,7 @@ def _sync_displacements(record, household_id, values: SubmissionValues, cause_id
                 "left_on_precision",
                 "arrived_on",
                 "shelter_type",
+                "kind",
                 "people_count",
                 "cause_id",
             ]
