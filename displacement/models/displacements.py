@@ -48,7 +48,9 @@ class Displacement(Owned):
         related_name="displacements",
         verbose_name=_("cause"),
     )
-    kind = models.CharField(_("how they left"), max_length=30, choices=DisplacementKind.choices, blank=True, default="")
+    kind = models.CharField(
+        _("how they left"), max_length=30, choices=DisplacementKind.choices, blank=True, default="", db_default=""
+    )
     shelter_type = models.CharField(
         _("shelter at destination"),
         max_length=30,
