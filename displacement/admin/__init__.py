@@ -18,6 +18,7 @@ from . import (  # noqa: F401
     scheduling,
     sharing,
     sources,
+    submissions,
     testimonies,
 )
 

@@ -41,7 +41,7 @@ class ContactDetailsInline(ScopedStackedInline):
 
 class DisplacementInline(ScopedTabularInline):
     model = Displacement
-    fields = ["left_on", "left_on_precision", "origin", "destination", "arrived_on", "cause", "shelter_type"]
+    fields = ["left_on", "left_on_precision", "origin", "destination", "arrived_on", "cause", "kind", "shelter_type"]
     autocomplete_fields = ["origin", "destination", "cause"]
     ordering = ["left_on", "id"]
     verbose_name_plural = _("trajectory (displacements in date order)")

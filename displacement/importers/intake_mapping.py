@@ -74,6 +74,7 @@ class DisplacementValues:
     arrived_on: datetime.date | None
     shelter_type: str
     people_count: int | None
+    kind: str = ""  # how they left (vocab.DisplacementKind), empty when not answered
 
 
 @dataclass
@@ -191,6 +192,7 @@ def _displacements(answers: dict, lookups: Lookups, problems: Problems) -> list[
                 arrived_on=arrived_on,
                 shelter_type=item.get("shelter_type") or ShelterType.UNKNOWN,
                 people_count=int(item["people_count"]) if item.get("people_count") else None,
+                kind=item.get("kind") or "",
             )
         )
     return moves

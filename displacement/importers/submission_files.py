@@ -35,3 +35,23 @@ def read_submissions(
     if check:
         check_form(submissions, spec)
     return submissions
+
+
+def odk_tables_read(files) -> dict[str, dict]:
+    """ODK Central's repeat tables downloaded apart (``Submissions.household.members``...), each
+    an OData JSON document, by table name: the one its ``@odata.context`` names after ``#``, else
+    its file name without ``.json``. ``files``: (file name, bytes) pairs."""
+    tables: dict[str, dict] = {}
+    for file_name, data in files:
+        try:
+            document = json.loads(data)
+        except ValueError as exc:
+            raise SubmissionSetError(f"{file_name}: this is not JSON: {exc}.") from None
+        if not isinstance(document, dict) or not isinstance(document.get("value"), list):
+            raise SubmissionSetError(f'{file_name}: not an ODK Central OData table (no "value" list).')
+        context = str(document.get("@odata.context", ""))
+        name = context.rpartition("#")[2] if "#" in context else file_name.removesuffix(".json")
+        if not name.startswith("Submissions."):
+            raise SubmissionSetError(f"{file_name}: not a repeat table of Submissions ({name!r}).")
+        tables[name] = document
+    return tables

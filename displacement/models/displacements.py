@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from .base import Owned, SignalledQuerySet, page_index, tracked, updated_at_field
 from .checks import checked
 from .dates import PAST
-from .vocab import DatePrecision, ShelterType
+from .vocab import DatePrecision, DisplacementKind, ShelterType
 
 
 @tracked(per_statement=True)
@@ -47,6 +47,9 @@ class Displacement(Owned):
         on_delete=models.SET_NULL,
         related_name="displacements",
         verbose_name=_("cause"),
+    )
+    kind = models.CharField(
+        _("how they left"), max_length=30, choices=DisplacementKind.choices, blank=True, default="", db_default=""
     )
     shelter_type = models.CharField(
         _("shelter at destination"),

@@ -59,6 +59,7 @@ ORGANIZATION_PATHS: dict[type[models.Model], str] = {
     m.ImportReportRow: "run__organization",
     m.ImportProfile: "organization",
     m.PullConnection: "organization",
+    m.FormSubmission: "organization",
 }
 
 #: From each model holding identifying free text to its household, for caseworkers.
@@ -103,6 +104,7 @@ ROLE_MODELS: dict[type[models.Model], set[str]] = {
     m.ImportReportRow: {Role.COORDINATOR},
     m.ImportProfile: {Role.COORDINATOR},
     m.PullConnection: {Role.COORDINATOR},
+    m.FormSubmission: {Role.COORDINATOR},
 }
 
 #: Shared reference data every member may read.

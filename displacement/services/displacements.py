@@ -25,6 +25,7 @@ FIELDS = {
     "arrived_on",
     "cause",
     "shelter_type",
+    "kind",
     "people_count",
 }
 

@@ -31,6 +31,7 @@ from displacement.services import event_duplicates
 from displacement.services.acting import acting
 from displacement.services.audit import access_record
 from displacement.services.event_import import events_delete_imported, events_import, imported_revisions
+from displacement.services.stored_files import removed_if_rolled_back
 from displacement.services.submission_files import submissions_file_import
 
 logger = logging.getLogger(__name__)
@@ -187,10 +188,11 @@ def _starts_json(path: Path) -> bool:
 
 
 def import_run_execute(
-    *, run_id: int, path: Path | str | None = None, media_path: Path | str | None = None
+    *, run_id: int, path: Path | str | None = None, media_path: Path | str | None = None, odk_tables=()
 ) -> ImportRun:
     """Run the import: all or nothing; a file-level error marks the run failed and writes nothing.
-    ``path`` and ``media_path``: files read in place (a command), else the run's kept files."""
+    ``path`` and ``media_path``: files read in place (a command), else the run's kept files;
+    ``odk_tables``: ODK Central repeat tables downloaded apart (a command's files)."""
     run = ImportRun.objects.select_related("organization", "created_by").get(pk=run_id)
     if run.status == ImportStatus.DONE:
         return run
@@ -202,11 +204,11 @@ def import_run_execute(
     counts = Counts()
     progress = _Progress(run.pk)
     try:
-        with transaction.atomic(), acting(run.created_by, import_run=run.pk):
+        with removed_if_rolled_back(), transaction.atomic(), acting(run.created_by, import_run=run.pk):
             written = transaction.savepoint()
             if run.kind in SUBMISSION_KINDS:
                 counts = submissions_file_import(
-                    run=run, path=path, media_path=media_path, report=report, progress=progress
+                    run=run, path=path, media_path=media_path, report=report, progress=progress, odk_tables=odk_tables
                 )
                 ignored = []
             else:

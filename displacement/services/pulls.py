@@ -36,6 +36,7 @@ from displacement.pull.odk import OdkPull
 from displacement.selectors.pulls import media_to_fetch
 from displacement.services.acting import acting
 from displacement.services.imports import import_run_finish
+from displacement.services.stored_files import removed_if_rolled_back
 from displacement.services.submission_import import submissions_import
 
 logger = logging.getLogger(__name__)
@@ -230,7 +231,7 @@ def _import(connection, fetched: Fetched, submissions: SubmissionSet, media, now
         rows_total=len(submissions.submissions),
     )
     try:
-        with transaction.atomic(), acting(by, import_run=run.pk):
+        with removed_if_rolled_back(), transaction.atomic(), acting(by, import_run=run.pk):
             report: list[Problem] = []
             counts = submissions_import(
                 organization=connection.organization,

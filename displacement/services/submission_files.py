@@ -9,7 +9,7 @@ from pathlib import Path
 from displacement.importers.intake_form import intake_spec
 from displacement.importers.pipeline import Counts, Problem
 from displacement.importers.profiles import apply_profile, report_lines
-from displacement.importers.submission_files import read_submissions
+from displacement.importers.submission_files import odk_tables_read, read_submissions
 from displacement.importers.submissions import SubmissionSet, SubmissionSetError, check_form
 from displacement.models import ImportProfile
 from displacement.selectors.import_profiles import import_profile_named
@@ -53,17 +53,21 @@ def _no_cycle_collection():
 
 
 def submissions_file_import(
-    *, run, path: Path, media_path: Path | None, report: list[Problem], progress=None
+    *, run, path: Path, media_path: Path | None, report: list[Problem], progress=None, odk_tables=()
 ) -> Counts:
     """Read ``path`` (any platform's file, told apart by its content), map it with the run's
-    profile, refuse it whole if it is not the intake form's (``SubmissionSetError``), import it."""
+    profile, refuse it whole if it is not the intake form's (``SubmissionSetError``), import it.
+    ``odk_tables``: paths of ODK Central repeat tables downloaded apart from ``path``."""
     with _no_cycle_collection():
-        return _file_import(run=run, path=path, media_path=media_path, report=report, progress=progress)
+        return _file_import(
+            run=run, path=path, media_path=media_path, report=report, progress=progress, odk_tables=odk_tables
+        )
 
 
-def _file_import(*, run, path: Path, media_path: Path | None, report: list[Problem], progress) -> Counts:
+def _file_import(*, run, path: Path, media_path: Path | None, report: list[Problem], progress, odk_tables) -> Counts:
+    tables = odk_tables_read((Path(t).name, Path(t).read_bytes()) for t in odk_tables) if odk_tables else None
     submissions = submissions_checked(
-        read_submissions(path.read_bytes(), check=False),
+        read_submissions(path.read_bytes(), check=False, odk_tables=tables),
         organization=run.organization,
         profile=run.profile,
         report=report,

@@ -4,6 +4,9 @@ Through the record services (``testimony_update``, ``consent_record``, ``consent
 ``event_update``) and in place for members, contact details and displacements, writing only what
 differs: a version that changes nothing writes nothing. Members are never deleted by an import
 (staff may have added them): those no longer in the submission are kept, and the report says so.
+Contact details a caseworker changed since the import last wrote them are never overwritten by a
+later version: they stay as corrected and the report flags the submission (without its values),
+so a caseworker compares it with the form server's copy.
 """
 
 from __future__ import annotations
@@ -16,6 +19,11 @@ from displacement.importers.intake_mapping import CAUSED, SubmissionValues
 from displacement.services.events import event_update
 from displacement.services.submission_writes import unsaved_displacement, unsaved_event
 from displacement.services.testimonies import consent_record, consent_withdraw, testimony_update
+
+STAFF_EDITED = (
+    "Contact details were changed here since this submission was last imported: kept as changed here, "
+    "not replaced by this version. Compare them with the submission on the form server."
+)
 
 
 def submission_update(
@@ -42,7 +50,7 @@ def _update(record, values: SubmissionValues, run, by, levels) -> bool:
         # (merged into another since, the testimony went with it: that one)
         registered = record.household_id or (testimony.household_id if record.household_created else None)
         if registered:
-            changed |= _sync_household(registered, values)
+            changed |= _sync_household(registered, values, imported_at=record.updated_at)
             household_id = registered
         else:
             household = m.Household.objects.create(
@@ -97,7 +105,7 @@ def _update(record, values: SubmissionValues, run, by, levels) -> bool:
     return changed
 
 
-def _sync_household(household_id: int, values: SubmissionValues) -> bool:
+def _sync_household(household_id: int, values: SubmissionValues, imported_at=None) -> bool:
     changed = False
     people = list(m.Person.objects.filter(household_id=household_id).order_by("id"))
     for index, member in enumerate(values.members):
@@ -127,6 +135,9 @@ def _sync_household(household_id: int, values: SubmissionValues) -> bool:
         m.ContactDetails.objects.create(household_id=household_id, **wanted)
         changed = True
     elif contact is not None and contact.purged_at is None and any(getattr(contact, k) != v for k, v in wanted.items()):
+        if imported_at is not None and contact.updated_at > imported_at:  # changed here since: staff's word stands
+            values.flags.append(("household/contact", STAFF_EDITED))
+            return changed
         for k, v in wanted.items():
             setattr(contact, k, v)
         contact.save(update_fields=[*wanted, "updated_at"])
@@ -177,6 +188,7 @@ def _sync_displacements(record, household_id, values: SubmissionValues, cause_id
                 "left_on_precision",
                 "arrived_on",
                 "shelter_type",
+                "kind",
                 "people_count",
                 "cause_id",
             ]

@@ -74,6 +74,7 @@ def unsaved_displacement(organization, household_id, values, cause_id) -> m.Disp
         left_on_precision=values.left_on_precision,
         arrived_on=values.arrived_on,
         shelter_type=values.shelter_type,
+        kind=values.kind,
         people_count=values.people_count,
         cause_id=cause_id,
     )
@@ -205,7 +206,7 @@ def _create_batch(organization, run, by, items, levels, digests) -> list[m.FormS
         [
             {"organization_id": org, "household_id": household_of[i], "origin_id": d.origin_id,
              "destination_id": d.destination_id, "left_on": d.left_on, "left_on_precision": d.left_on_precision,
-             "arrived_on": d.arrived_on, "shelter_type": d.shelter_type, "people_count": d.people_count,
+             "arrived_on": d.arrived_on, "shelter_type": d.shelter_type, "people_count": d.people_count, "kind": d.kind,
              "cause_id": event_of[i] if items[i][1].relation == CAUSED else None}
             for i, d in moves
         ],

@@ -18,6 +18,7 @@ from displacement.models import (
     Consent,
     ContactDetails,
     EventDuplicateCandidate,
+    FormSubmission,
     Household,
     HouseholdDuplicateCandidate,
     ImportProfile,
@@ -81,6 +82,7 @@ RULES = {
     "displacement.ImportRun": IMPORTS,
     "displacement.ImportProfile": COORDINATOR_ONLY,
     "displacement.PullConnection": COORDINATOR_ONLY,
+    "displacement.FormSubmission": LOG,  # what each submission made: the import writes it
     "displacement.Place": REFERENCE,
     "displacement.Organization": OPS,
     "displacement.User": OPS,
@@ -208,6 +210,15 @@ def world(settings, tmp_path):
             organization,
         )
         remember(ImportProfile.objects.create(organization=organization, name="Needs survey"), organization)
+        remember(
+            FormSubmission.objects.create(
+                organization=organization,
+                platform="kobotoolbox",
+                stable_id=f"uuid:{organization.slug}",
+                digest="0" * 64,
+            ),
+            organization,
+        )
         remember(
             connection_save(
                 organization=organization,

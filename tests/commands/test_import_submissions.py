@@ -148,3 +148,27 @@ def test_the_cycle_collector_is_off_while_a_file_imports_and_on_again_after_it_f
         _call(path, "--org", ngo.slug)
     assert seen == [False]
     assert gc.isenabled()
+
+
+def test_odk_repeat_tables_downloaded_apart_are_joined_by_the_command(ngo, tmp_path):
+    path = tmp_path / "Submissions.json"
+    path.write_bytes(fixture_bytes("odk_submissions.json"))
+    tables = []
+    for name in ("household.members", "displacements", "media.photos"):
+        table = tmp_path / f"Submissions.{name}.json"
+        table.write_bytes(fixture_bytes(f"odk_Submissions.{name}.json"))
+        tables += ["--odk-table", table]
+    output = _call(path, "--org", ngo.slug, *tables)
+    assert ImportRun.objects.get().created >= 1, output
+    record = FormSubmission.objects.get(stable_id=NEW_HOUSEHOLD)
+    assert record.household.members.count() == 2 and len(record.displacements) == 1
+
+
+def test_a_repeat_table_that_is_not_one_refuses_the_import(ngo, tmp_path):
+    path = tmp_path / "Submissions.json"
+    path.write_bytes(fixture_bytes("odk_submissions.json"))
+    table = tmp_path / "members.json"
+    table.write_text(json.dumps({"value": []}))
+    with pytest.raises(CommandError, match="not a repeat table of Submissions"):
+        _call(path, "--org", ngo.slug, "--odk-table", table)
+    assert not FormSubmission.objects.exists()

@@ -19,10 +19,18 @@ class Command(BaseCommand):
         parser.add_argument("--profile", default="", help="an import profile, for forms not made by intake_form")
         parser.add_argument("--media", help="the export's media ZIP (photos, recordings)")
         parser.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
+        parser.add_argument(
+            "--odk-table",
+            action="append",
+            default=[],
+            dest="odk_tables",
+            metavar="TABLE",
+            help="an ODK Central repeat table downloaded apart (Submissions.household.members.json); repeatable",
+        )
 
-    def handle(self, *args, file, org, profile, media, dry_run, **options):
+    def handle(self, *args, file, org, profile, media, dry_run, odk_tables, **options):
         path, media_path = Path(file), Path(media) if media else None
-        for given in (path, media_path):
+        for given in (path, media_path, *map(Path, odk_tables)):
             if given is not None and not given.is_file():
                 raise CommandError(f"{given}: no such file")
         organizations = Organization.objects.filter(slug=org) if org else Organization.objects.all()
@@ -47,7 +55,7 @@ class Command(BaseCommand):
                     f"This file was imported before: run {earlier.pk} on {earlier.created_at:%Y-%m-%d %H:%M}."
                 )
             )
-        run = import_run_execute(run_id=run.pk, path=path, media_path=media_path)
+        run = import_run_execute(run_id=run.pk, path=path, media_path=media_path, odk_tables=odk_tables)
         if run.status == ImportStatus.FAILED:
             raise CommandError(f"Nothing was imported: {run.error}")
         dry = " (dry run: nothing written)" if dry_run else ""
