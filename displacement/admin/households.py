@@ -14,6 +14,8 @@ from displacement.models.vocab import CaseStatus
 from displacement.selectors.access import Viewer, scoped
 from displacement.services.displacements import displacement_delete, displacement_record, displacement_update
 from displacement.services.households import (
+    CONTACT_FIELDS,
+    MEMBER_FIELDS,
     contact_details_remove,
     contact_details_save,
     household_register,
@@ -238,6 +240,21 @@ class PersonAdmin(ScopedAdmin):
     readonly_fields = ["code"]
     export_fields = ("code", "household", "relationship", "age_band", "sex", "vulnerabilities")
 
+    def get_readonly_fields(self, request, obj=None):
+        # A person moves to another household only by a merge (services.household_merge).
+        return [*super().get_readonly_fields(request, obj), *(["household"] if obj is not None else [])]
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: value for name, value in form.cleaned_data.items() if name in MEMBER_FIELDS}
+        if change:
+            saved = member_update(member=obj, by=request.user, **fields)
+        else:
+            saved = member_add(household=form.cleaned_data["household"], by=request.user, **fields)
+        obj.__dict__.update(saved.__dict__)
+
+    def delete_model(self, request, obj):
+        member_remove(member=obj, by=request.user)
+
 
 @admin.register(ContactDetails)
 class ContactDetailsAdmin(ScopedAdmin):
@@ -251,6 +268,19 @@ class ContactDetailsAdmin(ScopedAdmin):
 
     def sensitive_reads(self, request, obj):
         return [(AccessAction.VIEW_CONTACT_DETAILS, obj)]
+
+    def get_readonly_fields(self, request, obj=None):
+        # One set of contact details per household: they stay with it.
+        return [*super().get_readonly_fields(request, obj), *(["household"] if obj is not None else [])]
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: value for name, value in form.cleaned_data.items() if name in CONTACT_FIELDS}
+        household = obj.household if change else form.cleaned_data["household"]
+        saved = contact_details_save(household=household, by=request.user, **fields)
+        obj.__dict__.update(saved.__dict__)
+
+    def delete_model(self, request, obj):
+        contact_details_remove(details=obj, by=request.user)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)

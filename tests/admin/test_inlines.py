@@ -92,3 +92,37 @@ def test_a_testimonys_event_links_go_through_the_services(client, coordinator, n
     assert response.status_code == 302, response.context and response.context["errors"]
     assert calls == ["testimony_event_link"]
     assert TestimonyEvent.objects.get(testimony=testimony).event == event
+
+
+def test_the_people_and_contact_details_pages_save_through_the_services(client, coordinator, ngo, monkeypatch):
+    household, other = HouseholdFactory(organization=ngo), HouseholdFactory(organization=ngo)
+    calls = _spy(
+        monkeypatch,
+        household_admin,
+        ["member_add", "member_update", "member_remove", "contact_details_save", "contact_details_remove"],
+    )
+    client.force_login(coordinator)
+    add = reverse("admin:displacement_person_add")
+    response = client.post(add, {"household": household.pk, "relationship": "child", "age_band": "5-11", "sex": "male"})
+    assert response.status_code == 302, response.content[:2000]
+    person = Person.objects.get(household=household)
+    changed = {"household": other.pk, "relationship": "child", "age_band": "12-17", "sex": "male"}
+    assert client.post(_url(Person, person.pk), changed).status_code == 302
+    person.refresh_from_db()
+    assert (person.age_band, person.household_id) == ("12-17", household.pk)  # a person moves only by a merge
+    delete = reverse("admin:displacement_person_delete", args=[person.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 302
+    assert not Person.objects.filter(pk=person.pk).exists()
+    add = reverse("admin:displacement_contactdetails_add")
+    assert (
+        client.post(add, {"household": household.pk, "full_name": "Olena", "phone": "+380501234567"}).status_code == 302
+    )
+    details = ContactDetails.objects.get(household=household)
+    assert client.post(_url(ContactDetails, details.pk), {"full_name": "Olena K.", "phone": ""}).status_code == 302
+    details.refresh_from_db()
+    assert (details.full_name, details.phone) == ("Olena K.", "")
+    delete = reverse("admin:displacement_contactdetails_delete", args=[details.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 302
+    assert not ContactDetails.objects.filter(pk=details.pk).exists()
+    assert calls == ["member_add", "member_update", "member_remove", "contact_details_save", "contact_details_save",
+                     "contact_details_remove"]  # fmt: skip
