@@ -18,13 +18,11 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
-from django.db import connection, transaction
-from django.db.models import ProtectedError
+from django.db import connection
 from psycopg.copy import QueuedLibpqWriter
 
 from displacement import models as m
-from displacement.importers.pipeline import Counts, Problem, RowResult
-from displacement.models.imports import ReportLevel
+from displacement.importers.pipeline import Counts
 from displacement.models.vocab import EventCategory, Origin, SourceKind
 from displacement.services import event_duplicates, summary_tracking
 
@@ -351,55 +349,3 @@ def events_import(*, organization, run, rows: Iterable[EventRow], by=None) -> Co
     _touch_summaries(organization.pk)
     event_duplicates.check_run_after_commit(run.pk)
     return Counts(created=copied + created, updated=updated, unchanged=written - copied - created - updated)
-
-
-def events_delete_imported(*, organization, results: Iterable[RowResult], report: list[Problem]) -> Counts:
-    """Delete the events ACLED withdrew (``results`` carry their ids); each leaves a tombstone
-    for partners (``services.tombstones``) and a line in the report. An event that evidence
-    still points to (an attachment) is kept, and the row says why."""
-    counts = Counts()
-    for result in results:
-        event = m.Event.objects.filter(organization=organization, external_id=result.external_id).first()
-        if event is None:
-            alias = m.EventAlias.objects.filter(organization=organization, external_id=result.external_id).first()
-            if alias is None:
-                counts.unchanged += 1
-                continue
-            alias.delete()  # the event it was merged into stands on its own id and other sources
-            counts.deleted += 1
-            report.append(
-                Problem(
-                    ReportLevel.DELETED,
-                    "event_id_cnty",
-                    f"Withdrawn id of an event merged into event {alias.event_id}: id forgotten, event kept.",
-                    result.row_number,
-                    result.external_id,
-                )
-            )
-            continue
-        try:
-            with transaction.atomic():
-                event.delete()
-        except ProtectedError:
-            counts.rejected += 1
-            report.append(
-                Problem(
-                    ReportLevel.REJECTED,
-                    "event_id_cnty",
-                    "The event has attachments: kept.",
-                    result.row_number,
-                    result.external_id,
-                )
-            )
-            continue
-        counts.deleted += 1
-        report.append(
-            Problem(
-                ReportLevel.DELETED,
-                "event_id_cnty",
-                f"Deleted event “{event.title}”.",
-                result.row_number,
-                result.external_id,
-            )
-        )
-    return counts

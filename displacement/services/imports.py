@@ -30,7 +30,8 @@ from displacement.models.imports import FILE_KINDS, PULL_KINDS, SUBMISSION_KINDS
 from displacement.services import event_duplicates
 from displacement.services.acting import acting
 from displacement.services.audit import access_record
-from displacement.services.event_import import events_delete_imported, events_import, imported_revisions
+from displacement.services.event_deletions import events_delete_imported
+from displacement.services.event_import import events_import, imported_revisions
 from displacement.services.stored_files import removed_if_rolled_back
 from displacement.services.submission_files import submissions_file_import
 
