@@ -34,6 +34,18 @@ def _plan(model):
     return plan
 
 
+def copy_into(table: str, columns: list[str], rows) -> None:
+    """COPY the iterable ``rows`` (sequences in ``columns``' order) into ``table``, streamed:
+    ``QueuedLibpqWriter`` sends from a thread of its own, so PostgreSQL writes (and indexes)
+    what it has received while this thread makes the next rows."""
+    names = ", ".join(f'"{c}"' for c in columns)
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        with raw.copy(f'COPY "{table}" ({names}) FROM STDIN', writer=QueuedLibpqWriter(raw)) as copy:
+            for row in rows:
+                copy.write_row(row)
+
+
 def take_ids(model, count: int) -> list[int]:
     """``count`` new ids from ``model``'s sequence, for rows written later with ``copy_rows``."""
     if not count:
@@ -55,27 +67,21 @@ def copy_rows(model, rows: list[dict], ids: list[int] | None = None) -> list[int
     table = model._meta.db_table
     pk = model._meta.pk.column
     ids = ids if ids is not None else take_ids(model, len(rows))
-    with connection.cursor() as cursor:
-        plan = _plan(model)
-        now = timezone.now()
-        stamps = {"created_at", "updated_at"}
-        columns = ", ".join(f'"{c}"' for c in [pk, *(column for _, column, _, _ in plan)])
-        raw = cursor.cursor
-        with raw.copy(f'COPY "{table}" ({columns}) FROM STDIN', writer=QueuedLibpqWriter(raw)) as copy:
-            for pk_value, row in zip(ids, rows, strict=True):
-                copy.write_row(
-                    [
-                        pk_value,
-                        *(
-                            row[name]
-                            if name in row
-                            else now
-                            if name in stamps
-                            else function()
-                            if function
-                            else constant
-                            for name, _, constant, function in plan
-                        ),
-                    ]
-                )
+    plan = _plan(model)
+    now = timezone.now()
+    stamps = {"created_at", "updated_at"}
+    copy_into(
+        table,
+        [pk, *(column for _, column, _, _ in plan)],
+        (
+            [
+                pk_value,
+                *(
+                    row[name] if name in row else now if name in stamps else function() if function else constant
+                    for name, _, constant, function in plan
+                ),
+            ]
+            for pk_value, row in zip(ids, rows, strict=True)
+        ),
+    )
     return ids

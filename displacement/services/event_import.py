@@ -19,12 +19,12 @@ from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from django.db import connection
-from psycopg.copy import QueuedLibpqWriter
 
 from displacement import models as m
 from displacement.importers.pipeline import Counts
 from displacement.models.vocab import EventCategory, Origin, SourceKind
 from displacement.services import event_duplicates, summary_tracking
+from displacement.services.bulk_copy import copy_into
 
 #: Marks the Source records an import made from a publisher's name (an update re-links only these).
 IMPORTED_SOURCE_NOTE = "Publisher named by an imported record."
@@ -107,16 +107,6 @@ def _temp_tables() -> None:
     )
 
 
-def _copy(table: str, columns: list[str], rows: Iterable[tuple]) -> None:
-    with connection.cursor() as cursor:
-        raw = cursor.cursor
-        # QueuedLibpqWriter sends from a thread of its own: PostgreSQL writes (and indexes)
-        # what it has received while this thread maps the next rows.
-        with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN", writer=QueuedLibpqWriter(raw)) as copy:
-            for row in rows:
-                copy.write_row(row)
-
-
 def _spooled(spool) -> Iterator[EventRow]:
     spool.seek(0)
     while True:
@@ -164,16 +154,16 @@ def _copy_rows(rows: Iterable[EventRow], organization_id: int, run_id: int, stat
                 counts[1] += 1
                 yield (organization_id, row.external_id, *row[1:-2], *fixed)
 
-        _copy("displacement_event", _EVENT_COLUMNS, new_events())
+        copy_into("displacement_event", _EVENT_COLUMNS, new_events())
         _execute(
             "INSERT INTO import_written SELECT id, external_id, NULL, start, true FROM displacement_event"
             " WHERE organization_id = %s AND import_run_id = %s",
             [organization_id, run_id],
         )
         if counts[1] < counts[0]:
-            _copy("import_event", _HELD_COLUMNS, (row[:-2] for row in _spooled(spool)))
+            copy_into("import_event", _HELD_COLUMNS, (row[:-2] for row in _spooled(spool)))
             _execute("CREATE UNIQUE INDEX ON import_event (external_id); ANALYZE import_event")
-    _copy(
+    copy_into(
         "import_link",
         ["external_id", "publishers", "source_scale"],
         ((external_id, _SEP.join(publishers), scale) for external_id, publishers, scale in links),
