@@ -3,6 +3,7 @@
 import importlib
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from displacement import models as m
@@ -90,6 +91,26 @@ def test_kinds_add_up_to_the_total(event, org):
     }
 
 
+def test_one_statement_linking_new_and_counted_events_counts_each_by_the_whole_rule(org):
+    """A bulk insert of links (as an import writes them) to events with a row and without: an
+    event without a row is counted from the statement's links, the others from all their links
+    and testimonies; both as a recount from scratch gives."""
+    fresh, counted = EventFactory(organization=org), EventFactory(organization=org)
+    counted.sources.add(SourceFactory(organization=org, publisher="Earlier"))
+    testify(counted, HouseholdFactory(organization=org))
+    same, other = SourceFactory(organization=org, publisher="Same"), SourceFactory(organization=org, publisher="Other")
+    twin = SourceFactory(organization=org, publisher=" same ", kind=SourceKind.OFFICIAL_STATEMENT)
+    through = m.Event.sources.through
+    through.objects.bulk_create([through(event=e, source=s) for e in (fresh, counted) for s in (same, other, twin)])
+    assert (row(fresh).media, row(fresh).official, row(fresh).households) == (2, 0, 0)
+    assert (row(counted).media, row(counted).households, row(counted).independent) == (3, 1, 4)
+    before = {e.pk: row(e).independent for e in (fresh, counted)}
+    m.EventCorroboration.objects.filter(event__in=[fresh, counted]).delete()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT dsp_corroboration_refresh(%s)", [[fresh.pk, counted.pk]])
+    assert {e.pk: row(e).independent for e in (fresh, counted)} == before
+
+
 def test_every_source_kind_has_a_corroboration_kind():
     assert set(CORROBORATION_KIND_OF_SOURCE) == set(SourceKind)
 
@@ -165,7 +186,7 @@ def test_a_deleted_event_leaves_no_row(event, org):
 
 
 def test_the_migration_installs_the_rule_as_written():
-    migration = importlib.import_module("displacement.migrations.0033_event_corroboration")
+    migration = importlib.import_module("displacement.migrations.0040_corroboration_sources_added")
     assert migration.INSTALL.strip() == rule.install_sql().strip()
     assert migration.UNINSTALL.strip() == rule.uninstall_sql().strip()
 
