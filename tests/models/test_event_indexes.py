@@ -22,8 +22,9 @@ def _indexes(table: str) -> dict[str, tuple[tuple[str, ...], bool]]:
         return {name: (tuple(columns), partial) for name, columns, partial in cursor.fetchall()}
 
 
-def test_no_index_on_events_is_the_leading_part_of_another():
-    indexes = _indexes("displacement_event")
+@pytest.mark.parametrize("table", ["displacement_event", "displacement_event_sources"])
+def test_no_index_on_events_or_their_links_is_the_leading_part_of_another(table):
+    indexes = _indexes(table)
     for name, (columns, _partial) in indexes.items():
         for other, (longer, partial) in indexes.items():
             if other != name and not partial:
