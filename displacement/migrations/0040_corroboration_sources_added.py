@@ -76,26 +76,27 @@ $dsp$;
 CREATE FUNCTION dsp_corroboration_sources_in() RETURNS trigger LANGUAGE plpgsql SET work_mem = '64MB' SET jit = off AS $dsp$
 DECLARE
   made bigint[];
+  events bigint;
 BEGIN
   EXECUTE $sql$
-  WITH wanted AS (SELECT DISTINCT event_id AS id FROM new_links),
-  publishers AS (
+  WITH publishers AS (
     SELECT l.event_id, min(CASE s.kind WHEN 'interview' THEN 1 WHEN 'media' THEN 2 WHEN 'social_media' THEN 2 WHEN 'official_statement' THEN 3 WHEN 'partner_report' THEN 4 WHEN 'satellite' THEN 5 END) AS rank
-    FROM wanted JOIN new_links l ON l.event_id = wanted.id
+    FROM new_links l
     JOIN displacement_source s ON s.id = l.source_id
     GROUP BY l.event_id, coalesce(nullif(lower(btrim(s.publisher)), ''), '#' || s.id)
   ), kinds AS (
     SELECT event_id, count(*) FILTER (WHERE rank = 1) AS testimony, count(*) FILTER (WHERE rank = 2) AS media, count(*) FILTER (WHERE rank = 3) AS official, count(*) FILTER (WHERE rank = 4) AS partner_report, count(*) FILTER (WHERE rank = 5) AS satellite FROM publishers GROUP BY event_id
-  ), witnesses AS (SELECT NULL::bigint AS event_id, 0 AS households, 0 AS shared_households WHERE false), written AS (
+  ), written AS (
     INSERT INTO displacement_eventcorroboration AS c (event_id, testimony, media, official, partner_report, satellite, households, shared_households)
-    SELECT wanted.id, coalesce(k.testimony, 0), coalesce(k.media, 0), coalesce(k.official, 0), coalesce(k.partner_report, 0), coalesce(k.satellite, 0), coalesce(w.households, 0), coalesce(w.shared_households, 0)
-    FROM wanted LEFT JOIN kinds k ON k.event_id = wanted.id LEFT JOIN witnesses w ON w.event_id = wanted.id
+    SELECT k.event_id, k.testimony, k.media, k.official, k.partner_report, k.satellite, 0, 0 FROM kinds k
     ON CONFLICT (event_id) DO NOTHING
     RETURNING c.event_id
   )
-  SELECT coalesce(array_agg(event_id), '{}') FROM written
-  $sql$ INTO made;
-  PERFORM dsp_corroboration_refresh(ARRAY(SELECT event_id FROM new_links EXCEPT SELECT unnest(made)));
+  SELECT coalesce(array_agg(event_id), '{}'), (SELECT count(*) FROM kinds) FROM written
+  $sql$ INTO made, events;
+  IF cardinality(made) < events THEN
+    PERFORM dsp_corroboration_refresh(ARRAY(SELECT event_id FROM new_links EXCEPT SELECT unnest(made)));
+  END IF;
   RETURN NULL;
 END
 $dsp$;

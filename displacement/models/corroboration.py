@@ -86,44 +86,50 @@ def _kind_rank() -> str:
     return f"CASE s.kind {cases} END"
 
 
-def _upsert(wanted: str, conflict: str, *, links: str = "displacement_event_sources", witnesses: bool = True) -> str:
-    """SQL: compute the rows of the events ``wanted`` (a query of ids, ``$1`` the array) and
-    write them, ``conflict`` deciding what happens to a row that exists. ``links``: where their
-    links to sources are read; ``witnesses=False``: they have no testimonies (households 0)."""
+#: The columns of a row that are counted (``independent`` and ``shared_independent`` add them up).
+COUNTED = (*KIND_COLUMNS, "households", "shared_households")
+
+
+def _publishers_and_kinds(links: str, events: str) -> str:
+    """SQL: the CTEs ``publishers`` (each distinct publisher of an event, with its kind's rank)
+    and ``kinds`` (an event's publishers by kind), read from ``links`` joined as ``events``."""
     per_kind = ", ".join(
         f"count(*) FILTER (WHERE rank = {rank}) AS {column}" for rank, column in enumerate(KIND_COLUMNS, start=1)
     )
-    columns = [*KIND_COLUMNS, "households", "shared_households"]
+    return f"""publishers AS (
+    SELECT l.event_id, min({_kind_rank()}) AS rank
+    FROM {events.format(links=links)}
+    JOIN displacement_source s ON s.id = l.source_id
+    GROUP BY l.event_id, coalesce(nullif(lower(btrim(s.publisher)), ''), '#' || s.id)
+  ), kinds AS (
+    SELECT event_id, {per_kind} FROM publishers GROUP BY event_id
+  )"""  # noqa: S608 (from constants)
+
+
+def _upsert(wanted: str, conflict: str) -> str:
+    """SQL: compute the rows of the events ``wanted`` (a query of ids, ``$1`` the array) and
+    write them, ``conflict`` deciding what happens to a row that exists."""
     values = ", ".join(f"coalesce(k.{c}, 0)" for c in KIND_COLUMNS) + ", coalesce(w.households, 0)"
     values += ", coalesce(w.shared_households, 0)"
     household = "coalesce(t.household_id, -t.id)"
     shared = f"t.sharing_consent AND t.sensitivity <> '{Sensitivity.RESTRICTED.value}'"
     if conflict == "update":
         conflict = (
-            f"DO UPDATE SET {', '.join(f'{c} = EXCLUDED.{c}' for c in columns)}"
-            f" WHERE ({', '.join(f'c.{c}' for c in columns)}) IS DISTINCT FROM"
-            f" ({', '.join(f'EXCLUDED.{c}' for c in columns)})"
+            f"DO UPDATE SET {', '.join(f'{c} = EXCLUDED.{c}' for c in COUNTED)}"
+            f" WHERE ({', '.join(f'c.{c}' for c in COUNTED)}) IS DISTINCT FROM"
+            f" ({', '.join(f'EXCLUDED.{c}' for c in COUNTED)})"
         )
-    witnessed = f"""
+    publishers = _publishers_and_kinds("displacement_event_sources", "wanted JOIN {links} l ON l.event_id = wanted.id")
+    return f"""
+  WITH wanted AS ({wanted}),
+  {publishers}, witnesses AS (
     SELECT te.event_id, count(DISTINCT {household}) AS households,
            count(DISTINCT {household}) FILTER (WHERE {shared}) AS shared_households
     FROM wanted JOIN displacement_testimonyevent te ON te.event_id = wanted.id
     JOIN displacement_testimony t ON t.id = te.testimony_id
     GROUP BY te.event_id
-  """  # noqa: S608 (from constants)
-    if not witnesses:
-        witnessed = "SELECT NULL::bigint AS event_id, 0 AS households, 0 AS shared_households WHERE false"
-    return f"""
-  WITH wanted AS ({wanted}),
-  publishers AS (
-    SELECT l.event_id, min({_kind_rank()}) AS rank
-    FROM wanted JOIN {links} l ON l.event_id = wanted.id
-    JOIN displacement_source s ON s.id = l.source_id
-    GROUP BY l.event_id, coalesce(nullif(lower(btrim(s.publisher)), ''), '#' || s.id)
-  ), kinds AS (
-    SELECT event_id, {per_kind} FROM publishers GROUP BY event_id
-  ), witnesses AS ({witnessed}), written AS (
-    INSERT INTO displacement_eventcorroboration AS c (event_id, {", ".join(columns)})
+  ), written AS (
+    INSERT INTO displacement_eventcorroboration AS c (event_id, {", ".join(COUNTED)})
     SELECT wanted.id, {values}
     FROM wanted LEFT JOIN kinds k ON k.event_id = wanted.id LEFT JOIN witnesses w ON w.event_id = wanted.id
     ON CONFLICT (event_id) {conflict}
@@ -199,19 +205,31 @@ def _sources_added() -> str:
     any kind (its first link makes its row, zeros included; only its delete removes it), so all
     its links to sources are in this statement's ``new_links`` and it has no testimony: its row
     is counted from ``new_links`` alone, by the same rule, without reading the links and
-    testimonies tables (an import's 200,000 new events: 3 s less). Every other event, and one
-    whose row another transaction wrote meanwhile (the insert waits for it, then leaves it), is
-    recounted by ``dsp_corroboration_refresh``."""
+    testimonies tables (an import's 200,000 new events: 3 s less). Every event of the statement
+    is counted so and offered; an event that has a row keeps it (``DO NOTHING``: so does one whose
+    row another transaction wrote meanwhile, waited for) and is recounted by
+    ``dsp_corroboration_refresh``, only when there is such an event."""
     name = "dsp_corroboration_sources_in"
-    first = _upsert("SELECT DISTINCT event_id AS id FROM new_links", "DO NOTHING", links="new_links", witnesses=False)
+    publishers = _publishers_and_kinds("new_links", "{links} l")
+    kinds = ", ".join(f"k.{c}" for c in KIND_COLUMNS)
     return f"""
 CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql SET work_mem = '64MB' SET jit = off AS $dsp$
 DECLARE
   made bigint[];
+  events bigint;
 BEGIN
-  EXECUTE $sql${first}
-  $sql$ INTO made;
-  PERFORM dsp_corroboration_refresh(ARRAY(SELECT event_id FROM new_links EXCEPT SELECT unnest(made)));
+  EXECUTE $sql$
+  WITH {publishers}, written AS (
+    INSERT INTO displacement_eventcorroboration AS c (event_id, {", ".join(COUNTED)})
+    SELECT k.event_id, {kinds}, 0, 0 FROM kinds k
+    ON CONFLICT (event_id) DO NOTHING
+    RETURNING c.event_id
+  )
+  SELECT coalesce(array_agg(event_id), '{{}}'), (SELECT count(*) FROM kinds) FROM written
+  $sql$ INTO made, events;
+  IF cardinality(made) < events THEN
+    PERFORM dsp_corroboration_refresh(ARRAY(SELECT event_id FROM new_links EXCEPT SELECT unnest(made)));
+  END IF;
   RETURN NULL;
 END
 $dsp$;
