@@ -19,9 +19,7 @@ from displacement.demo import data
 from displacement.models import Case, Displacement, Event, Household, Place, Testimony
 from displacement.models.vocab import Language, SubEventType
 from displacement.services import summary_tracking
-from displacement.synthetic.frame import Frame, Wording
-from displacement.synthetic.generator import _Generator
-from displacement.synthetic.loader import TABLES
+from displacement.synthetic import TABLES, Frame, Wording, generate_in_frame
 
 #: The generated volume depends on this seed only.
 SEED = 20250509
@@ -85,10 +83,8 @@ def generated_seed(*, result, seeder, households: int) -> None:
         staff=(seeder.users["caseworker"].pk, seeder.users["caseworker"].pk, seeder.users["coordinator"].pk),
         wording=DemoWording(),
     )
-    generator = _Generator(households, SEED, None)
-    generator.run_in(frame)
     names = {model._meta.db_table: model.__name__ for model in TABLES}
-    for table, rows in generator.rows.items():
+    for table, rows in generate_in_frame(households=households, seed=SEED, frame=frame).items():
         result.created[names[table]] += rows
     # COPY sends no signal: the weeks the volume fills are named, as the imports do.
     days = [*Event.objects.filter(organization=organization).values_list("start", flat=True)]

@@ -2,8 +2,9 @@
 
 The bench (``generate_synthetic``) writes into two organisations of its own with plain words;
 the demo (``displacement.demo``) writes a small volume into its NGO, with the demo's users as
-interviewers and caseworkers and words a visitor can read. The draws are the same: a frame
-changes no figure, date or place of the dataset, and the bench's frame draws nothing more.
+interviewers and caseworkers and words a visitor can read (they take draws of their own). The
+bench's frame takes no draw more than the generator did alone: a seed gives the bench the rows
+it gave before the demo shared the generator. Either is the same for its seed.
 """
 
 from __future__ import annotations

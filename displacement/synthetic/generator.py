@@ -274,3 +274,11 @@ class _Generator(_PeopleRecords):
             people(),
             "people",
         )
+
+
+def generate_in_frame(*, households: int, seed: int, frame: Frame) -> dict[str, int]:
+    """The dataset for ``households`` in ``frame``, in the caller's transaction, every trigger
+    on (the demo's volume); the rows written, by table."""
+    generator = _Generator(households, seed, None)
+    generator.run_in(frame)
+    return generator.rows
