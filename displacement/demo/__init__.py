@@ -8,13 +8,14 @@ sources by (organisation, title), displacements by (household, left_on), cases b
 household. They go through the services (case_open, event_record, testimony_record...)
 so that the demo exercises the same rules as the application.
 
-The generated volume is drawn from ``random.Random(SEED)``, so it is the same on every
-machine, with ``…-GEN…`` codes, and bulk-inserted. It is written all at once or not at
-all: when its marker source exists it is left alone.
+The generated volume is the synthetic generator's (``displacement.synthetic``, the bench's
+dataset) at a small size, in the demo's NGO: drawn from ``random.Random(SEED)``, so it is the
+same on every machine, with ``…-GEN-…`` codes, and written with COPY. It is written all at once
+or not at all: when generated households exist it is left alone.
 
 Modules: ``seed`` (demo_seed, its volume and result, password helpers), ``handwritten``
-(the hand-written seeder), ``generated`` (the generated-volume seeder) and ``data`` (the
-records and generator pools, as plain data).
+(the hand-written seeder), ``generated`` (the generator's frame for the demo) and ``data`` (the
+records and the generated volume's words, as plain data).
 """
 
 from displacement.demo.seed import (

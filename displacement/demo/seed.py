@@ -74,35 +74,22 @@ class DemoSeedError(Exception):
 
 @dataclass(frozen=True)
 class DemoVolume:
-    """How many records to generate on top of the hand-written ones."""
+    """How many households to generate on top of the hand-written ones: the synthetic
+    generator's size, which brings its events, people, moves, testimonies and cases."""
 
-    households: int = 200
-    displacements: int = 300
-    events: int = 150
-    testimonies: int = 250
-    cases: int = 120
+    households: int = 240
 
     def check(self) -> None:
-        values = (self.households, self.displacements, self.events, self.testimonies, self.cases)
-        if any(v < 0 for v in values):
+        if self.households < 0:
             raise DemoSeedError("Volumes cannot be negative.")
-        if not self.households <= self.displacements <= 3 * self.households:
-            raise DemoSeedError(
-                "Every generated household moves one to three times: displacements must lie "
-                f"between {self.households} and {3 * self.households}."
-            )
-        if self.cases > self.households:
-            raise DemoSeedError("A generated household has at most one case.")
-        if self.testimonies and not self.events:
-            raise DemoSeedError("Generated testimonies speak of generated events: add events.")
 
     @property
     def empty(self) -> bool:
-        return not any((self.households, self.displacements, self.events, self.testimonies, self.cases))
+        return not self.households
 
 
 DEFAULT_VOLUME = DemoVolume()
-NO_VOLUME = DemoVolume(0, 0, 0, 0, 0)
+NO_VOLUME = DemoVolume(0)
 
 
 @dataclass
@@ -132,7 +119,7 @@ class DemoSeedResult:
 def demo_seed(*, stdout: TextIO | None = None, volume: DemoVolume = DEFAULT_VOLUME) -> DemoSeedResult:
     """Seed the demo. All or nothing; a second run changes nothing."""
     # Imported here: the seeders import this module's result classes and password helpers.
-    from displacement.demo.generated import GEN_MARKER_TITLE, _Generated
+    from displacement.demo.generated import generated_present, generated_seed
     from displacement.demo.handwritten import _HandWritten
     from displacement.demo.reports import demo_reports
 
@@ -155,20 +142,12 @@ def demo_seed(*, stdout: TextIO | None = None, volume: DemoVolume = DEFAULT_VOLU
         dpn = seeder.organizations["dpn"]
         if volume.empty:
             result.generated = "skipped"
-        elif (
-            Source.objects.filter(organization=dpn, title=GEN_MARKER_TITLE).exists()
-            or Household.objects.filter(code__startswith="HH-GEN").exists()
-        ):
+        elif any((present := generated_present(dpn)).values()):
             result.generated = "present"
-            result.generated_present = {
-                "households": Household.objects.filter(code__startswith="HH-GEN").count(),
-                "displacements": Displacement.objects.filter(household__code__startswith="HH-GEN").count(),
-                "testimonies": Testimony.objects.filter(code__startswith="T-GEN").count(),
-                "cases": Case.objects.filter(household__code__startswith="HH-GEN").count(),
-            }
+            result.generated_present = present
             say("Generated volume: already present, left unchanged.")
         else:
-            _Generated(result, seeder, volume).run()
+            generated_seed(result=result, seeder=seeder, households=volume.households)
             result.generated = "created"
             say("Generated volume: created.")
     result.seconds = clock.monotonic() - started

@@ -237,8 +237,7 @@ def _household_moving(sender, instance, **kwargs):
 
 
 # Bulk writes (``bulk_create``) send no post_save: the same weeks, from ``bulk_created``.
-# The demo's generated volume is written this way; before these receivers, its records
-# reached the dashboard only at the nightly rebuild.
+# (Writes with COPY name their weeks with ``touch``: the imports, the demo's generated volume.)
 
 
 def _by_organization(objs, day) -> dict[int, list]:

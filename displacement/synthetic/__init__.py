@@ -11,9 +11,12 @@ foreign keys and check constraints stay enforced.
 Sized by households: about 3.3 testimonies, 2.8 people, 1.45 displacements and 0.67 events
 per household, so ``--households 300000`` gives the large benchmark size (1M testimonies).
 Everything belongs to two organisations whose slugs start with ``synthetic``: the owner and
-a partner that an agreement shares every kind with.
+a partner that an agreement shares every kind with. The same generator, in another ``Frame``
+(``frame.py``), makes the demo's generated volume at a small size (``displacement.demo.generated``).
 """
 
+from displacement.synthetic.frame import Frame, Wording
+from displacement.synthetic.generator import generate_in_frame
 from displacement.synthetic.loader import TABLES, expected_rows, generate_synthetic, synthetic_delete
 from displacement.synthetic.shape import (
     DESTINATION_WEIGHTS,
@@ -42,11 +45,14 @@ __all__ = [
     "START",
     "TABLES",
     "VERSION",
+    "Frame",
     "Progress",
     "SyntheticRefused",
     "SyntheticResult",
+    "Wording",
     "_reserve_ids",
     "expected_rows",
+    "generate_in_frame",
     "generate_synthetic",
     "real_data_present",
     "synthetic_delete",

@@ -6,9 +6,6 @@ import datetime
 import random
 from collections.abc import Iterable, Iterator
 
-from django.db import connection
-from psycopg.copy import QueuedLibpqWriter
-
 from displacement import models as m
 from displacement.models.vocab import (
     SUB_EVENT_TYPES,
@@ -20,11 +17,12 @@ from displacement.models.vocab import (
     Sex,
     VerificationStatus,
 )
+from displacement.services.bulk_copy import copy_into
+from displacement.synthetic.frame import Frame
 from displacement.synthetic.people import _PeopleRecords
 from displacement.synthetic.shape import (
     CHILD_BANDS,
     DESTINATION_WEIGHTS,
-    END,
     EXPLOSION_WEAPONS,
     ORIGIN_WEIGHTS,
     PARTNER_SLUG,
@@ -37,34 +35,36 @@ from displacement.synthetic.support import Progress, SyntheticRefused, _reserve_
 
 
 class _Generator(_PeopleRecords):
+    """The dataset for ``households``, drawn from ``random.Random(seed)``: the bench's (in its own
+    organisations, ``run``) or, in a ``frame``, the demo's generated volume (``run_in``)."""
+
     def __init__(self, households: int, seed: int, progress: Progress | None):
         self.n = households
         self.rng = random.Random(seed)
         self.progress = progress
         self.rows: dict[str, int] = {}
-        self.stamp = datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC)  # fixed: the same seed, the same rows
         self._cumulative: dict = {}
 
     # --- plumbing --------------------------------------------------------------------------
 
     def copy(self, model, columns: list[str], rows: Iterable[tuple], label: str) -> None:
-        table = connection.ops.quote_name(model._meta.db_table)
-        names = ", ".join(connection.ops.quote_name(c) for c in columns)
         written = 0
-        with connection.cursor() as cursor:
-            raw = cursor.cursor
-            # A writer thread sends the data while this one makes the next rows.
-            with raw.copy(f"COPY {table} ({names}) FROM STDIN", writer=QueuedLibpqWriter(raw)) as copy:
-                for row in rows:
-                    copy.write_row(row)
-                    written += 1
-                    if written % 20000 == 0 and self.progress:
-                        self.progress.add(20000, label)
+
+        def counted() -> Iterator[tuple]:
+            nonlocal written
+            for row in rows:
+                yield row
+                written += 1
+                if written % 20000 == 0 and self.progress:
+                    self.progress.add(20000, label)
+
+        copy_into(model._meta.db_table, columns, counted())
         if self.progress:
             self.progress.add(written % 20000, label)
         self.rows[model._meta.db_table] = self.rows.get(model._meta.db_table, 0) + written
 
-    def day(self, low: datetime.date = START, high: datetime.date = END) -> datetime.date:
+    def day(self, low: datetime.date | None = None, high: datetime.date | None = None) -> datetime.date:
+        low, high = low or self.frame.start, high or self.frame.end
         span = (high - low).days
         # Later years are busier: a triangular draw leaning towards the end.
         return low + datetime.timedelta(days=int(self.rng.triangular(0, span, span * 0.7)))
@@ -89,7 +89,7 @@ class _Generator(_PeopleRecords):
     # --- the dataset -----------------------------------------------------------------------
 
     def run(self) -> None:
-        rng = self.rng
+        """The bench's dataset, in two organisations of its own and an agreement between them."""
         owner, _ = m.Organization.objects.get_or_create(
             slug=SLUG, defaults={"name": "Synthetic NGO (benchmark data)", "code": "UA-SYN"}
         )
@@ -105,7 +105,15 @@ class _Generator(_PeopleRecords):
                 "valid_from": START,
             },
         )
-        self.org = owner.pk
+        self.run_in(Frame(organization=owner.pk))
+
+    def run_in(self, frame: Frame) -> None:
+        """The dataset in ``frame``: its organisation, codes, dates, users and words."""
+        rng = self.rng
+        self.frame = frame
+        self.org = frame.organization
+        self.tag = frame.tag
+        self.stamp = frame.stamp
         hromadas: dict[str, list[int]] = {}
         for pk, pcode in m.Place.objects.filter(admin_level=3).values_list("pk", "pcode"):
             hromadas.setdefault(pcode[:4], []).append(pk)
@@ -121,6 +129,10 @@ class _Generator(_PeopleRecords):
         self.displacements(sizes, n_events)
         self.testimonies(round(self.n * 10 / 3), n_events)
         self.cases()
+
+    def staff(self) -> int | None:
+        """One of the frame's users (none for the bench: nothing drawn)."""
+        return self.rng.choice(self.frame.staff) if self.frame.staff else None
 
     def events(self, count: int) -> None:
         self.first_event = _reserve_ids(m.Event, count)
@@ -154,6 +166,7 @@ class _Generator(_PeopleRecords):
             "actor1",
             "actor2",
             "verification_status",
+            "created_by_id",
         ]
 
         def rows() -> Iterator[tuple]:
@@ -175,9 +188,9 @@ class _Generator(_PeopleRecords):
                     stamp,
                     stamp,
                     self.org,
-                    f"Synthetic event {index + 1}",
-                    f"SYN-{index + 1}",
-                    "",
+                    self.frame.wording.event_title(index, sub_type, place),
+                    f"{self.tag}-{index + 1}",
+                    self.frame.wording.note,
                     EventCategory.VIOLENCE,
                     event_type,
                     sub_type,
@@ -197,6 +210,7 @@ class _Generator(_PeopleRecords):
                         [VerificationStatus.REPORTED] * 3
                         + [VerificationStatus.CORROBORATED, VerificationStatus.VERIFIED]
                     ),
+                    self.staff(),
                 )
 
         self.copy(m.Event, columns, rows(), "events")
@@ -204,13 +218,14 @@ class _Generator(_PeopleRecords):
     def households_and_people(self, sizes: list[int]) -> None:
         rng = self.rng
         self.first_household = _reserve_ids(m.Household, self.n)
+        note = self.frame.wording.note
 
         def households() -> Iterator[tuple]:
             for index in range(self.n):
                 pk = self.first_household + index
                 place = rng.choice(self.hromadas[self.weighted(DESTINATION_WEIGHTS)])
                 stamp = self.at(self.day())
-                yield (pk, stamp, stamp, self.org, f"HH-SYN-{index + 1:07d}", place, False, "")
+                yield (pk, stamp, stamp, self.org, f"HH-{self.tag}-{index + 1:07d}", place, False, note)
 
         self.copy(
             m.Household,
@@ -235,7 +250,7 @@ class _Generator(_PeopleRecords):
                         self.stamp,
                         self.stamp,
                         household,
-                        f"P-SYN-{pk - first_person + 1:08d}",
+                        f"P-{self.tag}-{pk - first_person + 1:08d}",
                         relation,
                         band,
                         rng.choice([Sex.FEMALE, Sex.FEMALE, Sex.MALE]),
@@ -259,3 +274,11 @@ class _Generator(_PeopleRecords):
             people(),
             "people",
         )
+
+
+def generate_in_frame(*, households: int, seed: int, frame: Frame) -> dict[str, int]:
+    """The dataset for ``households`` in ``frame``, in the caller's transaction, every trigger
+    on (the demo's volume); the rows written, by table."""
+    generator = _Generator(households, seed, None)
+    generator.run_in(frame)
+    return generator.rows

@@ -20,7 +20,7 @@ from displacement.models.vocab import (
     TestimonyRelation,
     WitnessRole,
 )
-from displacement.synthetic.shape import DESTINATION_WEIGHTS, END, NARRATIVE, ORIGIN_WEIGHTS, START, SUMMARIES
+from displacement.synthetic.shape import DESTINATION_WEIGHTS, ORIGIN_WEIGHTS
 from displacement.synthetic.support import _reserve_ids
 
 
@@ -29,6 +29,7 @@ class _PeopleRecords:
 
     def displacements(self, sizes: list[int], n_events: int) -> None:
         rng = self.rng
+        end = self.frame.end
         self.departures: list[datetime.date] = []
         moves: list[tuple] = []
         for index in range(self.n):
@@ -45,7 +46,7 @@ class _PeopleRecords:
                 partial = rng.choice([None, None, None, max(1, sizes[index] - 1)])
                 moves.append((index, origin, destination, left, cause if step == 0 else None, partial))
                 origin = destination or rng.choice(self.hromadas[self.weighted(DESTINATION_WEIGHTS)])
-                left = min(END, left + datetime.timedelta(days=rng.randint(20, 400)))
+                left = min(end, left + datetime.timedelta(days=rng.randint(20, 400)))
         first = _reserve_ids(m.Displacement, len(moves))
         columns = [
             "id",
@@ -87,6 +88,7 @@ class _PeopleRecords:
 
     def testimonies(self, count: int, n_events: int) -> None:
         rng = self.rng
+        start, end, wording = self.frame.start, self.frame.end, self.frame.wording
         first = _reserve_ids(m.Testimony, count)
         links: list[tuple[int, int, str, datetime.datetime]] = []
         consents: list[tuple] = []
@@ -98,8 +100,8 @@ class _PeopleRecords:
                 pk = first + offset
                 index = rng.randrange(self.n) if rng.random() < 0.9 else None
                 household = self.first_household + index if index is not None else None
-                low = self.departures[index] if index is not None else START
-                recorded = self.day(low, END) if low < END else END
+                low = self.departures[index] if index is not None else start
+                recorded = self.day(low, end) if low < end else end
                 stamp = self.at(recorded)
                 n_links = rng.choices([0, 1, 2, 3], weights=[10, 60, 22, 8])[0]
                 chosen = {hot[offset]} if n_links else set()
@@ -123,26 +125,32 @@ class _PeopleRecords:
                 ):
                     if rng.random() < share:
                         withdrawn = (
-                            self.at(min(END, recorded + datetime.timedelta(days=30))) if rng.random() < 0.05 else None
+                            self.at(min(end, recorded + datetime.timedelta(days=30))) if rng.random() < 0.05 else None
                         )
                         consents.append((pk, purpose, recorded, withdrawn))
                         sharing = sharing or (purpose == ConsentPurpose.SHARING and withdrawn is None)
+                language = rng.choice([Language.UKRAINIAN] * 6 + [Language.RUSSIAN, Language.ENGLISH])
+                role = (
+                    WitnessRole.DISPLACED_CIVILIAN
+                    if household
+                    else rng.choice([WitnessRole.OFFICIAL, WitnessRole.VOLUNTEER])
+                )
+                place = self.event_places[hot[offset] - self.first_event] if n_links else None
                 yield (
                     pk,
                     stamp,
                     stamp,
                     self.org,
-                    f"T-SYN-{offset + 1:08d}",
+                    f"T-{self.tag}-{offset + 1:08d}",
                     recorded,
-                    rng.choice([Language.UKRAINIAN] * 6 + [Language.RUSSIAN, Language.ENGLISH]),
-                    WitnessRole.DISPLACED_CIVILIAN
-                    if household
-                    else rng.choice([WitnessRole.OFFICIAL, WitnessRole.VOLUNTEER]),
+                    language,
+                    role,
                     household,
-                    rng.choice(SUMMARIES),
-                    NARRATIVE,
+                    wording.summary(rng, place),
+                    wording.narrative(rng, place, language),
                     rng.choice([Sensitivity.INTERNAL] * 3 + [Sensitivity.PUBLIC, Sensitivity.RESTRICTED]),
                     sharing,
+                    self.staff(),
                 )
 
         self.copy(
@@ -161,6 +169,7 @@ class _PeopleRecords:
                 "narrative",
                 "sensitivity",
                 "sharing_consent",
+                "interviewer_id",
             ],
             rows(),
             "testimonies",
@@ -208,7 +217,7 @@ class _PeopleRecords:
                     given,
                     "",
                     withdrawn,
-                    "Synthetic withdrawal" if withdrawn else "",
+                    self.frame.wording.withdrawal if withdrawn else "",
                 )
                 for i, (testimony, purpose, given, withdrawn) in enumerate(consents)
             ),
@@ -217,6 +226,7 @@ class _PeopleRecords:
 
     def cases(self) -> None:
         rng = self.rng
+        end = self.frame.end
         chosen = [index for index in range(self.n) if rng.random() < 0.6]
         first = _reserve_ids(m.Case, len(chosen))
         statuses = [
@@ -232,10 +242,10 @@ class _PeopleRecords:
         def rows() -> Iterator[tuple]:
             for offset, index in enumerate(chosen):
                 pk = first + offset
-                opened = min(END, self.departures[index] + datetime.timedelta(days=rng.randint(1, 60)))
+                opened = min(end, self.departures[index] + datetime.timedelta(days=rng.randint(1, 60)))
                 status = rng.choice(statuses)
                 closed = (
-                    min(END, opened + datetime.timedelta(days=rng.randint(10, 300))) if status == "closed" else None
+                    min(end, opened + datetime.timedelta(days=rng.randint(10, 300))) if status == "closed" else None
                 )
                 stamp = self.at(closed or opened)  # last written when closed (dates.PAST's check)
                 yield (
@@ -243,14 +253,15 @@ class _PeopleRecords:
                     stamp,
                     stamp,
                     self.org,
-                    f"UA-SYN-{opened.year}-{offset + 1:07d}",
+                    f"UA-{self.tag}-{opened.year}-{offset + 1:07d}",
                     self.first_household + index,
                     status,
                     rng.choice([Priority.LOW, Priority.MEDIUM, Priority.MEDIUM, Priority.HIGH]),
                     [],
                     opened,
                     closed,
-                    "Synthetic closure" if closed else "",
+                    self.frame.wording.closure if closed else "",
+                    self.staff(),
                 )
 
         self.copy(
@@ -268,6 +279,7 @@ class _PeopleRecords:
                 "opened_on",
                 "closed_on",
                 "closure_reason",
+                "assigned_to_id",
             ],
             rows(),
             "cases",

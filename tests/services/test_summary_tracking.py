@@ -38,7 +38,7 @@ def test_a_freshly_seeded_demo_is_counted_without_the_nightly_rebuild(
 ):
     monkeypatch.setenv("DEMO_PASSWORD", "demo-password-for-tests")
     with django_capture_on_commit_callbacks(execute=True):
-        demo_seed(volume=DemoVolume(households=40, displacements=60, events=30, testimonies=50, cases=20))
+        demo_seed(volume=DemoVolume(households=40))
     refreshed = _summaries()
     for organization_id in Organization.objects.values_list("pk", flat=True):
         summaries_rebuild(organization_id=organization_id)

@@ -9,8 +9,8 @@ seeding checks the gazetteer agrees, so that a typo cannot misplace anyone.
 
 Records refer to each other by the keys used here (``"dpn"``, ``"school_drone"``...).
 One module per concept: ``people`` (organisations, users), ``places``, ``events``
-(sources, events), ``households``, ``testimonies``, ``cases``, and ``pools`` (GEN_*, for
-the generated volume). The seeders read them as ``data.NAME`` through this package.
+(sources, events), ``households``, ``testimonies``, ``cases``, and ``pools`` (GEN_*, the
+generated volume's words). The seeders read them as ``data.NAME`` through this package.
 """
 
 from displacement.demo.data.cases import CASES
@@ -19,20 +19,9 @@ from displacement.demo.data.households import HOUSEHOLDS
 from displacement.demo.data.people import ORGANIZATIONS, USERS
 from displacement.demo.data.places import PLACES
 from displacement.demo.data.pools import (
-    GEN_CASE_NOTES,
-    GEN_CLOSURE_REASONS,
-    GEN_DESTINATIONS,
-    GEN_INTERIM,
     GEN_NARRATIVES_EN,
     GEN_NARRATIVES_UK,
-    GEN_NOTES,
-    GEN_ORIGINS,
-    GEN_PROVIDERS,
     GEN_SUMMARIES,
-    GEN_TARGET_PHRASES,
-    GEN_VIOLENCE,
-    GEN_WITHDRAWAL_REASONS,
-    GEN_WITNESS_SUMMARIES,
 )
 from displacement.demo.data.testimonies import TESTIMONIES
 
@@ -40,20 +29,9 @@ __all__ = [
     "CASES",
     "CIVILIANS",
     "EVENTS",
-    "GEN_CASE_NOTES",
-    "GEN_CLOSURE_REASONS",
-    "GEN_DESTINATIONS",
-    "GEN_INTERIM",
     "GEN_NARRATIVES_EN",
     "GEN_NARRATIVES_UK",
-    "GEN_NOTES",
-    "GEN_ORIGINS",
-    "GEN_PROVIDERS",
     "GEN_SUMMARIES",
-    "GEN_TARGET_PHRASES",
-    "GEN_VIOLENCE",
-    "GEN_WITHDRAWAL_REASONS",
-    "GEN_WITNESS_SUMMARIES",
     "HOUSEHOLDS",
     "ORGANIZATIONS",
     "PLACES",

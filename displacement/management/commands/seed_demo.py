@@ -26,15 +26,16 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        for name in ("households", "displacements", "events", "testimonies", "cases"):
-            default = getattr(DEFAULT_VOLUME, name)
-            parser.add_argument(
-                f"--{name}",
-                type=int,
-                default=default,
-                metavar="N",
-                help=f"generated {name} (default {default})",
-            )
+        parser.add_argument(
+            "--households",
+            type=int,
+            default=DEFAULT_VOLUME.households,
+            metavar="N",
+            help=(
+                f"generated households (default {DEFAULT_VOLUME.households}), with their people, moves, "
+                "testimonies and cases and about two events for three households"
+            ),
+        )
         parser.add_argument(
             "--no-volume",
             action="store_true",
@@ -42,16 +43,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, no_volume, **options):
-        if no_volume:
-            volume = DemoVolume(0, 0, 0, 0, 0)
-        else:
-            volume = DemoVolume(
-                households=options["households"],
-                displacements=options["displacements"],
-                events=options["events"],
-                testimonies=options["testimonies"],
-                cases=options["cases"],
-            )
+        volume = DemoVolume(0) if no_volume else DemoVolume(households=options["households"])
         verbose = options["verbosity"] > 0
         try:
             with acting(command="seed_demo"):
