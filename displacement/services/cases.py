@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from displacement.models import Case, CaseNote, CaseSequence, Household, Membership, Organization, Referral
 from displacement.models.vocab import CASE_TRANSITIONS, CaseStatus, Role
 from displacement.selectors.access import Viewer
+from displacement.services import summary_tracking
 from displacement.services.acting import acting
 
 #: Fields a case's ``case_update`` changes directly; status and assignee have their own rules.
@@ -104,6 +105,7 @@ def case_open(*, household: Household, by=None, assigned_to=None, **fields) -> C
     case.full_clean(exclude=["reference"])
     with acting(by):
         case.save()
+    summary_tracking.touch_cases(case.organization_id)
     return case
 
 
@@ -151,6 +153,7 @@ def case_transition(*, case: Case, status: str, by=None, reason: str = "", on: d
     current.status = status
     with acting(by):
         current.save(update_fields=fields)
+    summary_tracking.touch_cases(current.organization_id)
     return current
 
 

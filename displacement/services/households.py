@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from displacement.models import ContactDetails, Household, Person
 from displacement.selectors.access import Viewer
+from displacement.services import summary_tracking
 from displacement.services.acting import acting
 from displacement.services.cases import refuse_hidden_text, require_writer
 
@@ -43,11 +44,14 @@ def household_update(*, household: Household, by=None, **changes) -> Household:
     _check(changes)
     refuse_hidden_text(viewer, current, changes)
     if changes:
+        moved = "current_place" in changes and getattr(changes["current_place"], "pk", None) != current.current_place_id
         for name, value in changes.items():
             setattr(current, name, value)
         current.full_clean()
         with acting(by):
             current.save(update_fields=[*changes, "updated_at"])
+        if moved:  # its cases count in another oblast
+            summary_tracking.touch_cases(current.organization_id)
     return current
 
 
@@ -77,6 +81,7 @@ def member_add(*, household: Household, by=None, **fields) -> Person:
     member.full_clean()
     with acting(by):
         member.save()
+    summary_tracking.household_touched(household.organization_id, household.pk)
     return member
 
 
@@ -92,6 +97,7 @@ def member_update(*, member: Person, by=None, **changes) -> Person:
         current.full_clean()
         with acting(by):
             current.save()
+        summary_tracking.household_touched(current.household.organization_id, current.household_id)
     return current
 
 
@@ -101,6 +107,7 @@ def member_remove(*, member: Person, by=None) -> None:
     require_writer(by, current.household.organization_id)
     with acting(by):
         current.delete()
+    summary_tracking.household_touched(current.household.organization_id, current.household_id)
 
 
 def _require_identifiers(by, household_id: int) -> None:
