@@ -109,6 +109,18 @@ def case_open(*, household: Household, by=None, assigned_to=None, **fields) -> C
     return case
 
 
+@transaction.atomic
+def case_delete(*, case: Case, by=None) -> None:
+    """Delete a case with its notes and referrals (one opened by mistake); only a coordinator."""
+    current = Case.objects.select_for_update().get(pk=case.pk)
+    viewer = require_writer(by, current.organization_id)
+    if viewer is not None and not viewer.is_coordinator:
+        raise PermissionDenied(_("Only a coordinator deletes cases."))
+    with acting(by):
+        current.delete()
+    summary_tracking.touch_cases(current.organization_id)
+
+
 def case_check_transition(*, old: str, new: str) -> None:
     if old != new and new not in CASE_TRANSITIONS[old]:
         allowed = ", ".join(str(CaseStatus(s).label) for s in CASE_TRANSITIONS[old])
