@@ -68,7 +68,6 @@ def household_delete(*, household: Household, by=None) -> None:
     with acting(by):
         current.delete()
     summary_tracking.corroboration_touched(events)  # one household fewer among their witnesses
-    summary_tracking.touch_cases(current.organization_id)
 
 
 # --- the parts of a household: its members and its contact details -------------------------

@@ -11,8 +11,8 @@ from displacement.models.vocab import CaseStatus, EventCategory, EventType, Sex,
 from displacement.services.cases import case_open, case_transition
 from displacement.services.displacements import displacement_delete, displacement_record, displacement_update
 from displacement.services.events import event_delete, event_record, event_update
-from displacement.services.households import household_register, household_update, member_add
-from displacement.services.sources import source_record, source_update
+from displacement.services.households import household_delete, household_register, household_update, member_add
+from displacement.services.sources import source_delete, source_record, source_update
 from displacement.services.testimonies import (
     testimony_delete,
     testimony_event_link,
@@ -121,6 +121,8 @@ def test_a_source_renamed_queues_the_weeks_of_its_events(ngo, queued, done):
     (weeks, options), _ = queued(lambda: source_update(source=source, publisher="B"))
     assert weeks == ["2025-03-31"] and options["parts"] == ["events"]
     assert queued(lambda: source_update(source=source, title="Renamed"))[0] is None  # counts the same
+    (weeks, options), _ = queued(lambda: source_delete(source=source))
+    assert weeks == ["2025-03-31"] and options["parts"] == ["events"]
 
 
 def test_a_move_or_a_member_queues_the_households_weeks_for_displacement_counts(ngo, queued, done):
@@ -134,6 +136,8 @@ def test_a_move_or_a_member_queues_the_households_weeks_for_displacement_counts(
     assert weeks == ["2025-03-10", "2025-03-31"] and options["parts"] == ["displacements"]
     (weeks, _), _ = queued(lambda: displacement_delete(displacement=move))
     assert weeks == ["2025-03-10", "2025-03-31"]
+    (weeks, options), _ = queued(lambda: household_delete(household=household))
+    assert weeks == ["2025-03-31"] and options["parts"] == ["displacements"]
 
 
 def test_cases_queue_their_organisations_case_summary(ngo, queued, done):
