@@ -12,6 +12,5 @@ class DisplacementConfig(AppConfig):
         from displacement.services import (  # noqa: F401  (connect their signals)
             event_duplicates,
             reports,
-            summary_tracking,
             tombstones,
         )

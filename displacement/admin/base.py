@@ -11,7 +11,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.exceptions import DisallowedModelAdminLookup
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
@@ -139,12 +139,28 @@ class ScopedAdmin(AllowlistedLookups, ScopedMixin, ModelAdmin):
             exclude.append("organization")
         return exclude
 
+    # Every screen that writes saves and deletes through its record's services, one call each
+    # (docs/architecture.md, "One write path per record kind"); Django's own save and delete,
+    # which would bypass their rules and follow-up work (history context, tombstones, summary
+    # refreshes), are never reached.
+
     def save_model(self, request, obj, form, change):
-        if not change and hasattr(obj, "organization_id") and not obj.organization_id:
-            obj.organization = Viewer.of(request.user).organization
-        if not change and hasattr(obj, "created_by_id") and not obj.created_by_id:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+        raise NotImplementedError(f"{type(self).__name__} saves through a service: override save_model.")
+
+    def delete_model(self, request, obj):
+        self.delete_record(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for obj in queryset:
+                self.delete_record(request, obj)
+
+    def save_formset(self, request, form, formset, change):
+        raise NotImplementedError(f"{type(self).__name__} saves its inlines through services: override save_formset.")
+
+    def delete_record(self, request, obj):
+        """Delete ``obj`` through its service (the delete view and the "delete selected" action)."""
+        raise NotImplementedError(f"{type(self).__name__} deletes through a service: override delete_record.")
 
     def lookup_allowed(self, lookup, value, request=None):
         return lookup in self.extra_lookups or super().lookup_allowed(lookup, value, request)

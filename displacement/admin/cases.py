@@ -19,6 +19,7 @@ from displacement.services.cases import (
     case_check_open,
     case_check_transition,
     case_child_delete,
+    case_delete,
     case_note_add,
     case_note_update,
     case_open,
@@ -140,6 +141,9 @@ class CaseAdmin(ScopedAdmin):
                 for i, m in enumerate(moves, start=1)
             ),
         )
+
+    def delete_record(self, request, obj):
+        case_delete(case=obj, by=request.user)
 
     def save_model(self, request, obj, form, change):
         # The rules (who is assigned, closure dates, the workflow) are the services'.

@@ -14,7 +14,10 @@ from displacement.models.vocab import CorroborationKind, VerificationStatus
 from displacement.selectors import corroboration
 from displacement.selectors.access import Viewer
 from displacement.selectors.event_aliases import aliases_of
-from displacement.services.events import event_set_verification
+from displacement.services.events import event_delete, event_record, event_set_verification, event_update
+
+#: What the event form holds besides the event's own columns.
+_RELATED, _DECISION = ("sources", "caused_by"), "verification_status"
 
 
 @admin.register(Event)
@@ -181,12 +184,27 @@ class EventAdmin(ScopedAdmin):
         return ", ".join(aliases_of(obj)) if obj.pk else "—"
 
     def save_model(self, request, obj, form, change):
-        if "verification_status" in form.changed_data:
-            from django.utils import timezone
+        data = form.cleaned_data
+        related = {name: list(data[name]) for name in _RELATED if name in data}
+        named = form.changed_data if change else data
+        fields = {name: data[name] for name in named if name not in (*_RELATED, _DECISION)}
+        if change:  # the form has changed ``obj`` already: the service compares with the stored event
+            saved = event_update(event=Event.objects.get(pk=obj.pk), by=request.user, **fields, **related)
+        else:
+            organization = obj.organization if obj.organization_id else Viewer.of(request.user).organization
+            saved = event_record(organization=organization, created_by=request.user, **fields, **related)
+        if _DECISION in form.changed_data:  # who decided and when (``event_set_verification``)
+            event_set_verification(events=Event.objects.filter(pk=saved.pk), status=data[_DECISION], by=request.user)
+            saved.refresh_from_db()
+        obj.__dict__.update(saved.__dict__)
 
-            obj.verified_by = request.user
-            obj.verified_at = timezone.now()
-        super().save_model(request, obj, form, change)
+    def save_related(self, request, form, formsets, change):
+        # Sources and causes were set by the service; only inlines remain.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def delete_record(self, request, obj):
+        event_delete(event=obj, by=request.user)
 
     def _verify(self, request, queryset, status):
         count = event_set_verification(events=queryset, status=status, by=request.user)

@@ -18,6 +18,7 @@ from displacement.services.households import (
     MEMBER_FIELDS,
     contact_details_remove,
     contact_details_save,
+    household_delete,
     household_register,
     household_update,
     member_add,
@@ -140,6 +141,9 @@ class HouseholdAdmin(ScopedAdmin):
             )
         obj.__dict__.update(saved.__dict__)
 
+    def delete_record(self, request, obj):
+        household_delete(household=obj, by=request.user)
+
     def save_formset(self, request, form, formset, change):
         household, by = form.instance, request.user
         if formset.model is Person:
@@ -165,7 +169,7 @@ class HouseholdAdmin(ScopedAdmin):
                 remove=lambda details: contact_details_remove(details=details, by=by),
             )
         else:
-            super().save_formset(request, form, formset, change)
+            raise NotImplementedError(f"no service saves the inline of {formset.model.__name__}")
 
     @admin.display(description=_("access log"))
     def access_log(self, obj):
@@ -228,6 +232,9 @@ class DisplacementAdmin(ScopedAdmin):
             household = form.cleaned_data["household"]
             saved = displacement_record(organization=household.organization, by=request.user, **form.cleaned_data)
         obj.__dict__.update(saved.__dict__)
+
+    def delete_record(self, request, obj):
+        displacement_delete(displacement=obj, by=request.user)
 
 
 @admin.register(Person)

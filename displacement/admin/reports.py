@@ -17,6 +17,7 @@ from displacement.admin.base import ScopedAdmin
 from displacement.models import AccessAction, Organization, ReportDefinition, ReportRun, RunStatus, SharingAgreement
 from displacement.selectors.access import Viewer, organization_of
 from displacement.services.audit import access_record
+from displacement.services.report_definitions import report_definition_delete
 from displacement.services.report_delivery import file_response
 from displacement.services.reports import report_definition_check, report_definition_save, report_run_retry
 
@@ -89,6 +90,9 @@ class ReportDefinitionAdmin(ScopedAdmin):
         if not change:
             obj.organization = organization_of(request.user)
         report_definition_save(obj, user=request.user)
+
+    def delete_record(self, request, obj):
+        report_definition_delete(definition=obj, by=request.user)
 
     @admin.display(description=_("audience"))
     def audience_label(self, obj):

@@ -10,8 +10,8 @@ from unfold.contrib.filters.admin import ChoicesDropdownFilter, RangeDateFilter
 from displacement.admin.base import ScopedAdmin
 from displacement.models import AccessAction, Attachment, Source
 from displacement.selectors.access import Viewer
-from displacement.services.attachments import attachment_upload
-from displacement.services.sources import source_record, source_update
+from displacement.services.attachments import attachment_delete, attachment_update, attachment_upload
+from displacement.services.sources import source_delete, source_record, source_update
 
 
 @admin.register(Source)
@@ -35,6 +35,9 @@ class SourceAdmin(ScopedAdmin):
             organization = Viewer.of(request.user).organization
             saved = source_record(organization=organization, by=request.user, **form.cleaned_data)
         obj.__dict__.update(saved.__dict__)
+
+    def delete_record(self, request, obj):
+        source_delete(source=obj, by=request.user)
 
 
 @admin.register(Attachment)
@@ -86,7 +89,9 @@ class AttachmentAdmin(ScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            return super().save_model(request, obj, form, change)
+            changes = {name: form.cleaned_data[name] for name in form.changed_data}
+            obj.__dict__.update(attachment_update(attachment=obj, by=request.user, **changes).__dict__)
+            return
         organization = obj.organization if request.user.is_superuser and obj.organization_id else None
         saved = attachment_upload(
             organization=organization or self._organization(request),
@@ -99,6 +104,9 @@ class AttachmentAdmin(ScopedAdmin):
         )
         obj.pk = saved.pk
         obj.__dict__.update(saved.__dict__)
+
+    def delete_record(self, request, obj):
+        attachment_delete(attachment=obj, by=request.user)
 
     def _organization(self, request):
         from displacement.selectors.access import organization_of

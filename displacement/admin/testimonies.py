@@ -16,6 +16,7 @@ from displacement.services.testimonies import (
     consent_record,
     consent_update,
     consent_withdraw,
+    testimony_delete,
     testimony_event_link,
     testimony_event_unlink,
     testimony_event_update,
@@ -140,6 +141,9 @@ class TestimonyAdmin(ScopedAdmin):
             )
         obj.__dict__.update(saved.__dict__)
 
+    def delete_record(self, request, obj):
+        testimony_delete(testimony=obj, by=request.user)
+
     def save_related(self, request, form, formsets, change):
         # Sources were set by the service; only the inlines remain.
         for formset in formsets:
@@ -158,7 +162,7 @@ class TestimonyAdmin(ScopedAdmin):
                 remove=lambda link: testimony_event_unlink(link=link, by=by),
             )
         if formset.model is not Consent:
-            return super().save_formset(request, form, formset, change)
+            raise NotImplementedError(f"no service saves the inline of {formset.model.__name__}")
         for consent in formset.save(commit=False):  # new rows only: existing ones are read-only
             fields = {name: getattr(consent, name) for name in ("purpose", "method", "given_on", "scope")}
             consent_record(testimony=form.instance, by=request.user, **fields)
@@ -246,3 +250,17 @@ class TestimonyEventAdmin(ScopedAdmin):
     autocomplete_fields = ["testimony", "event"]
     list_select_related = ["testimony", "event"]
     export_fields = ("testimony", "event", "relation")
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            changes = {name: data[name] for name in form.changed_data if name in ("event", "relation")}
+            saved = testimony_event_update(link=obj, by=request.user, **changes)
+        else:
+            saved = testimony_event_link(
+                testimony=data["testimony"], event=data["event"], relation=data["relation"], by=request.user
+            )
+        obj.__dict__.update(saved.__dict__)
+
+    def delete_record(self, request, obj):
+        testimony_event_unlink(link=obj, by=request.user)

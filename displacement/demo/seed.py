@@ -38,6 +38,7 @@ from displacement.models import (
     Testimony,
     TestimonyEvent,
 )
+from displacement.services import summary_tracking
 from displacement.services.places import UKRAINE_FILES, PlacesLoadResult, places_load
 
 #: Sent by the hand-written seeder, inside the demo's transaction, with ``organizations`` (by
@@ -150,6 +151,11 @@ def demo_seed(*, stdout: TextIO | None = None, volume: DemoVolume = DEFAULT_VOLU
             generated_seed(result=result, seeder=seeder, households=volume.households)
             result.generated = "created"
             say("Generated volume: created.")
+        if result.changed_anything or result.generated == "created":
+            # Written in bulk and in place, not through the services: its summaries are
+            # refreshed, whole, once it commits (the dashboard is complete at once).
+            for organization in seeder.organizations.values():
+                summary_tracking.organization_touched(organization.pk)
     result.seconds = clock.monotonic() - started
     return result
 

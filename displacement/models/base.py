@@ -5,22 +5,7 @@ import pgtrigger
 from django import forms
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
-from django.dispatch import Signal
 from django.utils.translation import gettext_lazy as _
-
-#: Sent after ``bulk_create`` with the records written (``objs``): Django sends no
-#: ``post_save`` for them, and what follows every write (the summaries' refresh,
-#: ``services.summary_tracking``) must follow a bulk write too.
-bulk_created = Signal()
-
-
-class SignalledQuerySet(models.QuerySet):
-    """A queryset whose ``bulk_create`` sends ``bulk_created``."""
-
-    def bulk_create(self, objs, *args, **kwargs):
-        objs = super().bulk_create(objs, *args, **kwargs)
-        bulk_created.send(sender=self.model, objs=objs)
-        return objs
 
 
 def copies_to_links(name: str, operation, *, copies: dict[str, str], key: str, rows: str) -> pgtrigger.Trigger:

@@ -6,7 +6,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .base import ChoiceArrayField, Owned, SignalledQuerySet, TimeStamped, page_index, tracked, updated_at_field
+from .base import ChoiceArrayField, Owned, TimeStamped, page_index, tracked, updated_at_field
 from .checks import checked
 from .dates import PAST
 from .vocab import CaseStatus, Need, Priority, ReferralStatus
@@ -57,8 +57,6 @@ class Case(Owned):
     opened_on = models.DateField(_("opened on"), default=timezone.localdate, validators=[PAST])
     closed_on = models.DateField(_("closed on"), null=True, blank=True, editable=False, validators=[PAST])
     closure_reason = models.CharField(_("closure reason"), max_length=300, blank=True)
-
-    objects = SignalledQuerySet.as_manager()
 
     class Meta:
         ordering = ["-opened_on", "-id"]

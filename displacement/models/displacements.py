@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from .base import Owned, SignalledQuerySet, page_index, tracked, updated_at_field
+from .base import Owned, page_index, tracked, updated_at_field
 from .checks import checked
 from .dates import PAST
 from .vocab import DatePrecision, DisplacementKind, ShelterType
@@ -63,8 +63,6 @@ class Displacement(Owned):
         blank=True,
         help_text=_("Leave empty when the whole household moved."),
     )
-
-    objects = SignalledQuerySet.as_manager()
 
     class Meta:
         ordering = ["household", "left_on", "id"]

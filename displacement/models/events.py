@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from .base import Owned, SignalledQuerySet, copies_to_links, page_index, tracked, updated_at_field
+from .base import Owned, copies_to_links, page_index, tracked, updated_at_field
 from .checks import checked
 from .dates import PAST
 from .vocab import (
@@ -174,8 +174,6 @@ class Event(Owned):
         editable=False,
         verbose_name=_("created by"),
     )
-
-    objects = SignalledQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start", "-id"]

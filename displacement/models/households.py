@@ -8,7 +8,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .base import ChoiceArrayField, Owned, SignalledQuerySet, TimeStamped, tracked
+from .base import ChoiceArrayField, Owned, TimeStamped, tracked
 from .checks import checked
 from .dates import PAST
 from .vocab import AgeBand, Relationship, Sex, Vulnerability
@@ -106,8 +106,6 @@ class Person(TimeStamped):
         blank=True,
         verbose_name=_("vulnerabilities"),
     )
-
-    objects = SignalledQuerySet.as_manager()
 
     class Meta:
         ordering = ["household", "id"]

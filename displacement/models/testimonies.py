@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .base import Owned, SignalledQuerySet, TimeStamped, copies_to_links, page_index, tracked, updated_at_field
+from .base import Owned, TimeStamped, copies_to_links, page_index, tracked, updated_at_field
 from .checks import checked
 from .dates import PAST
 from .events import EVENT_COPIES
@@ -74,7 +74,7 @@ def _consents_changed(change: str, operation, *, old: bool = False, new: bool = 
 SEARCH_WORDS = ("summary_words", "narrative_words")
 
 
-class TestimonyManager(models.Manager.from_queryset(SignalledQuerySet)):
+class TestimonyManager(models.Manager):
     """Records without their stored search words, which only full-text search reads, in SQL."""
 
     def get_queryset(self):
@@ -213,8 +213,6 @@ class TestimonyEvent(models.Model):
     event_place = models.BigIntegerField(_("event's place"), null=True, editable=False)
     # A copy of the testimony's ``updated_at`` (``TESTIMONY_COPIES``), kept by the database.
     testimony_updated_at = models.DateTimeField(_("testimony's last change"), null=True, editable=False)
-
-    objects = SignalledQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("event spoken of")

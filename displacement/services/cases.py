@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from displacement.models import Case, CaseNote, CaseSequence, Household, Membership, Organization, Referral
 from displacement.models.vocab import CASE_TRANSITIONS, CaseStatus, Role
 from displacement.selectors.access import Viewer
+from displacement.services import summary_tracking
 from displacement.services.acting import acting
 
 #: Fields a case's ``case_update`` changes directly; status and assignee have their own rules.
@@ -104,7 +105,20 @@ def case_open(*, household: Household, by=None, assigned_to=None, **fields) -> C
     case.full_clean(exclude=["reference"])
     with acting(by):
         case.save()
+    summary_tracking.touch_cases(case.organization_id)
     return case
+
+
+@transaction.atomic
+def case_delete(*, case: Case, by=None) -> None:
+    """Delete a case with its notes and referrals (one opened by mistake); only a coordinator."""
+    current = Case.objects.select_for_update().get(pk=case.pk)
+    viewer = require_writer(by, current.organization_id)
+    if viewer is not None and not viewer.is_coordinator:
+        raise PermissionDenied(_("Only a coordinator deletes cases."))
+    with acting(by):
+        current.delete()
+    summary_tracking.touch_cases(current.organization_id)
 
 
 def case_check_transition(*, old: str, new: str) -> None:
@@ -151,6 +165,7 @@ def case_transition(*, case: Case, status: str, by=None, reason: str = "", on: d
     current.status = status
     with acting(by):
         current.save(update_fields=fields)
+    summary_tracking.touch_cases(current.organization_id)
     return current
 
 

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from displacement.models import Displacement
+from displacement.services import summary_tracking
 from displacement.services.acting import acting
 from displacement.services.cases import require_writer
 
@@ -50,6 +51,7 @@ def displacement_record(*, organization, by=None, **fields) -> Displacement:
     displacement.full_clean()
     with acting(by):
         displacement.save()
+    summary_tracking.household_touched(organization.pk, displacement.household_id)
     return displacement
 
 
@@ -61,11 +63,13 @@ def displacement_update(*, displacement: Displacement, by=None, **changes) -> Di
     _check(current.organization_id, changes)
     changes = {name: value for name, value in changes.items() if getattr(current, name) != value}
     if changes:
+        summary_tracking.household_touched(current.organization_id, current.household_id)  # as it was
         for name, value in changes.items():
             setattr(current, name, value)
         current.full_clean()
         with acting(by):
             current.save()
+        summary_tracking.household_touched(current.organization_id, current.household_id)
     return current
 
 
@@ -76,3 +80,4 @@ def displacement_delete(*, displacement: Displacement, by=None) -> None:
     require_writer(by, current.organization_id)
     with acting(by):
         current.delete()
+    summary_tracking.household_touched(current.organization_id, current.household_id, current.left_on)

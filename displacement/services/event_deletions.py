@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import transaction
 from django.db.models import ProtectedError
 
 from displacement import models as m
 from displacement.importers.pipeline import Counts, Problem, RowResult
 from displacement.models.imports import ReportLevel
+from displacement.services.events import event_delete
 
 
 def events_delete_imported(*, organization, results: Iterable[RowResult], report: list[Problem]) -> Counts:
@@ -40,8 +40,7 @@ def events_delete_imported(*, organization, results: Iterable[RowResult], report
             )
             continue
         try:
-            with transaction.atomic():
-                event.delete()
+            event_delete(event=event)
         except ProtectedError:
             counts.rejected += 1
             report.append(

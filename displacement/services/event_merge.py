@@ -71,6 +71,7 @@ def event_merge(*, survivor: m.Event, merged: m.Event, by=None) -> m.Event:
             setattr(survivor, name, getattr(merged, name))
         survivor.full_clean()
         survivor.save()  # its history row carries the merge; its links' copies are refreshed
+        summary_tracking.event_touched(survivor)  # its filled fields, its new testimonies and moves
         merged._merged_into = survivor.pk  # the tombstone says where it went (services.tombstones)
         merged.delete()
     return survivor

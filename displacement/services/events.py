@@ -1,9 +1,10 @@
 """Writes to events: record, update, upsert by the writer's own external id, verify.
 
 Each validates the whole record with its model rules and constraints and writes in one
-transaction, with the acting user in the history. The summary refresh of the weeks a write
-touches is queued for after the commit by ``summary_tracking`` (it follows every save of an
-event); a write that changes nothing saves nothing, so it leaves no history and queues nothing.
+transaction, with the acting user in the history, and queues the summary refresh of the weeks
+it touches (the event's as it was and as it is, with its testimonies' and the moves it caused)
+for after the commit (``summary_tracking``); a write that changes nothing saves nothing, so it
+leaves no history and queues nothing.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from displacement.models import Event, EventAlias
 from displacement.selectors.event_aliases import by_external_id
+from displacement.services import summary_tracking
 from displacement.services.acting import acting
 
 #: What an upsert did to its event.
@@ -86,7 +88,18 @@ def event_record(*, organization, created_by=None, sources=(), caused_by=(), **f
             event.sources.set(sources)
         if caused_by:
             event.caused_by.set(caused_by)
+        summary_tracking.event_touched(event)
     return event
+
+
+@transaction.atomic
+def event_delete(*, event: Event, by=None) -> None:
+    """Delete ``event`` (a tombstone tells partners who received it); evidence pointing to it
+    (an attachment) protects it: ``ProtectedError``, and nothing is deleted."""
+    with acting(by):
+        # Before the cascade: the moves it caused lose their cause by a bare UPDATE.
+        summary_tracking.event_touched(event)
+        event.delete()
 
 
 def event_update(*, event: Event, by=None, sources=None, caused_by=None, **fields) -> Event:
@@ -187,10 +200,14 @@ def _apply(event: Event, fields: dict, *, by, sources=None, caused_by=None) -> b
     event.full_clean()
     _check_related(event.organization, **links)
     with transaction.atomic(), acting(by):
+        stored = Event.objects.filter(pk=event.pk).first()
+        if stored is not None:  # the weeks it leaves
+            summary_tracking.event_touched(stored)
         if changed:
             _save(event)
         for name, values in links.items():
             getattr(event, name).set(values)
+        summary_tracking.event_touched(event)
     return True
 
 

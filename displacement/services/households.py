@@ -7,8 +7,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from displacement.models import ContactDetails, Household, Person
+from displacement.models import ContactDetails, Household, Person, Testimony, TestimonyEvent
 from displacement.selectors.access import Viewer
+from displacement.services import summary_tracking
 from displacement.services.acting import acting
 from displacement.services.cases import refuse_hidden_text, require_writer
 
@@ -43,12 +44,30 @@ def household_update(*, household: Household, by=None, **changes) -> Household:
     _check(changes)
     refuse_hidden_text(viewer, current, changes)
     if changes:
+        moved = "current_place" in changes and getattr(changes["current_place"], "pk", None) != current.current_place_id
         for name, value in changes.items():
             setattr(current, name, value)
         current.full_clean()
         with acting(by):
             current.save(update_fields=[*changes, "updated_at"])
+        if moved:  # its cases count in another oblast
+            summary_tracking.touch_cases(current.organization_id)
     return current
+
+
+@transaction.atomic
+def household_delete(*, household: Household, by=None) -> None:
+    """Delete ``household`` with its members, contact details and moves (a tombstone tells
+    partners who received them); its testimonies stay, of no household. One with cases is kept
+    (``ProtectedError``): close them, or merge the household instead."""
+    current = Household.objects.select_for_update().get(pk=household.pk)
+    require_writer(by, current.organization_id)
+    summary_tracking.household_touched(current.organization_id, current.pk)  # its moves, before they go
+    told = Testimony.objects.filter(household=current)
+    events = list(TestimonyEvent.objects.filter(testimony__in=told).values_list("event_id", flat=True))
+    with acting(by):
+        current.delete()
+    summary_tracking.corroboration_touched(events)  # one household fewer among their witnesses
 
 
 # --- the parts of a household: its members and its contact details -------------------------
@@ -77,6 +96,7 @@ def member_add(*, household: Household, by=None, **fields) -> Person:
     member.full_clean()
     with acting(by):
         member.save()
+    summary_tracking.household_touched(household.organization_id, household.pk)
     return member
 
 
@@ -92,6 +112,7 @@ def member_update(*, member: Person, by=None, **changes) -> Person:
         current.full_clean()
         with acting(by):
             current.save()
+        summary_tracking.household_touched(current.household.organization_id, current.household_id)
     return current
 
 
@@ -101,6 +122,7 @@ def member_remove(*, member: Person, by=None) -> None:
     require_writer(by, current.household.organization_id)
     with acting(by):
         current.delete()
+    summary_tracking.household_touched(current.household.organization_id, current.household_id)
 
 
 def _require_identifiers(by, household_id: int) -> None:

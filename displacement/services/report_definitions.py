@@ -16,6 +16,7 @@ from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
 from displacement import models as m
 from displacement.reports import kinds, published, schedule
+from displacement.services.acting import acting
 
 TASK_NAME = "displacement.report_run"
 
@@ -83,6 +84,13 @@ def report_definition_save(definition: m.ReportDefinition, *, user=None) -> m.Re
         definition.periodic_task = task
         definition.save(update_fields=["periodic_task"])
     return definition
+
+
+@transaction.atomic
+def report_definition_delete(*, definition: m.ReportDefinition, by=None) -> None:
+    """Delete a scheduled report; its runs go with it, and beat's schedule (below)."""
+    with acting(by):
+        definition.delete()
 
 
 @receiver(post_delete, sender=m.ReportDefinition)

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from displacement.models import Source
+from displacement.services import summary_tracking
 from displacement.services.acting import acting
 from displacement.services.cases import require_writer
 
@@ -45,4 +46,16 @@ def source_update(*, source: Source, by=None, **changes) -> Source:
         current.full_clean()
         with acting(by):
             current.save()
+        if {"publisher", "kind"} & set(changes):  # how its events count it
+            summary_tracking.corroboration_touched(summary_tracking.events_of_source(current.pk))
     return current
+
+
+@transaction.atomic
+def source_delete(*, source: Source, by=None) -> None:
+    """Delete a source; the events it backed lose it from their count of independent sources."""
+    current = Source.objects.select_for_update().get(pk=source.pk)
+    require_writer(by, current.organization_id)
+    summary_tracking.corroboration_touched(summary_tracking.events_of_source(current.pk))
+    with acting(by):
+        current.delete()

@@ -16,6 +16,7 @@ from django.db import transaction
 
 from displacement import models as m
 from displacement.importers.intake_mapping import CAUSED, SubmissionValues
+from displacement.services import summary_tracking
 from displacement.services.events import event_update
 from displacement.services.submission_writes import unsaved_displacement, unsaved_event
 from displacement.services.testimonies import consent_record, consent_withdraw, testimony_update
@@ -50,7 +51,9 @@ def _update(record, values: SubmissionValues, run, by, levels) -> bool:
         # (merged into another since, the testimony went with it: that one)
         registered = record.household_id or (testimony.household_id if record.household_created else None)
         if registered:
-            changed |= _sync_household(registered, values, imported_at=record.updated_at)
+            changed |= _sync_household(
+                registered, values, imported_at=record.updated_at, organization_id=organization.pk
+            )
             household_id = registered
         else:
             household = m.Household.objects.create(
@@ -83,6 +86,7 @@ def _update(record, values: SubmissionValues, run, by, levels) -> bool:
             changed |= event.updated_at != before
         else:
             fields.save()
+            summary_tracking.event_touched(fields)
             record.event_id, changed = fields.pk, True
         event_id = record.event_id
     before = testimony.updated_at
@@ -105,7 +109,7 @@ def _update(record, values: SubmissionValues, run, by, levels) -> bool:
     return changed
 
 
-def _sync_household(household_id: int, values: SubmissionValues, imported_at=None) -> bool:
+def _sync_household(household_id: int, values: SubmissionValues, imported_at=None, organization_id=None) -> bool:
     changed = False
     people = list(m.Person.objects.filter(household_id=household_id).order_by("id"))
     for index, member in enumerate(values.members):
@@ -126,6 +130,8 @@ def _sync_household(household_id: int, values: SubmissionValues, imported_at=Non
         else:
             m.Person(household_id=household_id, **wanted).save()
             changed = True
+    if changed and organization_id:  # its members are counted with its moves
+        summary_tracking.household_touched(organization_id, household_id)
     if len(people) > len(values.members):  # never deleted by an import: staff may have added them
         surplus = len(people) - len(values.members)
         values.flags.append(("household/members", f"{surplus} member(s) not in this version were kept here."))
@@ -151,8 +157,10 @@ def _sync_links(testimony, event_id, relation) -> bool:
         return False
     for link in links:
         link.delete()
+        summary_tracking.link_touched(link, change="removed")
     if event_id:
-        m.TestimonyEvent.objects.create(testimony=testimony, event_id=event_id, relation=relation)
+        link = m.TestimonyEvent.objects.create(testimony=testimony, event_id=event_id, relation=relation)
+        summary_tracking.link_touched(link, change="added")
     return True
 
 
@@ -193,19 +201,23 @@ def _sync_displacements(record, household_id, values: SubmissionValues, cause_id
                 "cause_id",
             ]
             if any(getattr(current, n) != getattr(wanted, n) for n in names):
+                summary_tracking.household_touched(current.organization_id, current.household_id)  # as it was
                 for n in names:
                     setattr(current, n, getattr(wanted, n))
                 current.full_clean()
                 current.save()
+                summary_tracking.household_touched(current.organization_id, current.household_id)
                 changed = True
             ids.append(current.pk)
         else:
             wanted.full_clean()
             wanted.save()
+            summary_tracking.household_touched(wanted.organization_id, wanted.household_id)
             ids.append(wanted.pk)
             changed = True
     for current in kept[len(values.displacements) :]:
         current.delete()
+        summary_tracking.household_touched(current.organization_id, current.household_id, current.left_on)
         changed = True
     record.displacements = ids
     return changed

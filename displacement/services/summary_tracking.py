@@ -1,8 +1,11 @@
 """Which summary weeks a change touches; one refresh task per organisation after commit.
 
-Weeks are collected for the whole transaction and queued once it commits, one task per
-organisation, with the parts of the summaries that changed (``summary_sql.PARTS``: which
-source tables). The task recomputes just those weeks, and of them just those parts.
+Every service that writes a summarised record says what it touched, by calling one of the
+functions below inside its transaction (no model signal does it for them: a write that does not
+go through a service refreshes nothing until the nightly rebuild). Weeks are collected for the
+whole transaction and queued once it commits, one task per organisation, with the parts of the
+summaries that changed (``summary_sql.PARTS``: which source tables). The task recomputes just
+those weeks, and of them just those parts.
 """
 
 from __future__ import annotations
@@ -11,11 +14,8 @@ import logging
 from collections import defaultdict
 
 from django.db import connection, transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
-from django.dispatch import receiver
 
 from displacement import models as m
-from displacement.models.base import bulk_created
 from displacement.models.corroboration import CORROBORATED_AT
 from displacement.services.summaries import week_of
 from displacement.services.summary_sql import PARTS
@@ -93,7 +93,7 @@ def _event_days(event: m.Event) -> list:
     return days
 
 
-def _corroboration_touched(event_ids, *, now=None) -> None:
+def corroboration_touched(event_ids, *, now=None) -> None:
     """The inputs of these events' independent sources changed (``models.corroboration``, kept
     by the database, already recounted): the weeks of the events, whose single-source counts may
     change. ``now``: only the events whose count is now that. One link added raises a count by
@@ -109,7 +109,7 @@ def _corroboration_touched(event_ids, *, now=None) -> None:
 def events_recounted(event_ids) -> None:
     """For a write that moves testimonies between households in bulk (a household merge): the
     weeks of these events, whose independent sources the database has recounted."""
-    _corroboration_touched(event_ids)
+    corroboration_touched(event_ids)
 
 
 def _grouped(pairs) -> dict[int, list]:
@@ -119,171 +119,53 @@ def _grouped(pairs) -> dict[int, list]:
     return grouped
 
 
-def _events_of_testimony(testimony_id) -> list[int]:
+def events_of_testimony(testimony_id) -> list[int]:
     return list(m.TestimonyEvent.objects.filter(testimony_id=testimony_id).values_list("event_id", flat=True))
 
 
-def _events_of_source(source_id) -> list[int]:
+def events_of_source(source_id) -> list[int]:
     return list(m.Event.sources.through.objects.filter(source_id=source_id).values_list("event_id", flat=True))
 
 
-@receiver(pre_save, sender=m.Event)
-@receiver(pre_save, sender=m.Testimony)
-@receiver(pre_save, sender=m.Displacement)
-def _remember_old(sender, instance, **kwargs):
-    """Touch the weeks a record leaves, before it moves to new ones."""
-    if not instance.pk:
-        return
-    old = sender.objects.filter(pk=instance.pk).first()
-    if old is None:
-        return
-    if sender is m.Event:
-        touch(old.organization_id, *_event_days(old))
-    elif sender is m.Testimony:
-        touch(old.organization_id, old.recorded_on, parts=["testimonies"])
-        if old.household_id != instance.household_id:  # counted as another household now
-            _corroboration_touched(_events_of_testimony(instance.pk))
-    else:
-        touch(old.organization_id, *_household_days(old.household_id), parts=["displacements"])
+# --- what each kind of write touches (called by the services, inside their transaction) ------
 
 
-@receiver(pre_delete, sender=m.Event)
-def _event_deleting(sender, instance, **kwargs):
-    # Before the cascade: displacements it caused lose their cause by a bare UPDATE.
-    touch(instance.organization_id, *_event_days(instance))
+def event_touched(event: m.Event) -> None:
+    """Every count an event is in: its week, its testimonies' and the moves it caused (an
+    event's place or classification moves them too). Called with the event as stored before a
+    change or deletion (before the cascade: the moves it caused lose their cause by a bare
+    UPDATE), and again after a change."""
+    touch(event.organization_id, *_event_days(event))
 
 
-@receiver(post_save, sender=m.Event)
-def _event_changed(sender, instance, **kwargs):
-    touch(instance.organization_id, *_event_days(instance))
+def testimony_touched(testimony: m.Testimony) -> None:
+    """The week of a testimony as given (before and after a change of its date)."""
+    touch(testimony.organization_id, testimony.recorded_on, parts=["testimonies"])
 
 
-@receiver(post_save, sender=m.Testimony)
-@receiver(post_delete, sender=m.Testimony)
-def _testimony_changed(sender, instance, **kwargs):
-    touch(instance.organization_id, instance.recorded_on, parts=["testimonies"])
+def household_touched(organization_id: int, household_id: int | None, *days) -> None:
+    """A household's moves (and ``days``, those of a move that left it): its members, its
+    repeat moves and its flows are counted per move."""
+    if household_id is not None:
+        days = (*days, *_household_days(household_id))
+    touch(organization_id, *days, parts=["displacements"])
 
 
-@receiver(post_save, sender=m.TestimonyEvent)
-@receiver(post_delete, sender=m.TestimonyEvent)
-def _link_changed(sender, instance, signal, created=False, **kwargs):
-    testimony = m.Testimony.objects.filter(pk=instance.testimony_id).values("organization_id", "recorded_on").first()
+def link_touched(link: m.TestimonyEvent, *, change: str) -> None:
+    """A link from a testimony to an event written (``change``: "added", "removed" or "moved"):
+    the testimony's week, and the event's if its count of independent sources can change."""
+    testimony = m.Testimony.objects.filter(pk=link.testimony_id).values("organization_id", "recorded_on").first()
     if testimony:
         touch(testimony["organization_id"], testimony["recorded_on"], parts=["testimonies"])
-    if signal is post_delete:
-        _corroboration_touched([instance.event_id], now=CORROBORATED_AT - 1)
-    else:
-        _corroboration_touched([instance.event_id], now=CORROBORATED_AT if created else None)
+    now = {"added": CORROBORATED_AT, "removed": CORROBORATED_AT - 1}.get(change)
+    corroboration_touched([link.event_id], now=now)
 
 
-@receiver(pre_save, sender=m.TestimonyEvent)
-def _link_moving(sender, instance, **kwargs):
-    """A link moved to another event leaves the old one with one witness fewer."""
-    if instance.pk:
-        _corroboration_touched(sender.objects.filter(pk=instance.pk).values_list("event_id", flat=True))
-
-
-@receiver(m2m_changed, sender=m.Event.sources.through)
-def _event_sources_changed(sender, instance, action, reverse, pk_set, **kwargs):
-    """Sources linked to or unlinked from events (from either side)."""
-    if action in ("post_add", "post_remove"):
-        _corroboration_touched(pk_set if reverse else [instance.pk])
-    elif action == "pre_clear":
-        _corroboration_touched(_events_of_source(instance.pk) if reverse else [instance.pk])
-
-
-@receiver(pre_save, sender=m.Source)
-def _source_changing(sender, instance, **kwargs):
-    """A source's publisher or kind decides how its events count it."""
-    if instance.pk:
-        old = sender.objects.filter(pk=instance.pk).values("publisher", "kind").first()
-        if old and (old["publisher"], old["kind"]) != (instance.publisher, instance.kind):
-            _corroboration_touched(_events_of_source(instance.pk))
-
-
-@receiver(pre_delete, sender=m.Source)
-def _source_deleting(sender, instance, **kwargs):
-    _corroboration_touched(_events_of_source(instance.pk))
-
-
-@receiver(post_save, sender=m.Displacement)
-@receiver(post_delete, sender=m.Displacement)
-def _displacement_changed(sender, instance, **kwargs):
-    days = _household_days(instance.household_id)
-    touch(instance.organization_id, instance.left_on, *days, parts=["displacements"])
-
-
-@receiver(post_save, sender=m.Person)
-@receiver(post_delete, sender=m.Person)
-def _member_changed(sender, instance, **kwargs):
-    household = m.Household.objects.filter(pk=instance.household_id).values("organization_id").first()
-    if household:
-        touch(household["organization_id"], *_household_days(instance.household_id), parts=["displacements"])
-
-
-@receiver(post_save, sender=m.Case)
-@receiver(post_delete, sender=m.Case)
-def _case_changed(sender, instance, **kwargs):
-    touch_cases(instance.organization_id)
-
-
-@receiver(pre_save, sender=m.Household)
-def _household_moving(sender, instance, **kwargs):
-    """A household that moves takes its cases to another oblast of the case summary."""
-    if instance.pk and instance.current_place_id != (
-        sender.objects.filter(pk=instance.pk).values_list("current_place_id", flat=True).first()
-    ):
-        touch_cases(instance.organization_id)
-
-
-# Bulk writes (``bulk_create``) send no post_save: the same weeks, from ``bulk_created``.
-# (Writes with COPY name their weeks with ``touch``: the imports, the demo's generated volume.)
-
-
-def _by_organization(objs, day) -> dict[int, list]:
-    days = defaultdict(list)
-    for obj in objs:
-        days[obj.organization_id].append(day(obj))
-    return days
-
-
-@receiver(bulk_created, sender=m.Event)
-def _events_created(sender, objs, **kwargs):
-    for organization_id, days in _by_organization(objs, lambda e: e.start).items():
+def organization_touched(organization_id: int) -> None:
+    """Everything an organisation has: for writers of volume (the demo's seed) that name no weeks."""
+    days = set(m.Event.objects.filter(organization_id=organization_id).values_list("start", flat=True))
+    days |= set(m.Testimony.objects.filter(organization_id=organization_id).values_list("recorded_on", flat=True))
+    days |= set(m.Displacement.objects.filter(organization_id=organization_id).values_list("left_on", flat=True))
+    if days:
         touch(organization_id, *days)
-
-
-@receiver(bulk_created, sender=m.Testimony)
-def _testimonies_created(sender, objs, **kwargs):
-    for organization_id, days in _by_organization(objs, lambda t: t.recorded_on).items():
-        touch(organization_id, *days, parts=["testimonies"])
-
-
-@receiver(bulk_created, sender=m.TestimonyEvent)
-def _links_created(sender, objs, **kwargs):
-    testimonies = m.Testimony.objects.filter(pk__in={link.testimony_id for link in objs})
-    for organization_id, recorded_on in testimonies.values_list("organization_id", "recorded_on"):
-        touch(organization_id, recorded_on, parts=["testimonies"])
-    _corroboration_touched(link.event_id for link in objs)
-
-
-def _households_touched(household_ids) -> None:
-    moves = m.Displacement.objects.filter(household_id__in=set(household_ids))
-    for organization_id, left_on in moves.values_list("organization_id", "left_on"):
-        touch(organization_id, left_on, parts=["displacements"])
-
-
-@receiver(bulk_created, sender=m.Displacement)
-def _displacements_created(sender, objs, **kwargs):
-    _households_touched(d.household_id for d in objs)
-
-
-@receiver(bulk_created, sender=m.Person)
-def _members_created(sender, objs, **kwargs):
-    _households_touched(p.household_id for p in objs)
-
-
-@receiver(bulk_created, sender=m.Case)
-def _cases_created(sender, objs, **kwargs):
-    for organization_id in {case.organization_id for case in objs}:
-        touch_cases(organization_id)
+    touch_cases(organization_id)

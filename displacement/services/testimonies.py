@@ -15,7 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from displacement.models import Consent, Testimony, TestimonyEvent
+from displacement.models.corroboration import CORROBORATED_AT
 from displacement.models.vocab import ConsentPurpose
+from displacement.services import summary_tracking
 from displacement.services.acting import acting
 from displacement.services.cases import refuse_hidden_text, require_writer
 from displacement.services.tombstones import testimony_unshare_check, tombstone_sharing_withdrawn
@@ -52,7 +54,8 @@ def testimony_record(*, organization, by=None, events=(), consents=(), sources=(
         for event, relation in events:
             if event.organization_id != organization.pk:
                 raise ValidationError({"events": _("An event of another organisation cannot be linked.")})
-            TestimonyEvent.objects.create(testimony=testimony, event=event, relation=relation)
+            link = TestimonyEvent.objects.create(testimony=testimony, event=event, relation=relation)
+            summary_tracking.link_touched(link, change="added")
         for purpose in consents:
             Consent.objects.create(
                 testimony=testimony,
@@ -61,6 +64,7 @@ def testimony_record(*, organization, by=None, events=(), consents=(), sources=(
                 recorded_by=fields.get("interviewer"),
             )
         testimony.sources.set(sources)
+        summary_tracking.testimony_touched(testimony)
     return testimony
 
 
@@ -86,17 +90,37 @@ def testimony_update(*, testimony: Testimony, by=None, sources=None, **changes) 
     if sources is not None and any(source.organization_id != current.organization_id for source in sources):
         raise ValidationError({"sources": _("A source of another organisation cannot be linked.")})
     sensitivity_before, household_before = current.sensitivity, current.household_id
+    if changes:
+        summary_tracking.testimony_touched(current)  # the week it leaves
     for name, value in changes.items():
         setattr(current, name, value)
     current.full_clean()
     with acting(by):
         current.save()
+        summary_tracking.testimony_touched(current)
+        if "household" in changes:  # counted as another household by the events it speaks of
+            summary_tracking.corroboration_touched(summary_tracking.events_of_testimony(current.pk))
         if sources is not None:
             current.sources.set(sources)
         testimony_unshare_check(
             testimony=current, sensitivity_before=sensitivity_before, household_before=household_before
         )
     return current
+
+
+@transaction.atomic
+def testimony_delete(*, testimony: Testimony, by=None) -> None:
+    """Delete ``testimony`` with its event links and consents (a tombstone tells partners who
+    received it); only someone who may read its narrative deletes it."""
+    current = Testimony.objects.select_for_update().get(pk=testimony.pk)
+    viewer = require_writer(by, current.organization_id)
+    if viewer is not None and not viewer.sees_narrative_of(current):
+        raise ValidationError(_("You may not change this on a testimony whose narrative you cannot read."))
+    events = summary_tracking.events_of_testimony(current.pk)
+    with acting(by):
+        current.delete()
+    summary_tracking.testimony_touched(current)
+    summary_tracking.corroboration_touched(events, now=CORROBORATED_AT - 1)
 
 
 @transaction.atomic
@@ -164,6 +188,7 @@ def testimony_event_link(*, testimony: Testimony, event, relation: str, by=None)
     link.full_clean(exclude=_LINK_COPIES)
     with acting(by):
         link.save()
+    summary_tracking.link_touched(link, change="added")
     return link
 
 
@@ -179,11 +204,14 @@ def testimony_event_update(*, link: TestimonyEvent, by=None, **changes) -> Testi
         _linkable(current.testimony, changes["event"])
     changes = {name: value for name, value in changes.items() if getattr(current, name) != value}
     if changes:
+        if "event" in changes:  # the event it leaves has one witness fewer
+            summary_tracking.corroboration_touched([current.event_id])
         for name, value in changes.items():
             setattr(current, name, value)
         current.full_clean(exclude=_LINK_COPIES)
         with acting(by):
             current.save()
+        summary_tracking.link_touched(current, change="moved")
     return current
 
 
@@ -193,3 +221,4 @@ def testimony_event_unlink(*, link: TestimonyEvent, by=None) -> None:
     require_writer(by, current.testimony.organization_id)
     with acting(by):
         current.delete()
+    summary_tracking.link_touched(current, change="removed")

@@ -12,8 +12,11 @@ from api.models import OrganizationAPIKey
 from displacement import models as m
 from displacement.models.vocab import ConsentPurpose, Sensitivity, SourceKind, TestimonyRelation
 from displacement.services import reports
+from displacement.services.events import event_record, event_update
 from displacement.services.household_merge import household_merge
+from displacement.services.sources import source_update
 from displacement.services.summaries import summaries_rebuild
+from displacement.services.testimonies import testimony_event_unlink, testimony_record
 from displacement.tasks.reports import report_run_task
 from displacement.tasks.summaries import summaries_refresh_task
 from tests.factories import EventFactory, HouseholdFactory, OrganizationFactory, SourceFactory, TestimonyFactory
@@ -23,12 +26,26 @@ PUBLISHER = "Kharkiv Daily Canary"
 
 
 def _testify(event, *, shared: bool, family=None):
+    """A testimony as ``TestimonyFactory`` makes it, recorded through its service."""
     family = family or HouseholdFactory(organization=event.organization)
-    testimony = TestimonyFactory(organization=event.organization, household=family, sensitivity=Sensitivity.INTERNAL)
-    m.TestimonyEvent.objects.create(testimony=testimony, event=event, relation=TestimonyRelation.WITNESSED)
-    if shared:
-        m.Consent.objects.create(testimony=testimony, purpose=ConsentPurpose.SHARING)
-    return testimony
+    built = TestimonyFactory.build(organization=event.organization)
+    return testimony_record(
+        organization=event.organization,
+        household=family,
+        sensitivity=Sensitivity.INTERNAL,
+        witness_role=built.witness_role,
+        summary=built.summary,
+        narrative=built.narrative,
+        events=[(event, TestimonyRelation.WITNESSED)],
+        consents=[ConsentPurpose.SHARING] if shared else [],
+    )
+
+
+def _event(organization, *, sources=(), **fields):
+    """An event as ``EventFactory`` makes it, recorded through its service."""
+    built = EventFactory.build(organization=organization, **fields)
+    names = ["title", "category", "event_type", "sub_event_type", "start", "place"]
+    return event_record(organization=organization, sources=sources, **{name: getattr(built, name) for name in names})
 
 
 @pytest.fixture
@@ -179,13 +196,13 @@ def test_the_dashboard_shows_the_share_of_single_source_events_kept_fresh(
     client, coordinator, ngo, refreshes_run_at_commit, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        attested = EventFactory(organization=ngo)
-        attested.sources.add(
-            SourceFactory(organization=ngo, publisher="A"), SourceFactory(organization=ngo, publisher="B")
+        attested = _event(
+            ngo,
+            sources=[SourceFactory(organization=ngo, publisher="A"), SourceFactory(organization=ngo, publisher="B")],
         )
-        lone = EventFactory(organization=ngo)
+        lone = _event(ngo)
         _testify(lone, shared=False)
-        EventFactory(organization=ngo, start=datetime.date(2025, 6, 20))  # nothing recorded
+        _event(ngo, start=datetime.date(2025, 6, 20))  # nothing recorded
     client.force_login(coordinator)
     period = {"since": "2025-01-01", "until": "2025-12-31"}
     response = client.get("/dashboard/", period)
@@ -201,17 +218,15 @@ def test_the_dashboard_shows_the_share_of_single_source_events_kept_fresh(
     assert client.get("/dashboard/", period).context["data"]["single_source"]["events"] == 1
     source = attested.sources.get(publisher="B")
     with django_capture_on_commit_callbacks(execute=True):
-        source.publisher = "a"
-        source.save()
+        source_update(source=source, publisher="a")
     assert client.get("/dashboard/", period).context["data"]["single_source"]["events"] == 2
     with django_capture_on_commit_callbacks(execute=True):
-        source.publisher = "C"
-        source.save()
-        attested.sources.remove(source)
+        source_update(source=source, publisher="C")
+        event_update(event=attested, sources=[s for s in attested.sources.all() if s != source])
     assert client.get("/dashboard/", period).context["data"]["single_source"]["events"] == 2
     with django_capture_on_commit_callbacks(execute=True):
-        source.events.add(attested)  # from the source's side
-        m.TestimonyEvent.objects.filter(event=lone).first().delete()  # back to one household
+        event_update(event=attested, sources=[*attested.sources.all(), source])
+        testimony_event_unlink(link=m.TestimonyEvent.objects.filter(event=lone).first())  # back to one household
     assert client.get("/dashboard/", period).context["data"]["single_source"]["events"] == 2
     with django_capture_on_commit_callbacks(execute=True):
         _testify(lone, shared=True)

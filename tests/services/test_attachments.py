@@ -3,13 +3,14 @@
 import hashlib
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import ProgrammingError, transaction
 from django.urls import reverse
 
 from displacement.models import Attachment
-from displacement.services.attachments import attachment_upload
+from displacement.services.attachments import attachment_update, attachment_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -46,3 +47,10 @@ def test_upload_through_the_admin(client, caseworker):
     assert attachment.sha256 == hashlib.sha256(b"frames").hexdigest()
     change = client.get(reverse("admin:displacement_attachment_change", args=[attachment.pk]))
     assert b'type="file"' not in change.content
+
+
+def test_an_attachment_is_described_never_replaced(ngo):
+    attachment = attachment_upload(organization=ngo, file=ContentFile(b"x", name="a.jpg"))
+    with pytest.raises(ValidationError, match="cannot be changed"):
+        attachment_update(attachment=attachment, file=ContentFile(b"y", name="b.jpg"))
+    assert attachment_update(attachment=attachment, description="North side").description == "North side"

@@ -12,6 +12,7 @@ from displacement.models.vocab import CaseStatus
 from displacement.selectors.access import Viewer
 from displacement.services.cases import (
     case_assign,
+    case_delete,
     case_note_add,
     case_open,
     case_transition,
@@ -166,3 +167,11 @@ def test_notes_and_referrals_are_written_by_the_case_s_caseworker_or_a_coordinat
     caseworker = type(caseworker).objects.get(pk=caseworker.pk)  # the next request: rights read afresh
     assert case_note_add(case=case, by=caseworker, body="A note.").author == caseworker
     assert referral_save(case=case, by=caseworker, service="legal", referred_to="Legal aid").pk
+
+
+def test_only_a_coordinator_deletes_a_case(ngo, coordinator, caseworker):
+    case = case_open(household=household_register(organization=ngo))
+    with pytest.raises(PermissionDenied):
+        case_delete(case=case, by=caseworker)
+    case_delete(case=case, by=coordinator)
+    assert not Case.objects.filter(pk=case.pk).exists()

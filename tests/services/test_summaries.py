@@ -9,8 +9,20 @@ from django.db import DataError
 
 from displacement.celery import app as celery_app
 from displacement.models import Case, CaseSummary, Displacement, FlowSummary, Place, TestimonyEvent, WeeklySummary
-from displacement.models.vocab import CaseStatus
+from displacement.models.vocab import (
+    CASE_TRANSITIONS,
+    CaseStatus,
+    EventCategory,
+    EventType,
+    Sex,
+    SubEventType,
+    WitnessRole,
+)
 from displacement.services import summary_sql
+from displacement.services.cases import case_open, case_transition
+from displacement.services.displacements import displacement_delete, displacement_record, displacement_update
+from displacement.services.events import event_delete, event_record, event_update
+from displacement.services.households import household_register, household_update, member_add
 from displacement.services.summaries import (
     METRICS,
     case_cells,
@@ -18,6 +30,12 @@ from displacement.services.summaries import (
     displacement_cells,
     summaries_rebuild,
     summaries_refresh,
+)
+from displacement.services.testimonies import (
+    testimony_delete,
+    testimony_event_unlink,
+    testimony_record,
+    testimony_update,
 )
 from displacement.tasks.summaries import summaries_refresh_task
 from tests.factories import (
@@ -65,6 +83,18 @@ def _table(organization):
     return weekly, flows
 
 
+def _event(**fields):
+    """An event's fields as ``EventFactory`` gives them, for ``event_record``."""
+    return {
+        "title": "Drone strike",
+        "category": EventCategory.VIOLENCE,
+        "event_type": EventType.EXPLOSIONS,
+        "sub_event_type": SubEventType.AIR_DRONE_STRIKE,
+        "place": Place.objects.get(pcode="UA1214025"),
+        **fields,
+    }
+
+
 def _day(rng):
     return datetime.date(2025, 1, 1) + datetime.timedelta(days=rng.randint(0, 120))
 
@@ -82,22 +112,27 @@ def test_incremental_refresh_equals_a_full_rebuild(ngo, eager_tasks, django_capt
         with django_capture_on_commit_callbacks(execute=True):
             if action == "event":
                 events.append(
-                    EventFactory(
+                    event_record(
                         organization=ngo,
+                        title=f"Drone strike {len(events)}",
+                        category=EventCategory.VIOLENCE,
+                        event_type=EventType.EXPLOSIONS,
+                        sub_event_type=SubEventType.AIR_DRONE_STRIKE,
                         start=_day(rng),
                         place=places[rng.choice(PLACES)],
                         killed=rng.choice([None, 0, 1, 3]),
                     )
                 )
             elif action == "household":
-                household = HouseholdFactory(organization=ngo)
+                household = household_register(organization=ngo)
                 for band in rng.sample(["0-4", "5-11", "18-59", "60+"], rng.randint(1, 3)):
-                    PersonFactory(household=household, age_band=band)
+                    member_add(household=household, age_band=band, sex=Sex.FEMALE)
                 households.append(household)
             elif action == "move" and households:
                 origin, destination = rng.sample(PLACES, 2)
                 moves.append(
-                    DisplacementFactory(
+                    displacement_record(
+                        organization=ngo,
                         household=rng.choice(households),
                         left_on=_day(rng),
                         origin=places[origin],
@@ -107,49 +142,61 @@ def test_incremental_refresh_equals_a_full_rebuild(ngo, eager_tasks, django_capt
                     )
                 )
             elif action == "testimony":
-                testimony = TestimonyFactory(
-                    organization=ngo,
-                    recorded_on=_day(rng),
-                    household=rng.choice([None, *households]) if households else None,
+                recorded_on = _day(rng)
+                household = rng.choice([None, *households]) if households else None
+                told = rng.sample(events, min(len(events), rng.randint(0, 2)))
+                testimonies.append(
+                    testimony_record(
+                        organization=ngo,
+                        recorded_on=recorded_on,
+                        household=household,
+                        witness_role=WitnessRole.DISPLACED_CIVILIAN,
+                        summary="A mother of two left after a drone hit the school.",
+                        narrative="Narrative text.",
+                        events=[(event, "witnessed") for event in told],
+                    )
                 )
-                for event in rng.sample(events, min(len(events), rng.randint(0, 2))):
-                    TestimonyEvent.objects.create(testimony=testimony, event=event, relation="witnessed")
-                testimonies.append(testimony)
             elif action == "case" and households:
                 household = rng.choice(households)
                 case = Case.objects.filter(household=household).exclude(status=CaseStatus.CLOSED).first()
                 if case is None:
-                    CaseFactory(household=household)
+                    case_open(household=household)
                 else:
-                    case.status = rng.choice([CaseStatus.CASE_PLAN, CaseStatus.CLOSED])
-                    # Case.save no longer dates a closure (the services do): set it as they would.
-                    case.closed_on = datetime.date.today() if case.status == CaseStatus.CLOSED else None
-                    case.save()
+                    status = rng.choice([CaseStatus.CASE_PLAN, CaseStatus.CLOSED])
+                    if status == CaseStatus.CASE_PLAN and status not in CASE_TRANSITIONS[case.status]:
+                        case = case_transition(case=case, status=CaseStatus.ASSESSMENT)  # the way there
+                    case_transition(case=case, status=status)
             elif action == "relocate" and households:
                 household = rng.choice(households)
-                household.current_place = places[rng.choice(PLACES)]
-                household.save()
+                household_update(household=household, current_place=places[rng.choice(PLACES)])
             elif action == "update":
                 pool = [x for x in (events, moves, testimonies) if x]
                 if pool:
                     record = rng.choice(rng.choice(pool))
                     if hasattr(record, "start"):
-                        record.start, record.killed = _day(rng), rng.choice([None, 2])
-                        record.place = places[rng.choice(PLACES)]
+                        event_update(
+                            event=record,
+                            start=_day(rng),
+                            killed=rng.choice([None, 2]),
+                            place=places[rng.choice(PLACES)],
+                        )
                     elif hasattr(record, "left_on"):
-                        record.refresh_from_db()  # its cause may have been deleted since
-                        record.left_on, record.arrived_on = _day(rng), None
+                        displacement_update(displacement=record, left_on=_day(rng), arrived_on=None)
                     else:
-                        record.recorded_on = _day(rng)
-                    record.save()
+                        testimony_update(testimony=record, recorded_on=_day(rng))
             elif action == "delete":
                 pool = [x for x in (events, moves, testimonies) if x]
                 if pool:
                     group = rng.choice(pool)
                     record = group.pop(rng.randrange(len(group)))
                     if hasattr(record, "start"):
-                        TestimonyEvent.objects.filter(event=record).delete()
-                    record.delete()
+                        for link in TestimonyEvent.objects.filter(event=record):
+                            testimony_event_unlink(link=link)
+                        event_delete(event=record)
+                    elif hasattr(record, "left_on"):
+                        displacement_delete(displacement=record)
+                    else:
+                        testimony_delete(testimony=record)
         weekly, flows = compute(organization_id=ngo.pk)
         assert _table(ngo) == (weekly, flows), action
         # The reports' streamed computation agrees with the SQL one on displacements and flows.
@@ -261,11 +308,16 @@ def test_a_new_testimony_queues_a_refresh_of_testimony_counts_only(
     queued = []
     monkeypatch.setattr(summaries_refresh_task, "apply_async", lambda args, kwargs, **options: queued.append(kwargs))
     with django_capture_on_commit_callbacks(execute=True):
-        event = EventFactory(organization=ngo, start=datetime.date(2025, 3, 5))
+        event = event_record(organization=ngo, **_event(start=datetime.date(2025, 3, 5)))
     queued.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        testimony = TestimonyFactory(organization=ngo, recorded_on=datetime.date(2025, 3, 6))
-        TestimonyEvent.objects.create(testimony=testimony, event=event, relation="witnessed")
+        testimony_record(
+            organization=ngo,
+            recorded_on=datetime.date(2025, 3, 6),
+            witness_role=WitnessRole.DISPLACED_CIVILIAN,
+            summary="A mother of two left after a drone hit the school.",
+            events=[(event, "witnessed")],
+        )
     assert queued == [{"cases": False, "parts": ["testimonies"]}]
 
 

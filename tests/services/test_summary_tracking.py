@@ -1,4 +1,4 @@
-"""Bulk writes refresh the summaries like single writes: the demo is counted as soon as it is seeded."""
+"""Writes in bulk refresh the summaries like single writes: the demo is counted as soon as it is seeded."""
 
 import datetime
 
@@ -6,6 +6,7 @@ import pytest
 
 from displacement.demo import DemoVolume, demo_seed
 from displacement.models import Organization, Testimony, WeeklySummary
+from displacement.services import summary_tracking
 from displacement.services.summaries import summaries_rebuild
 from displacement.tasks.summaries import summaries_refresh_task
 from tests.factories import TestimonyFactory
@@ -49,8 +50,10 @@ def test_a_freshly_seeded_demo_is_counted_without_the_nightly_rebuild(
 def test_bulk_created_testimonies_queue_the_weeks_they_fall_in(
     ngo, refreshes_run_at_commit, django_capture_on_commit_callbacks
 ):
+    """A writer of volume that names no weeks (the demo's seed) names its organisation."""
     day = datetime.date(2025, 3, 5)
     with django_capture_on_commit_callbacks(execute=True):
         Testimony.objects.bulk_create([TestimonyFactory.build(organization=ngo, recorded_on=day) for _ in range(3)])
+        summary_tracking.organization_touched(ngo.pk)
     assert refreshes_run_at_commit[-1][0] == ngo.pk
     assert "2025-03-03" in refreshes_run_at_commit[-1][1]

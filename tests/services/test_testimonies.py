@@ -3,9 +3,9 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from displacement.models import Case, Consent, Tombstone
+from displacement.models import Case, Consent, Testimony, Tombstone
 from displacement.models.vocab import ConsentPurpose, Sensitivity
-from displacement.services.testimonies import consent_record, testimony_record, testimony_update
+from displacement.services.testimonies import consent_record, testimony_delete, testimony_record, testimony_update
 from tests.factories import HouseholdFactory, TestimonyFactory
 
 pytestmark = pytest.mark.django_db
@@ -72,3 +72,10 @@ def test_consents_are_recorded_by_someone_who_may_read_the_testimony(restricted,
         consent_record(testimony=restricted, by=caseworker, purpose=ConsentPurpose.SHARING)
     consent = consent_record(testimony=restricted, by=coordinator, purpose=ConsentPurpose.SHARING, scope="Only ...")
     assert consent.recorded_by == coordinator
+
+
+def test_only_a_reader_of_the_narrative_deletes_a_testimony(restricted, caseworker, coordinator):
+    with pytest.raises(ValidationError, match="narrative you cannot read"):
+        testimony_delete(testimony=restricted, by=caseworker)
+    testimony_delete(testimony=restricted, by=coordinator)
+    assert not Testimony.objects.filter(pk=restricted.pk).exists()
