@@ -268,20 +268,22 @@ def _links_created(sender, objs, **kwargs):
     _corroboration_touched(link.event_id for link in objs)
 
 
-def _households_touched(household_ids) -> None:
-    moves = m.Displacement.objects.filter(household_id__in=set(household_ids))
+def households_touched(household_ids) -> None:
+    """The weeks of these households' moves, whose cells hold them (also as ``counted``, by
+    their consent to statistics: the consent services call this when it may have changed)."""
+    moves = m.Displacement.objects.filter(household_id__in={pk for pk in household_ids if pk})
     for organization_id, left_on in moves.values_list("organization_id", "left_on"):
         touch(organization_id, left_on, parts=["displacements"])
 
 
 @receiver(bulk_created, sender=m.Displacement)
 def _displacements_created(sender, objs, **kwargs):
-    _households_touched(d.household_id for d in objs)
+    households_touched(d.household_id for d in objs)
 
 
 @receiver(bulk_created, sender=m.Person)
 def _members_created(sender, objs, **kwargs):
-    _households_touched(p.household_id for p in objs)
+    households_touched(p.household_id for p in objs)
 
 
 @receiver(bulk_created, sender=m.Case)

@@ -18,6 +18,7 @@ from displacement.models import Consent, Testimony, TestimonyEvent
 from displacement.models.vocab import ConsentPurpose
 from displacement.services.acting import acting
 from displacement.services.cases import refuse_hidden_text, require_writer
+from displacement.services.summary_tracking import households_touched
 from displacement.services.tombstones import testimony_unshare_check, tombstone_sharing_withdrawn
 
 #: Fields only a reader of the narrative may change.
@@ -96,6 +97,8 @@ def testimony_update(*, testimony: Testimony, by=None, sources=None, **changes) 
         testimony_unshare_check(
             testimony=current, sensitivity_before=sensitivity_before, household_before=household_before
         )
+    if household_before != current.household_id:  # its consents count for another household now
+        households_touched([household_before, current.household_id])
     return current
 
 
@@ -109,6 +112,8 @@ def consent_record(*, testimony: Testimony, by=None, **fields) -> Consent:
     consent.full_clean()
     with acting(by):
         consent.save()
+    if consent.purpose == ConsentPurpose.STATISTICS:  # the household may now count outside
+        households_touched([testimony.household_id])
     return consent
 
 
@@ -140,6 +145,8 @@ def consent_withdraw(*, consent: Consent, by, reason: str = "") -> Consent:
         consent.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason", "updated_at"])
         if consent.purpose == ConsentPurpose.SHARING:
             tombstone_sharing_withdrawn(testimony=consent.testimony)
+    if consent.purpose == ConsentPurpose.STATISTICS:  # the household may leave partners' aggregates
+        households_touched([consent.testimony.household_id])
     return consent
 
 
