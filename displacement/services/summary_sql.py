@@ -99,8 +99,9 @@ def _among(column: str, subquery: str, weeks) -> str:
 def _counted(weeks) -> tuple[str, list]:
     """CTE ``counted``: the households of ``moves`` that may be counted outside the organisation
     (the rule of ``selectors.sharing``, compiled; for a refresh, looked up by household)."""
-    sql, params = consenting_household_ids(ConsentPurpose.STATISTICS).query.sql_with_params()
-    among = _among("k.household_id", "SELECT household_id FROM moves", weeks)
+    sql, params = consenting_household_ids(ConsentPurpose.STATISTICS).order_by().query.sql_with_params()
+    # A rebuild joins every consenting household (hashed once); a refresh looks up its few.
+    among = "TRUE" if weeks is None else _among("k.household_id", "SELECT household_id FROM moves", weeks)
     return f"counted AS (SELECT DISTINCT k.household_id FROM ({sql}) AS k (household_id) WHERE {among})", list(params)
 
 
