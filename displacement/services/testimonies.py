@@ -132,9 +132,10 @@ def consent_update(*, consent: Consent, by=None, scope: str) -> Consent:
 def consent_withdraw(*, consent: Consent, by, reason: str = "") -> Consent:
     """Withdraw a consent now. It stays on record, with who recorded the withdrawal and why.
 
-    Every partner projection and partner aggregate filters on active consents, so the
-    record leaves them at once; a withdrawn sharing consent also puts the record on the
-    deletions feed, so that partners drop their copies.
+    Every partner projection filters on active consents, so the record leaves them at once;
+    partners' aggregates read the summary cells, refreshed for the household's weeks after
+    commit. A withdrawn sharing consent also puts the record on the deletions feed, so that
+    partners drop their copies.
     """
     if consent.withdrawn_at is not None:
         return consent
