@@ -12,6 +12,12 @@ from displacement import models as m
 
 # --- summaries -----------------------------------------------------------------------------
 
+# The households whose consent to statistics is active: the cells' consent dimension.
+_COUNTED = """
+    SELECT t.household_id FROM displacement_testimony t JOIN displacement_consent c ON c.testimony_id = t.id
+    WHERE c.purpose = 'statistics' AND c.withdrawn_at IS NULL AND t.household_id IS NOT NULL
+"""
+
 _SUMMARY_REFERENCE = [
     """
     SELECT date_trunc('week', e.start), left(p.pcode, 4), left(p.pcode, 6), e.category, e.event_type,
@@ -30,30 +36,32 @@ _SUMMARY_REFERENCE = [
     LEFT JOIN displacement_place p ON p.id = e.place_id
     WHERE t.organization_id = %(org)s GROUP BY 1, 2, 3, 4, 5, 6
     """,
-    """
+    f"""
     WITH sizes AS (
       SELECT household_id, count(*) AS size,
              count(*) FILTER (WHERE age_band IN ('0-4', '5-11', '12-17')) AS children
       FROM displacement_person GROUP BY household_id
     ), moves AS (
-      SELECT d.*, row_number() OVER (PARTITION BY d.household_id ORDER BY d.left_on, d.id) AS rank
+      SELECT d.*, row_number() OVER (PARTITION BY d.household_id ORDER BY d.left_on, d.id) AS rank,
+             d.household_id IN ({_COUNTED}) AS counted
       FROM displacement_displacement d WHERE d.organization_id = %(org)s
     )
     SELECT date_trunc('week', d.left_on), left(o.pcode, 4), left(o.pcode, 6), e.category, e.event_type,
-           e.sub_event_type, count(DISTINCT d.household_id),
+           e.sub_event_type, d.counted, count(DISTINCT d.household_id),
            count(DISTINCT d.household_id) FILTER (WHERE d.rank > 1),
            sum(coalesce(d.people_count, s.size, 0)),
            sum(least(coalesce(s.children, 0), coalesce(d.people_count, s.size, 0)))
     FROM moves d JOIN displacement_place o ON o.id = d.origin_id
     LEFT JOIN displacement_event e ON e.id = d.cause_id
     LEFT JOIN sizes s ON s.household_id = d.household_id
-    GROUP BY 1, 2, 3, 4, 5, 6
+    GROUP BY 1, 2, 3, 4, 5, 6, 7
     """,
-    """
-    SELECT date_trunc('week', d.left_on), left(o.pcode, 4), left(t.pcode, 4), count(DISTINCT d.household_id)
+    f"""
+    SELECT greatest(date_trunc('week', d.left_on), date_trunc('month', d.left_on)), left(o.pcode, 4),
+           left(t.pcode, 4), d.household_id IN ({_COUNTED}), count(DISTINCT d.household_id)
     FROM displacement_displacement d JOIN displacement_place o ON o.id = d.origin_id
     LEFT JOIN displacement_place t ON t.id = d.destination_id
-    WHERE d.organization_id = %(org)s GROUP BY 1, 2, 3
+    WHERE d.organization_id = %(org)s GROUP BY 1, 2, 3, 4
     """,
     # The case summary, which the rebuild also makes (by oblast and status).
     """

@@ -1,9 +1,10 @@
 """Summary tables: counts by ISO week, oblast, raion and event classification.
 
 Filled by ``services.summaries`` (incrementally after changes, fully every night). Staff
-dashboards and reports read these instead of scanning the casework tables. The counts are
-the owning organisation's own, exact; what leaves the organisation is filtered by consent
-and suppressed elsewhere.
+dashboards, ``/api/v1/summaries/`` and partners' aggregate reports read these instead of
+scanning the casework tables. The counts are the owning organisation's own, exact; cells of
+moves are split by ``counted`` (the household's consent to statistics is active), the cells
+an aggregate that leaves the organisation may count, suppressed by its reader.
 """
 
 from django.db import models
@@ -23,6 +24,9 @@ class WeeklySummary(models.Model):
     category = models.CharField(_("category"), max_length=20, blank=True)
     event_type = models.CharField(_("event type"), max_length=40, blank=True)
     sub_event_type = models.CharField(_("sub-event type"), max_length=50, blank=True)
+    # Households whose consent to statistics is active (their moves' counts only; events and
+    # testimonies are counted in cells where this is false).
+    counted = models.BooleanField(_("counted outside the organisation"), default=False)
     events = models.PositiveIntegerField(_("events"), default=0)
     killed = models.PositiveIntegerField(_("killed"), default=0)
     injured = models.PositiveIntegerField(_("injured"), default=0)
@@ -39,7 +43,7 @@ class WeeklySummary(models.Model):
         verbose_name_plural = _("weekly summaries")
         constraints = [
             models.UniqueConstraint(
-                fields=["organization", "week", "adm1", "adm2", "category", "event_type", "sub_event_type"],
+                fields=["organization", "week", "adm1", "adm2", "category", "event_type", "sub_event_type", "counted"],
                 name="weekly_summary_cell_unique",
             )
         ]
@@ -54,14 +58,16 @@ class WeeklySummary(models.Model):
 
 @checked
 class FlowSummary(models.Model):
-    """Households displaced from one oblast to another in an ISO week."""
+    """Households displaced from one oblast to another in a part: the days of an ISO week inside
+    one calendar month (a week across two months has two), of which weeks and months are sums."""
 
     organization = models.ForeignKey(
         "displacement.Organization", on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
     )
-    week = models.DateField(_("ISO week (its Monday)"))
+    week = models.DateField(_("first day of the part (the Monday, or the 1st of the month)"))
     origin_adm1 = models.CharField(_("origin oblast"), max_length=20)
     destination_adm1 = models.CharField(_("destination oblast"), max_length=20, blank=True)
+    counted = models.BooleanField(_("counted outside the organisation"), default=False)
     households = models.PositiveIntegerField(_("households"), default=0)
     people = models.PositiveIntegerField(_("people"), default=0)
 
@@ -70,7 +76,8 @@ class FlowSummary(models.Model):
         verbose_name_plural = _("flow summaries")
         constraints = [
             models.UniqueConstraint(
-                fields=["organization", "week", "origin_adm1", "destination_adm1"], name="flow_summary_cell_unique"
+                fields=["organization", "week", "origin_adm1", "destination_adm1", "counted"],
+                name="flow_summary_cell_unique",
             )
         ]
 

@@ -11,7 +11,8 @@ rows; neither counts anything again. Flows are the same tables, with the same su
 as the API's summaries (``selectors.aggregates.published_flows``). Flows and the displacement
 summary's households and people are sums of one finer table suppressed once, per ISO week's
 days in a calendar month (``selectors.moves``), so that weeks and months cannot be set
-against each other.
+against each other. Both read the summary tables' ``counted`` cells (``services.summary_sql``
+holds the counting rules); the case status, per month of opening, still counts the cases.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import datetime
 from collections import defaultdict
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Value
+from django.db.models import Count, Sum, Value
 from django.db.models.functions import Coalesce, Substr, TruncMonth
 from django.utils.translation import gettext as _
 
@@ -115,15 +116,15 @@ def generate(definition: m.ReportDefinition, base, span):
         ReportKind.CASE_STATUS: _case_status,
         ReportKind.DISPLACEMENT_SUMMARY: _displacement_summary,
     }[definition.kind]
-    return builder(kinds, base, span, definition.audience, chosen)
+    return builder(kinds, definition, base, span, chosen)
 
 
-def _flows(kinds, base, span, partner, chosen):
+def _flows(kinds, definition, base, span, chosen):
     """Per calendar month: households and people from oblast to oblast, the API's tables
     (``selectors.moves``: sums of the month's parts, suppressed once with the weekly summary's)."""
     first, last = span if span is not None else (None, None)
     parts = moves.suppressed_parts(
-        base,
+        organization=definition.organization,
         first=month_of(first) if first is not None else None,
         last=month_end(last) if last is not None else None,
     )
@@ -143,7 +144,7 @@ def _flows(kinds, base, span, partner, chosen):
     return kinds.Output(columns, rows, {"suppressed_cells": hidden})
 
 
-def _case_status(kinds, base, span, partner, chosen):
+def _case_status(kinds, definition, base, span, chosen):
     """Per calendar month of opening: cases by oblast and status."""
     cases = base
     if span is not None:
@@ -160,7 +161,7 @@ def _case_status(kinds, base, span, partner, chosen):
         months[row["month"]][(row["adm1"], row["status"])] = {"cases": row["n"]}
     names, rows, hidden = kinds._oblast_names(), [], 0
     for month in sorted(month for month in months if _inside(month, span)):
-        records, suppressed = kinds._suppressed(months[month], ("cases",), (0, 1), partner)
+        records, suppressed = kinds._suppressed(months[month], ("cases",), (0, 1), definition.audience)
         hidden += suppressed
         for (adm1, status), values in sorted(records.items()):
             if chosen is None or adm1 == chosen:
@@ -169,7 +170,17 @@ def _case_status(kinds, base, span, partner, chosen):
     return kinds.Output(columns, rows, {"suppressed_cells": hidden})
 
 
-def _displacement_summary(kinds, base, span, partner, chosen):
+def _weekly_others(owner, weeks) -> dict[tuple, dict[str, int]]:
+    """Children displaced and households displaced again by (ISO week, oblast of origin), of
+    the households that may be counted outside: the weekly summary's ``counted`` cells."""
+    cells = m.WeeklySummary.objects.filter(organization=owner, counted=True)
+    if weeks is not None:
+        cells = cells.filter(week__range=weeks)
+    rows = cells.order_by().values("week", "adm1").annotate(c=Sum("children_displaced"), r=Sum("repeat_households"))
+    return {(row["week"], row["adm1"]): {"children_displaced": row["c"], "repeat_households": row["r"]} for row in rows}
+
+
+def _displacement_summary(kinds, definition, base, span, chosen):
     """Per ISO week: households, people and children displaced, and households displaced
     again, by oblast of origin. Households and people are sums of the week's parts, the table
     suppressed once with the monthly flows' (``selectors.moves``); children and households
@@ -178,9 +189,9 @@ def _displacement_summary(kinds, base, span, partner, chosen):
     if weeks is not None and weeks[0] > weeks[1]:
         return kinds.Output(kinds.WEEKLY_COLUMNS, [], {"suppressed_cells": 0})
     first, last = weeks if weeks is not None else (None, None)
-    moved = moves.weekly_moves(moves.suppressed_parts(base, first=first, last=last))
-    selected = base if weeks is None else base.filter(left_on__range=weeks)
-    others = kinds.weekly_cells(selected, base)
+    owner = definition.organization
+    moved = moves.weekly_moves(moves.suppressed_parts(organization=owner, first=first, last=last))
+    others = _weekly_others(owner, weeks)
     names, rows, hidden = kinds._oblast_names(), [], 0
     for week in sorted(set(moved) | {week for week, _adm1 in others}):
         origins = sorted(set(moved.get(week, {})) | {adm1 for w, adm1 in others if w == week})

@@ -1,8 +1,9 @@
-"""Aggregates computed from the casework tables (the summary tables build on the same rules).
+"""Flows of displaced households between oblasts.
 
-Inside the owning organisation counts are exact. Outside it (``outside=True``: partners,
-donors, published reports) only people whose consent to statistics is active are counted,
-and every table goes through small-cell suppression.
+Inside the owning organisation counts are exact, over any period (``displacement_flows``,
+from the casework tables). Outside it (partners, donors, published reports) only households
+whose consent to statistics is active are counted, read from the flow summary's ``counted``
+cells (``selectors.moves``), and every table goes through small-cell suppression.
 """
 
 from __future__ import annotations
@@ -68,16 +69,16 @@ def published_flows(
     *, organizations, first: datetime.date | None = None, last: datetime.date | None = None
 ) -> dict[tuple[str, datetime.date], SuppressedTable]:
     """Each owner's table of flows for each month as it leaves the owner, keyed by (owner's
-    slug, month): counting only households whose consent to statistics is active, the sums of
+    slug, month): counting only households whose consent to statistics is active (the flow
+    summary's ``counted`` cells: refreshed after the changes that move them), the sums of
     the month's parts, each suppressed whole (``selectors.moves``: the same table as the
     weekly displacement summary's, so that the two cannot be set against each other), for the
     whole months from ``first``'s to ``last``'s. Owners are never summed: a partner's report
     from one owner would otherwise be subtracted from a sum over two."""
     tables = {}
     for organization in organizations:
-        rows = countable_displacements(organization=organization, outside=True)
         parts = moves.suppressed_parts(
-            rows,
+            organization=organization,
             first=month_of(first) if first is not None else None,
             last=month_end(last) if last is not None else None,
         )

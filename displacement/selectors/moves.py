@@ -11,6 +11,7 @@ moved (a household that left twice in a part, to two places, counts in both cell
 people. Each part's table is suppressed whole; a month's flows and a week's households and
 people are sums of its parts' published numbers, hidden when one is (``suppression.combined``).
 Parts hold disjoint moves, so no sums and differences of the two views give a hidden number.
+The parts' counts are the flow summary's cells that may be counted outside (``counted``).
 """
 
 from __future__ import annotations
@@ -20,11 +21,8 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, F, Sum, Value, When
-from django.db.models.functions import Coalesce, Substr, TruncMonth, TruncWeek
-
+from displacement import models as m
 from displacement.reports.suppression import SuppressedTable, combined, hidden_positions, suppress_table
-from displacement.services.summaries import member_count
 
 #: (the Monday of its ISO week, the first of its month).
 Part = tuple[datetime.date, datetime.date]
@@ -50,42 +48,30 @@ def month_end(month: datetime.date) -> datetime.date:
     return month.replace(day=calendar.monthrange(month.year, month.month)[1])
 
 
-def part_counts(displacements, *, first: datetime.date | None = None, last: datetime.date | None = None):
-    """``{part: {(origin, destination): (households, people)}}`` for the moves of
-    ``displacements`` that left from ``first`` to ``last`` (give whole parts: whole weeks or
-    whole months). Oblasts as the weekly summary takes them: an origin below oblast level, by
-    its P-code's first four characters ('' otherwise); a destination likewise, '' if none."""
-    rows = displacements
+def part_counts(*, organization, first: datetime.date | None = None, last: datetime.date | None = None):
+    """``{part: {(origin, destination): (households, people)}}`` of the moves of
+    ``organization`` that may be counted outside it, in the parts from ``first`` to ``last``
+    (give whole parts: whole weeks or whole months). Read from the flow summary's ``counted``
+    cells (``services.summary_sql``, where the rules are written): oblasts of origin and
+    destination as the weekly summary takes them ('' when there is none)."""
+    cells = m.FlowSummary.objects.filter(organization=organization, counted=True)
     if first is not None:
-        rows = rows.filter(left_on__gte=first)
+        cells = cells.filter(week__gte=first)
     if last is not None:
-        rows = rows.filter(left_on__lte=last)
-    rows = (
-        rows.annotate(
-            week=TruncWeek("left_on"),
-            month=TruncMonth("left_on"),
-            o=Case(When(origin__admin_level__gte=1, then=Substr(F("origin__pcode"), 1, 4)), default=Value("")),
-            d=Coalesce(Substr(F("destination__pcode"), 1, 4), Value(NOWHERE)),
-            moved=Coalesce("people_count", member_count()),
-        )
-        .order_by()
-        .values("week", "month", "o", "d")
-        .annotate(households=Count("household_id", distinct=True), people=Sum("moved"))
-    )
+        cells = cells.filter(week__lte=last)
     parts: dict[Part, dict] = defaultdict(dict)
-    for row in rows:
-        week, month = _day(row["week"]), _day(row["month"])
-        parts[(week, month)][(row["o"], row["d"])] = (row["households"], row["people"] or 0)
+    rows = cells.values_list("week", "origin_adm1", "destination_adm1", "households", "people")
+    for start, origin, destination, households, people in rows:
+        parts[(start - datetime.timedelta(days=start.weekday()), month_of(start))][(origin, destination)] = (
+            households,
+            people,
+        )
     return dict(parts)
 
 
-def _day(value) -> datetime.date:
-    return value.date() if isinstance(value, datetime.datetime) else value
-
-
-def suppressed_parts(displacements, *, first=None, last=None) -> dict[Part, Counted]:
-    """Each part's table of ``displacements`` (``part_counts``), suppressed whole (``suppressed``)."""
-    return suppressed(part_counts(displacements, first=first, last=last))
+def suppressed_parts(*, organization, first=None, last=None) -> dict[Part, Counted]:
+    """Each part's table of ``organization`` (``part_counts``), suppressed whole (``suppressed``)."""
+    return suppressed(part_counts(organization=organization, first=first, last=last))
 
 
 def suppressed(counts: dict[Part, dict]) -> dict[Part, Counted]:

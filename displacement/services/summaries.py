@@ -32,6 +32,11 @@ def week_of(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=day.weekday())
 
 
+def part_of(day: datetime.date) -> datetime.date:
+    """The first day of ``day``'s part (``summary_sql.PART``): its Monday, or the 1st of its month."""
+    return max(week_of(day), day.replace(day=1))
+
+
 def _adm(pcode: str | None, level: int | None) -> tuple[str, str]:
     if not pcode or level is None or level < 1:
         return "", ""
@@ -46,16 +51,18 @@ def _fetch(cells: summary_sql.Cells) -> list[tuple]:
 
 def compute(*, organization_id: int, weeks: set[datetime.date] | None = None):
     """The rows the summary tables should hold for an organisation (all weeks, or only
-    ``weeks``), as two dicts of cells: what the rebuild and the refresh insert, read back."""
-    cells = {
-        tuple(row[:6]): dict(zip(METRICS, map(int, row[6:]), strict=True))
-        for row in _fetch(summary_sql.weekly_cells(organization_id, weeks))
-    }
-    flows = {
-        tuple(row[:3]): {"households": int(row[3]), "people": int(row[4])}
-        for row in _fetch(summary_sql.flow_cells(organization_id, weeks))
-    }
-    return cells, flows
+    ``weeks``), as two dicts of cells, both values of ``counted`` summed (households are
+    either counted or not, so the sums count each once): what the rebuild and the refresh
+    insert, read back."""
+    cells = defaultdict(lambda: dict.fromkeys(METRICS, 0))
+    for row in _fetch(summary_sql.weekly_cells(organization_id, weeks)):
+        for metric, value in zip(METRICS, row[7:], strict=True):
+            cells[tuple(row[:6])][metric] += int(value)
+    flows = defaultdict(lambda: {"households": 0, "people": 0})
+    for row in _fetch(summary_sql.flow_cells(organization_id, weeks)):
+        flows[tuple(row[:3])]["households"] += int(row[4])
+        flows[tuple(row[:3])]["people"] += int(row[5])
+    return dict(cells), dict(flows)
 
 
 def member_count(**conditions):
@@ -66,7 +73,7 @@ def member_count(**conditions):
 
 def displacement_cells(moves, weeks, cells, flows, *, selected=None) -> None:
     """Add the displacements of ``moves`` (whole trajectories of the households in it) to
-    ``cells`` and ``flows``, counting only moves in ``weeks`` (None: every week) and, when
+    ``cells`` (by week) and ``flows`` (by part), counting only moves in ``weeks`` (None: every week) and, when
     ``selected`` (a queryset of displacements) is given, only the moves it holds.
 
     Rows are streamed in household order, so memory holds the cells, never the moves.
@@ -121,7 +128,7 @@ def displacement_cells(moves, weeks, cells, flows, *, selected=None) -> None:
         cell["people_displaced"] += people
         cell["children_displaced"] += min(row["household_children"], people)
         destination = _adm(row["destination__pcode"], row["destination__admin_level"])[0]
-        flow_key = (week, origin[0], destination)
+        flow_key = (part_of(row["left_on"]), origin[0], destination)
         flows[flow_key]["people"] += people
         if household not in flow_households[flow_key]:
             flow_households[flow_key].add(household)

@@ -8,6 +8,14 @@ its P-code, by its admin level; a testimony counts once per cell however many of
 fall in it; a household counts once per cell, as displaced again when its first move in that
 cell is not its first move ever (ranked over its whole trajectory); people are the move's
 ``people_count`` or the household's size, children at most that many.
+
+**These are the counting rules, written once**: the dashboard, ``/api/v1/summaries/`` and the
+partners' aggregate reports read the cells they make. Every cell of moves carries the consent
+dimension that outputs leaving the organisation need: ``counted``, whether the household may
+be counted outside it (``selectors.sharing.consenting_household_ids`` for statistics, the one
+definition, compiled into the SQL); staff sum both values, partners read ``counted`` cells
+only. Flow cells are per **part** (the days of one ISO week inside one calendar month, named
+by its first day), of which partners' weeks and months are sums (``selectors.moves``).
 """
 
 # The SQL below is assembled from constant fragments only; every value is a query parameter.
@@ -22,7 +30,8 @@ from typing import NamedTuple
 from django.db import connection
 
 from displacement.models.corroboration import CORROBORATED_AT
-from displacement.models.vocab import CHILD_AGE_BANDS
+from displacement.models.vocab import CHILD_AGE_BANDS, ConsentPurpose
+from displacement.selectors.sharing import consenting_household_ids
 
 
 class Cells(NamedTuple):
@@ -48,11 +57,15 @@ METRICS = (
     "children_displaced",
     "repeat_households",
 )
-WEEKLY_COLUMNS = ("week", "adm1", "adm2", "category", "event_type", "sub_event_type", *METRICS)
+WEEKLY_COLUMNS = ("week", "adm1", "adm2", "category", "event_type", "sub_event_type", "counted", *METRICS)
 FLOW_COLUMNS = ("week", "origin_adm1", "destination_adm1", "households", "people")
+#: A flow cell's columns: its key, with whether it may be counted outside, then the counts.
+FLOW_CELL_COLUMNS = (*FLOW_COLUMNS[:3], "counted", *FLOW_COLUMNS[3:])
 CASE_COLUMNS = ("adm1", "status", "cases")
 
 _WEEK = "date_trunc('week', {})::date"
+#: The first day of a day's part: its ISO week's Monday, or the 1st of its month if later.
+PART = "greatest(date_trunc('week', {0}), date_trunc('month', {0}))::date"
 
 
 def _adm(alias: str) -> str:
@@ -83,10 +96,20 @@ def _among(column: str, subquery: str, weeks) -> str:
     return f"{column} IN ({subquery})" if weeks is None else f"{column} = ANY(ARRAY({subquery}))"
 
 
+def _counted(weeks) -> tuple[str, list]:
+    """CTE ``counted``: the households of ``moves`` that may be counted outside the organisation
+    (the rule of ``selectors.sharing``, compiled; for a refresh, looked up by household)."""
+    sql, params = consenting_household_ids(ConsentPurpose.STATISTICS).order_by().query.sql_with_params()
+    # A rebuild joins every consenting household (hashed once); a refresh looks up its few.
+    among = "TRUE" if weeks is None else _among("k.household_id", "SELECT household_id FROM moves", weeks)
+    return f"counted AS (SELECT DISTINCT k.household_id FROM ({sql}) AS k (household_id) WHERE {among})", list(params)
+
+
 def _moves(organization_id: int, weeks, *, ranked: bool) -> tuple[str, list]:
     """CTEs ``moves`` and ``people``: the moves in ``weeks`` with the people and children who
-    moved and, when ``ranked``, their rank in the household's whole trajectory (so ``moves``
-    then holds every move of the households with a move in ``weeks``)."""
+    moved, whether their household may be counted outside the organisation (``counted``) and,
+    when ``ranked``, their rank in the household's whole trajectory (so ``moves`` then holds
+    every move of the households with a move in ``weeks``)."""
     in_weeks, week_params = _in_weeks("left_on", weeks)
     touched, touched_params = in_weeks, week_params
     if ranked:
@@ -95,6 +118,7 @@ def _moves(organization_id: int, weeks, *, ranked: bool) -> tuple[str, list]:
         touched_params = [] if weeks is None else [organization_id, *week_params]
     rank = "row_number() OVER (PARTITION BY d.household_id ORDER BY d.left_on, d.id)" if ranked else "NULL::bigint"
     bands = ", ".join(["%s"] * len(CHILD_AGE_BANDS))
+    counted, counted_params = _counted(weeks)
     sql = f"""
         moves AS (
             SELECT d.id, d.household_id, d.left_on, d.people_count, d.origin_id, d.destination_id, d.cause_id,
@@ -105,14 +129,16 @@ def _moves(organization_id: int, weeks, *, ranked: bool) -> tuple[str, list]:
             SELECT household_id, count(*) AS size, count(*) FILTER (WHERE age_band IN ({bands})) AS children
             FROM displacement_person WHERE {_among("household_id", "SELECT household_id FROM moves", weeks)}
             GROUP BY household_id
-        ), people AS (
+        ), {counted}, people AS (
             SELECT m.*, coalesce(m.people_count, s.size, 0) AS people,
-                   least(coalesce(s.children, 0), coalesce(m.people_count, s.size, 0)) AS kids
+                   least(coalesce(s.children, 0), coalesce(m.people_count, s.size, 0)) AS kids,
+                   k.household_id IS NOT NULL AS counted
             FROM moves m LEFT JOIN sizes s ON s.household_id = m.household_id
+            LEFT JOIN counted k ON k.household_id = m.household_id
             WHERE {in_weeks}
         )
     """
-    return sql, [organization_id, *touched_params, *CHILD_AGE_BANDS, *week_params]
+    return sql, [organization_id, *touched_params, *CHILD_AGE_BANDS, *counted_params, *week_params]
 
 
 # Each part of the weekly summary: (its CTEs, their parameters, its SELECT, its parameters).
@@ -122,7 +148,7 @@ _Part = tuple[list[str], list, str, list]
 def _events(organization_id: int, weeks) -> _Part:
     in_weeks, params = _in_weeks("e.start", weeks)
     select = f"""
-        SELECT {_WEEK.format("e.start")}, {_adm("p")}, {_classification("e")},
+        SELECT {_WEEK.format("e.start")}, {_adm("p")}, {_classification("e")}, FALSE,
                count(*)::int, coalesce(sum(e.killed), 0)::int, coalesce(sum(e.injured), 0)::int,
                count(*) FILTER (WHERE coalesce(c.independent, 0) < {CORROBORATED_AT})::int, 0, 0, 0, 0, 0
         FROM displacement_event e LEFT JOIN displacement_place p ON p.id = e.place_id
@@ -159,7 +185,7 @@ def _testimonies(organization_id: int, weeks) -> _Part:
     """
     select = """
         SELECT t.week, coalesce(c.adm1, ''), coalesce(c.adm2, ''), coalesce(c.category, ''),
-               coalesce(c.event_type, ''), coalesce(c.sub_event_type, ''), 0, 0, 0, 0, t.n, 0, 0, 0, 0
+               coalesce(c.event_type, ''), coalesce(c.sub_event_type, ''), FALSE, 0, 0, 0, 0, t.n, 0, 0, 0, 0
         FROM testimonies t LEFT JOIN (SELECT DISTINCT ON (cell) * FROM spoken_of) c ON c.cell = t.cell
     """
     return [ctes], [organization_id, *params], select, []
@@ -170,13 +196,13 @@ def _displacements(organization_id: int, weeks) -> _Part:
     one, in one cell) is there."""
     moves, params = _moves(organization_id, weeks, ranked=True)
     select = f"""
-        SELECT {_WEEK.format("m.left_on")}, {_adm("o")}, {_classification("c")}, 0, 0, 0, 0, 0,
+        SELECT {_WEEK.format("m.left_on")}, {_adm("o")}, {_classification("c")}, m.counted, 0, 0, 0, 0, 0,
                count(DISTINCT m.household_id)::int, sum(m.people)::int, sum(m.kids)::int,
                (count(DISTINCT m.household_id) - count(*) FILTER (WHERE m.rank = 1))::int
         FROM people m
         JOIN displacement_place o ON o.id = m.origin_id
         LEFT JOIN displacement_event c ON c.id = m.cause_id
-        GROUP BY 1, 2, 3, 4, 5, 6
+        GROUP BY 1, 2, 3, 4, 5, 6, 7
     """
     return [moves], params, select, []
 
@@ -185,7 +211,7 @@ def _displacements(organization_id: int, weeks) -> _Part:
 PARTS = {
     "events": (_events, ("events", "killed", "injured", "single_source_events")),
     "testimonies": (_testimonies, ("testimonies",)),
-    "displacements": (_displacements, WEEKLY_COLUMNS[11:]),
+    "displacements": (_displacements, WEEKLY_COLUMNS[12:]),
 }
 
 
@@ -201,32 +227,33 @@ def weekly_cells(organization_id: int, weeks, parts: Iterable[str] = tuple(PARTS
             select_params += params
     sql = f"""
         {"WITH " + ", ".join(ctes) if ctes else ""}
-        SELECT week, adm1, adm2, category, event_type, sub_event_type,
+        SELECT week, adm1, adm2, category, event_type, sub_event_type, counted,
                sum(events), sum(killed), sum(injured), sum(single_source), sum(testimonies),
                sum(households), sum(people), sum(children), sum(repeat)
         FROM ({" UNION ALL ".join(selects)})
-          AS cells (week, adm1, adm2, category, event_type, sub_event_type, events, killed, injured,
+          AS cells (week, adm1, adm2, category, event_type, sub_event_type, counted, events, killed, injured,
                     single_source, testimonies, households, people, children, repeat)
-        GROUP BY 1, 2, 3, 4, 5, 6
+        GROUP BY 1, 2, 3, 4, 5, 6, 7
     """
-    return Cells(sql, [*cte_params, *select_params], WEEKLY_COLUMNS, 6, tuple(counts))
+    return Cells(sql, [*cte_params, *select_params], WEEKLY_COLUMNS, 7, tuple(counts))
 
 
 def flow_cells(organization_id: int, weeks) -> Cells:
-    """The flow summary's rows: households and people by week, origin and destination oblast."""
+    """The flow summary's rows: households and people by part (``PART``), origin and
+    destination oblast ('' when not known), and whether they may be counted outside."""
     moves, params = _moves(organization_id, weeks, ranked=False)
     sql = f"""
         WITH {moves}
-        SELECT {_WEEK.format("m.left_on")},
+        SELECT {PART.format("m.left_on")},
                CASE WHEN o.admin_level >= 1 THEN left(o.pcode, 4) ELSE '' END,
                coalesce(CASE WHEN t.admin_level >= 1 THEN left(t.pcode, 4) END, ''),
-               count(DISTINCT m.household_id), sum(m.people)
+               m.counted, count(DISTINCT m.household_id), sum(m.people)
         FROM people m
         LEFT JOIN displacement_place o ON o.id = m.origin_id
         LEFT JOIN displacement_place t ON t.id = m.destination_id
-        GROUP BY 1, 2, 3
+        GROUP BY 1, 2, 3, 4
     """
-    return Cells(sql, params, FLOW_COLUMNS, 3)
+    return Cells(sql, params, FLOW_CELL_COLUMNS, 4)
 
 
 def case_cells(organization_id: int) -> Cells:
@@ -254,7 +281,7 @@ def replace(table: str, cells: Cells, organization_id: int, weeks=None) -> int:
     """
     keys, counts = cells.columns[: cells.keys], cells.counts or cells.columns[cells.keys :]
     others = [column for column in cells.columns[cells.keys :] if column not in counts]
-    in_weeks, week_params = ("TRUE", []) if weeks is None else ("week = ANY(%s::date[])", [sorted(weeks)])
+    in_weeks, week_params = _in_weeks("week", weeks)  # a flow cell's week is its part's first day
     same_cell = " AND ".join(f"old.{column} = new.{column}" for column in keys)
     empty = " AND ".join(["TRUE", *(f"target.{column} = 0" for column in others)])
     old = ", ".join(f"target.{column}" for column in counts)

@@ -169,3 +169,11 @@ def organization_touched(organization_id: int) -> None:
     if days:
         touch(organization_id, *days)
     touch_cases(organization_id)
+
+
+def households_touched(household_ids) -> None:
+    """The weeks of these households' moves, whose cells hold them (also as ``counted``, by
+    their consent to statistics: the consent services call this when it may have changed)."""
+    moves = m.Displacement.objects.filter(household_id__in={pk for pk in household_ids if pk})
+    for organization_id, left_on in moves.values_list("organization_id", "left_on"):
+        touch(organization_id, left_on, parts=["displacements"])

@@ -20,6 +20,7 @@ from displacement.models.vocab import ConsentPurpose
 from displacement.services import summary_tracking
 from displacement.services.acting import acting
 from displacement.services.cases import refuse_hidden_text, require_writer
+from displacement.services.summary_tracking import households_touched
 from displacement.services.tombstones import testimony_unshare_check, tombstone_sharing_withdrawn
 
 #: Fields only a reader of the narrative may change.
@@ -105,6 +106,8 @@ def testimony_update(*, testimony: Testimony, by=None, sources=None, **changes) 
         testimony_unshare_check(
             testimony=current, sensitivity_before=sensitivity_before, household_before=household_before
         )
+    if household_before != current.household_id:  # its consents count for another household now
+        households_touched([household_before, current.household_id])
     return current
 
 
@@ -133,6 +136,8 @@ def consent_record(*, testimony: Testimony, by=None, **fields) -> Consent:
     consent.full_clean()
     with acting(by):
         consent.save()
+    if consent.purpose == ConsentPurpose.STATISTICS:  # the household may now count outside
+        households_touched([testimony.household_id])
     return consent
 
 
@@ -151,9 +156,10 @@ def consent_update(*, consent: Consent, by=None, scope: str) -> Consent:
 def consent_withdraw(*, consent: Consent, by, reason: str = "") -> Consent:
     """Withdraw a consent now. It stays on record, with who recorded the withdrawal and why.
 
-    Every partner projection and partner aggregate filters on active consents, so the
-    record leaves them at once; a withdrawn sharing consent also puts the record on the
-    deletions feed, so that partners drop their copies.
+    Every partner projection filters on active consents, so the record leaves them at once;
+    partners' aggregates read the summary cells, refreshed for the household's weeks after
+    commit. A withdrawn sharing consent also puts the record on the deletions feed, so that
+    partners drop their copies.
     """
     if consent.withdrawn_at is not None:
         return consent
@@ -164,6 +170,8 @@ def consent_withdraw(*, consent: Consent, by, reason: str = "") -> Consent:
         consent.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason", "updated_at"])
         if consent.purpose == ConsentPurpose.SHARING:
             tombstone_sharing_withdrawn(testimony=consent.testimony)
+    if consent.purpose == ConsentPurpose.STATISTICS:  # the household may leave partners' aggregates
+        households_touched([consent.testimony.household_id])
     return consent
 
 

@@ -6,6 +6,7 @@ from rest_framework.test import APIClient
 from api.models import OrganizationAPIKey
 from displacement.models import Consent, SharingAgreement
 from displacement.models.vocab import ConsentPurpose, Sensitivity
+from displacement.services.summaries import summaries_rebuild
 from tests.factories import (
     DisplacementFactory,
     EventFactory,
@@ -66,4 +67,5 @@ def world(ngo, other_ngo, partner_org):
         EventFactory(organization=organization)
         SourceFactory(organization=organization)
         shared_testimony(organization, sensitivity=Sensitivity.PUBLIC, narrative="Shared narrative.")
+        summaries_rebuild(organization_id=organization.pk)  # what the refreshes after these writes would make
     return {"ngo": ngo, "other": other_ngo}

@@ -17,6 +17,7 @@ from displacement.models import Consent, Place, ReportDefinition, SharingAgreeme
 from displacement.models.vocab import ConsentPurpose
 from displacement.reports import kinds
 from displacement.services import reports
+from displacement.services.summaries import summaries_rebuild
 from tests.factories import (
     CaseFactory,
     DisplacementFactory,
@@ -64,6 +65,7 @@ def shared(ngo, partner_org):
     _displaced(ngo, left_on=datetime.date(2025, 2, 10), destination="UA8000000")  # one household: hidden
     _displaced(ngo, left_on=datetime.date(2025, 2, 11), origin="UA6312027", households=7)
     _displaced(ngo, left_on=datetime.date(2025, 2, 12), origin="UA6312027", destination="UA4606001", households=6)
+    summaries_rebuild(organization_id=ngo.pk)  # what the refreshes after these writes would make
 
 
 def _define(ngo, partner_org, kind, slug, **fields):

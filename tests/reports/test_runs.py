@@ -30,6 +30,7 @@ from displacement.reports.files import ReportInvalid, validate, write_csv
 from displacement.reports.kinds import Column
 from displacement.reports.schedule import latest_slot
 from displacement.services import report_delivery, reports
+from displacement.services.summaries import summaries_rebuild
 from displacement.tasks.reports import report_run_task
 from tests.factories import (
     DisplacementFactory,
@@ -233,6 +234,7 @@ def _flows_world(ngo, partner_org, flows=(("UA1202001", 7), ("UA4606001", 6), ("
             testimony = TestimonyFactory(organization=ngo, household=household)
             Consent.objects.create(testimony=testimony, purpose=ConsentPurpose.STATISTICS)
             DisplacementFactory(household=household, destination=Place.objects.get(pcode=pcode))
+    summaries_rebuild(organization_id=ngo.pk)  # what the refreshes after these writes would make
 
 
 def test_partner_flows_are_suppressed_and_validated(ngo, partner_org, media):

@@ -19,6 +19,7 @@ from displacement.reports.suppression import TOTAL
 from displacement.selectors import moves
 from displacement.selectors.aggregates import flow_rows, published_flows
 from displacement.services import reports
+from displacement.services.summaries import summaries_rebuild
 from tests.factories import DisplacementFactory, HouseholdFactory, OrganizationFactory, PersonFactory, TestimonyFactory
 from tests.support.disclosure import form, recoverable
 
@@ -49,6 +50,7 @@ def february(ngo):
                households=2 if n == 0 else 6)  # fmt: skip
         _moved(ngo, left_on=monday + datetime.timedelta(days=2), origin="UA6312027", destination="UA4606001",
                households=6)  # fmt: skip
+    summaries_rebuild(organization_id=ngo.pk)  # what the refreshes after these writes would make
     return partner
 
 
