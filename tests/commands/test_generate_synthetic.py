@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.models import Count, F
 
 from displacement import models as m
-from displacement.models.events import EVENT_COPIES
+from displacement.models.link_copies import EVENT_COPIES
 from displacement.models.vocab import ConsentPurpose
 from displacement.synthetic import ORIGIN_WEIGHTS, SLUG, generate_synthetic, synthetic_delete
 from displacement.synthetic.generator import _Generator
