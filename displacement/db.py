@@ -1,4 +1,10 @@
-"""Connection set-up of our own, for every PostgreSQL connection Django opens."""
+"""Connection set-up of our own, for every PostgreSQL connection Django opens: one performance
+mechanism, the timestamp loader (``UTCTimestampLoader``), and nothing else.
+
+Kept, for now, on a measure that could not decide (bench/results/2026-12-07-mechanisms.md): on
+the shared machine a page without it took 0.84 to 1.26 times as long, within the noise, where
+the loader's own saving (about 0.3 ms of a page's 6 to 9 ms) is under the noise; the slowest
+pages sit within 1 ms of their 10 ms target. Re-measure on a quiet machine before removing it."""
 
 from __future__ import annotations
 

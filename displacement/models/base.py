@@ -8,29 +8,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-def copies_to_links(name: str, operation, *, copies: dict[str, str], key: str, rows: str) -> pgtrigger.Trigger:
-    """The statement trigger on a table whose rows' values the links from testimonies to events
-    carry (``copies``: the link's column, the table's): it writes the values a statement wrote
-    (its transition table, named ``rows``) into the copies of the links whose ``key`` names
-    those rows, all at once."""
-    differ = (
-        f"({', '.join(f'l.{copy}' for copy in copies)}) IS DISTINCT FROM"
-        f" ({', '.join(f'n.{column}' for column in copies.values())})"
-    )
-    return pgtrigger.Trigger(
-        name=name,
-        level=pgtrigger.Statement,
-        when=pgtrigger.After,
-        operation=operation,
-        referencing=pgtrigger.Referencing(new=rows),
-        func=(
-            "UPDATE displacement_testimonyevent l SET "  # noqa: S608 (trigger source, from constants)
-            + ", ".join(f"{copy} = n.{column}" for copy, column in copies.items())
-            + f" FROM {rows} n WHERE l.{key} = n.id AND {differ}; RETURN NULL;"
-        ),
-    )
-
-
 def refuse_truncate() -> pgtrigger.Trigger:
     """The trigger of an append-only table that refuses TRUNCATE, which row triggers (those
     refusing UPDATE and DELETE) never see: a statement trigger."""

@@ -1,6 +1,5 @@
 """What happened: attacks, battles and displacements, in ACLED's vocabulary."""
 
-import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector
@@ -9,7 +8,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from .base import Owned, copies_to_links, page_index, tracked, updated_at_field
+from . import link_copies
+from .base import Owned, page_index, tracked, updated_at_field
 from .checks import checked
 from .dates import PAST
 from .vocab import (
@@ -26,23 +26,6 @@ from .vocab import (
     VerificationStatus,
     Weapon,
 )
-
-#: The event's columns that filters through events read, and the names of their copies on each
-#: link from a testimony (``TestimonyEvent``), which the database keeps (triggers here and there):
-#: a filtered page then tests each testimony with one index read, not a link and an event.
-EVENT_COPIES = {
-    "event_owner": "organization_id",
-    "event_start": "start",
-    "event_type": "event_type",
-    "event_sub_type": "sub_event_type",
-    "event_target": "target",
-    "event_place": "place_id",
-}
-
-
-def _copies_to_links(change: str, operation) -> pgtrigger.Trigger:
-    """The statement trigger on events that writes their values into their links' copies."""
-    return copies_to_links(f"event_copies_{change}", operation, copies=EVENT_COPIES, key="event_id", rows="new_events")
 
 
 def _sub_type_belongs_to_type() -> Q:
@@ -214,16 +197,8 @@ class Event(Owned):
                 name="event_fields_match_category",
             ),
         ]
-        triggers = [
-            # The copies on the links of the events a statement wrote (their rows at once). A
-            # link written meanwhile waits for the event's lock (its own trigger), then copies the
-            # committed values. Under READ COMMITTED, as Django runs: a REPEATABLE READ update of
-            # an event would not see a link committed after its snapshot.
-            _copies_to_links("updated", pgtrigger.Update),
-            # A new event has links only if they were written first (foreign keys are checked
-            # at commit): they get its values now.
-            _copies_to_links("inserted", pgtrigger.Insert),
-        ]
+        # The copies of its columns on the links from testimonies (``link_copies``).
+        triggers = link_copies.event_triggers()
 
     def __str__(self):
         return f"{self.start:%Y-%m-%d} · {self.title}"

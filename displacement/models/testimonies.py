@@ -10,10 +10,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .base import Owned, TimeStamped, copies_to_links, page_index, tracked, updated_at_field
+from . import link_copies
+from .base import Owned, TimeStamped, page_index, tracked, updated_at_field
 from .checks import checked
 from .dates import PAST
-from .events import EVENT_COPIES
 from .households import new_code
 from .vocab import ConsentMethod, ConsentPurpose, Language, Sensitivity, TestimonyRelation, WitnessRole
 
@@ -28,19 +28,6 @@ def _sharing_consent_of(testimony_id: str) -> str:
     return (
         "EXISTS (SELECT 1 FROM displacement_consent c"  # noqa: S608 (trigger source, from constants)
         f" WHERE c.testimony_id = {testimony_id} AND c.purpose = '{purpose}' AND c.withdrawn_at IS NULL)"
-    )
-
-
-#: The testimony's column that a filtered page orders by, and the name of its copy on each of
-#: the testimony's links, which the database keeps (triggers here and on ``Testimony``): a page
-#: of testimonies filtered by a rare event date is then ordered from one index of the links.
-TESTIMONY_COPIES = {"testimony_updated_at": "updated_at"}
-
-
-def _testimony_copies_to_links(change: str, operation) -> pgtrigger.Trigger:
-    """The statement trigger on testimonies that writes their values into their links' copies."""
-    return copies_to_links(
-        f"testimony_copies_{change}", operation, copies=TESTIMONY_COPIES, key="testimony_id", rows="new_testimonies"
     )
 
 
@@ -186,33 +173,23 @@ class Testimony(Owned):
                 operation=pgtrigger.Insert | pgtrigger.Update,
                 func=f"NEW.sharing_consent := {_sharing_consent_of('NEW.id')}; RETURN NEW;",
             ),
-            _testimony_copies_to_links("updated", pgtrigger.Update),
-            _testimony_copies_to_links("inserted", pgtrigger.Insert),
+            *link_copies.testimony_triggers(),
         ]
 
     def __str__(self):
         return f"{self.code} · {self.recorded_on:%Y-%m-%d}"
 
 
-@tracked(exclude=[*EVENT_COPIES, *TESTIMONY_COPIES], per_statement=True)
+@tracked(exclude=link_copies.UNRECORDED, per_statement=True)
 @checked
-class TestimonyEvent(models.Model):
+class TestimonyEvent(link_copies.LinkCopies):
     # Both indexed with another column first (Meta), not alone.
     testimony = models.ForeignKey(Testimony, on_delete=models.CASCADE, related_name="event_links", db_index=False)
     event = models.ForeignKey(
         "displacement.Event", on_delete=models.PROTECT, related_name="testimony_links", db_index=False
     )
     relation = models.CharField(_("relation"), max_length=30, choices=TestimonyRelation.choices)
-    # Copies of the event's columns that filters through events read (``EVENT_COPIES``), kept
-    # by the database: whatever is written here, the event's values are what is stored.
-    event_owner = models.BigIntegerField(_("event's organisation"), null=True, editable=False)
-    event_start = models.DateField(_("event's start"), null=True, editable=False)
-    event_type = models.CharField(_("event type"), max_length=40, db_default="", default="", editable=False)
-    event_sub_type = models.CharField(_("sub-event type"), max_length=50, db_default="", default="", editable=False)
-    event_target = models.CharField(_("target"), max_length=30, db_default="", default="", editable=False)
-    event_place = models.BigIntegerField(_("event's place"), null=True, editable=False)
-    # A copy of the testimony's ``updated_at`` (``TESTIMONY_COPIES``), kept by the database.
-    testimony_updated_at = models.DateTimeField(_("testimony's last change"), null=True, editable=False)
+    # Copies of the event's and the testimony's columns: ``link_copies.LinkCopies``.
 
     class Meta:
         verbose_name = _("event spoken of")
@@ -221,61 +198,10 @@ class TestimonyEvent(models.Model):
             # From events to the testimonies that speak of them without reading the links
             # (an index-only scan): the API's filters on testimonies through their events.
             models.Index(fields=["event", "testimony"], name="testimony_event_by_event_idx"),
-            # A testimony's links in the order they were made, with what a projection or an
-            # export shows of them and the copy of the event's owner a partner's view tests
-            # (``visible_links``): one index-only read a testimony, without the event's row.
-            models.Index(
-                fields=["testimony", "id"],
-                include=["event", "relation", "event_owner"],
-                name="testimony_event_listed_idx",
-            ),
-            # A filter on testimonies by a rare event date (``selectors.filters``): the links of the
-            # events of those dates that the caller may read, in the page's order, from this
-            # index alone, so that only a page's testimonies are read, not every match.
-            models.Index(
-                fields=["event_start"],
-                include=["event_owner", "testimony_updated_at", "testimony"],
-                name="testimony_event_start_idx",
-            ),
+            *link_copies.link_indexes(),
         ]
-        constraints = [
-            # It covers the copies too: a filter through events tests a testimony by one read of
-            # this index (an index-only scan), without the link's row or the event's.
-            models.UniqueConstraint(
-                fields=["testimony", "event"], include=list(EVENT_COPIES), name="testimony_event_unique"
-            )
-        ]
-        triggers = [
-            pgtrigger.Trigger(
-                name="testimony_event_copies",
-                when=pgtrigger.Before,
-                operation=pgtrigger.Insert | pgtrigger.Update,
-                # A new link, or one moved to another event (testimony), reads the event's (the
-                # testimony's) values FOR SHARE: it waits for a change to it being written, then
-                # reads what was committed. One not written yet (foreign keys are checked at
-                # commit) fills them when it is. Any other update keeps the copies it had (a
-                # direct write does not stick) and locks nothing more: a testimony's save locks its
-                # links (its copy), and a link then reading its event would wait for an event's
-                # save that waits for that link, a deadlock. The event's and the testimony's own
-                # triggers (depth 2) write their values as they are.
-                func=(
-                    "IF TG_OP = 'UPDATE' AND pg_trigger_depth() > 1 THEN RETURN NEW; END IF;"  # noqa: S608
-                    " IF TG_OP = 'INSERT' OR NEW.event_id IS DISTINCT FROM OLD.event_id THEN"
-                    f" SELECT {', '.join(f'e.{column}' for column in EVENT_COPIES.values())}"
-                    f" INTO {', '.join(f'NEW.{name}' for name in EVENT_COPIES)}"
-                    " FROM displacement_event e WHERE e.id = NEW.event_id FOR SHARE;"
-                    " IF NOT FOUND THEN NEW.event_type := ''; NEW.event_sub_type := ''; NEW.event_target := '';"
-                    " END IF;"
-                    f" ELSE {' '.join(f'NEW.{name} := OLD.{name};' for name in EVENT_COPIES)} END IF;"
-                    " IF TG_OP = 'INSERT' OR NEW.testimony_id IS DISTINCT FROM OLD.testimony_id THEN"
-                    f" SELECT {', '.join(f't.{column}' for column in TESTIMONY_COPIES.values())}"
-                    f" INTO {', '.join(f'NEW.{name}' for name in TESTIMONY_COPIES)}"
-                    " FROM displacement_testimony t WHERE t.id = NEW.testimony_id FOR SHARE;"
-                    f" ELSE {' '.join(f'NEW.{name} := OLD.{name};' for name in TESTIMONY_COPIES)} END IF;"
-                    " RETURN NEW;"
-                ),
-            ),
-        ]
+        constraints = [link_copies.link_unique()]
+        triggers = [link_copies.link_trigger()]
 
     def __str__(self):
         return f"{self.testimony.code} {self.get_relation_display()} {self.event_id}"

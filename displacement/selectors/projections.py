@@ -22,6 +22,7 @@ from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Subquery
 from django.db.models.functions import Cast, Concat, JSONObject
 
 from displacement import models as m
+from displacement.models import link_copies
 from displacement.models.vocab import CHILD_AGE_BANDS
 from displacement.selectors import corroboration, person_dates, pseudonyms
 from displacement.selectors.places import NO_PLACE, generalised_places
@@ -46,7 +47,9 @@ def _links(testimony: m.Testimony, audience: m.Organization | None) -> list[tupl
     if audience is None:
         links = sorted(testimony.event_links.all(), key=lambda link: link.pk)
         return [(link.event_id, link.relation) for link in links]
-    links = m.TestimonyEvent.objects.filter(testimony=testimony).filter(event_shared("event_owner", partner=audience))
+    links = m.TestimonyEvent.objects.filter(testimony=testimony).filter(
+        event_shared(link_copies.OWNER, partner=audience)
+    )
     return list(links.order_by("pk").values_list("event_id", "relation"))
 
 
@@ -66,7 +69,7 @@ def visible_links(audience: m.Organization | None, *, on: datetime.date | None =
     they were made; for a subquery."""
     links = m.TestimonyEvent.objects.filter(testimony=OuterRef("pk")).order_by("pk")
     if audience is not None:
-        links = links.filter(event_shared("event_owner", partner=audience, on=on))
+        links = links.filter(event_shared(link_copies.OWNER, partner=audience, on=on))
     return links
 
 

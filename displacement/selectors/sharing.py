@@ -184,7 +184,9 @@ BUILT_LIMIT = 2_000
 
 
 def built(key: tuple, build) -> QuerySet:
-    """A clone of the query ``build()`` gives, built once per ``key`` and day. Only for queries
+    """A clone of the query ``build()`` gives, built once per ``key`` and day (a performance
+    mechanism, owned here: without it partner pages took 1.1 to 1.97 times as long on the shared
+    machine, bench/results/2026-12-07-mechanisms.md). Only for queries
     that hold no rows (what they read is read afresh each time they run) and that depend on
     nothing but the key and the date, which the caller passes to the build (an agreement is in
     force on a date): yesterday's queries are dropped."""

@@ -5,7 +5,8 @@ the same records: most events in the frontline oblasts, most departures from the
 arrivals in the centre and west, a share of households displaced two or three times, several
 testimonies for the busiest events, consents of every purpose (some withdrawn), cases in
 every status. Rows go in with PostgreSQL's COPY, in one transaction, with the tables' history
-triggers disabled for the load (they would double the work and record nothing of value);
+triggers (only those: `loader.history_triggers`) disabled for the load (they would double the work
+and record nothing of value); the other triggers run;
 foreign keys and check constraints stay enforced.
 
 Sized by households: about 3.3 testimonies, 2.8 people, 1.45 displacements and 0.67 events

@@ -139,9 +139,6 @@ class _Generator(_PeopleRecords):
         rng = self.rng
         self.event_places: list[int] = []
         self.event_days: list[datetime.date] = []
-        # (type, sub-type, target) of each event: the links carry copies (the load runs
-        # without the triggers that keep them).
-        self.event_kinds: list[tuple[str, str, str]] = []
         columns = [
             "id",
             "created_at",
@@ -182,7 +179,6 @@ class _Generator(_PeopleRecords):
                 killed = rng.choice([0, 0, 0, 1, 1, 2, 3, 5]) if rng.random() < 0.6 else None
                 stamp = self.at(start)
                 target = rng.choice(TARGETS)  # drawn where it always was: the same data for a seed
-                self.event_kinds.append((event_type, sub_type, target))
                 yield (
                     pk,
                     stamp,

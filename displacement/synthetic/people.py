@@ -6,8 +6,6 @@ import datetime
 from collections.abc import Iterator
 
 from displacement import models as m
-from displacement.models.events import EVENT_COPIES
-from displacement.models.testimonies import TESTIMONY_COPIES
 from displacement.models.vocab import (
     CaseStatus,
     ConsentMethod,
@@ -90,7 +88,7 @@ class _PeopleRecords:
         rng = self.rng
         start, end, wording = self.frame.start, self.frame.end, self.frame.wording
         first = _reserve_ids(m.Testimony, count)
-        links: list[tuple[int, int, str, datetime.datetime]] = []
+        links: list[tuple[int, int, str]] = []
         consents: list[tuple] = []
         # A few events draw many testimonies: a power law over the events.
         hot = [self.first_event + int(n_events * rng.random() ** 3) for _ in range(count)]
@@ -115,8 +113,7 @@ class _PeopleRecords:
                             TestimonyRelation.HEARD_ABOUT,
                         ]
                     )
-                    links.append((pk, event, relation, stamp))
-                sharing = False  # Testimony.sharing_consent: the load runs without its triggers
+                    links.append((pk, event, relation))
                 for purpose, share in (
                     (ConsentPurpose.CASE_WORK, 0.9),
                     (ConsentPurpose.STATISTICS, 0.75),
@@ -128,7 +125,6 @@ class _PeopleRecords:
                             self.at(min(end, recorded + datetime.timedelta(days=30))) if rng.random() < 0.05 else None
                         )
                         consents.append((pk, purpose, recorded, withdrawn))
-                        sharing = sharing or (purpose == ConsentPurpose.SHARING and withdrawn is None)
                 language = rng.choice([Language.UKRAINIAN] * 6 + [Language.RUSSIAN, Language.ENGLISH])
                 role = (
                     WitnessRole.DISPLACED_CIVILIAN
@@ -149,47 +145,12 @@ class _PeopleRecords:
                     wording.summary(rng, place),
                     wording.narrative(rng, place, language),
                     rng.choice([Sensitivity.INTERNAL] * 3 + [Sensitivity.PUBLIC, Sensitivity.RESTRICTED]),
-                    sharing,
                     self.staff(),
                 )
 
-        self.copy(
-            m.Testimony,
-            [
-                "id",
-                "created_at",
-                "updated_at",
-                "organization_id",
-                "code",
-                "recorded_on",
-                "language",
-                "witness_role",
-                "household_id",
-                "summary",
-                "narrative",
-                "sensitivity",
-                "sharing_consent",
-                "interviewer_id",
-            ],
-            rows(),
-            "testimonies",
-        )
-        first_link = _reserve_ids(m.TestimonyEvent, len(links))
-
-        def link_rows() -> Iterator[tuple]:
-            for offset, (testimony, event, relation, saved) in enumerate(links):
-                index = event - self.first_event
-                # In the order of EVENT_COPIES: owner, start, type, sub-type, target, place; then
-                # TESTIMONY_COPIES: the testimony's updated_at.
-                copies = (self.org, self.event_days[index], *self.event_kinds[index], self.event_places[index])
-                yield (first_link + offset, testimony, event, relation, *copies, saved)
-
-        self.copy(
-            m.TestimonyEvent,
-            ["id", "testimony_id", "event_id", "relation", *EVENT_COPIES, *TESTIMONY_COPIES],
-            link_rows(),
-            "events spoken of",
-        )
+        # Made first, written after their consents: each testimony's own trigger then sets its
+        # consent column as it is inserted (``Testimony.sharing_consent``), with no update after.
+        testimonies = list(rows())
         first_consent = _reserve_ids(m.Consent, len(consents))
         methods = [ConsentMethod.VERBAL, ConsentMethod.WRITTEN]
         self.copy(
@@ -222,6 +183,38 @@ class _PeopleRecords:
                 for i, (testimony, purpose, given, withdrawn) in enumerate(consents)
             ),
             "consents",
+        )
+        self.copy(
+            m.Testimony,
+            [
+                "id",
+                "created_at",
+                "updated_at",
+                "organization_id",
+                "code",
+                "recorded_on",
+                "language",
+                "witness_role",
+                "household_id",
+                "summary",
+                "narrative",
+                "sensitivity",
+                "interviewer_id",
+            ],
+            testimonies,
+            "testimonies",
+        )
+        # The links last: their corroboration trigger reads the testimonies' consent column (one
+        # count of every event, as any write of links makes it).
+        first_link = _reserve_ids(m.TestimonyEvent, len(links))
+        self.copy(
+            m.TestimonyEvent,
+            ["id", "testimony_id", "event_id", "relation"],
+            (
+                (first_link + offset, testimony, event, relation)
+                for offset, (testimony, event, relation) in enumerate(links)
+            ),
+            "events spoken of",
         )
 
     def cases(self) -> None:

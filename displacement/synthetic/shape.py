@@ -13,7 +13,7 @@ from displacement.models.vocab import (
 
 #: The version of what ``generate_synthetic`` writes: raised whenever a change to this package
 #: changes its rows, so that a kept dataset (the bench's) is built again. 2: the links carry
-#: their testimony's ``updated_at`` (``TESTIMONY_COPIES``).
+#: their testimony's ``updated_at`` (``models.link_copies``).
 VERSION = 2
 SLUG = "synthetic"
 PARTNER_SLUG = "synthetic-partner"

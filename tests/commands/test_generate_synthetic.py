@@ -4,12 +4,15 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django.db.models import Count, F
 
 from displacement import models as m
-from displacement.models.events import EVENT_COPIES
+from displacement.models.link_copies import EVENT_COPIES
 from displacement.models.vocab import ConsentPurpose
 from displacement.synthetic import ORIGIN_WEIGHTS, SLUG, generate_synthetic, synthetic_delete
+from displacement.synthetic.generator import _Generator
+from displacement.synthetic.loader import history_triggers
 from tests.factories import HouseholdFactory
 
 pytestmark = pytest.mark.django_db
@@ -65,14 +68,14 @@ def test_the_dataset_is_skewed_like_a_war(capsys):
     purposes = set(m.Consent.objects.values_list("purpose", flat=True))
     assert purposes == set(ConsentPurpose.values)
     assert m.Consent.objects.filter(withdrawn_at__isnull=False).exists()
-    # The load writes the consent column itself (its triggers are off): it agrees with the consents.
+    # The consent column, kept by its triggers during the load: it agrees with the consents.
     consenting = m.Consent.objects.filter(purpose=ConsentPurpose.SHARING, withdrawn_at__isnull=True)
     testimonies = m.Testimony.objects.filter(organization=owner)
     assert set(testimonies.filter(sharing_consent=True).values_list("pk", flat=True)) == set(
         consenting.values_list("testimony_id", flat=True)
     )
     assert 0 < testimonies.filter(sharing_consent=True).count() < testimonies.count()
-    # And the copies of each event's columns on its links (their triggers are off too).
+    # And the copies of each event's columns on its links, kept by their triggers.
     links = m.TestimonyEvent.objects.filter(testimony__organization=owner)
     assert links.exists()
     for name, column in EVENT_COPIES.items():
@@ -91,3 +94,28 @@ def test_deleting_takes_the_duplicate_queues_and_aliases_with_it():
     m.EventAlias.objects.create(organization=owner, event=first, external_id="SYN-MERGED-1")
     assert synthetic_delete() > 0
     assert not m.Event.objects.exists() and not m.EventDuplicateCandidate.objects.exists()
+
+
+def test_the_load_switches_off_the_history_triggers_by_name_and_no_other(monkeypatch):
+    off = []
+    run = _Generator.run
+
+    def watched(generator):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+                " WHERE NOT t.tgisinternal AND t.tgenabled = 'D'"
+            )
+            off.extend(cursor.fetchall())
+        run(generator)
+
+    monkeypatch.setattr(_Generator, "run", watched)
+    generate_synthetic(households=20, seed=1)
+    assert off and sorted(off) == sorted(history_triggers())
+    assert all(
+        name.startswith(("pgtrigger_insert_insert", "pgtrigger_update_update", "pgtrigger_delete_delete"))
+        for _, name in off
+    )
+    # The triggers that stayed on kept what they keep: every linked event has its count.
+    linked = m.TestimonyEvent.objects.values_list("event_id", flat=True).distinct()
+    assert set(linked) <= set(m.EventCorroboration.objects.values_list("event_id", flat=True))

@@ -1,5 +1,10 @@
 """Plan choices of the filters: which of two plans that give the same rows a filter takes,
-decided by a cheap probe and kept per process for a while (``_remembered``)."""
+decided by a cheap probe and kept per process for a while (``_remembered``): one performance
+mechanism, owned here.
+
+Kept: without the kept choice every page filtered through events or by search words runs its
+probe again, a query more (6 for the staff's rare-date page, the most a page may make) and, on
+the shared machine, 1.04 to 1.57 times as long a page (bench/results/2026-12-07-mechanisms.md)."""
 
 from __future__ import annotations
 

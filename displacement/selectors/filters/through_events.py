@@ -13,6 +13,7 @@ from django.db.models import BigIntegerField, F, Q, QuerySet, Value
 from django.utils import timezone
 
 from displacement import models as m
+from displacement.models import link_copies
 from displacement.selectors.access import Viewer, scoped
 from displacement.selectors.filters.base import PageWindow, StrictChoiceField
 from displacement.selectors.filters.places import place_ids
@@ -67,12 +68,13 @@ class ThroughEventFilter(df.Filter):
             # are sorted. PostgreSQL estimates the matches well but not what the walk costs.
             return qs.filter(InArray(F("pk"), ArraySubquery(self._links(link, events))))
         # Otherwise the walk in page order tests each record against the copies of its events'
-        # columns on the links (``EVENT_COPIES``): one index-only read a record, where the event's
-        # own columns took a read of the link and one of the event.
+        # columns on the links (``models.link_copies``): one index-only read a record, where the
+        # event's own columns took a read of the link and one of the event.
         if self.lookup == "place":
             through = link.remote_field.through.objects
             links = built(
-                (*key, "links"), lambda: through.filter(_readable_on_links(viewer, on), event_place__in=places)
+                (*key, "links"),
+                lambda: link_copies.matching(through.all(), _readable_on_links(viewer, on), "place__in", places),
             )
         else:
             links = self._matching_links(viewer, on, value, key, link)
@@ -80,11 +82,11 @@ class ThroughEventFilter(df.Filter):
 
     def _matching_links(self, viewer: Viewer, on, value, key: tuple, link) -> QuerySet:
         """The links to events the caller may read that match by their copies of the events'
-        columns (``LINK_LOOKUPS``), built once a day per caller and value, like the events."""
+        columns (``link_copies.matching``), built once a day per caller and value, like the events."""
         through = link.remote_field.through.objects
         return built(
             (*key, "links"),
-            lambda: through.filter(_readable_on_links(viewer, on), **{LINK_LOOKUPS[self.lookup]: value}),
+            lambda: link_copies.matching(through.all(), _readable_on_links(viewer, on), self.lookup, value),
         )
 
     def _window(self, link) -> PageWindow | None:
@@ -99,15 +101,12 @@ class ThroughEventFilter(df.Filter):
     def _first_in_page_order(qs, links: QuerySet, window: PageWindow) -> QuerySet:
         """Few events of those dates, but their testimonies may be thousands, each a read to
         learn its place in the page order (9 ms for 5,600 of a million). Their links carry
-        that place (``TESTIMONY_COPIES``) in an index by the events' start: the first links
-        past the page's start, a few times the page, name the testimonies the page can hold,
-        and only those are read. A page that comes out short is read again in full (the
+        that place (``link_copies.in_page_order``) in an index by the events' start: the first
+        links past the page's start, a few times the page, name the testimonies the page can
+        hold, and only those are read. A page that comes out short is read again in full (the
         paginator): the gate and the other filters may have left out more than expected."""
-        if window.after is not None:
-            links = links.filter(**{f"testimony_updated_at__{'lt' if window.descending else 'gt'}": window.after})
-        order = ("-testimony_updated_at", "-testimony") if window.descending else ("testimony_updated_at", "testimony")
         wanted = window.rows * WINDOW_SLACK
-        ids = list(links.order_by(*order).values_list("testimony", flat=True)[:wanted])
+        ids = link_copies.in_page_order(links, after=window.after, descending=window.descending, rows=wanted)
         # One array parameter, not one per id: a long IN list cost the page 0.5 ms to build and bind.
         qs = qs.filter(InArray(F("pk"), Value(ids, output_field=ArrayField(BigIntegerField()))))
         if len(ids) == wanted:
@@ -123,25 +122,15 @@ class ThroughEventFilter(df.Filter):
         return links.values(link.m2m_field_name())
 
 
-#: A filter's lookup on an event, and the same lookup on the copies its links carry.
-LINK_LOOKUPS = {
-    "start__gte": "event_start__gte",
-    "start__lte": "event_start__lte",
-    "event_type": "event_type",
-    "sub_event_type": "event_sub_type",
-    "target": "event_target",
-}
-
-
 def _readable_on_links(viewer: Viewer, on: datetime.date) -> Q:
     """Links to events the caller may read (``visible_events``), by the copy of the event's
     owner on the link: a partner's own and those its agreements in force ``on`` cover; staff's
     own organisation's."""
     if viewer.is_partner:
-        return event_shared("event_owner", partner=viewer.organization, on=on)
+        return event_shared(link_copies.OWNER, partner=viewer.organization, on=on)
     if not viewer.may_open(m.Event):  # staff only: a member of an organisation
         return Q(pk__in=[])
-    return Q(event_owner=viewer.organization.pk)
+    return Q(**{link_copies.OWNER: viewer.organization.pk})
 
 
 #: Up to this many matching events, a filter through events lists its matches first.

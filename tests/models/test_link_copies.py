@@ -1,4 +1,4 @@
-"""The copies of an event's filterable columns on each link from a testimony (``EVENT_COPIES``),
+"""The copies of an event's filterable columns on each link from a testimony (``models.link_copies``),
 which filters through events read: the database keeps them for every way of writing events or
 links, and nothing written into them directly sticks."""
 
@@ -10,7 +10,7 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from displacement.models import Event, TestimonyEvent
-from displacement.models.events import EVENT_COPIES
+from displacement.models.link_copies import EVENT_COPIES
 from tests.factories import EventFactory, OrganizationFactory, TestimonyFactory, place
 from tests.support.locks import committed_once_waited, until_a_connection_waits
 
