@@ -11,8 +11,9 @@ from displacement.models.vocab import ConsentPurpose
 from displacement.reports import kinds
 from displacement.selectors.dashboard import DashboardFilters, dashboard_data
 from displacement.services import reports
+from displacement.services.displacements import displacement_record
 from displacement.services.testimonies import consent_record, consent_withdraw
-from tests.factories import DisplacementFactory, HouseholdFactory, PersonFactory, TestimonyFactory
+from tests.factories import HouseholdFactory, PersonFactory, TestimonyFactory
 
 pytestmark = pytest.mark.django_db
 MONDAY = datetime.date(2025, 2, 10)  # an ISO week inside February
@@ -66,7 +67,8 @@ def test_the_dashboard_the_api_and_the_reports_give_one_figure_and_a_withdrawal_
             PersonFactory(household=household)
             testimony = TestimonyFactory(organization=ngo, household=household)
             consents.append(consent_record(testimony=testimony, purpose=ConsentPurpose.STATISTICS))
-            DisplacementFactory(
+            displacement_record(  # through its service, which queues its weeks' refresh
+                organization=ngo,
                 household=household,
                 left_on=MONDAY + datetime.timedelta(days=1),
                 origin=Place.objects.get(pcode="UA1416021"),

@@ -8,8 +8,9 @@ import pytest
 from displacement.celery import app as celery_app
 from displacement.models import FlowSummary, WeeklySummary
 from displacement.models.vocab import ConsentPurpose
+from displacement.services.displacements import displacement_record
 from displacement.services.testimonies import consent_record, consent_withdraw
-from tests.factories import DisplacementFactory, HouseholdFactory, PersonFactory, TestimonyFactory
+from tests.factories import HouseholdFactory, PersonFactory, TestimonyFactory, place
 
 pytestmark = pytest.mark.django_db
 MONDAY, FIRST = datetime.date(2025, 1, 27), datetime.date(2025, 2, 1)  # a week across two months
@@ -20,6 +21,10 @@ def eager_tasks():
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = False
+
+
+def _route():
+    return {"origin": place("UA1416021"), "destination": place("UA1202001")}
 
 
 def _cells(ngo):
@@ -42,8 +47,10 @@ def test_a_households_moves_are_counted_outside_while_its_consent_to_statistics_
             testimony = TestimonyFactory(organization=ngo, household=household)
             if n:
                 consents.append(consent_record(testimony=testimony, purpose=ConsentPurpose.STATISTICS))
-            DisplacementFactory(household=household, left_on=MONDAY + datetime.timedelta(days=3))
-            DisplacementFactory(household=household, left_on=FIRST)
+            displacement_record(
+                organization=ngo, household=household, left_on=MONDAY + datetime.timedelta(days=3), **_route()
+            )
+            displacement_record(organization=ngo, household=household, left_on=FIRST, **_route())
     assert _cells(ngo) == (
         [(MONDAY, False, 1), (MONDAY, True, 2)],
         [(MONDAY, False, 1), (MONDAY, True, 2), (FIRST, False, 1), (FIRST, True, 2)],
