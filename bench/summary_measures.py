@@ -13,6 +13,9 @@ from displacement import models as m
 # --- summaries -----------------------------------------------------------------------------
 
 # The households whose consent to statistics is active: the cells' consent dimension.
+#: The households that may be counted outside (consent to statistics), joined once as the
+#: product does: an ``IN (subquery)`` in the select list, not hashed when its result outgrows
+#: work_mem, was tested row by row (the rebuild's reference ran for hours at 300,000 households).
 _COUNTED = """
     SELECT t.household_id FROM displacement_testimony t JOIN displacement_consent c ON c.testimony_id = t.id
     WHERE c.purpose = 'statistics' AND c.withdrawn_at IS NULL AND t.household_id IS NOT NULL
@@ -41,10 +44,11 @@ _SUMMARY_REFERENCE = [
       SELECT household_id, count(*) AS size,
              count(*) FILTER (WHERE age_band IN ('0-4', '5-11', '12-17')) AS children
       FROM displacement_person GROUP BY household_id
-    ), moves AS (
+    ), counted AS (SELECT DISTINCT household_id FROM ({_COUNTED}) AS k), moves AS (
       SELECT d.*, row_number() OVER (PARTITION BY d.household_id ORDER BY d.left_on, d.id) AS rank,
-             d.household_id IN ({_COUNTED}) AS counted
-      FROM displacement_displacement d WHERE d.organization_id = %(org)s
+             k.household_id IS NOT NULL AS counted
+      FROM displacement_displacement d LEFT JOIN counted k ON k.household_id = d.household_id
+      WHERE d.organization_id = %(org)s
     )
     SELECT date_trunc('week', d.left_on), left(o.pcode, 4), left(o.pcode, 6), e.category, e.event_type,
            e.sub_event_type, d.counted, count(DISTINCT d.household_id),
@@ -57,10 +61,12 @@ _SUMMARY_REFERENCE = [
     GROUP BY 1, 2, 3, 4, 5, 6, 7
     """,
     f"""
+    WITH counted AS (SELECT DISTINCT household_id FROM ({_COUNTED}) AS k)
     SELECT greatest(date_trunc('week', d.left_on), date_trunc('month', d.left_on)), left(o.pcode, 4),
-           left(t.pcode, 4), d.household_id IN ({_COUNTED}), count(DISTINCT d.household_id)
+           left(t.pcode, 4), k.household_id IS NOT NULL, count(DISTINCT d.household_id)
     FROM displacement_displacement d JOIN displacement_place o ON o.id = d.origin_id
     LEFT JOIN displacement_place t ON t.id = d.destination_id
+    LEFT JOIN counted k ON k.household_id = d.household_id
     WHERE d.organization_id = %(org)s GROUP BY 1, 2, 3, 4
     """,
     # The case summary, which the rebuild also makes (by oblast and status).
