@@ -21,12 +21,16 @@ lines name the submission (row and stable id), the question and the reason, neve
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import hmac
 import json
 from contextlib import closing
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.utils.crypto import salted_hmac
+from django.utils.encoding import force_bytes
 
 from displacement import models as m
 from displacement.importers.intake_mapping import mapped_in_background
@@ -46,7 +50,14 @@ def submission_digest(submission: Submission) -> str:
     content = json.dumps(
         [submission.answers, sorted(a.filename for a in submission.attachments)], sort_keys=True, ensure_ascii=False
     )
-    return salted_hmac("displacement.submission-digest", content, algorithm="sha256").hexdigest()
+    return hmac.new(_digest_key(settings.SECRET_KEY), content.encode(), hashlib.sha256).hexdigest()
+
+
+@functools.cache
+def _digest_key(secret: str) -> bytes:
+    """``salted_hmac``'s key for the digests (the same digests), derived once a secret, not once
+    a submission."""
+    return hashlib.sha256(b"displacement.submission-digest" + force_bytes(secret)).digest()
 
 
 def _line(report, level, submission: Submission, field: str, message: str) -> None:
