@@ -15,7 +15,7 @@ import queue
 import threading
 from dataclasses import dataclass, field
 
-from django.utils import translation
+from django.utils import timezone, translation
 
 from displacement.models.vocab import (
     EVENT_TYPE_OF_SUB_TYPE,
@@ -299,10 +299,11 @@ def mapped_in_background(submissions: list[Submission], lookups: Lookups, chunk:
     the writer mostly waits for PostgreSQL (psycopg lets go of the interpreter while it waits),
     so on two cores the mapping of the next submissions overlaps the database's writing of the
     last ones. The thread maps in the caller's language (event titles use the vocabularies'
-    labels); an error in it is raised here; the caller stopping early stops it."""
+    labels) and time zone (what "today" is for the date checks); an error in it is raised here;
+    the caller stopping early stops it."""
     handover: queue.Queue = queue.Queue(maxsize=8)
     stop = threading.Event()
-    language = translation.get_language()
+    language, zone = translation.get_language(), timezone.get_current_timezone()
 
     def put(item) -> bool:
         while not stop.is_set():
@@ -315,7 +316,7 @@ def mapped_in_background(submissions: list[Submission], lookups: Lookups, chunk:
 
     def work() -> None:
         try:
-            with translation.override(language):
+            with translation.override(language), timezone.override(zone):
                 for start in range(0, len(submissions), chunk):
                     done = [(s, *map_submission(s, lookups)) for s in submissions[start : start + chunk]]
                     if not put(done):

@@ -42,3 +42,15 @@ def test_the_import_stopping_early_stops_the_thread(monkeypatch):
     assert next(mapped)[0] == 0
     mapped.close()
     assert not _mapping_threads()
+
+
+def test_the_thread_maps_in_the_callers_language_and_time_zone(monkeypatch):
+    from django.utils import timezone, translation
+
+    def where(submission, lookups):
+        return (translation.get_language(), timezone.get_current_timezone_name()), []
+
+    monkeypatch.setattr(intake_mapping, "map_submission", where)
+    with translation.override("uk"), timezone.override("Pacific/Kiritimati"):
+        mapped = list(mapped_in_background([1], _lookups()))
+    assert mapped == [(1, ("uk", "Pacific/Kiritimati"), [])]
