@@ -11,7 +11,11 @@ free-text answer.
 from __future__ import annotations
 
 import datetime
+import queue
+import threading
 from dataclasses import dataclass, field
+
+from django.utils import timezone, translation
 
 from displacement.models.vocab import (
     EVENT_TYPE_OF_SUB_TYPE,
@@ -283,3 +287,52 @@ def map_submission(submission: Submission, lookups: Lookups) -> tuple[Submission
 
 
 CAUSED = TestimonyRelation.CAUSED_MY_DISPLACEMENT
+
+
+#: Submissions mapped per hand-over from the mapping thread to the writer.
+MAPPED_CHUNK = 250
+
+
+def mapped_in_background(submissions: list[Submission], lookups: Lookups, chunk: int = MAPPED_CHUNK):
+    """``(submission, values, problems)`` of each of ``submissions``, in order, mapped by a thread
+    of its own while the caller writes what came before: ``map_submission`` is pure Python and
+    the writer mostly waits for PostgreSQL (psycopg lets go of the interpreter while it waits),
+    so on two cores the mapping of the next submissions overlaps the database's writing of the
+    last ones. The thread maps in the caller's language (event titles use the vocabularies'
+    labels) and time zone (what "today" is for the date checks); an error in it is raised here;
+    the caller stopping early stops it."""
+    handover: queue.Queue = queue.Queue(maxsize=8)
+    stop = threading.Event()
+    language, zone = translation.get_language(), timezone.get_current_timezone()
+
+    def put(item) -> bool:
+        while not stop.is_set():
+            try:
+                handover.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def work() -> None:
+        try:
+            with translation.override(language), timezone.override(zone):
+                for start in range(0, len(submissions), chunk):
+                    done = [(s, *map_submission(s, lookups)) for s in submissions[start : start + chunk]]
+                    if not put(done):
+                        return
+        except BaseException as exc:  # handed to the caller, raised there
+            put(exc)
+            return
+        put(None)
+
+    thread = threading.Thread(target=work, name="intake-mapping", daemon=True)
+    thread.start()
+    try:
+        while (done := handover.get()) is not None:
+            if isinstance(done, BaseException):
+                raise done
+            yield from done
+    finally:
+        stop.set()
+        thread.join()

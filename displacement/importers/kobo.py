@@ -91,13 +91,19 @@ def _answers(record: dict, prefix: str = "") -> dict:
     return answers
 
 
+def _may_hold_media(item) -> bool:
+    """Whether a repeat's item has ``_attachments`` or a repeat of its own: the others (nearly
+    every item) hold nothing to gather, told without a call per item."""
+    return isinstance(item, dict) and ("_attachments" in item or list in map(type, item.values()))
+
+
 def _attachments(record: dict) -> list[Attachment]:
     """The record's ``_attachments``, and those an export's ``_URL`` columns gave its repeats' rows."""
     listed = json_cell(record.get("_attachments")) or []
     attachments = []
     for value in record.values():
         if isinstance(value, list):
-            attachments += [found for item in value if isinstance(item, dict) for found in _attachments(item)]
+            attachments += [found for item in value if _may_hold_media(item) for found in _attachments(item)]
     if not listed and not attachments:  # a repeat's item, nearly always: nothing to gather
         return attachments
     for item in listed if isinstance(listed, list) else []:

@@ -153,15 +153,25 @@ def json_cell(value):
 
 def unknown_paths(answers: dict[str, Answer], known: frozenset[str], prefix: str = "") -> set[str]:
     """The paths answered (repeat children by their full path) that are not in ``known``. The
-    top level is one set difference in C, not a set of every path built per submission."""
+    top level is one set difference in C, not a set of every path built per submission; a
+    repeat's items are taken together (the union of their keys), and only an item holding a
+    repeat of its own is walked."""
     if prefix:
         unknown = {f"{prefix}{key}" for key in answers if f"{prefix}{key}" not in known}
     else:
         unknown = answers.keys() - known
     for key, value in answers.items():
-        if isinstance(value, list):  # a repeat (answers are otherwise text): only these are walked
-            for item in value:
-                unknown |= unknown_paths(item, known, f"{prefix}{key}/")
+        if isinstance(value, list):  # a repeat (answers are otherwise text)
+            unknown |= _unknown_in_repeat(value, known, f"{prefix}{key}/")
+    return unknown
+
+
+def _unknown_in_repeat(items: list, known: frozenset[str], prefix: str) -> set[str]:
+    keys = set().union(*items)
+    unknown = {f"{prefix}{key}" for key in keys if f"{prefix}{key}" not in known}
+    for item in items:
+        if list in map(type, item.values()):  # a repeat inside the repeat (the readers make plain lists)
+            unknown |= unknown_paths(item, known, prefix)
     return unknown
 
 

@@ -21,14 +21,19 @@ lines name the submission (row and stable id), the question and the reason, neve
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import hmac
 import json
+from contextlib import closing
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.utils.crypto import salted_hmac
+from django.utils.encoding import force_bytes
 
 from displacement import models as m
-from displacement.importers.intake_mapping import map_submission
+from displacement.importers.intake_mapping import mapped_in_background
 from displacement.importers.pipeline import Counts, Problem
 from displacement.importers.submissions import ReviewStatus, Submission, SubmissionSet
 from displacement.models.imports import ReportLevel
@@ -45,7 +50,14 @@ def submission_digest(submission: Submission) -> str:
     content = json.dumps(
         [submission.answers, sorted(a.filename for a in submission.attachments)], sort_keys=True, ensure_ascii=False
     )
-    return salted_hmac("displacement.submission-digest", content, algorithm="sha256").hexdigest()
+    return hmac.new(_digest_key(settings.SECRET_KEY), content.encode(), hashlib.sha256).hexdigest()
+
+
+@functools.cache
+def _digest_key(secret: str) -> bytes:
+    """``salted_hmac``'s key for the digests (the same digests), derived once a secret, not once
+    a submission."""
+    return hashlib.sha256(b"displacement.submission-digest" + force_bytes(secret)).digest()
 
 
 def _line(report, level, submission: Submission, field: str, message: str) -> None:
@@ -130,20 +142,24 @@ def _write(organization, run, by, todo, earlier, digests, counts, report) -> dic
         usernames={str(a.get("interview/interviewer", "")).strip() for a in answers},
     )
     levels = {place.id: place.admin_level for place in lookups.places.values()}
-    new, made = [], {}
-    for submission in todo:
-        values, problems = map_submission(submission, lookups)
-        if values is None:
-            counts.rejected += 1
-            for path, message in problems:
-                _line(report, ReportLevel.REJECTED, submission, path, message)
-            continue
-        record = earlier.get(submission.stable_id)
-        if record is None:
-            if submission.edited and not submission.flags:  # (the reader flags an edit it cannot match)
-                values.flags.append(("submission", "An edit of a submission never imported here: imported as new."))
-            new.append((submission, values))
-        else:
+    made = {}
+
+    def new_ones(mapped):
+        """The new submissions' values, as they are mapped (the checks of the next ones overlap
+        the writes of these); the rejected reported, the later versions updated on the way."""
+        for submission, values, problems in mapped:
+            if values is None:
+                counts.rejected += 1
+                for path, message in problems:
+                    _line(report, ReportLevel.REJECTED, submission, path, message)
+                continue
+            record = earlier.get(submission.stable_id)
+            if record is None:
+                if submission.edited and not submission.flags:  # (the reader flags an edit it cannot match)
+                    values.flags.append(("submission", "An edit of a submission never imported here: imported as new."))
+                _flags(report, counts, submission, values)
+                yield submission, values
+                continue
             try:
                 changed = submission_update(record=record, submission=submission, values=values, run=run, by=by,
                                             levels=levels, digest=digests[submission.stable_id])  # fmt: skip
@@ -155,8 +171,12 @@ def _write(organization, run, by, todo, earlier, digests, counts, report) -> dic
             counts.updated += changed
             counts.unchanged += not changed
             made[submission.stable_id] = record
-        _flags(report, counts, submission, values)
-    created = submissions_create(organization=organization, run=run, by=by, items=new, levels=levels, digests=digests)
+            _flags(report, counts, submission, values)
+
+    with closing(mapped_in_background(todo, lookups)) as mapped:  # its thread stopped on an error too
+        created = submissions_create(
+            organization=organization, run=run, by=by, items=new_ones(mapped), levels=levels, digests=digests
+        )
     counts.created += len(created)
     return made | {record.stable_id: record for record in created}
 

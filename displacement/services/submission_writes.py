@@ -8,6 +8,9 @@ models hold (vocabularies, date windows), and the database's CHECKs hold them ag
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from itertools import islice
+
 from django.db import connection
 
 from displacement import models as m
@@ -81,16 +84,18 @@ def unsaved_displacement(organization, household_id, values, cause_id) -> m.Disp
 
 
 def submissions_create(
-    *, organization, run, by, items: list, levels: dict[int, int], digests: dict[str, str]
+    *, organization, run, by, items: Iterable, levels: dict[int, int], digests: dict[str, str]
 ) -> list[m.FormSubmission]:
-    """``items``: ``(submission, values)`` of new submissions. Returns their FormSubmission rows
-    (saved), whose ``testimony_id`` the attachments then hang on."""
-    made, start = [], 0
-    while start < len(items):
-        size = FIRST_BATCH if start == 0 else BATCH
-        made += _create_batch(organization, run, by, items[start : start + size], levels, digests)
-        start += size
-        if start == FIRST_BATCH and start < len(items):
+    """``items``: ``(submission, values)`` of new submissions, any iterable (taken a batch at a
+    time, so that a generator's next items are made while a batch is written). Returns their
+    FormSubmission rows (saved), whose ``testimony_id`` the attachments then hang on."""
+    made, items = [], iter(items)
+    batch = list(islice(items, FIRST_BATCH))
+    while batch:
+        made += _create_batch(organization, run, by, batch, levels, digests)
+        analyze = len(made) == FIRST_BATCH  # the first batch, full
+        batch = list(islice(items, BATCH))
+        if analyze and batch:
             _analyze()
     return made
 
