@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import datetime
 
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from displacement.admin.base import ScopedAdmin
+from displacement.admin.duplicate_queue import DuplicateQueueAdmin
 from displacement.models import AccessAction, ContactDetails, DuplicateStatus, HouseholdDuplicateCandidate
 from displacement.selectors.access import Viewer
 from displacement.selectors.duplicates import contact_details_of, household_candidates, household_suggestions
@@ -65,35 +64,18 @@ def suggestions_view(request):
 
 
 @admin.register(HouseholdDuplicateCandidate)
-class HouseholdDuplicateCandidateAdmin(ScopedAdmin):
-    """The coordinators' queue: each pair answered "merge" or "not the same", once."""
+class HouseholdDuplicateCandidateAdmin(DuplicateQueueAdmin):
+    """The coordinators' queue of households: each pair answered "merge" or "not the same", once."""
 
-    list_display = ["pair", "score", "why", "status", "decided_by", "decided_at"]
-    list_filter = ["status"]
-    list_select_related = ["household", "other", "decided_by"]
-    readonly_fields = ["household", "other", "score", "reasons", "status", "decided_by", "decided_at"]
-    fields = readonly_fields
-    actions = ["merge", "not_the_same"]
+    side = "household"
+    answer = staticmethod(household_duplicate_answer)
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    def label(self, record) -> str:
+        return record.code
 
     @admin.display(description=_("households"))
     def pair(self, obj):
-        url = "admin:displacement_household_change"
-        return format_html(
-            '<a href="{}">{}</a> ~ <a href="{}">{}</a>',
-            reverse(url, args=[obj.household_id]),
-            obj.household.code,
-            reverse(url, args=[obj.other_id]),
-            obj.other.code,
-        )
+        return self.pair_links(obj)
 
     @admin.display(description=_("why"))
     def why(self, obj):
@@ -107,17 +89,6 @@ class HouseholdDuplicateCandidateAdmin(ScopedAdmin):
             parts.append(_("same origin raion"))
         return "; ".join(str(p) for p in parts)
 
-    def _answer(self, request, queryset, answer):
-        done = 0
-        for candidate in queryset.filter(status=DuplicateStatus.PENDING):
-            try:
-                household_duplicate_answer(candidate=candidate, by=request.user, answer=answer)
-                done += 1
-            except (ValidationError, PermissionDenied) as error:
-                messages.error(request, f"{candidate.household.code} ~ {candidate.other.code}: {_message(error)}")
-        if done:
-            messages.success(request, _("%(count)d pair(s) answered.") % {"count": done})
-
     @admin.action(description=_("Merge (the older household survives)"))
     def merge(self, request, queryset):
         self._answer(request, queryset, DuplicateStatus.MERGED)
@@ -125,16 +96,3 @@ class HouseholdDuplicateCandidateAdmin(ScopedAdmin):
     @admin.action(description=_("Not the same household"))
     def not_the_same(self, request, queryset):
         self._answer(request, queryset, DuplicateStatus.DISTINCT)
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        if not Viewer.of(request.user).is_coordinator:
-            actions.pop("merge", None)
-            actions.pop("not_the_same", None)
-        return actions
-
-
-def _message(error) -> str:
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error)
