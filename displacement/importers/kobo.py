@@ -132,8 +132,40 @@ def _geolocation(value) -> tuple[float, float] | None:
     return None
 
 
-def submission(record: dict, row: int) -> Submission:
-    """One record of the data API (or a row of an export, in the same keys)."""
+class _Submission(Submission):
+    """A submission whose answers and attachments are read from its record when first used: an
+    import that finds it unchanged (its source digest the one imported) never reads them."""
+
+    _record: dict | None = None
+
+    def _read(self) -> None:
+        record, self._record = self._record, None
+        self.__dict__["answers"], self.__dict__["attachments"] = _answers(record), _attachments(record)
+
+    @property
+    def answers(self) -> dict:
+        if self._record is not None:
+            self._read()
+        return self.__dict__["answers"]
+
+    @answers.setter
+    def answers(self, value: dict) -> None:
+        self.__dict__["answers"] = value
+
+    @property
+    def attachments(self) -> list[Attachment]:
+        if self._record is not None:
+            self._read()
+        return self.__dict__["attachments"]
+
+    @attachments.setter
+    def attachments(self, value: list[Attachment]) -> None:
+        self.__dict__["attachments"] = value
+
+
+def submission(record: dict, row: int, source_digest: bytes = b"") -> Submission:
+    """One record of the data API (or a row of an export, in the same keys); its answers are
+    read when first used."""
     instance = with_uuid_prefix(record.get("meta/instanceID") or record.get("_uuid"))
     root = with_uuid_prefix(record.get("meta/rootUuid"))
     previous = with_uuid_prefix(record.get("meta/deprecatedID"))
@@ -145,7 +177,7 @@ def submission(record: dict, row: int) -> Submission:
             "An edited submission without meta/rootUuid: its earlier version cannot be matched, "
             "so it is taken as a new submission."
         )
-    return Submission(
+    read = _Submission(
         platform=PLATFORM,
         row=row,
         stable_id=root or instance,
@@ -157,17 +189,18 @@ def submission(record: dict, row: int) -> Submission:
         submitted_at=timestamp(record.get("_submission_time")),
         submitter=text(record.get("_submitted_by")) or "",
         review_status=_review_status(record.get("_validation_status")),
-        answers=_answers(record),
-        attachments=_attachments(record),
         geolocation=_geolocation(record.get("_geolocation")),
         flags=flags,
+        source_digest=source_digest,
     )
+    read._record = record
+    return read
 
 
-def read_json(payload, *, consume: bool = False) -> SubmissionSet:
+def read_json(payload, *, consume: bool = False, sources: list[bytes] | None = None) -> SubmissionSet:
     """The data API's page (``results``) or its list of records; bytes or already decoded.
-    ``consume``: each record is dropped from ``payload`` once read (a file's own document: its
-    records and their submissions are then not all in memory at once)."""
+    ``consume``: each record is dropped from ``payload`` once read (a file's own document).
+    ``sources``: the SHA-256 of each record's text in the file (``json_with_sources``)."""
     if isinstance(payload, bytes | str):
         try:
             payload = json.loads(payload)
@@ -176,12 +209,16 @@ def read_json(payload, *, consume: bool = False) -> SubmissionSet:
     records = payload.get("results") if isinstance(payload, dict) else payload
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
         raise SubmissionSetError("Expected KoboToolbox's data: a page with 'results', or a list of submissions.")
+    if sources is None or len(sources) != len(records):
+        sources = [b""] * len(records)
     if not consume:
-        return SubmissionSet(PLATFORM, [submission(record, n) for n, record in enumerate(records, 1)])
+        read = [submission(r, n, d) for n, (r, d) in enumerate(zip(records, sources, strict=True), 1)]
+        return SubmissionSet(PLATFORM, read)
     read, count = [], len(records)
-    records.reverse()  # popped from the end, in the file's order, each freed as soon as read
+    records.reverse()  # popped from the end, in the file's order: the list does not outlive the reading
     while records:
-        read.append(submission(records.pop(), count - len(records)))
+        n = count - len(records)
+        read.append(submission(records.pop(), n + 1, sources[n]))
     return SubmissionSet(PLATFORM, read)
 
 

@@ -291,6 +291,7 @@ def apply_profile(submission_set: SubmissionSet, profile) -> tuple[SubmissionSet
                 # ODK's form version is their form's; the set is now of our revision.
                 form_version=f"{FORM_REVISION}.{version}" if submission.platform == "odk_central" else version,
                 flags=list(submission.flags),
+                source_digest=b"",  # what the profile made of it is what its digest must cover
             )
         )
     problems = sorted(rules.problems.values(), key=lambda p: (p.level != REJECTED, p.path, p.value or ""))

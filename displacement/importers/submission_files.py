@@ -12,7 +12,7 @@ import json
 
 from . import kobo, odk
 from .intake_form import intake_spec
-from .submissions import FormSpec, SubmissionSet, SubmissionSetError, check_form
+from .submissions import FormSpec, SubmissionSet, SubmissionSetError, check_form, json_with_sources
 
 
 def read_submissions(
@@ -22,14 +22,14 @@ def read_submissions(
     spec = spec or intake_spec()
     if data.lstrip(b"\xef\xbb\xbf \r\n\t")[:1] in (b"{", b"["):
         try:
-            document = json.loads(data)
+            document, sources = json_with_sources(data)
         except ValueError as exc:
             raise SubmissionSetError(f"This is not JSON: {exc}.") from None
         del data  # the file's bytes (a caller that passes them in a call keeps no other reference)
         if isinstance(document, dict) and "value" in document and "results" not in document:
             submissions = odk.read(document, spec=spec, tables=odk_tables)
         else:
-            submissions = kobo.read_json(document, consume=True)  # our own document: freed as read
+            submissions = kobo.read_json(document, consume=True, sources=sources)  # our own document
     else:
         submissions = kobo.read(data)
     if check:

@@ -13,8 +13,10 @@ mapping would make of them is a guess, and a guess about people in danger is not
 
 from __future__ import annotations
 
+import hashlib
 import json
 import mimetypes
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -64,6 +66,9 @@ class Submission:
     geolocation: tuple[float, float] | None = None
     #: What the reader noticed that the import report should say (an edit without its original).
     flags: list[str] = field(default_factory=list)
+    #: SHA-256 of the record's text as the platform wrote it, when the reader kept it (a JSON file's
+    #: records): the same text again is the same version, told without reading its answers.
+    source_digest: bytes = field(default=b"", repr=False)
 
 
 @dataclass
@@ -149,6 +154,74 @@ def json_cell(value):
         except ValueError:
             return value
     return value
+
+
+_SCAN = json.JSONDecoder().scan_once
+_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def json_with_sources(data: bytes) -> tuple[object, list[bytes] | None]:
+    """The JSON document in ``data`` (as ``json.loads`` reads it), and the SHA-256 of each record's
+    text as written for the list of records at the top of the document or under its top-level
+    ``results`` (KoboToolbox's data), else None. One pass of ``json``'s own scanner, which gives
+    where each record's text ends: a record's digest costs hashing its text, not writing it again."""
+    text = data.decode(json.detect_encoding(data), "surrogatepass")
+    try:
+        start = _SPACE.match(text).end()
+        if text[start] == "[":
+            document, sources, end = _array(text, start)
+        elif text[start] == "{":
+            document, sources, end = _object(text, start)
+        else:
+            raise ValueError
+        if _SPACE.match(text, end).end() != len(text):
+            raise ValueError
+    except (StopIteration, ValueError, IndexError):
+        return json.loads(text), None  # json's own error for a file that is not JSON
+    return document, sources
+
+
+def _array(text: str, at: int) -> tuple[list, list[bytes], int]:
+    items, sources = [], []
+    at = _SPACE.match(text, at + 1).end()
+    if text[at] == "]":
+        return items, sources, at + 1
+    while True:
+        item, end = _SCAN(text, at)
+        items.append(item)
+        sources.append(hashlib.sha256(text[at:end].encode("utf-8", "surrogatepass")).digest())
+        at = _SPACE.match(text, end).end()
+        if text[at] == "]":
+            return items, sources, at + 1
+        if text[at] != ",":
+            raise ValueError
+        at = _SPACE.match(text, at + 1).end()
+
+
+def _object(text: str, at: int) -> tuple[dict, list[bytes] | None, int]:
+    document, sources = {}, None
+    at = _SPACE.match(text, at + 1).end()
+    if text[at] == "}":
+        return document, sources, at + 1
+    while True:
+        if text[at] != '"':
+            raise ValueError
+        key, at = json.decoder.scanstring(text, at + 1)
+        at = _SPACE.match(text, at).end()
+        if text[at] != ":":
+            raise ValueError
+        at = _SPACE.match(text, at + 1).end()
+        if key == "results" and text[at] == "[":
+            document[key], sources, at = _array(text, at)
+        else:
+            document[key], at = _SCAN(text, at)
+            sources = None if key == "results" else sources
+        at = _SPACE.match(text, at).end()
+        if text[at] == "}":
+            return document, sources, at + 1
+        if text[at] != ",":
+            raise ValueError
+        at = _SPACE.match(text, at + 1).end()
 
 
 def unknown_paths(answers: dict[str, Answer], known: frozenset[str], prefix: str = "") -> set[str]:

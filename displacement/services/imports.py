@@ -283,7 +283,8 @@ def import_run_finish(run: ImportRun, counts: Counts, report: list[Problem] = ()
         flagged=counts.flagged,
         rows_done=counts.created + counts.updated + counts.unchanged + counts.deleted + counts.rejected,
     )
-    if not run.dry_run and (run.kind in SUBMISSION_KINDS or run.kind in PULL_KINDS):
+    wrote = counts.created or counts.updated  # (a file found unchanged wrote no event: no task)
+    if not run.dry_run and wrote and (run.kind in SUBMISSION_KINDS or run.kind in PULL_KINDS):
         # The events field submissions wrote (copied, no save signal), as events_import does for ACLED.
         event_duplicates.check_run_after_commit(run.pk)
 

@@ -6,23 +6,21 @@ import gc
 from contextlib import contextmanager
 from pathlib import Path
 
-from displacement.importers.intake_form import intake_spec
 from displacement.importers.pipeline import Counts, Problem
 from displacement.importers.profiles import apply_profile, report_lines
 from displacement.importers.submission_files import odk_tables_read, read_submissions
-from displacement.importers.submissions import SubmissionSet, SubmissionSetError, check_form
+from displacement.importers.submissions import SubmissionSet, SubmissionSetError
 from displacement.models import ImportProfile
 from displacement.selectors.import_profiles import import_profile_named
 from displacement.services.submission_import import submissions_import
 
 
-def submissions_checked(
+def submissions_profiled(
     submissions: SubmissionSet, *, organization=None, profile: str = "", report: list[Problem]
 ) -> SubmissionSet:
     """``submissions`` mapped by the organisation's import profile named ``profile`` (its problems
-    into ``report``) and checked against the intake form: refused whole (``SubmissionSetError``)
-    when not of it, or when the profile does not exist. What the live pull calls on the pages it
-    read, before ``submissions_import``."""
+    into ``report``); refused whole (``SubmissionSetError``) when the profile does not exist. The
+    form's check is ``submissions_import``'s, on the submissions it is to write."""
     found = None
     if profile:
         try:
@@ -34,7 +32,6 @@ def submissions_checked(
             ) from None
     submissions, problems = apply_profile(submissions, found)
     report.extend(report_lines(problems))
-    check_form(submissions, intake_spec())
     return submissions
 
 
@@ -56,7 +53,7 @@ def submissions_file_import(
     *, run, path: Path, media_path: Path | None, report: list[Problem], progress=None, odk_tables=()
 ) -> Counts:
     """Read ``path`` (any platform's file, told apart by its content), map it with the run's
-    profile, refuse it whole if it is not the intake form's (``SubmissionSetError``), import it.
+    profile, import it (refused whole, ``SubmissionSetError``, if it is not the intake form's).
     ``odk_tables``: paths of ODK Central repeat tables downloaded apart from ``path``."""
     with _no_cycle_collection():
         return _file_import(
@@ -66,7 +63,7 @@ def submissions_file_import(
 
 def _file_import(*, run, path: Path, media_path: Path | None, report: list[Problem], progress, odk_tables) -> Counts:
     tables = odk_tables_read((Path(t).name, Path(t).read_bytes()) for t in odk_tables) if odk_tables else None
-    submissions = submissions_checked(
+    submissions = submissions_profiled(
         read_submissions(path.read_bytes(), check=False, odk_tables=tables),
         organization=run.organization,
         profile=run.profile,

@@ -1,10 +1,11 @@
 """Import form submissions (KoboToolbox, ODK Central) of the intake form: the entry point.
 
 ``submissions_import(organization=, run=, submissions=, media=None, by=None)`` is what the
-import pipeline (a file, ``import_submissions``, the admin's import screen) and the live pull
-(pages downloaded from a server, read into a ``SubmissionSet`` and passed through
-``submission_files.submissions_checked``: profile, form check) call, inside the run's
-transaction. Per submission, by its stable id (KoboToolbox ``meta/rootUuid``, ODK ``__id``):
+import pipeline (a file, ``import_submissions``, the admin's import screen; mapped by its
+profile first) and the live pull (pages downloaded from a server) call, inside the run's
+transaction. The set is refused whole (``SubmissionSetError``) when the submissions it is to
+write are not of the intake form. Per submission, by its stable id (KoboToolbox
+``meta/rootUuid``, ODK ``__id``):
 
 - deleted on the server (ODK ``deletedAt``) or rejected by a reviewer: not imported; one
   imported earlier is kept as it is and flagged;
@@ -33,9 +34,10 @@ from django.db import connection
 from django.utils.encoding import force_bytes
 
 from displacement import models as m
+from displacement.importers.intake_form import intake_spec
 from displacement.importers.intake_mapping import mapped_in_background
 from displacement.importers.pipeline import Counts, Problem
-from displacement.importers.submissions import ReviewStatus, Submission, SubmissionSet
+from displacement.importers.submissions import ReviewStatus, Submission, SubmissionSet, check_form
 from displacement.models.imports import ReportLevel
 from displacement.selectors.intake import imported_digests, imported_submissions, intake_lookups
 from displacement.services.event_import import _LOCK_NAMESPACE
@@ -45,12 +47,17 @@ from displacement.services.submission_writes import submissions_create
 
 
 def submission_digest(submission: Submission) -> str:
-    """A keyed SHA-256 of what the submission says (answers, media names): equal exactly when
-    the same version comes again. Keyed, so that it cannot be matched against guessed answers."""
-    content = json.dumps(
-        [submission.answers, sorted(a.filename for a in submission.attachments)], sort_keys=True, ensure_ascii=False
-    )
-    return hmac.new(_digest_key(settings.SECRET_KEY), content.encode(), hashlib.sha256).hexdigest()
+    """A keyed SHA-256 of what the submission says: of its record's text as the platform wrote
+    it when the reader kept that (``source_digest``: a JSON file's records, not mapped by a
+    profile), else of its answers and media names. Equal whenever the same version comes again
+    in the same shape; another shape of it (an export, a pull's page) is checked and found
+    unchanged by the record services. Keyed, so that it cannot be matched against guessed answers."""
+    if submission.source_digest:
+        content = b"source:" + submission.source_digest
+    else:
+        answered = [submission.answers, sorted(a.filename for a in submission.attachments)]
+        content = json.dumps(answered, sort_keys=True, ensure_ascii=False).encode()
+    return hmac.digest(_digest_key(settings.SECRET_KEY), content, "sha256").hex()
 
 
 @functools.cache
@@ -79,7 +86,8 @@ def submissions_import(
         cursor.execute("SELECT set_config('pgtrigger.ignore', '{}', true)")
     counts = Counts()
     imported = imported_digests(organization=organization, stable_ids=(s.stable_id for s in submissions.submissions))
-    todo, digests = _sort_out(submissions.submissions, imported, counts, report)
+    todo, digests, checked = _sort_out(submissions.submissions, imported, counts, report)
+    check_form(SubmissionSet(submissions.platform, checked, submissions.form_id), intake_spec())
     made = {}
     if todo:
         earlier = imported_submissions(organization=organization, stable_ids=(s.stable_id for s in todo))
@@ -100,20 +108,25 @@ def submissions_import(
     return counts
 
 
-def _sort_out(submissions, imported: dict[str, str], counts, report) -> tuple[list[Submission], dict[str, str]]:
-    """The submissions to check and write; the others counted and reported (repeated in the
-    file, withheld, or the version already imported)."""
+def _sort_out(submissions, imported: dict[str, str], counts, report) -> tuple[list, dict[str, str], list]:
+    """The submissions to write, their digests, and those the form's check is to read: all but
+    the versions already imported (each passed it when imported, and its answers are not read).
+    The others are counted and reported (repeated in the file, withheld, already imported)."""
     seen: set[str] = set()
     digests: dict[str, str] = {}
     todo: list[Submission] = []
+    checked: list[Submission] = []
     for submission in submissions:
         before = imported.get(submission.stable_id)  # the digest of the version imported, if any
         if submission.stable_id in seen:
+            checked.append(submission)
             counts.rejected += 1
             _line(report, ReportLevel.REJECTED, submission, "submission", "This submission is in the file twice.")
             continue
         seen.add(submission.stable_id)
         withheld = _withheld(submission)
+        if withheld:
+            checked.append(submission)
         if withheld and before is None:
             counts.rejected += 1
             _line(report, ReportLevel.IGNORED, submission, "submission", f"Not imported: {withheld}.")
@@ -128,7 +141,8 @@ def _sort_out(submissions, imported: dict[str, str], counts, report) -> tuple[li
                 counts.unchanged += 1
             else:
                 todo.append(submission)
-    return todo, digests
+                checked.append(submission)
+    return todo, digests, checked
 
 
 def _write(organization, run, by, todo, earlier, digests, counts, report) -> dict:
