@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from displacement.importers import kobo
-from displacement.importers.submissions import ReviewStatus, SubmissionSetError
+from displacement.importers.submissions import ReviewStatus, SubmissionSetError, json_with_sources
 from tests.importers.submission_fixtures import (
     EDITED_FIRST,
     EDITED_NOW,
@@ -189,3 +189,33 @@ def test_a_consumed_document_reads_the_same_submissions_in_order_and_is_emptied(
     assert [(s.row, s.stable_id, s.answers) for s in read] == [(s.row, s.stable_id, s.answers) for s in kept]
     assert len(read) > 1
     assert document["results"] == []
+
+
+def test_a_json_file_is_read_as_json_reads_it_with_a_digest_of_each_record_as_written():
+    data = fixture_bytes("kobo_data.json")
+    document, sources = json_with_sources(data)
+    assert document == json.loads(data)
+    assert len(sources) == len(document["results"]) > 1
+    assert len(set(sources)) == len(sources)
+    spaced = json.dumps(json.loads(data), indent=2).encode()
+    assert json_with_sources(spaced)[0] == document  # other spacing: the same records
+    edited = copy.deepcopy(document)
+    edited["results"][1]["account/summary"] = "another summary"
+    again = json_with_sources(json.dumps(edited).encode())[1]
+    assert again[0] == json_with_sources(json.dumps(document).encode())[1][0]
+    assert again[1] != json_with_sources(json.dumps(document).encode())[1][1]
+    assert json_with_sources(b'[{"a": 1}, {"a": 1}]')[1][0] == json_with_sources(b'{"results": [{"a": 1}]}')[1][0]
+    assert json_with_sources(b'{"value": [{"a": 1}]}')[1] is None
+    for broken in (b'[{"a": 1},]', b'{"results": [] x', b'{"results" []}'):
+        with pytest.raises(ValueError):
+            json_with_sources(broken)
+
+
+def test_answers_are_read_from_the_record_when_first_used_and_carry_its_digest():
+    data = fixture_bytes("kobo_data.json")
+    document, sources = json_with_sources(data)
+    read = kobo.read_json(copy.deepcopy(document), consume=True, sources=sources).submissions
+    plain = kobo.read_json(document).submissions
+    assert [s.source_digest for s in read] == sources
+    assert [s.source_digest for s in plain] == [b""] * len(plain)
+    assert [(s.answers, s.attachments) for s in read] == [(s.answers, s.attachments) for s in plain]

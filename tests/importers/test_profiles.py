@@ -13,7 +13,7 @@ from displacement.importers.profile_documents import read_profile_document
 from displacement.importers.profile_rules import canonical_questions, canonical_repeats, profile_errors
 from displacement.importers.profile_rules import list_choices as intake_choices
 from displacement.importers.profiles import FLAGGED, NOT_A_CHOICE_NAME, REJECTED, apply_profile, report_lines
-from displacement.importers.submissions import SubmissionSetError, check_form
+from displacement.importers.submissions import SubmissionSetError, check_form, json_with_sources
 from tests.importers.submission_fixtures import fixture_bytes, fixture_json
 
 
@@ -244,3 +244,11 @@ def test_a_question_mapped_outside_its_repeat_and_a_second_answer_are_listed_and
     assert mapped.submissions[0].answers["interview/language"] == "uk"
     assert "sex" not in mapped.submissions[0].answers["displacements"][0]
     assert {p.path for p in problems} == {"move/note_sex", "intro/lang_other", "extra/needs_food"}
+
+
+def test_a_mapped_submission_is_digested_from_what_the_profile_made_not_from_the_record():
+    document, sources = json_with_sources(fixture_bytes("kobo_other_form.json"))
+    read = kobo.read_json(document, sources=sources)
+    assert all(s.source_digest for s in read.submissions)
+    mapped, _ = apply_profile(read, _profile())
+    assert [s.source_digest for s in mapped.submissions] == [b""] * len(mapped.submissions)
