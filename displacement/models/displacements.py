@@ -15,17 +15,21 @@ from .vocab import DatePrecision, DisplacementKind, ShelterType
 @checked
 class Displacement(Owned):
     updated_at = updated_at_field()
+    # Their own indexes would repeat the first column of the (household | origin | destination,
+    # left_on) indexes below, which serve the same lookups (and the deletes' checks).
     household = models.ForeignKey(
         "displacement.Household",
         on_delete=models.CASCADE,
         related_name="displacements",
         verbose_name=_("household"),
+        db_index=False,
     )
     origin = models.ForeignKey(
-        "displacement.Place", on_delete=models.PROTECT, related_name="+", verbose_name=_("origin")
+        "displacement.Place", on_delete=models.PROTECT, related_name="+", verbose_name=_("origin"), db_index=False
     )
     destination = models.ForeignKey(
         "displacement.Place",
+        db_index=False,
         null=True,
         blank=True,
         on_delete=models.PROTECT,

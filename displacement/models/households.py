@@ -78,7 +78,6 @@ class Household(Owned):
         verbose_name_plural = _("households")
         indexes = [
             models.Index(fields=["organization", "-created_at"], name="household_org_created_idx"),
-            models.Index(fields=["current_place"], name="household_place_idx"),
         ]
 
     def __str__(self):

@@ -149,7 +149,6 @@ class Testimony(Owned):
         indexes = [
             models.Index(fields=["organization", "-recorded_on"], name="testimony_org_recorded_idx"),
             page_index(name="testimony_page_recorded_idx", column="recorded_on"),
-            models.Index(fields=["household"], name="testimony_household_idx"),
             # Whether a household is shared (a partner's households, displacements and cases):
             # one probe of this index, without reading the testimonies. The condition is
             # ``selectors.sharing.sharing_testimony``: a restricted testimony shares nothing.
