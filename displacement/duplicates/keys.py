@@ -53,24 +53,38 @@ def match_keys(name_key: str, phone: str) -> set[str]:
 
 
 def match_keys_sql() -> str:
-    """The body of the SQL function ``dsp_match_keys(name_key text, phone text)``."""
+    """The body of the PL/pgSQL function ``dsp_match_keys(name_key text, phone text)``: the keys of
+    ``match_keys``, as a set (its order is not meant). PL/pgSQL rather than one SQL query: a
+    generated column calls it for every contact row, and a SQL function of several steps is
+    planned and started again at every call, a PL/pgSQL one reuses its plans."""
     return f"""
-WITH tok AS (
-  SELECT t, i FROM unnest(string_to_array(coalesce($1, ''), ' ')) WITH ORDINALITY AS u(t, i)
-  WHERE length(t) >= {MIN_TOKEN} ORDER BY i LIMIT {MAX_TOKENS}
-), var AS (
-  SELECT tok.i, tok.t, v.v FROM tok CROSS JOIN LATERAL (
-    SELECT tok.t UNION
-    SELECT overlay(tok.t PLACING '' FROM p FOR 1)
-    FROM generate_series(1, CASE WHEN length(tok.t) >= {MIN_DELETION} THEN length(tok.t) ELSE 0 END) AS p
-  ) AS v(v)
-)
-SELECT coalesce(array_agg(DISTINCT k), '{{}}'::text[]) FROM (
-  SELECT least(var.v COLLATE "C", o.t COLLATE "C") || '|' || greatest(var.v COLLATE "C", o.t COLLATE "C") AS k
-  FROM var JOIN tok AS o ON o.i <> var.i
-  UNION ALL
-  SELECT var.v FROM var WHERE (SELECT count(*) FROM tok) = 1
-  UNION ALL
-  SELECT 'tel:' || $2 WHERE coalesce($2, '') <> ''
-) AS s
+DECLARE
+  toks text[] := '{{}}'; keys text[] := '{{}}'; t text; v text; o text; n int;
+BEGIN
+  FOREACH t IN ARRAY string_to_array($1, ' ') LOOP
+    IF length(t) >= {MIN_TOKEN} THEN
+      toks := toks || t;
+      EXIT WHEN cardinality(toks) = {MAX_TOKENS};
+    END IF;
+  END LOOP;
+  n := cardinality(toks);
+  FOR i IN 1 .. n LOOP
+    t := toks[i];
+    FOR p IN 0 .. CASE WHEN length(t) >= {MIN_DELETION} THEN length(t) ELSE 0 END LOOP
+      v := CASE WHEN p = 0 THEN t ELSE overlay(t PLACING '' FROM p FOR 1) END;
+      IF n = 1 THEN
+        keys := keys || v;
+      END IF;
+      FOR j IN 1 .. n LOOP
+        CONTINUE WHEN j = i;
+        o := toks[j];
+        keys := keys || CASE WHEN v COLLATE "C" < o COLLATE "C" THEN v || '|' || o ELSE o || '|' || v END;
+      END LOOP;
+    END LOOP;
+  END LOOP;
+  IF $2 <> '' THEN
+    keys := keys || ('tel:' || $2);
+  END IF;
+  RETURN ARRAY(SELECT DISTINCT k FROM unnest(keys) AS u(k) ORDER BY 1);
+END
 """  # noqa: S608 (from constants)
