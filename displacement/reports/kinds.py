@@ -319,7 +319,9 @@ def flows(queryset, partner, base) -> Output:
 def case_status(queryset, partner, base) -> Output:
     from displacement.services.summaries import case_cells
 
-    records = {key: {"cases": n} for key, n in case_cells(queryset).items()}
+    records = defaultdict(lambda: {"cases": 0})
+    for (_month, adm1, status, _counted), n in case_cells(queryset).items():
+        records[(adm1, status)]["cases"] += n
     records, hidden = _suppressed(records, ("cases",), (0, 1), partner)
     names = _oblast_names()
     columns = CASE_COLUMNS
