@@ -11,8 +11,11 @@ rows; neither counts anything again. Flows are the same tables, with the same su
 as the API's summaries (``selectors.aggregates.published_flows``). Flows and the displacement
 summary's households and people are sums of one finer table suppressed once, per ISO week's
 days in a calendar month (``selectors.moves``), so that weeks and months cannot be set
-against each other. Both read the summary tables' ``counted`` cells (``services.summary_sql``
-holds the counting rules); the case status, per month of opening, still counts the cases.
+against each other. All three read the summary tables' ``counted`` cells (``services.summary_sql``
+holds the counting rules): the case status, per month of opening, reads the case summary's, so
+no partner aggregate counts the casework tables again. What still does is staff's own: reports
+of any filter (``reports.kinds``) and flows over any days, exact distinct counts that fixed cells
+cannot answer, by the same rule functions.
 """
 
 from __future__ import annotations

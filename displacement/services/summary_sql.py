@@ -10,8 +10,8 @@ cell is not its first move ever (ranked over its whole trajectory); people are t
 ``people_count`` or the household's size, children at most that many.
 
 **These are the counting rules, written once**: the dashboard, ``/api/v1/summaries/`` and the
-partners' aggregate reports read the cells they make. Every cell of moves carries the consent
-dimension that outputs leaving the organisation need: ``counted``, whether the household may
+partners' aggregate reports read the cells they make. Every cell of moves and of cases carries
+the consent dimension that outputs leaving the organisation need: ``counted``, whether the household may
 be counted outside it (``selectors.sharing.consenting_household_ids`` for statistics, the one
 definition, compiled into the SQL); staff sum both values, partners read ``counted`` cells
 only. Flow cells are per **part** (the days of one ISO week inside one calendar month, named
