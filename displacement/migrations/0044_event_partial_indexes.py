@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("displacement", "0042_summary_counted"),
+        ("displacement", "0043_case_summary_month_counted"),
     ]
 
     operations = [
