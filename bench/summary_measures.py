@@ -69,12 +69,15 @@ _SUMMARY_REFERENCE = [
     LEFT JOIN counted k ON k.household_id = d.household_id
     WHERE d.organization_id = %(org)s GROUP BY 1, 2, 3, 4
     """,
-    # The case summary, which the rebuild also makes (by oblast and status).
-    """
-    SELECT left(coalesce(p.pcode, ''), 4), c.status, count(*)
+    # The case summary, which the rebuild also makes (by month opened, oblast, status, counted).
+    f"""
+    WITH counted AS (SELECT DISTINCT household_id FROM ({_COUNTED}) AS k)
+    SELECT date_trunc('month', c.opened_on), left(coalesce(p.pcode, ''), 4), c.status,
+           k.household_id IS NOT NULL, count(*)
     FROM displacement_case c JOIN displacement_household h ON h.id = c.household_id
     LEFT JOIN displacement_place p ON p.id = h.current_place_id
-    WHERE c.organization_id = %(org)s GROUP BY 1, 2
+    LEFT JOIN counted k ON k.household_id = c.household_id
+    WHERE c.organization_id = %(org)s GROUP BY 1, 2, 3, 4
     """,
 ]
 

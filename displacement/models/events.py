@@ -155,6 +155,7 @@ class Event(Owned):
         on_delete=models.SET_NULL,
         related_name="+",
         editable=False,
+        db_index=False,  # event_created_by_idx: partial, a user's events only
         verbose_name=_("created by"),
     )
 
@@ -169,8 +170,11 @@ class Event(Owned):
             models.Index(fields=["event_type", "sub_event_type"], name="event_type_idx"),
             models.Index(fields=["verification_status"], name="event_verification_idx"),
             models.Index(fields=["category", "start"], name="event_category_start_idx"),
-            models.Index(fields=["target"], name="event_target_idx"),
+            # Partial: a filter names a target, and an imported event (most rows) has none; the
+            # users' indexes serve a user's deletion, and most events (imports) name no user.
+            models.Index(fields=["target"], condition=~Q(target=""), name="event_target_idx"),
             models.Index(fields=["verified_by"], condition=Q(verified_by__isnull=False), name="event_verified_by_idx"),
+            models.Index(fields=["created_by"], condition=Q(created_by__isnull=False), name="event_created_by_idx"),
             GinIndex(SearchVector("title", "description", config="simple"), name="event_fts"),
         ]
         constraints = [

@@ -4,7 +4,8 @@ Filled by ``services.summaries`` (incrementally after changes, fully every night
 dashboards, ``/api/v1/summaries/`` and partners' aggregate reports read these instead of
 scanning the casework tables. The counts are the owning organisation's own, exact; cells of
 moves are split by ``counted`` (the household's consent to statistics is active), the cells
-an aggregate that leaves the organisation may count, suppressed by its reader.
+an aggregate that leaves the organisation may count, suppressed by its reader; so are the
+cells of cases (by the month they were opened).
 """
 
 from django.db import models
@@ -87,21 +88,28 @@ class FlowSummary(models.Model):
 
 @checked
 class CaseSummary(models.Model):
-    """Cases by status and the oblast where the household now lives: a snapshot, not weekly."""
+    """Cases by the calendar month they were opened, the oblast where the household now lives
+    and status: a snapshot of each month's cases as they stand now. Staff sum every cell;
+    partners' case status reads the ``counted`` cells per month."""
 
     organization = models.ForeignKey(
         "displacement.Organization", on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
     )
+    month = models.DateField(_("month opened (its first day)"))
     adm1 = models.CharField(_("oblast P-code"), max_length=20, blank=True)
     status = models.CharField(_("status"), max_length=20)
+    # The household's consent to statistics is active, as in the weekly cells.
+    counted = models.BooleanField(_("counted outside the organisation"), default=False)
     cases = models.PositiveIntegerField(_("cases"), default=0)
 
     class Meta:
         verbose_name = _("case summary")
         verbose_name_plural = _("case summaries")
         constraints = [
-            models.UniqueConstraint(fields=["organization", "adm1", "status"], name="case_summary_cell_unique")
+            models.UniqueConstraint(
+                fields=["organization", "month", "adm1", "status", "counted"], name="case_summary_cell_unique"
+            )
         ]
 
     def __str__(self):
-        return f"{self.adm1 or '-'} {self.status}: {self.cases}"
+        return f"{self.month:%Y-%m} {self.adm1 or '-'} {self.status}: {self.cases}"

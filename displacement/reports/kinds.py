@@ -27,7 +27,7 @@ from rest_framework.exceptions import ValidationError as APIValidationError
 from displacement import models as m
 from displacement.models.reports import ReportKind, ReportPeriod
 from displacement.models.sharing import RecordKind
-from displacement.models.vocab import ConsentPurpose, Role
+from displacement.models.vocab import Role
 from displacement.reports import published
 from displacement.reports.suppression import suppress_table
 from displacement.selectors import person_dates
@@ -37,12 +37,7 @@ from displacement.selectors.columns import flat_value
 from displacement.selectors.corroboration import FIELDS as CORROBORATION_FIELDS
 from displacement.selectors.filters import CaseFilter, DisplacementFilter, EventFilter, TestimonyFilter
 from displacement.selectors.projections import projected
-from displacement.selectors.sharing import (
-    active_agreements,
-    consenting_household_ids,
-    countable_displacements,
-    partner_readable,
-)
+from displacement.selectors.sharing import active_agreements, partner_readable
 from displacement.services.summaries import METRICS, displacement_cells, member_count
 
 
@@ -125,12 +120,8 @@ def base_queryset(definition: m.ReportDefinition, viewer: Viewer):
             _("No active sharing agreement from %(owner)s gives %(partner)s %(kind)s.")
             % {"owner": owner, "partner": definition.audience, "kind": kind.record_kind}
         )
-    if definition.kind in (ReportKind.DISPLACEMENT_SUMMARY, ReportKind.FLOWS):
-        return countable_displacements(organization=owner, outside=True)
-    if definition.kind == ReportKind.CASE_STATUS:
-        return m.Case.objects.filter(
-            organization=owner, household__in=consenting_household_ids(ConsentPurpose.STATISTICS)
-        )
+    if published.applies(definition):
+        return kind.model.objects.none()  # partner aggregates read the owner's summary cells
     return partner_readable(kind.record_kind, partner=definition.audience).filter(organization=owner)
 
 
@@ -176,7 +167,7 @@ def generate(definition: m.ReportDefinition, *, span=None) -> Output:
     viewer = viewer_for(definition)
     base = base_queryset(definition, viewer)
     if published.applies(definition):
-        return published.generate(definition, base, span)
+        return published.generate(definition, span)
     partner = definition.audience if definition.audience_id else None
     return BUILDERS[definition.kind](filtered(definition, base, viewer, span), partner, base)
 
@@ -319,7 +310,9 @@ def flows(queryset, partner, base) -> Output:
 def case_status(queryset, partner, base) -> Output:
     from displacement.services.summaries import case_cells
 
-    records = {key: {"cases": n} for key, n in case_cells(queryset).items()}
+    records = defaultdict(lambda: {"cases": 0})
+    for (_month, adm1, status, _counted), n in case_cells(queryset).items():
+        records[(adm1, status)]["cases"] += n
     records, hidden = _suppressed(records, ("cases",), (0, 1), partner)
     names = _oblast_names()
     columns = CASE_COLUMNS

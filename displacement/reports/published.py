@@ -11,8 +11,11 @@ rows; neither counts anything again. Flows are the same tables, with the same su
 as the API's summaries (``selectors.aggregates.published_flows``). Flows and the displacement
 summary's households and people are sums of one finer table suppressed once, per ISO week's
 days in a calendar month (``selectors.moves``), so that weeks and months cannot be set
-against each other. Both read the summary tables' ``counted`` cells (``services.summary_sql``
-holds the counting rules); the case status, per month of opening, still counts the cases.
+against each other. All three read the summary tables' ``counted`` cells (``services.summary_sql``
+holds the counting rules): the case status, per month of opening, reads the case summary's, so
+no partner aggregate counts the casework tables again. What still does is staff's own: reports
+of any filter (``reports.kinds``) and flows over any days, exact distinct counts that fixed cells
+cannot answer, by the same rule functions.
 """
 
 from __future__ import annotations
@@ -21,8 +24,7 @@ import datetime
 from collections import defaultdict
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Sum, Value
-from django.db.models.functions import Coalesce, Substr, TruncMonth
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from displacement import models as m
@@ -105,7 +107,7 @@ def _inside(month: datetime.date, span) -> bool:
     return span is None or (span[0] <= month and month_end(month) <= span[1])
 
 
-def generate(definition: m.ReportDefinition, base, span):
+def generate(definition: m.ReportDefinition, span):
     from displacement.reports import kinds
 
     check_filters(definition)
@@ -116,10 +118,10 @@ def generate(definition: m.ReportDefinition, base, span):
         ReportKind.CASE_STATUS: _case_status,
         ReportKind.DISPLACEMENT_SUMMARY: _displacement_summary,
     }[definition.kind]
-    return builder(kinds, definition, base, span, chosen)
+    return builder(kinds, definition, span, chosen)
 
 
-def _flows(kinds, definition, base, span, chosen):
+def _flows(kinds, definition, span, chosen):
     """Per calendar month: households and people from oblast to oblast, the API's tables
     (``selectors.moves``: sums of the month's parts, suppressed once with the weekly summary's)."""
     first, last = span if span is not None else (None, None)
@@ -144,20 +146,14 @@ def _flows(kinds, definition, base, span, chosen):
     return kinds.Output(columns, rows, {"suppressed_cells": hidden})
 
 
-def _case_status(kinds, definition, base, span, chosen):
-    """Per calendar month of opening: cases by oblast and status."""
-    cases = base
+def _case_status(kinds, definition, span, chosen):
+    """Per calendar month of opening: cases by oblast and status, the case summary's
+    ``counted`` cells (cases of households whose consent to statistics is active)."""
+    cells = m.CaseSummary.objects.filter(organization=definition.organization, counted=True)
     if span is not None:
-        cases = cases.filter(opened_on__range=(month_of(span[0]), month_end(span[1])))
+        cells = cells.filter(month__range=(month_of(span[0]), month_end(span[1])))
     months = defaultdict(dict)
-    for row in (
-        cases.annotate(
-            month=TruncMonth("opened_on"), adm1=Substr(Coalesce("household__current_place__pcode", Value("")), 1, 4)
-        )
-        .order_by()
-        .values("month", "adm1", "status")
-        .annotate(n=Count("pk"))
-    ):
+    for row in cells.order_by().values("month", "adm1", "status").annotate(n=Sum("cases")):
         months[row["month"]][(row["adm1"], row["status"])] = {"cases": row["n"]}
     names, rows, hidden = kinds._oblast_names(), [], 0
     for month in sorted(month for month in months if _inside(month, span)):
@@ -180,7 +176,7 @@ def _weekly_others(owner, weeks) -> dict[tuple, dict[str, int]]:
     return {(row["week"], row["adm1"]): {"children_displaced": row["c"], "repeat_households": row["r"]} for row in rows}
 
 
-def _displacement_summary(kinds, definition, base, span, chosen):
+def _displacement_summary(kinds, definition, span, chosen):
     """Per ISO week: households, people and children displaced, and households displaced
     again, by oblast of origin. Households and people are sums of the week's parts, the table
     suppressed once with the monthly flows' (``selectors.moves``); children and households

@@ -17,12 +17,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce, Substr
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Substr, TruncMonth
 
 from displacement import models as m
 from displacement.models.summaries import CaseSummary, FlowSummary, WeeklySummary
-from displacement.models.vocab import CHILD_AGE_BANDS
+from displacement.models.vocab import CHILD_AGE_BANDS, ConsentPurpose
+from displacement.selectors.sharing import consenting_household_ids
 from displacement.services import summary_sql
 
 METRICS = summary_sql.METRICS
@@ -135,15 +136,22 @@ def displacement_cells(moves, weeks, cells, flows, *, selected=None) -> None:
             flows[flow_key]["households"] += 1
 
 
-def case_cells(cases) -> dict[tuple[str, str], int]:
-    """Cases of the queryset ``cases`` by (oblast of the household's current place, status), in SQL."""
+def case_cells(cases) -> dict[tuple, int]:
+    """Cases of the queryset ``cases`` by the case summary's cell (``summary_sql.case_cells``):
+    (month opened, oblast of the household's current place, status, whether the household may
+    be counted outside), in SQL. Staff reports of any filter count with it."""
+    counted = Q(household_id__in=consenting_household_ids(ConsentPurpose.STATISTICS))
     rows = (
-        cases.annotate(adm1=Substr(Coalesce("household__current_place__pcode", Value("")), 1, 4))
+        cases.annotate(
+            month=TruncMonth("opened_on"),
+            adm1=Substr(Coalesce("household__current_place__pcode", Value("")), 1, 4),
+            counted=ExpressionWrapper(counted, output_field=BooleanField()),
+        )
         .order_by()
-        .values("adm1", "status")
+        .values("month", "adm1", "status", "counted")
         .annotate(n=Count("pk"))
     )
-    return {(row["adm1"], row["status"]): row["n"] for row in rows}
+    return {(row["month"], row["adm1"], row["status"], row["counted"]): row["n"] for row in rows}
 
 
 def _lock(organization_id: int) -> None:

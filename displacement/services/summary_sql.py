@@ -10,8 +10,8 @@ cell is not its first move ever (ranked over its whole trajectory); people are t
 ``people_count`` or the household's size, children at most that many.
 
 **These are the counting rules, written once**: the dashboard, ``/api/v1/summaries/`` and the
-partners' aggregate reports read the cells they make. Every cell of moves carries the consent
-dimension that outputs leaving the organisation need: ``counted``, whether the household may
+partners' aggregate reports read the cells they make. Every cell of moves and of cases carries
+the consent dimension that outputs leaving the organisation need: ``counted``, whether the household may
 be counted outside it (``selectors.sharing.consenting_household_ids`` for statistics, the one
 definition, compiled into the SQL); staff sum both values, partners read ``counted`` cells
 only. Flow cells are per **part** (the days of one ISO week inside one calendar month, named
@@ -61,7 +61,7 @@ WEEKLY_COLUMNS = ("week", "adm1", "adm2", "category", "event_type", "sub_event_t
 FLOW_COLUMNS = ("week", "origin_adm1", "destination_adm1", "households", "people")
 #: A flow cell's columns: its key, with whether it may be counted outside, then the counts.
 FLOW_CELL_COLUMNS = (*FLOW_COLUMNS[:3], "counted", *FLOW_COLUMNS[3:])
-CASE_COLUMNS = ("adm1", "status", "cases")
+CASE_COLUMNS = ("month", "adm1", "status", "counted", "cases")
 
 _WEEK = "date_trunc('week', {})::date"
 #: The first day of a day's part: its ISO week's Monday, or the 1st of its month if later.
@@ -97,8 +97,9 @@ def _among(column: str, subquery: str, weeks) -> str:
 
 
 def _counted(weeks) -> tuple[str, list]:
-    """CTE ``counted``: the households of ``moves`` that may be counted outside the organisation
-    (the rule of ``selectors.sharing``, compiled; for a refresh, looked up by household)."""
+    """CTE ``counted``: the households of ``moves`` (every consenting household when ``weeks``
+    is None) that may be counted outside the organisation (the rule of ``selectors.sharing``,
+    compiled; for a refresh, looked up by household)."""
     sql, params = consenting_household_ids(ConsentPurpose.STATISTICS).order_by().query.sql_with_params()
     # A rebuild joins every consenting household (hashed once); a refresh looks up its few.
     among = "TRUE" if weeks is None else _among("k.household_id", "SELECT household_id FROM moves", weeks)
@@ -257,17 +258,22 @@ def flow_cells(organization_id: int, weeks) -> Cells:
 
 
 def case_cells(organization_id: int) -> Cells:
-    """The case summary's rows: cases by the oblast of the household's current place and status
-    (as ``services.summaries.case_cells``, which reports use)."""
-    sql = """
-        SELECT left(coalesce(p.pcode, ''), 4), c.status, count(*)
+    """The case summary's rows: cases by the month they were opened, the oblast of the
+    household's current place, status and whether the household may be counted outside (as
+    ``services.summaries.case_cells``, which staff reports use)."""
+    counted, params = _counted(None)
+    sql = f"""
+        WITH {counted}
+        SELECT date_trunc('month', c.opened_on)::date, left(coalesce(p.pcode, ''), 4), c.status,
+               k.household_id IS NOT NULL, count(*)
         FROM displacement_case c
         JOIN displacement_household h ON h.id = c.household_id
         LEFT JOIN displacement_place p ON p.id = h.current_place_id
+        LEFT JOIN counted k ON k.household_id = c.household_id
         WHERE c.organization_id = %s
-        GROUP BY 1, 2
+        GROUP BY 1, 2, 3, 4
     """
-    return Cells(sql, [organization_id], CASE_COLUMNS, 2)
+    return Cells(sql, [*params, organization_id], CASE_COLUMNS, 4)
 
 
 def replace(table: str, cells: Cells, organization_id: int, weeks=None) -> int:

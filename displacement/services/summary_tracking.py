@@ -172,8 +172,13 @@ def organization_touched(organization_id: int) -> None:
 
 
 def households_touched(household_ids) -> None:
-    """The weeks of these households' moves, whose cells hold them (also as ``counted``, by
-    their consent to statistics: the consent services call this when it may have changed)."""
-    moves = m.Displacement.objects.filter(household_id__in={pk for pk in household_ids if pk})
+    """The weeks of these households' moves and the case summary of their cases' organisations,
+    whose cells hold them (also as ``counted``, by their consent to statistics: the consent
+    services call this when it may have changed)."""
+    household_ids = {pk for pk in household_ids if pk}
+    moves = m.Displacement.objects.filter(household_id__in=household_ids)
     for organization_id, left_on in moves.values_list("organization_id", "left_on"):
         touch(organization_id, left_on, parts=["displacements"])
+    cases = m.Case.objects.filter(household_id__in=household_ids).order_by()
+    for organization_id in cases.values_list("organization_id", flat=True).distinct():
+        touch_cases(organization_id)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from displacement.models import Consent, Testimony, TestimonyEvent
 from displacement.models.corroboration import CORROBORATED_AT
 from displacement.models.vocab import ConsentPurpose
+from displacement.selectors.sharing import consenting
 from displacement.services import summary_tracking
 from displacement.services.acting import acting
 from displacement.services.cases import refuse_hidden_text, require_writer
@@ -120,10 +121,13 @@ def testimony_delete(*, testimony: Testimony, by=None) -> None:
     if viewer is not None and not viewer.sees_narrative_of(current):
         raise ValidationError(_("You may not change this on a testimony whose narrative you cannot read."))
     events = summary_tracking.events_of_testimony(current.pk)
+    counting = Testimony.objects.filter(pk=current.pk).filter(consenting(ConsentPurpose.STATISTICS)).exists()
     with acting(by):
         current.delete()
     summary_tracking.testimony_touched(current)
     summary_tracking.corroboration_touched(events, now=CORROBORATED_AT - 1)
+    if counting:  # its household's consent to statistics goes with it
+        households_touched([current.household_id])
 
 
 @transaction.atomic

@@ -7,10 +7,11 @@ import pytest
 
 from displacement.celery import app as celery_app
 from displacement.models import Place, ReportDefinition, SharingAgreement
-from displacement.models.vocab import ConsentPurpose
+from displacement.models.vocab import CaseStatus, ConsentPurpose
 from displacement.reports import kinds
 from displacement.selectors.dashboard import DashboardFilters, dashboard_data
 from displacement.services import reports
+from displacement.services.cases import case_open
 from displacement.services.displacements import displacement_record
 from displacement.services.testimonies import consent_record, consent_withdraw
 from tests.factories import HouseholdFactory, PersonFactory, TestimonyFactory
@@ -81,3 +82,37 @@ def test_the_dashboard_the_api_and_the_reports_give_one_figure_and_a_withdrawal_
         consent_withdraw(consent=consents[0], by=None)
     partners = {output: [6] for output in ("partner api", "weekly file", "flows file")}
     assert _figures(ngo, partner_org, staff, partner) == everyone | partners
+
+
+def _cases(ngo, partner_org):
+    """February's new cases in UA12, as the dashboard and the partner's case status give them."""
+    definition = reports.report_definition_save(
+        ReportDefinition(
+            organization=ngo, slug="cases", name="cases", kind="case_status", audience=partner_org, recipients="m@x.org"
+        )
+    )
+    rows = kinds.generate(definition).rows
+    definition.delete()
+    dashboard = dashboard_data(ngo, DashboardFilters(adm1="UA12"))["by_status"]
+    return {
+        "dashboard": dict(zip(dashboard["labels"], dashboard["values"], strict=True)).get(str(CaseStatus.NEW.label)),
+        "partner file": [row[4] for row in rows if row[0] == "2025-02" and row[1:4:2] == ["UA12", "new"]],
+    }
+
+
+def test_the_partners_case_status_reads_the_case_summary_and_a_withdrawal_leaves_it(
+    ngo, partner_org, eager_tasks, django_capture_on_commit_callbacks
+):
+    SharingAgreement.objects.create(owner=ngo, partner=partner_org, record_kinds=["summaries"], purposes=["statistics"])
+    consents = []
+    with django_capture_on_commit_callbacks(execute=True):  # the refreshes the writes queue, not a rebuild
+        for _ in range(7):
+            household = HouseholdFactory(organization=ngo, current_place=Place.objects.get(pcode="UA1202001"))
+            testimony = TestimonyFactory(organization=ngo, household=household)
+            consents.append(consent_record(testimony=testimony, purpose=ConsentPurpose.STATISTICS))
+            case_open(household=household, opened_on=MONDAY)  # through its service: the case summary's refresh
+    assert _cases(ngo, partner_org) == {"dashboard": 7, "partner file": [7]}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        consent_withdraw(consent=consents[0], by=None)
+    assert _cases(ngo, partner_org) == {"dashboard": 7, "partner file": [6]}

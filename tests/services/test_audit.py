@@ -40,3 +40,43 @@ def test_an_exports_long_lists_of_ids_are_stored_whole_and_uncompressed(coordina
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_column_compression(object_ids) FROM displacement_accesslog ORDER BY id")
         assert cursor.fetchall() == [(None,), (None,)]
+
+
+def _log_statements(captured) -> list[str]:
+    return [query["sql"] for query in captured if "INSERT INTO displacement_accesslog" in query["sql"]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reads_entry_commits_without_waiting_for_the_disk_and_the_session_keeps_its_setting(coordinator, client):
+    """A read's entry is its own transaction: it commits without waiting for the log's flush
+    (``UNWAITED``), only that transaction; the entry is stored all the same."""
+    from django.test.utils import CaptureQueriesContext
+
+    from displacement.services.audit import UNWAITED
+
+    client.force_login(coordinator)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/api/v1/events/").status_code == 200
+    [statement] = _log_statements(captured)
+    assert UNWAITED in statement
+    assert AccessLog.objects.filter(user=coordinator, path="/api/v1/events/").count() == 1
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('synchronous_commit')")
+        assert cursor.fetchone() == ("on",)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_entry_inside_a_callers_transaction_commits_with_it(coordinator):
+    from django.db import transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from displacement.services.audit import UNWAITED
+
+    with transaction.atomic(), CaptureQueriesContext(connection) as captured:
+        access_write([access_entry(who=coordinator, ids=[1], action=AccessAction.API_REQUEST)])
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('synchronous_commit')")
+            assert cursor.fetchone() == ("on",)
+    [statement] = _log_statements(captured)
+    assert UNWAITED not in statement
+    assert AccessLog.objects.filter(user=coordinator).count() == 1

@@ -7,13 +7,23 @@ import datetime
 import pytest
 
 from displacement.models import Place
-from displacement.models.vocab import CaseStatus, EventCategory, EventType, Sex, SubEventType, WitnessRole
+from displacement.models.vocab import (
+    CaseStatus,
+    ConsentPurpose,
+    EventCategory,
+    EventType,
+    Sex,
+    SubEventType,
+    WitnessRole,
+)
 from displacement.services.cases import case_open, case_transition
 from displacement.services.displacements import displacement_delete, displacement_record, displacement_update
 from displacement.services.events import event_delete, event_record, event_update
 from displacement.services.households import household_delete, household_register, household_update, member_add
 from displacement.services.sources import source_delete, source_record, source_update
 from displacement.services.testimonies import (
+    consent_record,
+    consent_withdraw,
     testimony_delete,
     testimony_event_link,
     testimony_event_unlink,
@@ -148,6 +158,22 @@ def test_cases_queue_their_organisations_case_summary(ngo, queued, done):
     (weeks, options), _ = queued(lambda: household_update(household=household, current_place=_place()))
     assert options["cases"] is True  # its cases count in another oblast
     assert queued(lambda: household_update(household=household, notes="moved"))[0] is None
+
+
+def test_a_consent_to_statistics_queues_the_households_weeks_and_its_cases(ngo, queued, done):
+    """Both hold the household as counted outside, or not: given, withdrawn, or deleted with
+    its testimony, the consent changes their ``counted`` cells."""
+    household = done(lambda: household_register(organization=ngo))
+    done(lambda: _move(ngo, household))
+    done(lambda: case_open(household=household))
+    testimony = done(lambda: _testimony(ngo, household=household))
+    (weeks, options), consent = queued(lambda: consent_record(testimony=testimony, purpose=ConsentPurpose.STATISTICS))
+    assert weeks == ["2025-03-03"] and options == {"cases": True, "parts": ["displacements"]}
+    (weeks, options), _ = queued(lambda: consent_withdraw(consent=consent, by=None))
+    assert weeks == ["2025-03-03"] and options == {"cases": True, "parts": ["displacements"]}
+    done(lambda: consent_record(testimony=testimony, purpose=ConsentPurpose.STATISTICS))
+    (weeks, options), _ = queued(lambda: testimony_delete(testimony=testimony))
+    assert "2025-03-03" in weeks and options["cases"] is True and "displacements" in options["parts"]
 
 
 def test_a_write_that_bypasses_the_services_queues_nothing(ngo, queued):
