@@ -21,7 +21,7 @@ def test_the_migration_holds_the_functions_the_helpers_write():
     for body in (name_key_sql(), phone_e164_sql()):
         assert body.strip() in migration.FUNCTIONS
     # the keys' function was replaced by a PL/pgSQL body of the same rule (0044)
-    replaced = importlib.import_module("displacement.migrations.0044_match_keys_plpgsql")
+    replaced = importlib.import_module("displacement.migrations.0046_match_keys_plpgsql")
     assert match_keys_sql().strip() in replaced.FUNCTION
 
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('displacement', '0042_summary_counted'),
+        ('displacement', '0044_event_partial_indexes'),
     ]
 
     operations = [

@@ -66,7 +66,7 @@ $dsp$;
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("displacement", "0043_intake_indexes_not_repeated"),
+        ("displacement", "0045_intake_indexes_not_repeated"),
     ]
 
     operations = [
