@@ -77,21 +77,10 @@ _COLUMNS = (
 _JSON = {"object_ids", "detail"}
 
 
-#: Sent before a read's entry, in the same implicit transaction: its commit does not wait for
-#: the write-ahead log to reach the disk (a flush, several ms on some disks, on every API read).
-#: A crash of PostgreSQL itself (not of the application) can lose the entries of its last
-#: moments (at most three times ``wal_writer_delay``, 0.6 s by default); nothing else is ever
-#: lost or reordered, and no entry is written half. Writes of records keep their wait.
-UNWAITED = "SET LOCAL synchronous_commit TO off; "
-
-
 def access_write(entries: list[AccessLog]) -> None:
     """Write unsaved ``entries`` (``access_entry``'s) in one INSERT. Every API request writes
     one, so it skips the ORM's compilation of a bulk insert, most of the cost of a small one;
-    nothing listens for the entries' saves (the table is append-only, by a trigger).
-
-    Entries written on their own (a read: no transaction is open) are committed without waiting
-    for the disk to confirm (``UNWAITED``); inside a caller's transaction they commit with it."""
+    nothing listens for the entries' saves (the table is append-only, by a trigger)."""
     if not entries:
         return
     table = AccessLog._meta.db_table
@@ -103,7 +92,5 @@ def access_write(entries: list[AccessLog]) -> None:
             params.append(json.dumps(value) if column in _JSON and not isinstance(value, JSONText) else value)
     # Names and placeholders only: every value is a parameter.
     statement = f"INSERT INTO {table} ({', '.join(_COLUMNS)}) VALUES {', '.join([row] * len(entries))}"  # noqa: S608
-    if not connection.in_atomic_block:
-        statement = UNWAITED + statement
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
