@@ -327,6 +327,20 @@ class ScopedAdmin(AllowlistedLookups, ScopedMixin, ModelAdmin):
         return csv_response(rows(), name=self.model._meta.model_name)
 
 
+class ReadOnlyScopedAdmin(ScopedAdmin):
+    """Records shown here and never added, changed or deleted from the admin: their services
+    write them (imports, report runs, the access log, the duplicate checks)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class SensitiveTextInline:
     """An inline shows its sensitive text only to those who may read the parent's (same rule),
     and only they may add, change or delete its rows."""

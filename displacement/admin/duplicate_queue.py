@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from displacement.admin.base import ScopedAdmin
+from displacement.admin.base import ReadOnlyScopedAdmin
 from displacement.models import DuplicateStatus
 from displacement.selectors.access import Viewer
 
@@ -20,7 +20,7 @@ def error_message(error) -> str:
     return str(error)
 
 
-class DuplicateQueueAdmin(ScopedAdmin):
+class DuplicateQueueAdmin(ReadOnlyScopedAdmin):
     """A subclass names ``side`` (the candidate's first record field; the second is ``other``),
     ``answer`` (the service, called with ``candidate``, ``by``, ``answer``), ``label`` (a record
     as shown), its ``pair`` and ``why`` columns and its two actions' descriptions."""
@@ -41,15 +41,6 @@ class DuplicateQueueAdmin(ScopedAdmin):
 
     def label(self, record) -> str:
         return str(record)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def pair_links(self, obj):
         first, other = getattr(obj, self.side), obj.other

@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from unfold.admin import ModelAdmin
 from unfold.decorators import action
 
-from displacement.admin.base import ScopedAdmin
+from displacement.admin.base import ReadOnlyScopedAdmin, ScopedAdmin
 from displacement.models import AccessAction, Organization, ReportDefinition, ReportRun, RunStatus, SharingAgreement
 from displacement.selectors.access import Viewer, organization_of
 from displacement.services.audit import access_record
@@ -123,7 +123,7 @@ class ReportDefinitionAdmin(ScopedAdmin):
 
 
 @admin.register(ReportRun)
-class ReportRunAdmin(ScopedAdmin):
+class ReportRunAdmin(ReadOnlyScopedAdmin):
     """What each schedule slot produced: read-only, one row per slot, downloadable."""
 
     list_display = ["definition", "slot", "status", "withdrawal_reason", "rows", "finished_at", "download"]
@@ -153,15 +153,6 @@ class ReportRunAdmin(ScopedAdmin):
     fields = readonly_fields
     export_fields = ("definition", "slot", "status", "withdrawal_reason", "rows", "sha256", "finished_at")
     actions = ["retry", "export_csv"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_retry_permission(self, request):
         return _coordinator(request)

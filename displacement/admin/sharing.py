@@ -6,7 +6,7 @@ from django.utils.translation import ngettext
 from unfold.admin import ModelAdmin
 from unfold.contrib.filters.admin import RangeDateTimeFilter
 
-from displacement.admin.base import ScopedAdmin
+from displacement.admin.base import ReadOnlyScopedAdmin, ScopedAdmin
 from displacement.models import AccessLog, Organization, SharingAgreement
 from displacement.selectors.access import organization_of
 from displacement.services.sharing import agreement_delete, agreement_save
@@ -57,7 +57,7 @@ class SharingAgreementAdmin(ScopedAdmin):
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(ScopedAdmin):
+class AccessLogAdmin(ReadOnlyScopedAdmin):
     """Who read identifiers, narratives or case notes, who exported what: append-only."""
 
     list_display = ["at", "user", "api_key", "action", "model", "household", "ids", "path"]
@@ -75,12 +75,3 @@ class AccessLogAdmin(ScopedAdmin):
     def ids(self, obj):
         shown = ", ".join(str(i) for i in obj.object_ids[:10])
         return shown + (f" … (+{len(obj.object_ids) - 10})" if len(obj.object_ids) > 10 else "")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

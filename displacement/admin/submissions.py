@@ -12,12 +12,12 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from displacement.admin.base import ScopedAdmin
+from displacement.admin.base import ReadOnlyScopedAdmin
 from displacement.models import FormSubmission
 
 
 @admin.register(FormSubmission)
-class FormSubmissionAdmin(ScopedAdmin):
+class FormSubmissionAdmin(ReadOnlyScopedAdmin):
     list_display = ["stable_id", "platform", "version_id", "submitted_at", "household", "household_created",
                     "testimony", "event", "displacement_count", "import_run", "updated_at"]  # fmt: skip
     list_filter = ["platform", "household_created"]
@@ -29,15 +29,6 @@ class FormSubmissionAdmin(ScopedAdmin):
     actions = []
     extra_lookups = ("import_run__id__exact",)  # a run's submissions, linked from its page
     export_fields = ()
-
-    def has_add_permission(self, request, obj=None):
-        return False  # written by the import only
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("displacements"))
     def displacement_count(self, obj):
