@@ -237,14 +237,18 @@ def import_run_execute(
 def _acled(run: ImportRun, path: Path, report: list[Problem], counts: Counts, progress: _Progress) -> list[str]:
     """An ACLED file through the pipeline; the columns it ignored."""
     required, known = _columns(run.kind)
-    reader = read_json_list if _starts_json(path) else read_csv
-    table = reader(path, required=required, known=known)
+    deletions = run.kind == ImportKind.ACLED_DELETIONS
+    mapper = deletion_mapper if deletions else EventMapper(revisions=imported_revisions(run.organization_id))
+    if _starts_json(path):
+        table = read_json_list(path, required=required, known=known)
+    else:
+        unchanged = None if deletions else mapper.unchanged_check
+        table = read_csv(path, required=required, known=known, unchanged=unchanged)
     progress(0, total=table.rows_estimate)
-    if run.kind == ImportKind.ACLED_DELETIONS:
-        accepted = list(results(table, deletion_mapper, report, counts, progress))
+    if deletions:
+        accepted = list(results(table, mapper, report, counts, progress))
         done = events_delete_imported(organization=run.organization, results=accepted, report=report)
     else:
-        mapper = EventMapper(revisions=imported_revisions(run.organization_id))
         accepted = results(table, mapper, report, counts, progress)
         done = events_import(
             organization=run.organization, run=run, rows=(r.values for r in accepted), by=run.created_by

@@ -96,6 +96,19 @@ def test_the_same_file_again_changes_nothing_and_writes_no_history(ngo, imported
     assert sorted(Event.objects.values_list("updated_at", flat=True)) == stamps
 
 
+def test_an_unchanged_row_repeated_or_cut_short_in_the_file_again_is_still_rejected(ngo, imported, tmp_path):
+    # A re-import's known rows skip the mapping; the checks of the file's shape still hold.
+    lines = (FIXTURES / "acled_2022.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    short = lines[2].rstrip("\r\n").rsplit(",", 3)[0] + "\n"
+    path = tmp_path / "acled_again.csv"
+    path.write_text("".join([*lines, lines[1], short]), encoding="utf-8")
+    again = run_import(ngo, path)
+    assert (again.created, again.updated, again.unchanged, again.rejected) == (0, 0, 6, 2)
+    reasons = [row.message for row in again.report_rows.order_by("row_number")]
+    assert "appears more than once" in reasons[0]
+    assert "cells where the header has" in reasons[1]
+
+
 def test_a_newer_acled_timestamp_revises_the_event_and_an_older_one_counts_as_unchanged(ngo, imported):
     revised = run_import(ngo, "acled_current_revised.csv")
     assert (revised.updated, revised.unchanged) == (1, 1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import math
+from collections.abc import Callable
 from functools import cache
 from typing import NamedTuple
 
@@ -179,6 +180,24 @@ class EventMapper:
         if len(self._sources) < 100_000:
             self._sources[source] = publishers
         return publishers
+
+    def unchanged_check(self, header: list[str]) -> Callable[[list[str]], str] | None:
+        """For a CSV reader (``pipeline.read_csv``): the test ``__call__`` starts with, on a row's
+        cells before any dict is made of them; it answers the external id of a row whose revision
+        is already imported, else "". Most of a re-import's rows end here."""
+        if not self.revisions or "event_id_cnty" not in header or "timestamp" not in header:
+            return None
+        at_id, at_timestamp, revisions = header.index("event_id_cnty"), header.index("timestamp"), self.revisions
+
+        def check(cells: list[str]) -> str:
+            external_id = cells[at_id].strip()
+            known = revisions.get(external_id)
+            if known is None:
+                return ""
+            timestamp = cells[at_timestamp].strip()
+            return external_id if not timestamp.isdigit() or int(timestamp) <= known else ""
+
+        return check
 
     def __call__(self, row_number: int, row: dict[str, str]) -> RowResult:
         get = row.get
