@@ -49,8 +49,8 @@ def _shareable_ids(kind: str, ids) -> set[int]:
 
 
 def _note(collector: Collector, root: Model, root_shared: bool | None):
-    """Before the delete: ``(kind, organization_id, shared, ids)`` groups of the collected
-    records, and the ``(organization_id, household_id)`` of each deleted testimony whose
+    """Before the delete: the ids of the collected records by ``(kind, organization_id,
+    shared)``, and the ``(organization_id, household_id)`` of each deleted testimony whose
     household partners could have received (it may have been shared through it alone)."""
     groups, households = defaultdict(list), set()
     for model, ids in _collected_ids(collector).items():
