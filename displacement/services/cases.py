@@ -28,6 +28,7 @@ from displacement.models.vocab import CASE_TRANSITIONS, CaseStatus, Role
 from displacement.selectors.access import Viewer
 from displacement.services import summary_tracking
 from displacement.services.acting import acting
+from displacement.services.deletions import record_delete
 
 #: Fields a case's ``case_update`` changes directly; status and assignee have their own rules.
 PLAIN_FIELDS = {"priority", "needs", "opened_on", "closure_reason"}
@@ -117,7 +118,7 @@ def case_delete(*, case: Case, by=None) -> None:
     if viewer is not None and not viewer.is_coordinator:
         raise PermissionDenied(_("Only a coordinator deletes cases."))
     with acting(by):
-        current.delete()
+        record_delete(current)
     summary_tracking.touch_cases(current.organization_id)
 
 

@@ -15,6 +15,7 @@ from displacement.models import Displacement
 from displacement.services import summary_tracking
 from displacement.services.acting import acting
 from displacement.services.cases import require_writer
+from displacement.services.deletions import record_delete
 
 #: What a move is made of; its organisation follows its household.
 FIELDS = {
@@ -79,5 +80,5 @@ def displacement_delete(*, displacement: Displacement, by=None) -> None:
     current = Displacement.objects.select_for_update().get(pk=displacement.pk)
     require_writer(by, current.organization_id)
     with acting(by):
-        current.delete()
+        record_delete(current)
     summary_tracking.household_touched(current.organization_id, current.household_id, current.left_on)

@@ -11,6 +11,7 @@ from displacement import models as m
 from displacement.models.vocab import Origin
 from displacement.services import summary_tracking
 from displacement.services.acting import acting
+from displacement.services.deletions import record_delete
 
 #: Fields the survivor takes from the merged event when its own are empty (what a field report
 #: knows and ACLED does not code: the target, the weapon, the injured).
@@ -72,8 +73,7 @@ def event_merge(*, survivor: m.Event, merged: m.Event, by=None) -> m.Event:
         survivor.full_clean()
         survivor.save()  # its history row carries the merge; its links' copies are refreshed
         summary_tracking.event_touched(survivor)  # its filled fields, its new testimonies and moves
-        merged._merged_into = survivor.pk  # the tombstone says where it went (services.tombstones)
-        merged.delete()
+        record_delete(merged, survivor_id=survivor.pk)  # the tombstone says where it went
     return survivor
 
 

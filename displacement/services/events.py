@@ -20,6 +20,7 @@ from displacement.models import Event, EventAlias
 from displacement.selectors.event_aliases import by_external_id
 from displacement.services import summary_tracking
 from displacement.services.acting import acting
+from displacement.services.deletions import record_delete
 
 #: What an upsert did to its event.
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
@@ -99,7 +100,7 @@ def event_delete(*, event: Event, by=None) -> None:
     with acting(by):
         # Before the cascade: the moves it caused lose their cause by a bare UPDATE.
         summary_tracking.event_touched(event)
-        event.delete()
+        record_delete(event)
 
 
 def event_update(*, event: Event, by=None, sources=None, caused_by=None, **fields) -> Event:

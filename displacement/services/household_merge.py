@@ -12,6 +12,7 @@ from displacement.models.sharing import RecordKind
 from displacement.models.vocab import CaseStatus
 from displacement.services import summary_tracking
 from displacement.services.acting import acting
+from displacement.services.deletions import record_delete
 from displacement.services.tombstones import is_shareable
 
 #: The records that follow their household to the survivor (consents follow their testimonies).
@@ -63,9 +64,8 @@ def household_merge(*, survivor: m.Household, merged: m.Household, by=None) -> m
         if survivor.legal_hold is False and merged.legal_hold:
             survivor.legal_hold = True
         survivor.save()
-        # The tombstone says where it went and whether partners knew it (services.tombstones).
-        merged._merged_into, merged._shared_when_merged = survivor.pk, shared
-        merged.delete()
+        # The tombstone says where it went and whether partners knew it.
+        record_delete(merged, survivor_id=survivor.pk, shared=shared)
     summary_tracking.touch(survivor.organization_id, *days)
     summary_tracking.touch_cases(survivor.organization_id)
     summary_tracking.events_recounted(recounted)

@@ -12,6 +12,7 @@ from displacement.selectors.access import Viewer
 from displacement.services import summary_tracking
 from displacement.services.acting import acting
 from displacement.services.cases import refuse_hidden_text, require_writer
+from displacement.services.deletions import record_delete
 
 #: What a staff member changes on a household; identifiers and members have their own screens.
 FIELDS = {"current_place", "legal_hold", "notes"}
@@ -66,7 +67,7 @@ def household_delete(*, household: Household, by=None) -> None:
     told = Testimony.objects.filter(household=current)
     events = list(TestimonyEvent.objects.filter(testimony__in=told).values_list("event_id", flat=True))
     with acting(by):
-        current.delete()
+        record_delete(current)
     summary_tracking.corroboration_touched(events)  # one household fewer among their witnesses
 
 

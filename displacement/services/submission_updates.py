@@ -17,6 +17,7 @@ from django.db import transaction
 from displacement import models as m
 from displacement.importers.intake_mapping import CAUSED, SubmissionValues
 from displacement.services import summary_tracking
+from displacement.services.deletions import record_delete
 from displacement.services.events import event_update
 from displacement.services.submission_writes import unsaved_displacement, unsaved_event
 from displacement.services.testimonies import consent_record, consent_withdraw, testimony_update
@@ -216,7 +217,7 @@ def _sync_displacements(record, household_id, values: SubmissionValues, cause_id
             ids.append(wanted.pk)
             changed = True
     for current in kept[len(values.displacements) :]:
-        current.delete()
+        record_delete(current)
         summary_tracking.household_touched(current.organization_id, current.household_id, current.left_on)
         changed = True
     record.displacements = ids

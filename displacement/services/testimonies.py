@@ -21,8 +21,9 @@ from displacement.selectors.sharing import consenting
 from displacement.services import summary_tracking
 from displacement.services.acting import acting
 from displacement.services.cases import refuse_hidden_text, require_writer
+from displacement.services.deletions import record_delete
 from displacement.services.summary_tracking import households_touched
-from displacement.services.tombstones import testimony_unshare_check, tombstone_sharing_withdrawn
+from displacement.services.tombstones import testimony_unshare_check, tombstone_sharing_withdrawn, touch_on_consent
 
 #: Fields only a reader of the narrative may change.
 NARRATIVE_GUARDED = ("narrative", "household", "sensitivity")
@@ -65,6 +66,8 @@ def testimony_record(*, organization, by=None, events=(), consents=(), sources=(
                 given_on=testimony.recorded_on,
                 recorded_by=fields.get("interviewer"),
             )
+        if consents:  # records it makes shareable move for partners syncing
+            touch_on_consent(testimony.pk)
         testimony.sources.set(sources)
         summary_tracking.testimony_touched(testimony)
     return testimony
@@ -123,7 +126,7 @@ def testimony_delete(*, testimony: Testimony, by=None) -> None:
     events = summary_tracking.events_of_testimony(current.pk)
     counting = Testimony.objects.filter(pk=current.pk).filter(consenting(ConsentPurpose.STATISTICS)).exists()
     with acting(by):
-        current.delete()
+        record_delete(current)
     summary_tracking.testimony_touched(current)
     summary_tracking.corroboration_touched(events, now=CORROBORATED_AT - 1)
     if counting:  # its household's consent to statistics goes with it
@@ -140,6 +143,7 @@ def consent_record(*, testimony: Testimony, by=None, **fields) -> Consent:
     consent.full_clean()
     with acting(by):
         consent.save()
+        touch_on_consent(testimony.pk)  # records it makes shareable move for partners syncing
     if consent.purpose == ConsentPurpose.STATISTICS:  # the household may now count outside
         households_touched([testimony.household_id])
     return consent

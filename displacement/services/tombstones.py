@@ -5,12 +5,11 @@ received when it left (``Tombstone.shared``): a record that was never shareable,
 restricted testimony or a household shared by no testimony, is deleted, withdrawn or made
 restricted without telling partners that it existed. Every tombstone that partners read also
 withdraws the partner report files that hold the record (``services.report_withdrawal``).
+The tombstones of deleted records are written by ``services.deletions.record_delete``.
 """
 
 from __future__ import annotations
 
-from django.db.models.signals import post_delete, post_save, pre_delete
-from django.dispatch import receiver
 from django.utils import timezone
 
 from displacement import models as m
@@ -139,49 +138,11 @@ def testimony_unshare_check(*, testimony: m.Testimony, sensitivity_before: str, 
     return count
 
 
-@receiver(pre_delete)
-def _shareable_before_delete(sender, instance, **kwargs):
-    """Whether partners could have received the record (and, for a testimony, its household)
-    is known only while the rows exist: every cascaded row's is noted before any goes."""
-    kind = KIND_OF_MODEL.get(sender)
-    if kind is None:
-        return
-    # A merged household's testimonies have already moved: the merge noted it before.
-    shared = getattr(instance, "_shared_when_merged", None)
-    instance._shared_before_delete = is_shareable(kind, instance.pk) if shared is None else shared
-    if sender is m.Testimony:
-        instance._household_shared_before_delete = is_shareable(RecordKind.HOUSEHOLDS, instance.household_id)
-
-
-@receiver(post_delete)
-def _tombstone_deleted(sender, instance, **kwargs):
-    kind = KIND_OF_MODEL.get(sender)
-    if kind is None:
-        return
-    survivor = getattr(instance, "_merged_into", None)  # set by services.event_merge, household_merge
-    tombstone_record(
-        organization_id=instance.organization_id,
-        kind=kind,
-        ids=[instance.pk],
-        reason=TombstoneReason.MERGED if survivor else TombstoneReason.DELETED,
-        shared=getattr(instance, "_shared_before_delete", True),
-        survivor_id=survivor,
-    )
-    if sender is m.Testimony and getattr(instance, "_household_shared_before_delete", True):
-        # Its household may have been shared only through this testimony's consent.
-        tombstone_household_if_unshared(
-            organization_id=instance.organization_id,
-            household_id=instance.household_id,
-            reason=TombstoneReason.UNSHARED,
-        )
-
-
-@receiver(post_save, sender=m.Consent)
-def _touch_on_consent(sender, instance, created, **kwargs):
-    """A new consent can make records shareable without changing them: move their
-    ``updated_at`` so that partners syncing with ``updated_since`` receive them."""
-    if not created:
-        return
-    testimony = m.Testimony.objects.filter(pk=instance.testimony_id)
+def touch_on_consent(testimony_id: int) -> None:
+    """After a consent was recorded for ``testimony_id`` (called by the services that record
+    one; bulk writes such as the intake's COPY do not): it can make records shareable without
+    changing them, so their ``updated_at`` moves and partners syncing with ``updated_since``
+    receive them."""
+    testimony = m.Testimony.objects.filter(pk=testimony_id)
     testimony.update(updated_at=timezone.now())
     touch_household_records(testimony.values_list("household_id", flat=True).first())

@@ -97,7 +97,9 @@ def _rebuild_indexes(definitions: list[str], progress: Progress | None) -> None:
 
 
 def synthetic_delete() -> int:
-    """Delete every synthetic record (history triggers off, as for the load)."""
+    """Delete every synthetic record (history triggers off, as for the load). Raw SQL, not
+    ``services.deletions.record_delete``: it leaves no tombstones, as it never did (its
+    raw SQL fired no delete signal either)."""
     organizations = list(m.Organization.objects.filter(slug__startswith=SLUG).values_list("pk", flat=True))
     if not organizations:
         return 0

@@ -8,6 +8,7 @@ from displacement import models as m
 from displacement.models.vocab import ConsentPurpose, Sensitivity
 from displacement.selectors.sharing import shared_testimonies
 from displacement.services.attachments import attachment_upload
+from displacement.services.testimonies import testimony_delete
 from tests.factories import EventFactory, HouseholdFactory, OrganizationFactory, TestimonyFactory
 
 pytestmark = pytest.mark.django_db
@@ -227,7 +228,7 @@ def test_deleting_a_testimony_tombstones_what_it_alone_shared(world):
     testimony = world["testimony"]
     m.Consent.objects.create(testimony=testimony, purpose=ConsentPurpose.SHARING)
     household_id, testimony_id = testimony.household_id, testimony.pk
-    testimony.delete()
+    testimony_delete(testimony=testimony)
     kinds = set(m.Tombstone.objects.values_list("record_kind", "record_id"))
     assert ("testimonies", testimony_id) in kinds
     assert ("households", household_id) in kinds and ("cases", world["case"].pk) in kinds

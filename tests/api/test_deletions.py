@@ -7,7 +7,8 @@ import pytest
 from displacement.models import Testimony, Tombstone
 from displacement.models.vocab import ConsentPurpose, Sensitivity
 from displacement.selectors import pseudonyms
-from displacement.services.testimonies import consent_withdraw
+from displacement.services.displacements import displacement_delete
+from displacement.services.testimonies import consent_withdraw, testimony_delete
 from tests.api.conftest import shared_testimony
 from tests.factories import DisplacementFactory, HouseholdFactory, TestimonyFactory
 
@@ -28,7 +29,7 @@ def _restricted(ngo):
 def test_deleting_a_restricted_testimony_tells_partners_nothing(partner, staff, partner_org, ngo, world):
     testimony = _restricted(ngo)
     pk = testimony.pk
-    Testimony.objects.filter(pk=pk).delete()
+    testimony_delete(testimony=testimony)
     assert _feed(partner) == set(), "the partner learns neither that it existed nor when it went"
     # The owner's own feed still has it, marked as never shared.
     assert Tombstone.objects.get(record_kind="testimonies", record_id=pk).shared is False
@@ -38,7 +39,7 @@ def test_deleting_a_restricted_testimony_tells_partners_nothing(partner, staff, 
 def test_deleting_a_shared_testimony_is_on_the_partners_feed(partner, partner_org, ngo, world):
     testimony = Testimony.objects.get(organization=ngo)
     pk, household = testimony.pk, testimony.household_id
-    testimony.delete()
+    testimony_delete(testimony=testimony)
     feed = _feed(partner)
     assert ("testimonies", pseudonyms.encode("testimony", pk, partner_org.pk), "deleted") in feed
     assert ("households", pseudonyms.encode("household", household, partner_org.pk), "unshared") in feed
@@ -55,7 +56,7 @@ def test_deleting_records_of_a_household_never_shared_tells_partners_nothing(par
     household = HouseholdFactory(organization=ngo)
     TestimonyFactory(organization=ngo, household=household, recorded_on=datetime.date(2025, 5, 1))  # no consent
     move = DisplacementFactory(household=household)
-    move.delete()
+    displacement_delete(displacement=move)
     assert _feed(partner) == set()
 
 
@@ -64,5 +65,5 @@ def test_a_restricted_testimony_made_public_is_on_the_feed_when_deleted(partner,
     Testimony.objects.filter(pk=testimony.pk).update(sensitivity=Sensitivity.PUBLIC)
     testimony.refresh_from_db()
     pk = testimony.pk
-    testimony.delete()
+    testimony_delete(testimony=testimony)
     assert ("testimonies", pseudonyms.encode("testimony", pk, partner_org.pk), "deleted") in _feed(partner)

@@ -7,6 +7,7 @@ from displacement.models import Event, Household
 from displacement.models.vocab import Sensitivity
 from displacement.selectors import pseudonyms
 from displacement.services.event_merge import event_merge
+from displacement.services.events import event_delete
 from displacement.services.household_merge import household_merge
 from tests.factories import EventFactory
 
@@ -50,7 +51,7 @@ def test_partners_find_the_merged_event_on_their_deletions_feed_with_the_survivo
 
 
 def test_other_deletions_name_no_survivor(staff, ngo, world):
-    Event.objects.get(organization=ngo).delete()
+    event_delete(event=Event.objects.get(organization=ngo))
     [row] = staff.get("/api/v1/deletions/", {"since": SINCE}).json()["results"]
     assert (row["reason"], row["survivor_id"]) == ("deleted", None)
 

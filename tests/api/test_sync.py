@@ -8,9 +8,10 @@ from rest_framework.test import APIClient
 
 from api.models import OrganizationAPIKey
 from api.sync import HEADER as SYNC_HEADER
-from displacement.models import Consent, Event, SharingAgreement, Tombstone
+from displacement.models import Event, SharingAgreement, Tombstone
 from displacement.models.vocab import ConsentPurpose
-from displacement.services.testimonies import consent_withdraw
+from displacement.services.events import event_delete
+from displacement.services.testimonies import consent_record, consent_withdraw
 from tests.api.conftest import shared_testimony
 from tests.factories import EventFactory, OrganizationFactory
 
@@ -68,9 +69,9 @@ def test_the_mirror_converges_through_creates_updates_and_withdrawals(partner, n
     late.consents.filter(purpose=ConsentPurpose.SHARING).delete()
     mirror.sync()
     before = len(mirror.records["testimonies"])
-    Consent.objects.create(testimony=late, purpose=ConsentPurpose.SHARING)  # consent given later
+    consent_record(testimony=late, purpose=ConsentPurpose.SHARING)  # consent given later
     consent_withdraw(consent=new.consents.get(purpose=ConsentPurpose.SHARING), by=None)
-    event.delete()
+    event_delete(event=event)
     mirror.sync()
     assert mirror.records == mirror.truth()
     assert len(mirror.records["testimonies"]) == before
@@ -125,14 +126,14 @@ def test_a_partners_time_counts_from_the_start_of_its_day_so_no_search_finds_a_c
 def test_a_partners_deletions_since_a_time_count_from_the_start_of_its_day(partner, ngo, world):
     event = EventFactory(organization=ngo)
     pk = event.pk
-    event.delete()
+    event_delete(event=event)
     stone = Tombstone.objects.get(record_id=pk, record_kind="events")
     just_after = (stone.created_at + datetime.timedelta(microseconds=1)).isoformat().replace("+", "%2B")
     assert len(partner.get(f"/api/v1/deletions/?since={just_after}").json()["results"]) == 1
 
 
 def test_a_sync_token_gives_what_changed_after_the_answer_that_carried_it(partner, ngo, world):
-    EventFactory(organization=ngo).delete()
+    event_delete(event=EventFactory(organization=ngo))
     two_hours_ago = timezone.now() - datetime.timedelta(hours=2)
     Tombstone.objects.update(created_at=two_hours_ago)
     Event.objects.update(updated_at=two_hours_ago)
@@ -141,7 +142,7 @@ def test_a_sync_token_gives_what_changed_after_the_answer_that_carried_it(partne
     new = EventFactory(organization=ngo, killed=777)
     assert _marks(partner, f"/api/v1/events/?updated_since={token}") == {777}
     assert partner.get(f"/api/v1/deletions/?since={token}").json()["results"] == []
-    new.delete()
+    event_delete(event=new)
     assert len(partner.get(f"/api/v1/deletions/?since={token}").json()["results"]) == 1
 
 

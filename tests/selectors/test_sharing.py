@@ -16,6 +16,7 @@ from displacement.selectors.sharing import (
     shared_households,
     shared_testimonies,
 )
+from displacement.services.events import event_delete
 from displacement.services.testimonies import consent_withdraw
 from displacement.services.tombstones import testimony_unshare_check
 from tests.factories import (
@@ -103,7 +104,7 @@ def test_withdrawal_takes_effect_at_once_and_leaves_a_tombstone(ngo, partner, ca
 def test_deleting_a_record_leaves_a_tombstone(ngo):
     event = EventFactory(organization=ngo)
     pk = event.pk
-    event.delete()
+    event_delete(event=event)
     assert Tombstone.objects.filter(record_kind="events", record_id=pk, reason="deleted").exists()
 
 
