@@ -14,8 +14,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models.expressions import RawSQL
-from django.db.models.signals import post_save
-from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -221,13 +219,6 @@ def check_run_after_commit(run_id: int) -> None:
             logger.warning("could not queue the duplicate check of import run %s", run_id, exc_info=True)
 
     transaction.on_commit(queue)
-
-
-@receiver(post_save, sender=m.Event)
-def _check_saved_event(sender, instance, raw=False, **kwargs):
-    """Every save of an event (the admin, the API, the services) is checked after commit."""
-    if not raw:
-        check_after_commit(instance.pk)
 
 
 # --- a coordinator's answer ---------------------------------------------------------------------

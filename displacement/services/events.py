@@ -21,6 +21,7 @@ from displacement.selectors.event_aliases import by_external_id
 from displacement.services import summary_tracking
 from displacement.services.acting import acting
 from displacement.services.deletions import record_delete
+from displacement.services.event_duplicates import check_after_commit
 
 #: What an upsert did to its event.
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
@@ -172,7 +173,8 @@ def _check_related(organization, *, sources=(), caused_by=()) -> None:
 
 def _save(event: Event) -> None:
     """Save in a savepoint; the unique external id taken by a concurrent writer is a
-    ``DuplicateExternalId``, not an ``IntegrityError``."""
+    ``DuplicateExternalId``, not an ``IntegrityError``. Every saved event (the admin, the API,
+    an upsert) is checked for duplicates once the transaction commits; imports check by run."""
     try:
         with transaction.atomic():
             event.save()
@@ -180,6 +182,7 @@ def _save(event: Event) -> None:
         if "event_external_id_unique" in str(error):
             raise DuplicateExternalId(event.external_id) from None
         raise
+    check_after_commit(event.pk)
 
 
 def _apply(event: Event, fields: dict, *, by, sources=None, caused_by=None) -> bool:

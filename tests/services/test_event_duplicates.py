@@ -21,8 +21,8 @@ from displacement.services.event_duplicates import (
     event_duplicates_check,
     event_duplicates_find,
 )
-from displacement.services.events import event_update
-from tests.factories import EventFactory, place
+from displacement.services.events import event_record, event_update
+from tests.factories import place
 from tests.support.events import DAY, acled, strike
 
 pytestmark = pytest.mark.django_db
@@ -171,8 +171,17 @@ def test_a_written_event_is_checked_after_commit(ngo, django_capture_on_commit_c
     first = strike(ngo)
     task = "displacement.tasks.duplicates.event_duplicates_check_task.apply_async"
     with mock.patch(task) as queued, django_capture_on_commit_callbacks(execute=True):
-        second = EventFactory(
-            organization=ngo, start=DAY, place=first.place, latitude=first.latitude, longitude=first.longitude
+        second = event_record(
+            organization=ngo,
+            title="Drone strike on the school",
+            category=EventCategory.VIOLENCE,
+            event_type=EventType.EXPLOSIONS,
+            sub_event_type=SubEventType.AIR_DRONE_STRIKE,
+            start=DAY,
+            place=first.place,
+            geo_precision=first.geo_precision,
+            latitude=first.latitude,
+            longitude=first.longitude,
         )
     [call] = queued.call_args_list
     [ids] = call.args[0]
