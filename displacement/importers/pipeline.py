@@ -99,9 +99,18 @@ def detect_encoding(path: Path) -> tuple[str, int, bool]:
                 last = chunk[-1:]
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            encoding = "cp1251"
-            raw.seek(-1, 2)
-            last = raw.read(1)
+            encoding, lines, last = "cp1251", 0, b""
+            raw.seek(0)
+            decoder = codecs.getincrementaldecoder("cp1251")()
+            try:  # cp1251 leaves one byte (0x98) undefined: a file with it is neither
+                while chunk := raw.read(CHUNK):
+                    if b"\x00" in chunk:
+                        raise FileError("This is not a text file (it holds NUL bytes).")
+                    decoder.decode(chunk)
+                    lines += chunk.count(b"\n")
+                    last = chunk[-1:]
+            except UnicodeDecodeError:
+                raise FileError("This is not a text file in UTF-8 or cp1251.") from None
     return encoding, lines, last in (b"\n", b"\r")
 
 

@@ -159,6 +159,17 @@ def test_a_file_that_fails_as_a_whole_writes_nothing(ngo, name, error):
     assert not run.report_rows.exists()
 
 
+def test_bytes_that_are_neither_utf8_nor_cp1251_fail_the_file_with_the_reason(ngo, tmp_path):
+    """cp1251 leaves 0x98 undefined: a binary file without NUL bytes, or a cp1251 file with it
+    in a later row, is refused whole with the reason, not stopped by an internal error."""
+    header, row = (FIXTURES / "acled_current.csv").read_text(encoding="utf-8").splitlines()[:2]
+    path = tmp_path / "x.csv"
+    path.write_bytes(f"{header}\n{row}\n".encode("cp1251") + "Примітка".encode("cp1251") + b"\x98\n")
+    run = run_import(ngo, path)
+    assert (run.status, run.error) == (ImportStatus.FAILED, "This is not a text file in UTF-8 or cp1251.")
+    assert not Event.objects.exists()
+
+
 def test_a_file_over_the_size_limit_is_refused_before_anything_is_read(ngo, settings):
     settings.IMPORT_MAX_BYTES = 1024
     with (FIXTURES / "acled_current.csv").open("rb") as handle, pytest.raises(ValidationError, match="limit"):
