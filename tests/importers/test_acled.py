@@ -1,5 +1,6 @@
 """ACLED files through the pipeline: the mapping, upserts, revisions and deletions."""
 
+import csv
 import datetime
 
 import pytest
@@ -157,6 +158,39 @@ def test_a_file_that_fails_as_a_whole_writes_nothing(ngo, name, error):
     assert error in run.error
     assert not Event.objects.exists()
     assert not run.report_rows.exists()
+
+
+def acled_file(path, changes):
+    """acled_current.csv's first row once per change ({column: value}), each with an id of its own."""
+    lines = (FIXTURES / "acled_current.csv").read_text(encoding="utf-8").splitlines()
+    header, row = next(csv.reader(lines[:1])), next(csv.reader(lines[1:2]))
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(header)
+        for number, change in enumerate(changes):
+            cells = dict(zip(header, row, strict=True)) | {"event_id_cnty": f"XT{number}"} | change
+            writer.writerow([cells[c] for c in header])
+    return path
+
+
+def test_counts_and_timestamps_beyond_the_columns_range_or_not_ascii_digits_reject_their_row(ngo, tmp_path):
+    path = acled_file(
+        tmp_path / "x.csv",
+        [{}, {"fatalities": "99999999999999999999"}, {"fatalities": "²"}, {"timestamp": "99999999999999999999"}],
+    )
+    run = run_import(ngo, path)
+    assert (run.status, run.created, run.rejected) == (ImportStatus.DONE, 1, 3)
+    assert list(run.report_rows.values_list("row_number", "field")) == [
+        (3, "fatalities"),
+        (4, "fatalities"),
+        (5, "timestamp"),
+    ]
+    assert list(Event.objects.values_list("external_id", flat=True)) == ["XT0"]
+
+
+def test_a_date_outside_the_window_is_named_with_one_full_stop(ngo, tmp_path):
+    run = run_import(ngo, acled_file(tmp_path / "x.csv", [{"event_date": "2999-01-01"}]))
+    assert not run.report_rows.get().message.endswith("..")
 
 
 def test_bytes_that_are_neither_utf8_nor_cp1251_fail_the_file_with_the_reason(ngo, tmp_path):
