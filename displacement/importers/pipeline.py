@@ -223,18 +223,19 @@ def results(
 ) -> Iterator[RowResult]:
     """Map every row, keep the problems in ``report`` and count them; yield the accepted rows.
 
-    An id repeated in the same file rejects the later rows: which one ACLED meant is unknown.
+    An id repeated in the same file rejects the later rows: which one ACLED meant is unknown
+    (also when the first was rejected: the later one may be the row ACLED meant, or not).
     """
     seen: set[str] = set()
     for done, (row_number, raw) in enumerate(table.rows, start=1):
         result = mapper(row_number, raw)
         rejected = result.rejected  # once a row: this loop runs 200,000 times a large file
-        if result.external_id and not rejected:
-            if result.external_id in seen:
+        if result.external_id:
+            if result.external_id not in seen:
+                seen.add(result.external_id)
+            elif not rejected:
                 result.reject("event_id_cnty", f"{result.external_id} appears more than once in this file.")
                 rejected = True
-            else:
-                seen.add(result.external_id)
         if rejected:  # the flags of a rejected row do not matter any more
             result.problems = [p for p in result.problems if p.level == ReportLevel.REJECTED]
         for problem in result.problems:

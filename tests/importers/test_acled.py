@@ -188,6 +188,15 @@ def test_counts_and_timestamps_beyond_the_columns_range_or_not_ascii_digits_reje
     assert list(Event.objects.values_list("external_id", flat=True)) == ["XT0"]
 
 
+def test_an_id_whose_first_row_was_rejected_rejects_its_later_rows_too(ngo, tmp_path):
+    """Which of the two rows ACLED meant is unknown, whether or not the first could be read."""
+    path = acled_file(tmp_path / "x.csv", [{"event_date": "2024-02-30"}, {"event_id_cnty": "XT0"}])
+    run = run_import(ngo, path)
+    assert (run.created, run.rejected) == (0, 2)
+    assert "more than once" in run.report_rows.get(row_number=3).message
+    assert not Event.objects.exists()
+
+
 def test_a_date_outside_the_window_is_named_with_one_full_stop(ngo, tmp_path):
     run = run_import(ngo, acled_file(tmp_path / "x.csv", [{"event_date": "2999-01-01"}]))
     assert not run.report_rows.get().message.endswith("..")
