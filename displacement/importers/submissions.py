@@ -132,7 +132,8 @@ def timestamp(value) -> datetime | None:
     try:
         moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     except ValueError:
-        raise SubmissionSetError(f"{str(value)[:40]!r} is not a timestamp: is this the platform's own file?") from None
+        # Not repeated: a column shifted in a spreadsheet may have put a name or a phone there.
+        raise SubmissionSetError("A submission time is not a timestamp: is this the platform's own file?") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
