@@ -10,7 +10,9 @@ through the model's date window (``models.dates.PAST``), and the constraints ``.
 ``string-length(.) <= n`` and ``regex(., '…')``.
 
 Messages never repeat a free-text answer (it may be a name or a phone): only the question's path,
-and for a choice, date or number the value (at most 40 characters).
+and for a choice, date, number, P-code or code the value (at most 40 characters), and only when it
+has that shape (``shown``): a name or a phone typed into a choice's, a number's or a place's
+column (an export's columns shifted, a profile's mistake) is not repeated either.
 """
 
 from __future__ import annotations
@@ -133,8 +135,25 @@ def is_relevant(question: Question, answers: dict, item: dict | None = None) -> 
     return True
 
 
-def shown(value: str) -> str:
-    return value if len(value) <= 40 else value[:37] + "..."
+#: The shapes of the answers a message may repeat (``shown``): our choices' names (ASCII slugs), a
+#: date, a small number, a P-code, a household code, an event's reference (ACLED id or number).
+CHOICE = re.compile(r"[a-z0-9_.-]{1,60}")
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}[0-9T:.+Z-]{0,20}")
+NUMBER = re.compile(r"-?\d{1,6}")
+CODE = re.compile(r"HH-[2-9A-HJ-NP-Z]{7}")
+REFERENCE = re.compile(r"[A-Za-z]{0,6}\d{1,9}")
+#: What a message says in place of an answer of another shape.
+NOT_SHOWN = "An answer (not shown)"
+
+
+def shown(value, shape: re.Pattern = CHOICE, *, quoted: bool = True) -> str:
+    """``value`` (quoted, at most 40 characters) when it has ``shape``, else ``NOT_SHOWN``: an
+    answer of another shape may be a name or a phone in the wrong column."""
+    value = str(value)
+    if not shape.fullmatch(value):
+        return NOT_SHOWN
+    value = value if len(value) <= 40 else value[:37] + "..."
+    return repr(value) if quoted else value
 
 
 def parse_date(value: str) -> datetime.date | None:
@@ -154,11 +173,12 @@ def _check_value(question: Question, full_path: str, value, problems: Problems, 
         unknown = [v for v in picked if v not in allowed]
         if unknown:
             listed = ", ".join(sorted(allowed))
-            problems.add(full_path, f"{shown(' '.join(unknown))!r} is not a choice here (allowed: {listed}).")
+            named = " ".join(unknown) if all(CHOICE.fullmatch(v) for v in unknown) else ""
+            problems.add(full_path, f"{shown(named)} is not a choice here (allowed: {listed}).")
     elif question.kind == "date":
         day = parse_date(value)
         if day is None:
-            problems.add(full_path, f"{shown(value)!r} is not a date (YYYY-MM-DD).")
+            problems.add(full_path, f"{shown(value, DATE)} is not a date (YYYY-MM-DD).")
             return
         if EARLIEST <= day <= latest:  # PAST's window, its end read once a submission (the clock is slow)
             return
@@ -170,12 +190,12 @@ def _check_value(question: Question, full_path: str, value, problems: Problems, 
         try:
             number = int(value)
         except ValueError:
-            problems.add(full_path, f"{shown(value)!r} is not a whole number.")
+            problems.add(full_path, f"{shown(value, NUMBER)} is not a whole number.")
             return
         if match := _RANGE.match(question.constraint):
             low, high = int(match[1]), int(match[2])
-            if not low <= number <= high:
-                problems.add(full_path, f"{number} is not from {low} to {high}.")
+            if not low <= number <= high:  # (a phone's digits are a whole number too)
+                problems.add(full_path, f"{shown(value.strip(), NUMBER)} is not from {low} to {high}.")
     elif question.kind == "text":
         if (match := _LENGTH.match(question.constraint)) and len(value) > int(match[1]):
             problems.add(full_path, f"At most {match[1]} characters ({len(value)} given).")

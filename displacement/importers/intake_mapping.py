@@ -28,7 +28,8 @@ from displacement.models.vocab import (
     TestimonyRelation,
 )
 
-from .intake_checks import Problems, check_answers, parse_date, shown
+from .intake_checks import CODE, REFERENCE, Problems, check_answers, parse_date, shown
+from .profile_rules import PCODE
 from .submissions import Attachment, Submission
 
 PLACE_LEVELS = ("oblast", "raion", "hromada")
@@ -140,7 +141,7 @@ def _place(answers: dict, prefix: str, lookups: Lookups, problems: Problems, whe
             break
         place = lookups.places.get(pcode)
         if place is None or place.admin_level != level:
-            problems.add(f"{where}{prefix}_{name}", f"{shown(pcode)!r} is not a known {name} P-code.")
+            problems.add(f"{where}{prefix}_{name}", f"{shown(pcode, PCODE)} is not a known {name} P-code.")
             return None
         if found is not None and place.parent_pcode != found.pcode:
             problems.add(f"{where}{prefix}_{name}", f"{pcode} does not lie in {found.pcode}.")
@@ -155,7 +156,10 @@ def _household(answers: dict, lookups: Lookups, problems: Problems) -> tuple[int
         household_id = lookups.households.get(code)
         if code and household_id is None:
             # The same words whether the code is another organisation's or nobody's.
-            problems.add("household/household_code", f"{shown(code)} is not a household of this organisation.")
+            problems.add(
+                "household/household_code",
+                f"{shown(code, CODE, quoted=False)} is not a household of this organisation.",
+            )
         return household_id, [], ContactValues()
     members = [
         MemberValues(
@@ -212,7 +216,9 @@ def _event(answers: dict, lookups: Lookups, problems: Problems) -> tuple[int | N
         reference = str(answers.get("event/event_reference", "")).strip()
         event_id = lookups.events.get(reference) or lookups.events.get(reference.upper())
         if reference and event_id is None:
-            problems.add("event/event_reference", f"{shown(reference)!r} is not an event of this organisation.")
+            problems.add(
+                "event/event_reference", f"{shown(reference, REFERENCE)} is not an event of this organisation."
+            )
         return event_id, None
     if status != "new":
         return None, None
@@ -223,7 +229,7 @@ def _event(answers: dict, lookups: Lookups, problems: Problems) -> tuple[int | N
     if category == EventCategory.DISPLACEMENT and (event_type or sub_type):
         problems.add("event/event_type", "A displacement event has no ACLED event type.")
     if sub_type and event_type and EVENT_TYPE_OF_SUB_TYPE.get(sub_type) != event_type:
-        problems.add("event/sub_event_type", f"{shown(sub_type)!r} is not a sub-type of {shown(event_type)!r}.")
+        problems.add("event/sub_event_type", f"{shown(sub_type)} is not a sub-type of {shown(event_type)}.")
     place = _place(answers, "event/event", lookups, problems, "")
     start = parse_date(answers.get("event/event_date", ""))
     if place is None or start is None or problems:

@@ -250,14 +250,21 @@ def read_csv(data: bytes) -> SubmissionSet:
         raise SubmissionSetError("The CSV file is not UTF-8, as KoboToolbox writes it.") from None
     first = content.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.DictReader(io.StringIO(content, newline=""), delimiter=delimiter, restkey=_EXTRA)
+    reader = csv.DictReader(io.StringIO(content, newline=""), delimiter=delimiter, restkey=_EXTRA, strict=True)
     try:
         header, rows = reader.fieldnames or [], list(reader)
-    except csv.Error as exc:
-        raise SubmissionSetError(f"The CSV file cannot be read: {exc}.") from None
+    except csv.Error as exc:  # (strict: a quoted cell the file ends inside)
+        raise SubmissionSetError(f"The CSV file cannot be read ({exc}): is it cut short?") from None
     extra = next((n for n, row in enumerate(rows, 1) if _EXTRA in row), None)
     if extra:
         raise SubmissionSetError(f"Submission {extra} has more cells than the header has columns.")
+    # Fewer (DictReader fills the missing with None): a file cut short, whose last row may have
+    # lost its review status (a rejected submission would be imported) or its media.
+    short = next((n for n, row in enumerate(rows, 1) if None in row.values()), None)
+    if short:
+        raise SubmissionSetError(
+            f"Submission {short} has fewer cells than the header has columns: is the file cut short?"
+        )
     if "_uuid" not in header and "meta/instanceID" not in header:
         raise SubmissionSetError(
             "This CSV has no _uuid or meta/instanceID column: export from KoboToolbox with XML values and headers."

@@ -104,9 +104,18 @@ def detect_encoding(path: Path) -> tuple[str, int, bool]:
                 last = chunk[-1:]
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            encoding = "cp1251"
-            raw.seek(-1, 2)
-            last = raw.read(1)
+            encoding, lines, last = "cp1251", 0, b""
+            raw.seek(0)
+            decoder = codecs.getincrementaldecoder("cp1251")()
+            try:  # cp1251 leaves one byte (0x98) undefined: a file with it is neither
+                while chunk := raw.read(CHUNK):
+                    if b"\x00" in chunk:
+                        raise FileError("This is not a text file (it holds NUL bytes).")
+                    decoder.decode(chunk)
+                    lines += chunk.count(b"\n")
+                    last = chunk[-1:]
+            except UnicodeDecodeError:
+                raise FileError("This is not a text file in UTF-8 or cp1251.") from None
     return encoding, lines, last in (b"\n", b"\r")
 
 
@@ -236,7 +245,8 @@ def results(
 ) -> Iterator[RowResult]:
     """Map every row, keep the problems in ``report`` and count them; yield the accepted rows.
 
-    An id repeated in the same file rejects the later rows: which one ACLED meant is unknown.
+    An id repeated in the same file rejects the later rows: which one ACLED meant is unknown
+    (also when the first was rejected: the later one may be the row ACLED meant, or not).
     """
     seen: set[str] = set()
     for done, (row_number, raw) in enumerate(table.rows, start=1):
@@ -251,12 +261,12 @@ def results(
         else:
             result = mapper(row_number, raw)
         rejected = result.rejected  # once a row: this loop runs 200,000 times a large file
-        if result.external_id and not rejected:
-            if result.external_id in seen:
+        if result.external_id:
+            if result.external_id not in seen:
+                seen.add(result.external_id)
+            elif not rejected:
                 result.reject("event_id_cnty", f"{result.external_id} appears more than once in this file.")
                 rejected = True
-            else:
-                seen.add(result.external_id)
         if rejected:  # the flags of a rejected row do not matter any more
             result.problems = [p for p in result.problems if p.level == ReportLevel.REJECTED]
         for problem in result.problems:

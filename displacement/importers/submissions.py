@@ -95,6 +95,9 @@ class FormSpec:
 
 
 MEDIA_TYPES = {"image", "audio", "video", "file", "background-audio"}
+#: A form marker's shape ("testimony_intake 1"): another answer found there is not repeated (a
+#: spreadsheet's shifted columns may have put a name in the marker's).
+MARKER_SHAPE = re.compile(r"[a-z][a-z0-9_]{0,40} \d{1,4}")
 
 
 class SubmissionSetError(Exception):
@@ -132,7 +135,8 @@ def timestamp(value) -> datetime | None:
     try:
         moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     except ValueError:
-        raise SubmissionSetError(f"{str(value)[:40]!r} is not a timestamp: is this the platform's own file?") from None
+        # Not repeated: a column shifted in a spreadsheet may have put a name or a phone there.
+        raise SubmissionSetError("A submission time is not a timestamp: is this the platform's own file?") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
@@ -248,6 +252,12 @@ def _unknown_in_repeat(items: list, known: frozenset[str], prefix: str) -> set[s
     return unknown
 
 
+def _marker_shown(answer: str) -> str:
+    if not answer:
+        return "none"
+    return repr(answer) if MARKER_SHAPE.fullmatch(answer) else "(not shown)"
+
+
 def check_form(submissions: SubmissionSet, spec: FormSpec) -> None:
     """Refuse the whole set, with the reason, when it was not made with ``spec``'s form:
     another form id, another revision, or answers at paths the form does not have."""
@@ -258,7 +268,7 @@ def check_form(submissions: SubmissionSet, spec: FormSpec) -> None:
         )
     markers = {str(s.answers.get(spec.marker_path, "")) for s in submissions.submissions}
     if markers - {spec.marker}:
-        found = ", ".join(repr(m) if m else "none" for m in sorted(markers - {spec.marker}))
+        found = ", ".join(sorted({_marker_shown(m) for m in markers - {spec.marker}}))
         raise SubmissionSetError(
             f"These submissions were not made with the intake form {spec.marker!r} (their "
             f"{spec.marker_path!r} answer: {found}). Nothing was imported; upload the current form "

@@ -82,6 +82,8 @@ def testimony_update(*, testimony: Testimony, by=None, sources=None, **changes) 
     if unknown:
         raise ValidationError({name: _("This field cannot be changed here.") for name in sorted(unknown)})
     changes = {name: value for name, value in changes.items() if getattr(current, name) != value}
+    if not changes and sources is None:  # the values it holds: no save, no history, no summary refresh
+        return current
     if viewer is not None and not viewer.sees_narrative_of(current):
         refused = sorted(set(changes) & set(NARRATIVE_GUARDED))
         if refused:

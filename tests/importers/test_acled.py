@@ -1,5 +1,6 @@
 """ACLED files through the pipeline: the mapping, upserts, revisions and deletions."""
 
+import csv
 import datetime
 
 import pytest
@@ -170,6 +171,59 @@ def test_a_file_that_fails_as_a_whole_writes_nothing(ngo, name, error):
     assert error in run.error
     assert not Event.objects.exists()
     assert not run.report_rows.exists()
+
+
+def acled_file(path, changes):
+    """acled_current.csv's first row once per change ({column: value}), each with an id of its own."""
+    lines = (FIXTURES / "acled_current.csv").read_text(encoding="utf-8").splitlines()
+    header, row = next(csv.reader(lines[:1])), next(csv.reader(lines[1:2]))
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(header)
+        for number, change in enumerate(changes):
+            cells = dict(zip(header, row, strict=True)) | {"event_id_cnty": f"XT{number}"} | change
+            writer.writerow([cells[c] for c in header])
+    return path
+
+
+def test_counts_and_timestamps_beyond_the_columns_range_or_not_ascii_digits_reject_their_row(ngo, tmp_path):
+    path = acled_file(
+        tmp_path / "x.csv",
+        [{}, {"fatalities": "99999999999999999999"}, {"fatalities": "²"}, {"timestamp": "99999999999999999999"}],
+    )
+    run = run_import(ngo, path)
+    assert (run.status, run.created, run.rejected) == (ImportStatus.DONE, 1, 3)
+    assert list(run.report_rows.values_list("row_number", "field")) == [
+        (3, "fatalities"),
+        (4, "fatalities"),
+        (5, "timestamp"),
+    ]
+    assert list(Event.objects.values_list("external_id", flat=True)) == ["XT0"]
+
+
+def test_an_id_whose_first_row_was_rejected_rejects_its_later_rows_too(ngo, tmp_path):
+    """Which of the two rows ACLED meant is unknown, whether or not the first could be read."""
+    path = acled_file(tmp_path / "x.csv", [{"event_date": "2024-02-30"}, {"event_id_cnty": "XT0"}])
+    run = run_import(ngo, path)
+    assert (run.created, run.rejected) == (0, 2)
+    assert "more than once" in run.report_rows.get(row_number=3).message
+    assert not Event.objects.exists()
+
+
+def test_a_date_outside_the_window_is_named_with_one_full_stop(ngo, tmp_path):
+    run = run_import(ngo, acled_file(tmp_path / "x.csv", [{"event_date": "2999-01-01"}]))
+    assert not run.report_rows.get().message.endswith("..")
+
+
+def test_bytes_that_are_neither_utf8_nor_cp1251_fail_the_file_with_the_reason(ngo, tmp_path):
+    """cp1251 leaves 0x98 undefined: a binary file without NUL bytes, or a cp1251 file with it
+    in a later row, is refused whole with the reason, not stopped by an internal error."""
+    header, row = (FIXTURES / "acled_current.csv").read_text(encoding="utf-8").splitlines()[:2]
+    path = tmp_path / "x.csv"
+    path.write_bytes(f"{header}\n{row}\n".encode("cp1251") + "Примітка".encode("cp1251") + b"\x98\n")
+    run = run_import(ngo, path)
+    assert (run.status, run.error) == (ImportStatus.FAILED, "This is not a text file in UTF-8 or cp1251.")
+    assert not Event.objects.exists()
 
 
 def test_a_file_over_the_size_limit_is_refused_before_anything_is_read(ngo, settings):

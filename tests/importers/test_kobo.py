@@ -132,6 +132,35 @@ def test_a_file_that_is_not_a_kobotoolbox_export_is_refused_with_the_reason(data
         kobo.read(data)
 
 
+def _export_rows():
+    text = fixture_bytes("kobo_export.csv").decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+
+
+def _written(rows) -> bytes:
+    out = io.StringIO()
+    csv.writer(out, delimiter=";").writerows(rows)
+    return out.getvalue().encode()
+
+
+def test_a_csv_export_cut_short_in_its_last_row_is_refused_whole():
+    """Cut after its ``_uuid``, the reviewer's rejection of the last submission is lost: it would
+    be imported as if nobody had reviewed it."""
+    rows = _export_rows()
+    assert kobo.read(_written(rows)).submissions[1].review_status == ReviewStatus.REJECTED
+    rows[2] = rows[2][: rows[0].index("_validation_status")]
+    with pytest.raises(SubmissionSetError, match="fewer cells than the header"):
+        kobo.read(_written(rows))
+
+
+def test_a_csv_export_cut_short_inside_a_quoted_cell_is_refused_whole():
+    data = fixture_bytes("kobo_export.csv")
+    cut = data[: data.rindex(b'"', 0, len(data) - 5) - 10]
+    assert cut.count(b'"') % 2  # inside a quoted cell
+    with pytest.raises(SubmissionSetError, match="cut short"):
+        kobo.read(cut)
+
+
 def test_a_comma_separated_export_keeps_a_narrative_s_line_breaks():
     rows = list(
         csv.reader(io.StringIO(fixture_bytes("kobo_export.csv").decode("utf-8-sig"), newline=""), delimiter=";")

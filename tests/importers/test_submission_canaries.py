@@ -162,3 +162,49 @@ def test_an_import_that_crashes_leaves_no_canary_in_its_error_or_error_report(ng
     assert run.status == "failed"
     _assert_clean(run.error, "the run's error")
     assert not ContactDetails.objects.exists()
+
+
+def test_a_name_or_phone_typed_into_a_choice_number_date_place_or_reference_is_not_repeated(ngo, tmp_path):
+    """An export's columns shifted in a spreadsheet put a name or a phone where a choice, a
+    number, a date, a P-code or an event's reference belongs: the submission is rejected and its
+    reason does not repeat what was typed."""
+    page = fixture_json("kobo_data.json")
+    base = page["results"][0]
+
+    def typed(number, where, value):
+        submission = copy.deepcopy(base) | {"_uuid": f"t-{number}", "meta/instanceID": f"uuid:t-{number}"}
+        target = submission
+        for key in where[:-1]:
+            target = target[key]
+        target[where[-1]] = value
+        return submission
+
+    places = ("displacements", 0, "displacements/origin_hromada")
+    page["results"] = [
+        typed(1, ["interview/language"], NAME),
+        typed(2, ["household/members", 0, "household/members/vulnerabilities"], NAME),
+        typed(3, ["household/members", 0, "household/members/age"], PHONE),
+        typed(4, ["household/members", 0, "household/members/age"], "0661234567"),  # a whole number, out of range
+        typed(5, ["interview/recorded_on"], PHONE),
+        typed(6, list(places), NAME),
+        typed(7, ["event/event_status"], "known") | {"event/event_reference": NAME},
+    ]
+    path = tmp_path / "kobo.json"
+    path.write_text(json.dumps(page), encoding="utf-8")
+    run = import_run_execute(run_id=_start(ngo, path).pk, path=path)
+    assert (run.created, run.rejected) == (0, 7)
+    report = import_report_csv(run)
+    _assert_clean(report, "the import report")
+    assert "0661234567" not in report
+    assert report.count("An answer (not shown)") == 7
+
+
+def test_a_submission_time_that_is_no_timestamp_refuses_the_file_without_repeating_it(ngo, tmp_path):
+    page = fixture_json("kobo_data.json")
+    page["results"][0]["_submission_time"] = NAME
+    path = tmp_path / "kobo.json"
+    path.write_text(json.dumps(page), encoding="utf-8")
+    run = import_run_execute(run_id=_start(ngo, path).pk, path=path)
+    assert run.status == "failed"
+    assert "is not a timestamp" in run.error
+    _assert_clean(run.error, "the run's error")

@@ -103,6 +103,16 @@ def test_the_same_file_again_changes_nothing_and_writes_no_history(ngo, tmp_path
     assert [history_rows(m) for m in (Household, Person, ContactDetails, Testimony, Consent, Displacement)] == histories
 
 
+def test_the_same_submissions_in_another_shape_change_nothing_and_write_no_history(ngo):
+    """The CSV export of what is then imported as JSON: other digests, the same answers."""
+    models = (Household, Person, ContactDetails, Testimony, Consent, Displacement, Event)
+    run_import(ngo, "kobo_export.csv")
+    histories = [history_rows(model) for model in models]
+    again = run_import(ngo, "kobo_data.json")
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 1), lines(again)
+    assert [history_rows(model) for model in models] == histories
+
+
 def test_a_later_version_updates_what_the_first_made(ngo, tmp_path):
     run_import(ngo, write(tmp_path, first_only(kobo_page())))
     record = FormSubmission.objects.get(stable_id=NEW_HOUSEHOLD)

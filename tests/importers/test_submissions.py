@@ -49,6 +49,15 @@ def test_a_form_without_the_marker_is_refused_and_pointed_to_import_profiles():
         check_form(kobo.read_json(page), intake_spec())
 
 
+def test_a_marker_answer_of_another_shape_is_not_repeated_in_the_refusal():
+    """A spreadsheet's shifted columns may put a name where the form's marker belongs."""
+    page = fixture_json("kobo_data.json")
+    page["results"][0]["intake_form"] = "Fakeperson Testova"
+    with pytest.raises(SubmissionSetError, match=r"answer: \(not shown\)\)") as refused:
+        check_form(kobo.read_json(page), intake_spec())
+    assert "Fakeperson" not in str(refused.value)
+
+
 def test_answers_at_paths_the_form_does_not_have_refuse_the_set_and_are_named():
     page = copy.deepcopy(fixture_json("kobo_data.json"))
     page["results"][0]["household/members"][0]["household/members/shoe_size"] = "38"

@@ -44,6 +44,17 @@ MONTHS = {name: i for i, name in enumerate(
 MONTHS.update({name[:3]: i for name, i in list(MONTHS.items())})
 #: ACLED starts in 1997; a later date than today is a typo.
 EARLIEST = datetime.date(1997, 1, 1)
+#: The largest count (``killed``: integer) and timestamp (``source_timestamp``: bigint) the columns hold.
+MAX_COUNT, MAX_TIMESTAMP = 2**31 - 1, 2**63 - 1
+
+
+def whole(text: str, limit: int) -> int | None:
+    """A whole number 0..limit written in ASCII digits, else None (``"²".isdigit()`` is true,
+    and a value over the column's range would fail the whole file's COPY)."""
+    if not (text.isascii() and text.isdigit()):
+        return None
+    value = int(text)
+    return value if value <= limit else None
 
 
 @cache
@@ -143,7 +154,7 @@ class EventMapper:
         if day is None:
             answer = None, f"“{raw_date}” is not a date (2022-05-13 or 13 May 2022).", ""
         elif problem := date_problem(day):
-            answer = None, f"{problem}.", ""
+            answer = None, f"{problem.rstrip('.')}.", ""
         else:
             answer = day, "", f"{day.day} {day:%B %Y}"
         if len(self._days) < 100_000:  # a file of random text does not grow it without end
@@ -208,8 +219,9 @@ class EventMapper:
         if not external_id:
             return result.reject("event_id_cnty", "event_id_cnty is empty.")
         timestamp = (get("timestamp") or "").strip()
+        stamp = whole(timestamp, MAX_TIMESTAMP)
         known = self.revisions.get(external_id)
-        if known is not None and (not timestamp.isdigit() or int(timestamp) <= known):
+        if known is not None and (stamp is None or stamp <= known):
             result.unchanged = True
             return result
         if len(external_id) > 60:
@@ -227,9 +239,10 @@ class EventMapper:
         if geo_precision is None:
             return result.reject("geo_precision", f"geo_precision “{get('geo_precision')}” is not 1, 2 or 3.")
         fatalities = (get("fatalities") or "0").strip() or "0"
-        if not fatalities.isdigit():
-            return result.reject("fatalities", f"fatalities “{fatalities}” is not a count (0 or more).")
-        if timestamp and not timestamp.isdigit():
+        killed = whole(fatalities, MAX_COUNT)
+        if killed is None:
+            return result.reject("fatalities", f"fatalities “{fatalities}” is not a count (0 to {MAX_COUNT}).")
+        if timestamp and stamp is None:
             return result.reject("timestamp", f"timestamp “{timestamp}” is not a Unix time.")
         latitude = _coordinate((get("latitude") or "").strip(), 90)
         longitude = _coordinate((get("longitude") or "").strip(), 180)
@@ -272,7 +285,7 @@ class EventMapper:
             geo_precision=int(geo_precision),
             latitude=latitude,
             longitude=longitude,
-            killed=int(fatalities) or None,  # ACLED's 0 is "none or unknown": stored as unknown
+            killed=killed or None,  # ACLED's 0 is "none or unknown": stored as unknown
             civilian_targeting=civilians,
             actor1=texts["actor1"],
             actor2=texts["actor2"],
@@ -280,7 +293,7 @@ class EventMapper:
             assoc_actor2=texts["assoc_actor_2"],
             inter1=INTER_CODES.get(inter1, inter1)[:60],
             inter2=INTER_CODES.get(inter2, inter2)[:60],
-            source_timestamp=int(timestamp) if timestamp else None,
+            source_timestamp=stamp,
             publishers=publishers,
             source_scale=(get("source_scale") or "").strip()[:100],
         )
@@ -293,7 +306,7 @@ def deletion_mapper(row_number: int, row: dict[str, str]) -> RowResult:
     if not external_id:
         return result.reject("event_id_cnty", "event_id_cnty is empty.")
     stamp = (row.get("deleted_timestamp") or "").strip()
-    if stamp and not stamp.isdigit():
+    if stamp and whole(stamp, MAX_TIMESTAMP) is None:
         return result.reject("deleted_timestamp", f"deleted_timestamp “{stamp}” is not a Unix time.")
     result.values = (external_id, int(stamp) if stamp else None)
     return result
