@@ -108,6 +108,12 @@ def test_an_unchanged_row_repeated_or_cut_short_in_the_file_again_is_still_rejec
     reasons = [row.message for row in again.report_rows.order_by("row_number")]
     assert "appears more than once" in reasons[0]
     assert "cells where the header has" in reasons[1]
+    # A known row whose timestamp is no number (superscript digits pass str.isdigit) is unchanged.
+    cells = lines[1].rstrip("\r\n").split(",")
+    cells[-2] = "\u00b2"
+    path.write_text(lines[0] + ",".join(cells) + "\n", encoding="utf-8")
+    odd = run_import(ngo, path)
+    assert (odd.status, odd.unchanged, odd.rejected) == (ImportStatus.DONE, 1, 0)
 
 
 def test_a_newer_acled_timestamp_revises_the_event_and_an_older_one_counts_as_unchanged(ngo, imported):

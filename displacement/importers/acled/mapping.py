@@ -57,6 +57,12 @@ def whole(text: str, limit: int) -> int | None:
     return value if value <= limit else None
 
 
+def no_newer(stamp: int | None, known: int) -> bool:
+    """Whether a row of ACLED timestamp ``stamp`` (None: none, or not a number) is no newer
+    than the revision ``known`` already imported: it counts as unchanged."""
+    return stamp is None or stamp <= known
+
+
 @cache
 def _labels(choices) -> dict[str, str]:
     with translation.override("en"):
@@ -205,8 +211,7 @@ class EventMapper:
             known = revisions.get(external_id)
             if known is None:
                 return ""
-            timestamp = cells[at_timestamp].strip()
-            return external_id if not timestamp.isdigit() or int(timestamp) <= known else ""
+            return external_id if no_newer(whole(cells[at_timestamp].strip(), MAX_TIMESTAMP), known) else ""
 
         return check
 
@@ -221,7 +226,7 @@ class EventMapper:
         timestamp = (get("timestamp") or "").strip()
         stamp = whole(timestamp, MAX_TIMESTAMP)
         known = self.revisions.get(external_id)
-        if known is not None and (stamp is None or stamp <= known):
+        if known is not None and no_newer(stamp, known):
             result.unchanged = True
             return result
         if len(external_id) > 60:
