@@ -89,34 +89,33 @@ CHUNK = 1 << 20
 def detect_encoding(path: Path) -> tuple[str, int, bool]:
     """UTF-8 (with or without BOM) or, when that fails, cp1251 (Excel in Ukrainian locales);
     with the number of line breaks (an estimate of the rows) and whether the last is the end."""
-    lines, last = 0, b""
     with path.open("rb") as raw:
-        head = raw.read(3)
-        encoding = "utf-8-sig" if head == codecs.BOM_UTF8 else "utf-8"
-        raw.seek(0)
-        decoder = codecs.getincrementaldecoder("utf-8")()
+        encoding = "utf-8-sig" if raw.read(3) == codecs.BOM_UTF8 else "utf-8"
         try:
-            while chunk := raw.read(CHUNK):
-                if b"\x00" in chunk:
-                    raise FileError("This is not a text file (it holds NUL bytes).")
-                decoder.decode(chunk)
-                lines += chunk.count(b"\n")
-                last = chunk[-1:]
-            decoder.decode(b"", final=True)
+            lines, last = _scan(raw, "utf-8")
         except UnicodeDecodeError:
-            encoding, lines, last = "cp1251", 0, b""
-            raw.seek(0)
-            decoder = codecs.getincrementaldecoder("cp1251")()
+            encoding = "cp1251"
             try:  # cp1251 leaves one byte (0x98) undefined: a file with it is neither
-                while chunk := raw.read(CHUNK):
-                    if b"\x00" in chunk:
-                        raise FileError("This is not a text file (it holds NUL bytes).")
-                    decoder.decode(chunk)
-                    lines += chunk.count(b"\n")
-                    last = chunk[-1:]
+                lines, last = _scan(raw, "cp1251")
             except UnicodeDecodeError:
                 raise FileError("This is not a text file in UTF-8 or cp1251.") from None
     return encoding, lines, last in (b"\n", b"\r")
+
+
+def _scan(raw, encoding: str) -> tuple[int, bytes]:
+    """Decode ``raw`` whole from its start (``UnicodeDecodeError`` if it is not ``encoding``):
+    its number of line breaks and its last byte."""
+    raw.seek(0)
+    decoder = codecs.getincrementaldecoder(encoding)()
+    lines, last = 0, b""
+    while chunk := raw.read(CHUNK):
+        if b"\x00" in chunk:
+            raise FileError("This is not a text file (it holds NUL bytes).")
+        decoder.decode(chunk)
+        lines += chunk.count(b"\n")
+        last = chunk[-1:]
+    decoder.decode(b"", final=True)
+    return lines, last
 
 
 def sniff_delimiter(first_line: str) -> str:
