@@ -135,13 +135,15 @@ def is_relevant(question: Question, answers: dict, item: dict | None = None) -> 
     return True
 
 
-#: The shapes of the answers a message may repeat (``shown``): our choices' names (ASCII slugs), a
-#: date, a small number, a P-code, a household code, an event's reference (ACLED id or number).
-CHOICE = re.compile(r"[a-z0-9_.-]{1,60}")
+#: The shapes of the answers a message may repeat (``shown``): our choices' names (ASCII slugs
+#: with a letter: a phone number has none), a date, a small number, a P-code, a household code,
+#: an event's reference (an ACLED id, three or four capitals and digits, or our number: not a
+#: 9-digit ID card's number nor a passport's two letters and six digits).
+CHOICE = re.compile(r"(?=[a-z0-9_.-]*[a-z])[a-z0-9_.-]{1,60}")
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}[0-9T:.+Z-]{0,20}")
 NUMBER = re.compile(r"-?\d{1,6}")
 CODE = re.compile(r"HH-[2-9A-HJ-NP-Z]{7}")
-REFERENCE = re.compile(r"[A-Za-z]{0,6}\d{1,9}")
+REFERENCE = re.compile(r"[A-Z]{3,4}\d{1,9}|\d{1,7}")
 #: What a message says in place of an answer of another shape.
 NOT_SHOWN = "An answer (not shown)"
 

@@ -1,4 +1,5 @@
-"""Candidate duplicate events: the whole pass, the check after a write, a coordinator's answer.
+"""Candidate duplicate events: the whole pass, the check of the events a write queued
+(``event_duplicate_queue``), a coordinator's answer.
 
 PostgreSQL finds the pairs (``event_duplicate_sql``), RapidFuzz compares their descriptions
 and ``duplicates.event_scoring`` scores them; the queue (``EventDuplicateCandidate``) keeps
@@ -7,7 +8,6 @@ every pair once, with its answer. See docs/duplicates.md.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -23,8 +23,6 @@ from displacement.selectors.access import Viewer
 from displacement.services import event_duplicate_sql as sql
 from displacement.services.acting import acting
 from displacement.services.event_merge import event_merge, survivor_of
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -177,48 +175,6 @@ def event_duplicates_check_run(*, run_id: int) -> PassResult:
     return event_duplicates_check(
         event_ids=list(m.Event.objects.filter(import_run_id=run_id).values_list("pk", flat=True))
     )
-
-
-# --- the check after a write --------------------------------------------------------------------
-
-
-def _pending_checks() -> set[int]:
-    if not hasattr(connection, "_event_duplicate_checks"):
-        connection._event_duplicate_checks = set()
-    return connection._event_duplicate_checks
-
-
-def _queue_checks() -> None:
-    from displacement.tasks.duplicates import event_duplicates_check_task
-
-    ids = sorted(_pending_checks())
-    _pending_checks().clear()
-    if not ids:
-        return
-    try:
-        event_duplicates_check_task.apply_async((ids,), retry=True, retry_policy={"max_retries": 2})
-    except Exception:  # the broker is down: the nightly pass catches up
-        logger.warning("could not queue a duplicate check of %d event(s)", len(ids), exc_info=True)
-
-
-def check_after_commit(*event_ids: int) -> None:
-    """Check these events for duplicates once the transaction commits (one task for all)."""
-    _pending_checks().update(event_ids)
-    transaction.on_commit(_queue_checks)
-
-
-def check_run_after_commit(run_id: int) -> None:
-    """Check the events an import run wrote, once it commits (by the run: no list of ids)."""
-
-    def queue():
-        from displacement.tasks.duplicates import event_duplicates_check_run_task
-
-        try:
-            event_duplicates_check_run_task.apply_async((run_id,), retry=True, retry_policy={"max_retries": 2})
-        except Exception:
-            logger.warning("could not queue the duplicate check of import run %s", run_id, exc_info=True)
-
-    transaction.on_commit(queue)
 
 
 # --- a coordinator's answer ---------------------------------------------------------------------

@@ -23,7 +23,7 @@ from django.db import connection
 from displacement import models as m
 from displacement.importers.pipeline import Counts
 from displacement.models.vocab import EventCategory, Origin, SourceKind
-from displacement.services import event_duplicates, summary_tracking
+from displacement.services import event_duplicate_queue, summary_tracking
 from displacement.services.bulk_copy import copy_into
 
 #: Marks the Source records an import made from a publisher's name (an update re-links only these).
@@ -337,5 +337,5 @@ def events_import(*, organization, run, rows: Iterable[EventRow], by=None) -> Co
     _execute("ANALYZE import_written")  # the joins that follow plan on its real size
     _link_sources(organization.pk, revised=updated > 0)
     _touch_summaries(organization.pk)
-    event_duplicates.check_run_after_commit(run.pk)
+    event_duplicate_queue.check_run_after_commit(run.pk)
     return Counts(created=copied + created, updated=updated, unchanged=written - copied - created - updated)

@@ -12,6 +12,7 @@ from displacement.models.vocab import Origin
 from displacement.services import summary_tracking
 from displacement.services.acting import acting
 from displacement.services.deletions import record_delete
+from displacement.services.event_duplicate_queue import check_after_commit
 
 #: Fields the survivor takes from the merged event when its own are empty (what a field report
 #: knows and ACLED does not code: the target, the weapon, the injured).
@@ -74,6 +75,7 @@ def event_merge(*, survivor: m.Event, merged: m.Event, by=None) -> m.Event:
         survivor.save()  # its history row carries the merge; its links' copies are refreshed
         summary_tracking.event_touched(survivor)  # its filled fields, its new testimonies and moves
         record_delete(merged, survivor_id=survivor.pk)  # the tombstone says where it went
+        check_after_commit(survivor.pk)  # it may now pair with what the merged event paired with
     return survivor
 
 

@@ -21,7 +21,7 @@ from displacement.selectors.event_aliases import by_external_id
 from displacement.services import summary_tracking
 from displacement.services.acting import acting
 from displacement.services.deletions import record_delete
-from displacement.services.event_duplicates import check_after_commit
+from displacement.services.event_duplicate_queue import check_after_commit
 
 #: What an upsert did to its event.
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"

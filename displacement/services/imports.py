@@ -27,7 +27,7 @@ from displacement.importers.pipeline import Counts, FileError, Problem, read_csv
 from displacement.importers.submissions import SubmissionSetError
 from displacement.models import AccessAction, ImportKind, ImportReportRow, ImportRun, ImportStatus
 from displacement.models.imports import FILE_KINDS, PULL_KINDS, SUBMISSION_KINDS
-from displacement.services import event_duplicates
+from displacement.services import event_duplicate_queue
 from displacement.services.acting import acting
 from displacement.services.audit import access_record
 from displacement.services.event_deletions import events_delete_imported
@@ -290,7 +290,7 @@ def import_run_finish(run: ImportRun, counts: Counts, report: list[Problem] = ()
     wrote = counts.created or counts.updated  # (a file found unchanged wrote no event: no task)
     if not run.dry_run and wrote and (run.kind in SUBMISSION_KINDS or run.kind in PULL_KINDS):
         # The events field submissions wrote (copied, no save signal), as events_import does for ACLED.
-        event_duplicates.check_run_after_commit(run.pk)
+        event_duplicate_queue.check_run_after_commit(run.pk)
 
 
 def import_report_csv(run: ImportRun) -> str:

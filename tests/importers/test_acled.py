@@ -116,6 +116,12 @@ def test_an_unchanged_row_repeated_or_cut_short_in_the_file_again_is_still_rejec
     assert (odd.status, odd.unchanged, odd.rejected) == (ImportStatus.DONE, 1, 0)
 
 
+def test_the_cells_check_knows_no_row_without_an_id():
+    # An event whose external id was cleared keeps its ACLED timestamp: "" must not be known.
+    check = EventMapper(revisions={"": 10, "XUKR1": 10}).unchanged_check(["event_id_cnty", "timestamp"])
+    assert (check(["", "5"]), check(["  ", ""]), check(["XUKR1", "5"]), check(["XUKR1", "11"])) == ("", "", "XUKR1", "")
+
+
 def test_a_newer_acled_timestamp_revises_the_event_and_an_older_one_counts_as_unchanged(ngo, imported):
     revised = run_import(ngo, "acled_current_revised.csv")
     assert (revised.updated, revised.unchanged) == (1, 1)

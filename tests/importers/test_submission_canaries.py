@@ -188,15 +188,20 @@ def test_a_name_or_phone_typed_into_a_choice_number_date_place_or_reference_is_n
         typed(5, ["interview/recorded_on"], PHONE),
         typed(6, list(places), NAME),
         typed(7, ["event/event_status"], "known") | {"event/event_reference": NAME},
+        typed(8, ["interview/language"], "0661234567"),  # a phone has no letter: no choice's name
+        typed(9, ["interview/language"], "050-123-45-67"),
+        typed(10, ["event/event_status"], "known") | {"event/event_reference": "123456789"},  # an ID card
+        typed(11, ["event/event_status"], "known") | {"event/event_reference": "FA123456"},  # a passport
     ]
     path = tmp_path / "kobo.json"
     path.write_text(json.dumps(page), encoding="utf-8")
     run = import_run_execute(run_id=_start(ngo, path).pk, path=path)
-    assert (run.created, run.rejected) == (0, 7)
+    assert (run.created, run.rejected) == (0, 11)
     report = import_report_csv(run)
     _assert_clean(report, "the import report")
-    assert "0661234567" not in report
-    assert report.count("An answer (not shown)") == 7
+    for typed_in in ("0661234567", "050-123-45-67", "123456789", "FA123456"):
+        assert typed_in not in report
+    assert report.count("An answer (not shown)") == 11
 
 
 def test_a_submission_time_that_is_no_timestamp_refuses_the_file_without_repeating_it(ngo, tmp_path):

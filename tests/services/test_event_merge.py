@@ -1,5 +1,7 @@
 """Merging two records of one event: every link and id moves to the survivor, in one transaction."""
 
+from unittest import mock
+
 import pghistory.models
 import pytest
 from django.core.exceptions import ValidationError
@@ -68,6 +70,16 @@ def test_the_survivor_takes_the_merged_events_missing_facts(pair):
     survivor.refresh_from_db()
     assert survivor.target == Target.SCHOOL  # ACLED codes no target; the field report did
     assert survivor.description == "The school."  # the ACLED fixture had none
+
+
+def test_the_survivor_is_checked_for_duplicates_once_the_merge_commits(pair, django_capture_on_commit_callbacks):
+    # It took the merged event's facts: it may now pair with what only the merged event paired with.
+    survivor, merged, _ = pair
+    task = "displacement.tasks.duplicates.event_duplicates_check_task.apply_async"
+    with mock.patch(task) as queued, django_capture_on_commit_callbacks(execute=True):
+        event_merge(survivor=survivor, merged=merged)
+    [call] = queued.call_args_list
+    assert survivor.pk in call.args[0][0]
 
 
 def test_the_merged_ids_stay_as_aliases_and_later_writes_reach_the_survivor(pair, ngo):

@@ -208,7 +208,7 @@ class EventMapper:
 
         def check(cells: list[str]) -> str:
             external_id = cells[at_id].strip()
-            known = revisions.get(external_id)
+            known = revisions.get(external_id) if external_id else None
             if known is None:
                 return ""
             return external_id if no_newer(whole(cells[at_timestamp].strip(), MAX_TIMESTAMP), known) else ""
