@@ -152,9 +152,12 @@ def read_csv(
         handle.close()
         raise FileError(f"This is not a CSV file: {exc}.") from None
     missing = [c for c in required if c not in header]
-    if missing:
+    repeated = sorted({h for h in header if h and header.count(h) > 1})
+    if missing or repeated:
         handle.close()
-        raise FileError(f"Required columns are missing: {', '.join(missing)}.")
+        if missing:
+            raise FileError(f"Required columns are missing: {', '.join(missing)}.")
+        raise FileError(f"Columns appear more than once (which one holds the value?): {', '.join(repeated)}.")
     known = set(known)
     ignored = [h for h in header if h and h not in known]
     check = unchanged(header) if unchanged is not None and len(set(header)) == len(header) else None
@@ -225,7 +228,7 @@ def read_json_list(path: Path, *, required: Iterable[str], known: Iterable[str])
 
     def rows():
         for number, item in enumerate(document, start=1):
-            yield number, {k.strip().lower(): "" if v is None else str(v) for k, v in item.items()}
+            yield number, {k.strip().lower(): _text(v) for k, v in item.items()}
 
     return Table(
         rows=rows(),
@@ -233,6 +236,12 @@ def read_json_list(path: Path, *, required: Iterable[str], known: Iterable[str])
         ignored_columns=[c for c in columns if c not in known],
         rows_estimate=len(document),
     )
+
+
+def _text(value) -> str:
+    """A JSON value as a CSV export writes it: null and false are empty (ACLED's own API sends
+    text, "Civilian targeting" or ""; another tool's ``false`` must not read as a yes)."""
+    return "" if value is None or value is False else str(value)
 
 
 def results(

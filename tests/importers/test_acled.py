@@ -2,6 +2,7 @@
 
 import csv
 import datetime
+import json
 
 import pytest
 from django.apps import apps
@@ -183,6 +184,29 @@ def test_a_file_that_fails_as_a_whole_writes_nothing(ngo, name, error):
     assert error in run.error
     assert not Event.objects.exists()
     assert not run.report_rows.exists()
+
+
+def test_a_column_named_twice_fails_the_file_naming_it(ngo, tmp_path):
+    lines = (FIXTURES / "acled_current.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    path = tmp_path / "twice.csv"
+    path.write_text(
+        lines[0].rstrip("\r\n") + ",Fatalities\n" + "".join(line.rstrip("\r\n") + ",9\n" for line in lines[1:])
+    )
+    run = run_import(ngo, path)
+    assert run.status == ImportStatus.FAILED
+    assert "more than once" in run.error and "fatalities" in run.error
+    assert not Event.objects.exists()
+
+
+def test_a_json_false_or_null_is_no_civilian_targeting(ngo, tmp_path):
+    document = json.loads((FIXTURES / "acled_api.json").read_text(encoding="utf-8"))
+    for item, value in zip(document["data"], (False, None), strict=False):
+        item["civilian_targeting"] = value
+    path = tmp_path / "api.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    run = run_import(ngo, path)
+    assert run.created == len(document["data"])
+    assert not Event.objects.filter(civilian_targeting=True).exists()
 
 
 def acled_file(path, changes):
