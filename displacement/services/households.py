@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from displacement.models import ContactDetails, Household, Person, Testimony, TestimonyEvent
+from displacement.models import ContactDetails, Household, Person
 from displacement.selectors.access import Viewer
 from displacement.services import summary_tracking
 from displacement.services.acting import acting
@@ -59,16 +59,13 @@ def household_update(*, household: Household, by=None, **changes) -> Household:
 @transaction.atomic
 def household_delete(*, household: Household, by=None) -> None:
     """Delete ``household`` with its members, contact details and moves (a tombstone tells
-    partners who received them); its testimonies stay, of no household. One with cases is kept
-    (``ProtectedError``): close them, or merge the household instead."""
+    partners who received them). One that testimonies or cases name is kept (``ProtectedError``,
+    both are ``PROTECT``): delete or move them first, or merge the household instead."""
     current = Household.objects.select_for_update().get(pk=household.pk)
     require_writer(by, current.organization_id)
     summary_tracking.household_touched(current.organization_id, current.pk)  # its moves, before they go
-    told = Testimony.objects.filter(household=current)
-    events = list(TestimonyEvent.objects.filter(testimony__in=told).values_list("event_id", flat=True))
     with acting(by):
         record_delete(current)
-    summary_tracking.corroboration_touched(events)  # one household fewer among their witnesses
 
 
 # --- the parts of a household: its members and its contact details -------------------------
