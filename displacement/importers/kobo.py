@@ -28,6 +28,7 @@ from collections import defaultdict
 
 from openpyxl import load_workbook
 
+from .pipeline import not_csv
 from .submissions import (
     Attachment,
     ReviewStatus,
@@ -244,6 +245,8 @@ def _tidy(header: list[str], rows: list[dict]) -> list[dict]:
 
 def read_csv(data: bytes) -> SubmissionSet:
     """A CSV export, ``,`` or ``;`` separated, UTF-8 with or without BOM."""
+    if why := not_csv(data[:4]):
+        raise SubmissionSetError(why)
     try:
         content = data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -86,11 +86,33 @@ class Table:
 CHUNK = 1 << 20
 
 
+#: The first bytes of what people upload instead of a CSV file, and what to tell them.
+NOT_CSV = (
+    (
+        (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE),
+        "This file is UTF-16 (Excel's “Unicode Text”): save it as “CSV UTF-8”.",
+    ),
+    ((b"PK\x03\x04",), "This is a ZIP file or an Excel workbook, not a CSV file."),
+    ((b"\x1f\x8b",), "This is a gzip file: unpack it first."),
+    ((b"%PDF",), "This is a PDF document, not a CSV file."),
+    ((b"\x89PNG", b"\xff\xd8\xff", b"GIF8"), "This is an image, not a CSV file."),
+)
+
+
+def not_csv(head: bytes) -> str:
+    """Why a file starting with ``head`` cannot be a CSV file, in words its uploader can act on
+    ("" when its first bytes say nothing)."""
+    return next((why for starts, why in NOT_CSV if head.startswith(starts)), "")
+
+
 def detect_encoding(path: Path) -> tuple[str, int, bool]:
     """UTF-8 (with or without BOM) or, when that fails, cp1251 (Excel in Ukrainian locales);
     with the number of line breaks (an estimate of the rows) and whether the last is the end."""
     with path.open("rb") as raw:
-        encoding = "utf-8-sig" if raw.read(3) == codecs.BOM_UTF8 else "utf-8"
+        head = raw.read(4)
+        if why := not_csv(head):
+            raise FileError(why)
+        encoding = "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
         try:
             lines, last = _scan(raw, "utf-8")
         except UnicodeDecodeError:

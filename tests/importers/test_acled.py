@@ -209,6 +209,23 @@ def test_a_json_false_or_null_is_no_civilian_targeting(ngo, tmp_path):
     assert not Event.objects.filter(civilian_targeting=True).exists()
 
 
+@pytest.mark.parametrize(
+    ("content", "kind", "error"),
+    [
+        ((FIXTURES / "acled_current.csv").read_text(encoding="utf-8").encode("utf-16"), "", "UTF-16"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)), "", "an image"),
+        (b"PK\x03\x04" + bytes(100), "acled_csv", "Excel workbook"),  # chosen as ACLED: not read as Kobo's
+    ],
+)
+def test_a_file_that_is_no_csv_says_what_it_is(ngo, tmp_path, content, kind, error):
+    path = tmp_path / "upload.csv"
+    path.write_bytes(content)
+    run = run_import(ngo, path, kind=kind)
+    assert run.status == ImportStatus.FAILED
+    assert error in run.error
+    assert not Event.objects.exists()
+
+
 def acled_file(path, changes):
     """acled_current.csv's first row once per change ({column: value}), each with an id of its own."""
     lines = (FIXTURES / "acled_current.csv").read_text(encoding="utf-8").splitlines()

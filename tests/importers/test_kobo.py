@@ -125,6 +125,8 @@ def test_a_repeat_row_whose_parent_is_missing_refuses_the_workbook():
         (b"name,age\r\nFakeperson,3\r\n", "_uuid"),
         (b"PK\x03\x04 truncated", "not a readable XLSX"),
         ("_uuid;start\r\nб;x\r\n".encode("cp1251"), "not UTF-8"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "an image"),
+        ("_uuid\tstart\r\n".encode("utf-16"), "UTF-16"),  # Excel's "Unicode Text"
     ],
 )
 def test_a_file_that_is_not_a_kobotoolbox_export_is_refused_with_the_reason(data, message):
