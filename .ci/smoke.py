@@ -50,7 +50,7 @@ with opener.open(f"{base}/dashboard/", timeout=30) as response:
         sys.exit("/dashboard/ shows no charts")
 print("/dashboard/ shows its charts")
 
-# The demo report 'demo-flows' runs every 5 minutes on its own (beat -> worker): wait for
+# The demo report 'demo-flows' runs every 2 minutes on its own (beat -> worker): wait for
 # its first run and download its file from the admin, as a coordinator would.
 if "--wait-for-report" in sys.argv:
     deadline = time.monotonic() + 420

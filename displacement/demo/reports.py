@@ -1,4 +1,4 @@
-"""The demo's scheduled reports: one that runs every five minutes, so that `make run` shows a
+"""The demo's scheduled reports: one that runs every two minutes, so that `make run` shows a
 report produced on its own within minutes, and a weekly one for the demo partner."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from displacement.services.reports import report_definition_save
 DEMO_REPORTS = [
     {
         "slug": "demo-flows",
-        "name": "Origin-destination flows (demo: every 5 minutes)",
+        "name": "Origin-destination flows (demo: every 2 minutes)",
         "kind": ReportKind.FLOWS,
-        "cron": "*/5 * * * *",
+        "cron": "*/2 * * * *",
         "period": ReportPeriod.ALL,
         "recipients": "coordinator@example.org",
         "audience": None,

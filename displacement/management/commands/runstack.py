@@ -66,7 +66,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"\nRunning. Admin: http://{addr}/admin/   Dashboard: http://{addr}/dashboard/   "
                 f"API docs: http://{addr}/api/v1/docs/\n"
-                "The demo report 'demo-flows' runs every 5 minutes: see Report runs in the admin.\n"
+                "The demo report 'demo-flows' runs every 2 minutes: see Report runs in the admin.\n"
                 "Log in with the demo users printed above (seed_demo prints new passwords once).\n"
                 "Press Ctrl-C to stop the web server, the worker, beat and the embedded servers.\n"
             )
