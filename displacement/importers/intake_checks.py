@@ -140,6 +140,7 @@ def is_relevant(question: Question, answers: dict, item: dict | None = None) -> 
 #: an event's reference (an ACLED id, three or four capitals and digits, or our number: not a
 #: 9-digit ID card's number nor a passport's two letters and six digits).
 CHOICE = re.compile(r"(?=[a-z0-9_.-]*[a-z])[a-z0-9_.-]{1,60}")
+CHOICES = re.compile(rf"{CHOICE.pattern}(?: {CHOICE.pattern})*")  # a select_multiple's answer
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}[0-9T:.+Z-]{0,20}")
 NUMBER = re.compile(r"-?\d{1,6}")
 CODE = re.compile(r"HH-[2-9A-HJ-NP-Z]{7}")
@@ -175,8 +176,7 @@ def _check_value(question: Question, full_path: str, value, problems: Problems, 
         unknown = [v for v in picked if v not in allowed]
         if unknown:
             listed = ", ".join(sorted(allowed))
-            named = " ".join(unknown) if all(CHOICE.fullmatch(v) for v in unknown) else ""
-            problems.add(full_path, f"{shown(named)} is not a choice here (allowed: {listed}).")
+            problems.add(full_path, f"{shown(' '.join(unknown), CHOICES)} is not a choice here (allowed: {listed}).")
     elif question.kind == "date":
         day = parse_date(value)
         if day is None:

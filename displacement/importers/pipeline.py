@@ -69,8 +69,8 @@ class Counts:
 
 
 class Known(str):
-    """A row a reader's ``known`` check found already imported (its external id): no dict is
-    made of its cells and no mapper sees it."""
+    """A row that ``read_csv``'s ``unchanged`` check found already imported (its external id):
+    no dict is made of its cells and no mapper sees it."""
 
 
 @dataclass
@@ -175,14 +175,16 @@ def read_csv(
         raise FileError(f"This is not a CSV file: {exc}.") from None
     missing = [c for c in required if c not in header]
     repeated = sorted({h for h in header if h and header.count(h) > 1})
-    if missing or repeated:
+    if problem := (
+        f"Required columns are missing: {', '.join(missing)}." if missing
+        else f"Columns appear more than once (which one holds the value?): {', '.join(repeated)}." if repeated
+        else ""
+    ):  # fmt: skip
         handle.close()
-        if missing:
-            raise FileError(f"Required columns are missing: {', '.join(missing)}.")
-        raise FileError(f"Columns appear more than once (which one holds the value?): {', '.join(repeated)}.")
+        raise FileError(problem)
     known = set(known)
     ignored = [h for h in header if h and h not in known]
-    check = unchanged(header) if unchanged is not None and len(set(header)) == len(header) else None
+    check = unchanged(header) if unchanged is not None else None  # (no named column twice: refused above)
     width = len(header)
 
     def rows():
