@@ -45,6 +45,8 @@ class Question:
     relevant: tuple[str, ...]  # its own and its groups' conditions, outermost first
     repeat: str  # the repeat group's path, or ""
     constraint: str
+    #: The form's own message for a broken constraint, in English ("A code looks like ...").
+    constraint_message: str = ""
 
     @cached_property  # read once, not once per answer checked
     def conditions(self) -> tuple[tuple[str, bool, str], ...]:
@@ -96,6 +98,7 @@ def questions() -> tuple[Question, ...]:
                 relevant=tuple(r for _, r, _ in stack if r) + ((row["relevant"],) if row.get("relevant") else ()),
                 repeat="/".join(names[: repeat_at + 1]) if repeat_at >= 0 else "",
                 constraint=row.get("constraint", ""),
+                constraint_message=(row.get("constraint_message") or ("",))[0],
             )
         )
     return tuple(found)
@@ -202,7 +205,9 @@ def _check_value(question: Question, full_path: str, value, problems: Problems, 
         if (match := _LENGTH.match(question.constraint)) and len(value) > int(match[1]):
             problems.add(full_path, f"At most {match[1]} characters ({len(value)} given).")
         if (match := _REGEX.match(question.constraint)) and not re.fullmatch(match[1], value):
-            problems.add(full_path, "The answer does not have the form this question asks for.")  # never echoed
+            # Never echoed; the form's own message says what the form is.
+            message = f"The answer does not have the form this question asks for. {question.constraint_message}"
+            problems.add(full_path, message.strip())
 
 
 def check_answers(answers: dict) -> Problems:

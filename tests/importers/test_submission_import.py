@@ -172,6 +172,20 @@ def test_bad_submissions_are_rejected_with_their_reason_and_the_rest_imports(ngo
     assert not Testimony.objects.filter(household=foreign).exists()
 
 
+def test_a_household_code_of_another_shape_is_rejected_saying_what_a_code_looks_like(ngo, tmp_path):
+    page = kobo_page()
+    typed = copy.deepcopy(page["results"][1]) | {"_validation_status": {}, "household/household_code": "HH-DEMO0001"}
+    for key in ("meta/rootUuid", "meta/deprecatedID"):
+        typed.pop(key, None)
+    page["results"] = [typed]
+    run = run_import(ngo, write(tmp_path, page))
+    assert run.rejected == 1
+    rejected = [text for _, field, text in lines(run, ReportLevel.REJECTED) if field == "household/household_code"]
+    (message,) = rejected
+    # What the form asks for, in the form's own words; never the answer (it may be a name).
+    assert message == "The answer does not have the form this question asks for. A code looks like HH-7KQ2M9X."
+
+
 def test_a_rejected_or_deleted_submission_is_not_imported_and_one_imported_before_is_kept(ngo, tmp_path):
     page = kobo_page()
     run = run_import(ngo, write(tmp_path, page))
