@@ -37,7 +37,11 @@ def file_response(run: ReportRun) -> FileResponse:
         handle = run.file.open("rb")
     except (FileNotFoundError, ValueError):
         raise Http404("The file of this run is no longer kept.") from None
-    return FileResponse(handle, as_attachment=True, filename=run.file.name.rsplit("/", 1)[-1])
+    name = run.file.name.rsplit("/", 1)[-1]
+    response = FileResponse(handle, as_attachment=True, filename=name)
+    if name.endswith(".csv"):  # guessed as text/csv alone; some tools then read it as Latin-1
+        response["Content-Type"] = "text/csv; charset=utf-8"
+    return response
 
 
 def run_from_link(token: str) -> ReportRun | None:

@@ -310,6 +310,7 @@ def test_internal_recipients_get_the_admin_download(ngo, coordinator, client):
     client.force_login(coordinator)
     response = client.get(f"/admin/displacement/reportrun/{run.pk}/download/")
     assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert hashlib.sha256(b"".join(response.streaming_content)).hexdigest() == run.sha256
     assert AccessLog.objects.filter(user=coordinator, action="export").exists()
 
