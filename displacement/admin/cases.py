@@ -8,6 +8,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from unfold.contrib.filters.admin import ChoicesDropdownFilter, RangeDateFilter
+from unfold.widgets import UnfoldAdminSelectWidget
 
 from displacement.admin.base import ScopedAdmin, ScopedTabularInline
 from displacement.models import AccessAction, Case, CaseNote, Referral
@@ -76,7 +77,9 @@ def _caseworkers(request):
 
 
 class AssignForm(forms.Form):
-    caseworker = forms.ModelChoiceField(queryset=get_user_model().objects.none(), label=_("Caseworker"))
+    caseworker = forms.ModelChoiceField(
+        queryset=get_user_model().objects.none(), label=_("Caseworker"), widget=UnfoldAdminSelectWidget
+    )
 
 
 @admin.register(Case)

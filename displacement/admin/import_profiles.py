@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import action
+from unfold.widgets import UnfoldAdminFileFieldWidget, UnfoldBooleanWidget
 
 from displacement.admin.base import ScopedAdmin
 from displacement.importers.profile_documents import profile_json
@@ -28,10 +29,11 @@ from displacement.services.import_profiles import (
 
 
 class ProfileFileForm(forms.Form):
-    file = forms.FileField(label=_("Profile file (JSON)"))
+    file = forms.FileField(label=_("Profile file (JSON)"), widget=UnfoldAdminFileFieldWidget)
     replace = forms.BooleanField(
         label=_("Replace the profile of the same name"),
         required=False,
+        widget=UnfoldBooleanWidget,
         help_text=_("Otherwise a file naming an existing profile is refused."),
     )
 

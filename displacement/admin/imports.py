@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllo
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from unfold.widgets import UnfoldAdminFileFieldWidget, UnfoldAdminSelectWidget
 
 from displacement.admin.base import ScopedAdmin
 from displacement.models import ImportRun, ImportStatus, ReportLevel
@@ -29,16 +30,23 @@ SHOWN = 20
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=_("File"))
-    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("Detect from the file")), *FILE_KINDS], required=False)
+    file = forms.FileField(label=_("File"), widget=UnfoldAdminFileFieldWidget)
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[("", _("Detect from the file")), *FILE_KINDS],
+        required=False,
+        widget=UnfoldAdminSelectWidget,
+    )
     media = forms.FileField(
         label=_("Media ZIP"),
         required=False,
+        widget=UnfoldAdminFileFieldWidget,
         help_text=_("Form submissions only: the export's photos and recordings, as one ZIP."),
     )
     profile = forms.ChoiceField(
         label=_("Import profile"),
         required=False,
+        widget=UnfoldAdminSelectWidget,
         help_text=_("Form submissions of a form not made by intake_form: the profile that maps its answers to ours."),
     )
 
@@ -79,7 +87,7 @@ class ImportRunAdmin(ScopedAdmin):
     def _run(self, request, pk) -> ImportRun:
         if not self.has_view_permission(request):
             raise PermissionDenied
-        run = self.get_queryset(request).filter(pk=pk).first()
+        run = self.get_object(request, str(pk))  # scoped; None for another organisation's or a malformed id
         if run is None:
             raise Http404
         return run

@@ -151,7 +151,7 @@ class PullConnectionAdmin(ScopedAdmin):
             self._pull(request, connection)
 
     def _one(self, request, object_id, then):
-        connection = self.get_queryset(request).filter(pk=object_id).first()
+        connection = self.get_object(request, str(object_id))  # scoped; None for a malformed id
         if connection is None:
             raise Http404(_("Not found."))
         then(request, connection)

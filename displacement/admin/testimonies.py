@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from unfold.contrib.filters.admin import ChoicesDropdownFilter, RangeDateFilter
+from unfold.widgets import UnfoldAdminTextInputWidget
 
 from displacement.admin.base import ScopedAdmin, ScopedTabularInline, save_formset_through
 from displacement.models import AccessAction, Consent, Testimony, TestimonyEvent
@@ -170,7 +171,9 @@ class TestimonyAdmin(ScopedAdmin):
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.CharField(label=_("Reason (optional)"), max_length=300, required=False)
+    reason = forms.CharField(
+        label=_("Reason (optional)"), max_length=300, required=False, widget=UnfoldAdminTextInputWidget
+    )
 
 
 @admin.register(Consent)

@@ -47,6 +47,11 @@ def test_a_coordinator_uploads_reads_the_dry_run_and_confirms_it(
     assert "acled_2022.csv" in listing and run.sha256[:12] in listing
 
 
+def test_a_malformed_run_id_is_not_found_not_an_error(client, coordinator):
+    client.force_login(coordinator)
+    assert client.get("/admin/displacement/importrun/upload/change/").status_code == 404
+
+
 def test_the_report_downloads_as_csv_and_the_file_only_with_an_access_log_entry(
     client, coordinator, django_capture_on_commit_callbacks
 ):

@@ -128,6 +128,14 @@ def test_another_organisation_s_connection_is_not_found(client, other_ngo, kobo_
     assert not standin.requests
 
 
+def test_a_malformed_connection_id_is_not_found_not_an_error(client, coordinator, standin):
+    client.force_login(coordinator)
+    for view in ("test_one", "pull_one"):
+        url = reverse(f"admin:displacement_pullconnection_{view}", args=["not-a-number"])
+        assert client.get(url).status_code == 404, view
+    assert not standin.requests
+
+
 def test_a_file_is_never_imported_as_a_pull(ngo, coordinator, client):
     import io
 
