@@ -194,3 +194,16 @@ def test_stopping_postgres_checks_it_runs_under_the_lock_so_make_stop_and_make_r
     monkeypatch.setattr(embedded, "postgres_running", running)
     embedded.stop_postgres()
     assert held == [True]
+
+
+def test_sigterm_while_migrating_stops_runstack_as_ctrl_c_does_before_anything_starts(
+    var, monkeypatch, restored_signals, capsys
+):
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # as make run's wrapper starts it
+    monkeypatch.setattr(runstack, "call_command", lambda *args, **kwargs: os.kill(os.getpid(), signal.SIGTERM))
+    monkeypatch.setattr(runstack, "_commands", lambda python, addr: pytest.fail("started"))
+    with pytest.raises(SystemExit) as exited:
+        call_command("runstack", "--no-seed")
+    assert exited.value.code == 1
+    assert "Stopped before the web server, the worker and beat started." in capsys.readouterr().err
+    assert not pidfile(var).exists()
