@@ -36,7 +36,7 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-## Stop the embedded servers if something left them running.
+## Stop a running `make run` (web, worker, beat) and the embedded servers.
 stop: $(STAMP)
 	$(BIN)/python -m displacement.embedded stop
 

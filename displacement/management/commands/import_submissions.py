@@ -6,7 +6,8 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from displacement.models import ImportStatus, Organization
+from displacement.management.organizations import organization_from_option
+from displacement.models import ImportStatus
 from displacement.services.imports import earlier_import, import_run_execute, import_run_start
 
 
@@ -33,13 +34,11 @@ class Command(BaseCommand):
         for given in (path, media_path, *map(Path, odk_tables)):
             if given is not None and not given.is_file():
                 raise CommandError(f"{given}: no such file")
-        organizations = Organization.objects.filter(slug=org) if org else Organization.objects.all()
-        if organizations.count() != 1:
-            raise CommandError("Name the organisation with --org SLUG." if not org else f"No organisation {org!r}.")
+        organization = organization_from_option(org)
         try:
             with ExitStack() as stack:
                 run = import_run_start(
-                    organization=organizations.get(),
+                    organization=organization,
                     by=None,
                     handle=stack.enter_context(path.open("rb")),
                     file_name=path.name,
