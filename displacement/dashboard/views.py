@@ -1,13 +1,11 @@
 """/dashboard/: charts for an organisation's staff, drawn by the admin theme's Chart.js.
 
 Server-rendered: the view computes each chart's data from the summary tables and the
-template hands it to the theme's chart components as JSON in data attributes (no inline
-script, so the content security policy stays strict).
+template hands it to the theme's script as JSON in data attributes (no inline script, so the
+content security policy stays strict), with each chart's text alternative (``charts.py``).
 """
 
 from __future__ import annotations
-
-import json
 
 from django import forms
 from django.contrib import admin
@@ -17,13 +15,11 @@ from django.utils.translation import gettext_lazy as _
 from unfold.widgets import UnfoldAdminDateWidget, UnfoldAdminSelectWidget
 
 from displacement import models as m
+from displacement.dashboard.charts import dashboard_charts, weekly_notes
 from displacement.models.dates import QUERY_WINDOW
 from displacement.models.vocab import EventType
 from displacement.selectors.access import Viewer
 from displacement.selectors.dashboard import DashboardFilters, dashboard_data, default_period
-
-# Colours of the theme's palette, readable in light and dark mode.
-PRIMARY, SECONDARY, TERTIARY, QUATERNARY = "#9333ea", "#f97316", "#0ea5e9", "#22c55e"
 
 
 def may_see_dashboard(request) -> bool:
@@ -56,10 +52,6 @@ class DashboardFilterForm(forms.Form):
         return cleaned
 
 
-def _chart(labels, datasets, **options) -> str:
-    return json.dumps({"labels": labels, "datasets": datasets, **options})
-
-
 def dashboard(request):
     viewer = Viewer.of(request.user)
     if not viewer.is_staff_member:
@@ -77,48 +69,13 @@ def dashboard(request):
             event_type=data["event_type"],
         )
     data = dashboard_data(organization, filters)
-    weekly = data["weekly"]
-    charts = {
-        "trend": _chart(
-            weekly["labels"],
-            [
-                {"label": str(_("Testimonies")), "data": weekly["testimonies"], "borderColor": PRIMARY},
-                {
-                    "label": str(_("Households displaced")),
-                    "data": weekly["households_displaced"],
-                    "borderColor": SECONDARY,
-                },
-            ],
-        ),
-        "repeat": _chart(
-            weekly["labels"],
-            [
-                {
-                    "label": str(_("Households displaced again")),
-                    "data": weekly["repeat_households"],
-                    "backgroundColor": SECONDARY,
-                },
-            ],
-        ),
-        "oblasts": _chart(
-            data["by_oblast"]["labels"],
-            [{"label": str(_("Events")), "data": data["by_oblast"]["values"], "backgroundColor": PRIMARY}],
-        ),
-        "types": _chart(
-            data["by_type"]["labels"],
-            [{"label": str(_("Events")), "data": data["by_type"]["values"], "backgroundColor": TERTIARY}],
-        ),
-        "cases": _chart(
-            data["by_status"]["labels"],
-            [{"label": str(_("Cases")), "data": data["by_status"]["values"], "backgroundColor": QUATERNARY}],
-        ),
-    }
     context = {
         **admin.site.each_context(request),
         "title": _("Dashboard"),
         "form": form,
         "filters": filters,
         "data": data,
-        "charts": charts,
+        "charts": dashboard_charts(data),
+        "weekly_notes": weekly_notes(data["weekly"]),
     }
     return TemplateResponse(request, "dashboard.html", context)

@@ -8,6 +8,7 @@ cases, so the dashboard costs the same on a small NGO and on a million testimoni
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.db import connection
@@ -20,6 +21,8 @@ from displacement.models.vocab import CaseStatus, EventType
 from displacement.services.summaries import METRICS, week_of
 
 DEFAULT_WEEKS = 52
+# Ten years of weeks: a longer period is drawn from its first to its last week with data.
+MAX_WEEKS_DRAWN = 520
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,36 @@ def _sums(cells) -> tuple[dict, list[dict], list[dict], list[dict]]:
     return totals, weekly, by_oblast, by_type
 
 
+def week_axis(first: datetime.date, last: datetime.date) -> list[datetime.date]:
+    """Every week (its Monday) from ``first``'s to ``last``'s, those without data included."""
+    first, last = week_of(first), week_of(last)
+    return [first + datetime.timedelta(weeks=n) for n in range((last - first).days // 7 + 1)]
+
+
+def filled(axis: Sequence, values: Mapping) -> list[int | None]:
+    """``values`` (a count by period) on every period of ``axis``: the one rule for empty periods.
+
+    A period without a cell recorded nothing: 0. A cell that small-cell suppression hid is
+    ``None`` (``reports.suppression``) and stays ``None``, drawn as a gap: zero would be a lie."""
+    return [values.get(period, 0) for period in axis]
+
+
+def _weeks_drawn(filters: DashboardFilters, weeks: list[datetime.date]) -> tuple[list[datetime.date], str]:
+    """The chart's weeks and how they were chosen: ``"period"``, every week of the period;
+    ``"data"``, a period over ``MAX_WEEKS_DRAWN`` weeks narrowed to its first and last week with
+    data (every week between them); ``"sparse"``, data spread wider than that: its weeks only.
+    ``weeks`` are the weeks with data, in order, all inside the period."""
+    first = week_of(filters.since) if filters.since else (weeks[0] if weeks else None)
+    last = week_of(filters.until) if filters.until else (weeks[-1] if weeks else None)
+    if first is None or last is None:
+        return [], "period"
+    if (last - first).days // 7 < MAX_WEEKS_DRAWN:
+        return week_axis(first, last), "period"
+    if weeks and (weeks[-1] - weeks[0]).days // 7 < MAX_WEEKS_DRAWN:
+        return week_axis(weeks[0], weeks[-1]), "data"
+    return weeks, "sparse"
+
+
 def single_source(totals: dict) -> dict:
     """Single-source events (``models.corroboration``) among the events counted, and their share
     in percent (``None`` without events)."""
@@ -99,16 +132,20 @@ def dashboard_data(organization: m.Organization, filters: DashboardFilters) -> d
     if filters.adm1:
         cases = cases.filter(adm1=filters.adm1)
     by_status = {row["status"]: row["n"] for row in cases.values("status").annotate(n=Sum("cases"))}
+    axis, drawn = _weeks_drawn(filters, [row["week"] for row in weekly])
+    series = {
+        metric: filled(axis, {row["week"]: row[metric] for row in weekly})
+        for metric in ("testimonies", "households_displaced", "people_displaced", "repeat_households")
+    }
     return {
         "totals": totals,
         "cases_total": sum(by_status.values()),
         "single_source": single_source(totals),
         "weekly": {
-            "labels": [row["week"].isoformat() for row in weekly],
-            "testimonies": [row["testimonies"] for row in weekly],
-            "households_displaced": [row["households_displaced"] for row in weekly],
-            "people_displaced": [row["people_displaced"] for row in weekly],
-            "repeat_households": [row["repeat_households"] for row in weekly],
+            "labels": [week.isoformat() for week in axis],
+            **series,
+            "drawn": drawn,
+            "suppressed": any(value is None for values in series.values() for value in values),
         },
         "by_oblast": {
             "labels": [str(names.get(row["adm1"], row["adm1"])) for row in by_oblast if row["events"]],

@@ -1,9 +1,9 @@
 """The dashboard in a real browser: Playwright driving Debian's Chromium.
 
-Log in, open the dashboard, see every chart drawn with non-zero data, change a filter, and
-keep screenshots in ``test-artifacts/`` (CI prints where). CI installs Chromium in
-``.ci/run`` and fails if it is missing; elsewhere the test is skipped with the command to
-install it.
+Log in, open the dashboard, see every chart drawn with non-zero data, a legend and a numbered
+y-axis (in Ukrainian too), change a filter, and keep screenshots in ``test-artifacts/`` (CI
+prints where). CI installs Chromium in ``.ci/run`` and fails if it is missing; elsewhere the
+test is skipped with the command to install it.
 """
 
 import os
@@ -39,6 +39,18 @@ ALL_CHARTS_DRAWN = """() => Array.from(document.querySelectorAll('canvas.chart')
     const total = chart.data.datasets.reduce((sum, d) => sum + d.data.reduce((a, b) => a + b, 0), 0);
     return {drawn: canvas.width > 0 && canvas.height > 0, total: total, labels: chart.data.labels};
 })"""
+
+# The trend chart as Chart.js drew it: its legend, its y-axis' labels, its weeks, and how its
+# y-axis would write a large count.
+TREND_AS_DRAWN = """() => {
+    const chart = Chart.getChart(document.querySelector('canvas.chart'));
+    return {
+        legend: chart.legend.legendItems.map((item) => [item.text, item.fillStyle]),
+        ticks: chart.scales.y.ticks.map((tick) => tick.label),
+        weeks: chart.data.labels.length,
+        large: chart.scales.y.getLabelForValue(12000),
+    };
+}"""
 
 
 @pytest.fixture
@@ -86,6 +98,10 @@ def test_dashboard_draws_its_charts_and_filters(chromium, dashboard_data, live_s
         page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
         assert len(charts) == 5 and all(chart["drawn"] and chart["total"] > 0 for chart in charts), charts
         assert page.inner_text("[data-total=testimonies]") == "8"
+        trend = page.evaluate(TREND_AS_DRAWN)
+        assert trend["legend"] == [["Testimonies", "#9333ea"], ["Households displaced", "#f97316"]], trend
+        assert trend["ticks"][0] == "0" and trend["ticks"][-1] == "2", trend  # at most 2 households a week
+        assert trend["weeks"] == 52 and trend["large"] == "12,000", trend
 
         page.select_option("#id_adm1", "UA63")
         page.click("#dashboard-filters button[type=submit]")
@@ -95,7 +111,14 @@ def test_dashboard_draws_its_charts_and_filters(chromium, dashboard_data, live_s
         )
         filtered = page.evaluate(ALL_CHARTS_DRAWN)
         page.screenshot(path=str(ARTIFACTS / "dashboard-kharkivska.png"), full_page=True)
+
+        page.context.add_cookies([{"name": "django_language", "value": "uk", "url": live_server.url}])
+        page.reload()
+        page.wait_for_function("() => Chart.getChart(document.querySelector('canvas.chart'))")
+        in_ukrainian = page.evaluate(TREND_AS_DRAWN)
+        page.screenshot(path=str(ARTIFACTS / "dashboard-uk.png"), full_page=True)
         browser.close()
+    assert in_ukrainian["ticks"][0] == "0" and in_ukrainian["large"] == "12\u00a0000", in_ukrainian
     by_oblast = filtered[1]
     assert by_oblast["labels"] == ["Kharkivska"] and by_oblast["total"] == 8
     failed = [line for line in failed if not line.endswith("/favicon.ico")]

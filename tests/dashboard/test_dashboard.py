@@ -25,7 +25,7 @@ def data(ngo):
 
 
 def _charts(response):
-    return {name: json.loads(value) for name, value in response.context["charts"].items()}
+    return {name: json.loads(chart["data"]) for name, chart in response.context["charts"].items()}
 
 
 @pytest.mark.parametrize("role", ["coordinator", "caseworker", "analyst"])
