@@ -9,6 +9,7 @@ from django.utils.translation import ngettext
 from unfold.contrib.filters.admin import ChoicesDropdownFilter, RangeDateFilter
 
 from displacement.admin.base import ScopedAdmin, ScopedTabularInline, save_formset_through
+from displacement.admin.filters import ImportRunFiltered
 from displacement.models import AccessAction, Consent, Testimony, TestimonyEvent
 from displacement.models.vocab import ConsentPurpose
 from displacement.selectors.access import Viewer
@@ -64,7 +65,7 @@ class ConsentFilter(admin.SimpleListFilter):
 
 
 @admin.register(Testimony)
-class TestimonyAdmin(ScopedAdmin):
+class TestimonyAdmin(ImportRunFiltered, ScopedAdmin):
     list_display = [
         "code",
         "recorded_on",
