@@ -1,17 +1,26 @@
 """API keys in the admin: coordinators create and revoke their organisation's keys."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.admin import APIKeyModelAdmin
 from rest_framework_api_key.models import APIKey
 from unfold.admin import ModelAdmin
+from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget
 
-from api.models import OrganizationAPIKey
+from api.models import OrganizationAPIKey, Scope
 from displacement.admin.base import AllowlistedLookups
 from displacement.selectors.access import Viewer
 
 # The library's own key model is unused: keys here belong to an organisation.
 admin.site.unregister(APIKey)
+
+SCOPES_HELP = _(
+    "Read: the key lists and fetches through the API what its organisation may see (what sharing "
+    "agreements share with it). Write: the key also creates and updates its organisation's own "
+    "events, testimonies, households, displacements, cases and sources. Give write only to a system "
+    "that must send records."
+)
 
 
 @admin.register(OrganizationAPIKey)
@@ -64,13 +73,27 @@ class OrganizationAPIKeyAdmin(AllowlistedLookups, APIKeyModelAdmin, ModelAdmin):
             fields += ["organization", "scopes"]
         return fields
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "scopes":
+            return forms.TypedMultipleChoiceField(
+                label=_("Scopes"),
+                choices=Scope.choices,
+                widget=UnfoldAdminCheckboxSelectMultipleWidget,
+                initial=[Scope.READ],
+                help_text=SCOPES_HELP,
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "organization":
+            from displacement.models import Organization
+
             viewer = self._viewer(request)
             if not (viewer.is_operator and viewer.organization is None):
-                from displacement.models import Organization
-
                 kwargs["queryset"] = Organization.objects.filter(pk=viewer.organization.pk)
+            only = list(kwargs.get("queryset", Organization.objects.all())[:2])
+            if len(only) == 1:  # nothing to choose: it is chosen
+                kwargs.update(initial=only[0].pk, empty_label=None)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
