@@ -10,6 +10,7 @@ from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget
 
 from api.models import OrganizationAPIKey, Scope
 from displacement.admin.base import AllowlistedLookups
+from displacement.admin.vocabulary import labelled
 from displacement.selectors.access import Viewer
 
 # The library's own key model is unused: keys here belong to an organisation.
@@ -67,10 +68,17 @@ class OrganizationAPIKeyAdmin(AllowlistedLookups, APIKeyModelAdmin, ModelAdmin):
             else queryset.filter(organization=viewer.organization)
         )
 
+    def get_list_display(self, request):
+        return labelled(super().get_list_display(request), self.model)
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        return fields if obj is None else labelled(fields, self.model)  # scopes read-only, by their labels
+
     def get_readonly_fields(self, request, obj=None):
         fields = [*super().get_readonly_fields(request, obj), "last_used_at", "created", "prefix"]
         if obj is not None:
-            fields += ["organization", "scopes"]
+            fields += labelled(["organization", "scopes"], self.model)
         return fields
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
