@@ -1,17 +1,27 @@
 """API keys in the admin: coordinators create and revoke their organisation's keys."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.admin import APIKeyModelAdmin
 from rest_framework_api_key.models import APIKey
 from unfold.admin import ModelAdmin
+from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget
 
-from api.models import OrganizationAPIKey
+from api.models import OrganizationAPIKey, Scope
 from displacement.admin.base import AllowlistedLookups
+from displacement.admin.vocabulary import labelled
 from displacement.selectors.access import Viewer
 
 # The library's own key model is unused: keys here belong to an organisation.
 admin.site.unregister(APIKey)
+
+SCOPES_HELP = _(
+    "Read: the key lists and fetches through the API what its organisation may see (what sharing "
+    "agreements share with it). Write: the key also creates and updates its organisation's own "
+    "events, testimonies, households, displacements, cases and sources. Give write only to a system "
+    "that must send records."
+)
 
 
 @admin.register(OrganizationAPIKey)
@@ -58,19 +68,40 @@ class OrganizationAPIKeyAdmin(AllowlistedLookups, APIKeyModelAdmin, ModelAdmin):
             else queryset.filter(organization=viewer.organization)
         )
 
+    def get_list_display(self, request):
+        return labelled(super().get_list_display(request), self.model)
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        return fields if obj is None else labelled(fields, self.model)  # scopes read-only, by their labels
+
     def get_readonly_fields(self, request, obj=None):
         fields = [*super().get_readonly_fields(request, obj), "last_used_at", "created", "prefix"]
         if obj is not None:
-            fields += ["organization", "scopes"]
+            fields += labelled(["organization", "scopes"], self.model)
         return fields
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "scopes":
+            return forms.TypedMultipleChoiceField(
+                label=_("Scopes"),
+                choices=Scope.choices,
+                widget=UnfoldAdminCheckboxSelectMultipleWidget,
+                initial=[Scope.READ],
+                help_text=SCOPES_HELP,
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "organization":
+            from displacement.models import Organization
+
             viewer = self._viewer(request)
             if not (viewer.is_operator and viewer.organization is None):
-                from displacement.models import Organization
-
                 kwargs["queryset"] = Organization.objects.filter(pk=viewer.organization.pk)
+            only = list(kwargs.get("queryset", Organization.objects.all())[:2])
+            if len(only) == 1:  # nothing to choose: it is chosen
+                kwargs.update(initial=only[0].pk, empty_label=None)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):

@@ -19,9 +19,10 @@ from unfold.admin import ModelAdmin, StackedInline, TabularInline
 from unfold.views import ChangeList
 from unfold.widgets import UnfoldAdminCheckboxSelectMultiple
 
+from displacement.admin.vocabulary import VocabularyLabels
 from displacement.exports import csv_response
 from displacement.models import AccessAction
-from displacement.models.base import ChoiceArrayField
+from displacement.models.base import ChoiceArrayField, choice_labels, is_vocabulary_array
 from displacement.selectors.access import SENSITIVE_TEXT, Viewer, is_protected, scoped, text_visible_q
 from displacement.selectors.history import history_for
 from displacement.services.audit import access_record
@@ -55,8 +56,8 @@ class AllowlistedLookups:
         return AllowlistChangeList
 
 
-class ScopedMixin:
-    """Scoping shared by model admins and inlines."""
+class ScopedMixin(VocabularyLabels):
+    """Scoping shared by model admins and inlines (and vocabulary words shown by their labels)."""
 
     def get_queryset(self, request):
         return scoped(self.model, request.user, super().get_queryset(request))
@@ -301,6 +302,8 @@ class ScopedAdmin(AllowlistedLookups, ScopedMixin, ModelAdmin):
             if name in sensitive and obj.pk not in readable:
                 return ""
             field = model_fields.get(name)
+            if field is not None and is_vocabulary_array(field):
+                return "; ".join(choice_labels(field, getattr(obj, name)))
             if field is not None and field.choices:
                 return getattr(obj, f"get_{name}_display")()
             value = getattr(obj, name)

@@ -8,7 +8,7 @@ from django.utils.translation import ngettext
 from unfold.contrib.filters.admin import ChoicesDropdownFilter, RangeDateFilter
 
 from displacement.admin.base import ScopedAdmin
-from displacement.admin.filters import CorroborationFilter, oblast_filter
+from displacement.admin.filters import CorroborationFilter, ImportRunFiltered, oblast_filter
 from displacement.models import Event
 from displacement.models.vocab import CorroborationKind, VerificationStatus
 from displacement.selectors import corroboration
@@ -21,10 +21,11 @@ _RELATED, _DECISION = ("sources", "caused_by"), "verification_status"
 
 
 @admin.register(Event)
-class EventAdmin(ScopedAdmin):
+class EventAdmin(ImportRunFiltered, ScopedAdmin):
     list_display = [
         "start",
         "title",
+        "external_id",
         "category",
         "event_type",
         "sub_event_type",
@@ -49,6 +50,7 @@ class EventAdmin(ScopedAdmin):
     ]
     list_filter_submit = True
     search_fields = [
+        "=external_id",  # ACLED's event id (UKR12345): what a coordinator looks an import's event up by
         "title",
         "description",
         "actor1",
@@ -61,6 +63,7 @@ class EventAdmin(ScopedAdmin):
     list_select_related = ["place", "corroboration"]
     autocomplete_fields = ["place", "sources", "caused_by"]
     readonly_fields = [
+        "external_id",
         "corroboration_breakdown",
         "verified_by",
         "verified_at",
@@ -113,7 +116,15 @@ class EventAdmin(ScopedAdmin):
         (
             _("Record"),
             {
-                "fields": ["origin", "import_run_link", "merged_ids", "created_by", "created_at", "updated_at"],
+                "fields": [
+                    "origin",
+                    "external_id",
+                    "import_run_link",
+                    "merged_ids",
+                    "created_by",
+                    "created_at",
+                    "updated_at",
+                ],
                 "classes": ["collapse"],
             },
         ),

@@ -4,8 +4,10 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import DropdownFilter
 
-from displacement.models import AdminLevel, Place
+from displacement.models import AdminLevel, ImportRun, Place
+from displacement.selectors.access import Viewer
 from displacement.selectors.corroboration import corroborated_q, single_source_q
+from displacement.selectors.import_runs import runs_that_wrote, written_by_q
 
 
 def oblast_filter(path: str, title=None):
@@ -43,3 +45,39 @@ class CorroborationFilter(admin.SimpleListFilter):
         if self.value() == "corroborated":
             return queryset.filter(corroborated_q())
         return queryset
+
+
+class ImportRunFilter(DropdownFilter):
+    """The records an import run created or last changed (linked from the run's page). The
+    parameter is the one Django's own filter on the field would take, ``?import_run__id__exact=``."""
+
+    title = _("last import run")
+    parameter_name = "import_run__id__exact"
+
+    def _run_id(self) -> int | None:
+        value = self.value()
+        return int(value) if value and value.isdigit() else None
+
+    def lookups(self, request, model_admin):
+        runs = runs_that_wrote(model_admin.model, request.user, also=self._run_id())
+        return [(str(run.pk), f"#{run.pk} {run}") for run in runs]
+
+    def has_output(self):
+        return True  # offered even before a run wrote anything: its link must not be refused
+
+    def queryset(self, request, queryset):
+        if self.value() in (None, ""):
+            return queryset
+        run_id = self._run_id()
+        return queryset.filter(written_by_q(queryset.model, run_id)) if run_id is not None else queryset.none()
+
+
+class ImportRunFiltered:
+    """A list that offers ``ImportRunFilter`` to those who may open import runs (coordinators);
+    for anyone else the parameter stays refused, like any filter a list does not offer."""
+
+    def get_list_filter(self, request):
+        filters = list(super().get_list_filter(request))
+        if Viewer.of(request.user).may_open(ImportRun):
+            filters.append(ImportRunFilter)
+        return filters

@@ -12,10 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from unfold.widgets import UnfoldAdminFileFieldWidget, UnfoldAdminSelectWidget
 
 from displacement.admin.base import ScopedAdmin
-from displacement.models import ImportRun, ImportStatus, ReportLevel
+from displacement.models import Event, FormSubmission, ImportRun, ImportStatus, ReportLevel, Testimony
 from displacement.models.imports import FILE_KINDS
 from displacement.selectors.access import Viewer, organization_of
 from displacement.selectors.import_profiles import import_profiles
+from displacement.selectors.import_runs import kinds_written
 from displacement.services.imports import (
     earlier_import,
     import_file_open,
@@ -27,6 +28,13 @@ from displacement.services.imports import (
 
 #: Lines of each kind the run's page shows (the CSV has them all).
 SHOWN = 20
+
+#: The links of a run's page to the lists of what it wrote.
+WRITTEN_LINKS = {
+    Event: _("events of this run"),
+    Testimony: _("testimonies of this run"),
+    FormSubmission: _("form submissions of this run"),
+}
 
 
 class UploadForm(forms.Form):
@@ -134,6 +142,7 @@ class ImportRunAdmin(ScopedAdmin):
             "deleted": lines.filter(level=ReportLevel.DELETED)[:SHOWN],
             "ignored": lines.filter(level=ReportLevel.IGNORED)[:SHOWN],
             "may_confirm": run.dry_run and run.status == ImportStatus.DONE and bool(run.file),
+            "written": written_links(run, request.user),
         }
         return TemplateResponse(request, "admin/displacement/import_run.html", context)
 
@@ -165,6 +174,18 @@ class ImportRunAdmin(ScopedAdmin):
         except FileNotFoundError:
             raise Http404 from None
         return FileResponse(handle, as_attachment=True, filename=run.file_name)
+
+
+def written_links(run: ImportRun, who) -> list[tuple[str, str]]:
+    """(label, URL) of the lists of the records ``run`` created or last changed, for each kind
+    it wrote that ``who`` may open (``admin.filters.ImportRunFilter``)."""
+    if run.dry_run or run.status != ImportStatus.DONE:
+        return []  # nothing written (yet)
+    links = []
+    for model in kinds_written(run, who):
+        listing = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        links.append((WRITTEN_LINKS[model], f"{listing}?import_run__id__exact={run.pk}"))
+    return links
 
 
 def _max_mb() -> int:

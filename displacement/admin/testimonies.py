@@ -10,6 +10,7 @@ from unfold.contrib.filters.admin import ChoicesDropdownFilter, RangeDateFilter
 from unfold.widgets import UnfoldAdminTextInputWidget
 
 from displacement.admin.base import ScopedAdmin, ScopedTabularInline, save_formset_through
+from displacement.admin.filters import ImportRunFiltered
 from displacement.models import AccessAction, Consent, Testimony, TestimonyEvent
 from displacement.models.vocab import ConsentPurpose
 from displacement.selectors.access import Viewer
@@ -65,7 +66,7 @@ class ConsentFilter(admin.SimpleListFilter):
 
 
 @admin.register(Testimony)
-class TestimonyAdmin(ScopedAdmin):
+class TestimonyAdmin(ImportRunFiltered, ScopedAdmin):
     list_display = [
         "code",
         "recorded_on",

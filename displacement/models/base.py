@@ -72,6 +72,18 @@ def tracked(model_class=None, *, exclude=None, unrecorded=(), per_statement=Fals
     )(model_class)
 
 
+def is_vocabulary_array(field) -> bool:
+    """Is ``field`` an array of vocabulary words (its items have choices, ``models.vocab``)?"""
+    return isinstance(field, ArrayField) and bool(field.base_field.choices)
+
+
+def choice_labels(field, values) -> list[str]:
+    """The labels of ``values``, words of the array ``field``, in the active language (what people
+    read: the admin, its exports, the history); a word no longer in the vocabulary shows as stored."""
+    labels = dict(field.base_field.flatchoices)
+    return [str(labels.get(value, value)) for value in values or ()]
+
+
 class ChoiceArrayField(ArrayField):
     """An array of choices edited as a group of checkboxes rather than a comma-separated string."""
 

@@ -9,6 +9,8 @@ import pghistory.models
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from displacement.models.base import choice_labels, is_vocabulary_array
+
 _LABELS = {"insert": _("Created"), "update": _("Changed"), "delete": _("Deleted")}
 _HIDDEN = {"updated_at", "created_at"}
 _WITHHELD = _("(withheld)")
@@ -46,6 +48,8 @@ def history_for(obj, limit: int = 200, hidden: set[str] = frozenset()) -> list[H
 
     def readable(name, value):
         field = fields.get(name)
+        if field is not None and is_vocabulary_array(field) and isinstance(value, list):
+            return ", ".join(choice_labels(field, value))
         if field is not None and field.flatchoices and value is not None:
             return dict(field.flatchoices).get(value, value)
         return value
