@@ -55,8 +55,9 @@ class ImportRunFilter(DropdownFilter):
     parameter_name = "import_run__id__exact"
 
     def _run_id(self) -> int | None:
-        value = self.value()
-        return int(value) if value and value.isdigit() else None
+        value = self.value() or ""
+        # isascii: str.isdigit() accepts "²", which int() refuses
+        return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
 
     def lookups(self, request, model_admin):
         runs = runs_that_wrote(model_admin.model, request.user, also=self._run_id())

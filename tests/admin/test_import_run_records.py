@@ -62,10 +62,21 @@ def test_another_organisations_run_filters_to_nothing_of_theirs(client, coordina
     assert str(theirs) not in _page(client, EVENTS)  # nor is their run offered
 
 
-def test_those_who_may_not_open_import_runs_are_not_offered_the_filter(client, analyst, acled):
-    client.force_login(analyst)
-    assert client.get(EVENTS, {"import_run__id__exact": acled.pk}).status_code == 400
+@pytest.mark.parametrize("role", ["analyst", "caseworker"])
+def test_those_who_may_not_open_import_runs_are_not_offered_the_filter(client, request, role, acled):
+    client.force_login(request.getfixturevalue(role))
+    for listing in (EVENTS, TESTIMONIES):
+        assert client.get(listing, {"import_run__id__exact": acled.pk}).status_code == 400
     assert str(acled) not in _page(client, EVENTS)
+
+
+@pytest.mark.parametrize("value", ["\u00b2", "abc", "-1", "9" * 30])
+def test_a_malformed_run_in_the_filter_lists_nothing_and_is_no_error(client, coordinator, acled, value):
+    client.force_login(coordinator)
+    for listing in (EVENTS, TESTIMONIES):
+        page = _page(client, listing, import_run__id__exact=value)
+        for event in Event.objects.filter(import_run=acled):
+            assert reverse("admin:displacement_event_change", args=[event.pk]) not in page
 
 
 def test_the_testimonies_list_is_filtered_by_the_run_of_their_submission(client, coordinator, ngo, submissions):
