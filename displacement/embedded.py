@@ -234,24 +234,6 @@ def _stack_pidfile() -> Path:
     return run / "runstack.pid"
 
 
-def _is_runstack(pid: int) -> bool:
-    """Whether ``pid`` is a live runstack, not a process that reused the pid of one gone."""
-    return "runstack" in (_proc_argv(pid) if Path("/proc/self").exists() else _ps_argv(pid))
-
-
-def _proc_argv(pid: int) -> list[str]:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
-    except OSError:  # gone, or not ours to read; a zombie's is empty
-        return []
-
-
-def _ps_argv(pid: int) -> list[str]:
-    """Without /proc (macOS): what ps says, split on spaces."""
-    found = subprocess.run(["/bin/ps", "-ww", "-p", str(pid), "-o", "command="], capture_output=True, text=True)
-    return found.stdout.split() if found.returncode == 0 else []
-
-
 def _recorded_pid() -> int | None:
     try:
         return int(_stack_pidfile().read_text().strip())
@@ -260,29 +242,45 @@ def _recorded_pid() -> int | None:
 
 
 def running_stack() -> int | None:
-    """The pid of the runstack recorded under var/run if it still runs; a stale record is removed."""
-    with _lock("stack"):
-        pid = _recorded_pid()
-        if pid is not None and _is_runstack(pid):
-            return pid
-        _stack_pidfile().unlink(missing_ok=True)
+    """The pid of the runstack that runs under var/run, or None.
+
+    A runstack holds an exclusive lock on its record for as long as it runs (``recorded_stack``);
+    the system drops the lock when the process ends, however it ends. So a record nobody holds
+    is stale whatever pid it names, and no pid is ever taken for runstack by what its command
+    line looks like (a pid reused by another program is never signalled)."""
+    try:
+        handle = _stack_pidfile().open("rb")
+    except FileNotFoundError:
         return None
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return _recorded_pid()
+        return None  # we got the lock: nobody holds it (ours goes with the file's closing)
 
 
 @contextlib.contextmanager
 def recorded_stack() -> Iterator[None]:
-    """Record this process as the running stack while it runs; ``StackRunning`` if one already does."""
-    with _lock("stack"):
-        pid = _recorded_pid()
-        if pid is not None and pid != os.getpid() and _is_runstack(pid):
-            raise StackRunning(pid)
-        _stack_pidfile().write_text(f"{os.getpid()}\n")
+    """Record this process as the running stack while it runs, under a lock it holds until it
+    ends; ``StackRunning`` if another holds it already."""
+    handle = _stack_pidfile().open("a+")
     try:
-        yield
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise StackRunning(_recorded_pid() or 0) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()  # kept, emptied: a record unlinked could be locked by a newcomer unseen
     finally:
-        with _lock("stack"):
-            if _recorded_pid() == os.getpid():
-                _stack_pidfile().unlink(missing_ok=True)
+        handle.close()
 
 
 def stop_stack(timeout: float = STACK_STOP_SECONDS) -> bool:
@@ -297,7 +295,7 @@ def stop_stack(timeout: float = STACK_STOP_SECONDS) -> bool:
     except ProcessLookupError:
         return True
     deadline = time.monotonic() + timeout
-    while _is_runstack(pid):
+    while running_stack() == pid:
         if time.monotonic() > deadline:
             return False
         time.sleep(0.1)
@@ -337,6 +335,10 @@ def _exec(command: list[str], *, stop_always: bool = False) -> int:
             except InterruptedError:
                 continue
     finally:
+        if stop_always and (other := running_stack()) is not None:
+            # Another make run started in the meantime and runs on these servers: leave them.
+            print(StackRunning(other), file=sys.stderr)
+            started = []
         if "Redis" in started:
             stop_redis()
         if "PostgreSQL" in started:
