@@ -40,3 +40,13 @@ def test_demo_has_one_user_per_role_and_the_stories_of_the_brief(monkeypatch):
     assert Testimony.objects.filter(consents__withdrawn_at__isnull=False).exists()
     closed = Case.objects.filter(status=CaseStatus.CLOSED)
     assert closed.exists() and all(c.closed_on >= c.opened_on for c in closed)
+
+
+def test_the_api_hint_names_the_address_make_run_serves(monkeypatch):
+    from io import StringIO
+
+    monkeypatch.setenv("DEMO_PASSWORD", "demo-password-for-tests")
+    monkeypatch.setenv("RUN_ADDR", "127.0.0.1:8101")
+    out = StringIO()
+    call_command("seed_demo", "--no-volume", stdout=out)
+    assert "http://127.0.0.1:8101/api/v1/events/" in out.getvalue()

@@ -4,6 +4,8 @@ Idempotent: a second run writes nothing. New users' passwords are printed once, 
 users are created (or taken from DEMO_PASSWORD when it is set).
 """
 
+import os
+
 from django.core.management.base import BaseCommand, CommandError
 
 from displacement.demo import (
@@ -75,7 +77,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  {login.username:<12} {login.where:<45} {shown}")
         if result.api_key:
             self.stdout.write(f"Demo partner API key (Eastern Shelter Alliance, read and write): {result.api_key}")
-            self.stdout.write("  Try: curl -H 'Authorization: Api-Key <key>' http://127.0.0.1:8000/api/v1/events/")
+            address = os.environ.get("RUN_ADDR") or "127.0.0.1:8000"  # where make run serves
+            self.stdout.write(f"  Try: curl -H 'Authorization: Api-Key <key>' http://{address}/api/v1/events/")
         if any(login.password for login in result.logins) or result.api_key:
             self.stdout.write(self.style.WARNING("These passwords and keys are shown only once. Note them now."))
         summary = "Demo seeded" if result.changed_anything else "Demo already seeded; nothing changed"
