@@ -183,7 +183,7 @@ def _check_value(question: Question, full_path: str, value, problems: Problems, 
     elif question.kind == "date":
         day = parse_date(value)
         if day is None:
-            problems.add(full_path, f"{shown(value, DATE)} is not a date (YYYY-MM-DD).")
+            problems.add(full_path, f"{shown(value, DATE)} is not a day of the calendar (YYYY-MM-DD).")
             return
         if EARLIEST <= day <= latest:  # PAST's window, its end read once a submission (the clock is slow)
             return

@@ -326,3 +326,8 @@ def import_files_purge(*, now=None) -> int:
             run.file.storage.delete(media)
         purged += 1
     return purged
+
+
+def failure_message(run: ImportRun) -> str:
+    """What a failed run says to whoever ran it: its error, saying once that nothing was imported."""
+    return run.error if "Nothing was imported" in run.error else f"Nothing was imported: {run.error}"

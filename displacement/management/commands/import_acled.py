@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from displacement.management.organizations import organization_from_option
 from displacement.models import ImportStatus
-from displacement.services.imports import earlier_import, import_run_execute, import_run_start
+from displacement.services.imports import earlier_import, failure_message, import_run_execute, import_run_start
 
 
 class Command(BaseCommand):
@@ -44,7 +44,7 @@ class Command(BaseCommand):
             )
         run = import_run_execute(run_id=run.pk, path=path)
         if run.status == ImportStatus.FAILED:
-            raise CommandError(f"Nothing was imported: {run.error}")
+            raise CommandError(failure_message(run))
         dry = " (dry run: nothing written)" if dry_run else ""
         self.stdout.write(
             self.style.SUCCESS(
