@@ -189,6 +189,9 @@ CELERY_BEAT_SCHEDULE["pulls-due"] = {
 PULL_SECRET_KEYS = env_list("PULL_SECRET_KEYS", []) or [SECRET_KEY]
 # Seconds to connect and to wait for each read of a page.
 PULL_TIMEOUT_SECONDS = env_int("PULL_TIMEOUT_SECONDS", 30, minimum=1)
+# A connection's server address must be https (its token or password travels with every page),
+# unless this is on: by default only in development, where the tests' stand-in server is http.
+PULL_ALLOW_HTTP = env_bool("PULL_ALLOW_HTTP", DEBUG)
 # A server answering 429 (or 503) with Retry-After is waited for at most this long, at most
 # PULL_RETRIES times a page; longer, and the pull stops and tries again at the next beat.
 PULL_RETRY_AFTER_MAX_SECONDS = env_int("PULL_RETRY_AFTER_MAX_SECONDS", 120, minimum=0)

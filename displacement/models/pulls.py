@@ -6,6 +6,7 @@ The API token (KoboToolbox) or the account's password (ODK Central) is stored en
 
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -67,6 +68,10 @@ class PullConnection(TimeStamped):
 
     def clean(self):
         errors = {}
+        if (self.server_url or "").lower().startswith("http://") and not settings.PULL_ALLOW_HTTP:
+            errors["server_url"] = _(
+                "Use the server's https:// address: over http:// its token or password would travel unencrypted."
+            )
         if self.kind == PullKind.KOBO:
             if not KOBO_ASSET_UID.match(self.asset_uid or ""):
                 errors["asset_uid"] = _("The project's uid: letters and digits, as in its URL (/#/forms/<uid>/).")

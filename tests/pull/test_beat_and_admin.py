@@ -84,6 +84,16 @@ def test_a_coordinator_connects_a_project_then_edits_it_without_retyping_the_tok
     assert connection.name == "Field team 2" and secrets.decrypt(connection.secret) == KOBO_TOKEN
 
 
+def test_an_http_server_address_is_refused_where_http_is_not_allowed(client, coordinator, settings):
+    settings.PULL_ALLOW_HTTP = False  # production's default (DEBUG off)
+    client.force_login(coordinator)
+    add = reverse("admin:displacement_pullconnection_add")
+    refused = client.post(add, _form(server_url="http://kobo.example.org", new_secret=KOBO_TOKEN))
+    assert refused.status_code == 200 and "https://" in refused.content.decode()
+    assert not PullConnection.objects.exists()
+    assert client.post(add, _form(server_url="https://kobo.example.org", new_secret=KOBO_TOKEN)).status_code == 302
+
+
 def test_test_connection_and_pull_now_from_the_admin(
     client, coordinator, kobo_connection, standin, imported, monkeypatch, django_capture_on_commit_callbacks
 ):
