@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from displacement.models import ContactDetails, Household, Person
+from displacement.models import Case, ContactDetails, Household, Person
 from displacement.selectors.access import Viewer
 from displacement.services import summary_tracking
 from displacement.services.acting import acting
@@ -129,13 +129,27 @@ def _require_identifiers(by, household_id: int) -> None:
         raise PermissionDenied(_("You may not change this household's contact details."))
 
 
+def _registrar_records_first(by, household: Household, details: ContactDetails | None) -> bool:
+    """Whoever registered ``household`` records its first contact details, before any case gives
+    anyone access to them (registering a family with its phone is one act): they typed them, and
+    read nothing back, since reads stay the gate's. A change, or a household with a case, needs
+    the access of ``_require_identifiers``."""
+    return (
+        by is not None
+        and details is None
+        and household.registered_by_id == by.pk
+        and not Case.objects.filter(household_id=household.pk).exists()
+    )
+
+
 @transaction.atomic
 def contact_details_save(*, household: Household, by=None, **fields) -> ContactDetails:
     """Record or change the contact details of ``household`` (one set per household)."""
     require_writer(by, household.organization_id)
-    _require_identifiers(by, household.pk)
     _only(fields, CONTACT_FIELDS)
     details = ContactDetails.objects.select_for_update().filter(household=household).first()
+    if not _registrar_records_first(by, household, details):
+        _require_identifiers(by, household.pk)
     if details is None:
         details = ContactDetails(household=household, **fields)
     else:

@@ -126,3 +126,26 @@ def test_the_people_and_contact_details_pages_save_through_the_services(client, 
     assert not ContactDetails.objects.filter(pk=details.pk).exists()
     assert calls == ["member_add", "member_update", "member_remove", "contact_details_save", "contact_details_save",
                      "contact_details_remove"]  # fmt: skip
+
+
+def test_a_caseworker_registers_a_household_with_its_contact_details(client, caseworker, ngo):
+    from django.urls import reverse
+
+    from displacement.models import ContactDetails
+
+    client.force_login(caseworker)
+    data = {
+        "legal_hold": "",
+        "notes": "",
+        **_inline("members", [{"relationship": "head", "age_band": "18-59", "sex": "female"}]),
+        **_inline("displacements", []),
+        **_inline("contact_details", [{"full_name": "Olena Kovalenko", "phone": "+380 50 777 12 34"}]),
+    }
+    response = client.post(reverse("admin:displacement_household_add"), data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+    household = Household.objects.get(registered_by=caseworker)
+    assert ContactDetails.objects.get(household=household).full_name == "Olena Kovalenko"
+    # Registered, not read back: the caseworker's page of it shows no contact details.
+    page = client.get(_url(Household, household.pk)).content.decode()
+    assert "Olena Kovalenko" not in page and "777 12 34" not in page
+

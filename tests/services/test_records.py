@@ -111,3 +111,19 @@ def test_a_testimony_links_only_events_of_its_organisation(ngo, other_ngo, casew
     assert testimony_event_update(link=link, by=caseworker, relation="heard_about").relation == "heard_about"
     testimony_event_unlink(link=link, by=caseworker)
     assert not TestimonyEvent.objects.exists()
+
+
+def test_whoever_registers_a_household_records_its_first_contact_details_and_nothing_more(ngo, caseworker):
+    from displacement.services.households import household_register
+    from tests.factories import CaseFactory
+
+    household = household_register(organization=ngo, by=caseworker)
+    details = contact_details_save(household=household, by=caseworker, full_name="Olena", phone="+380 50")
+    assert (details.full_name, details.phone) == ("Olena", "+380 50")
+    with pytest.raises(PermissionDenied):  # a change needs the access to read them
+        contact_details_save(household=household, by=caseworker, phone="+380 67")
+    other = household_register(organization=ngo, by=caseworker)
+    CaseFactory(household=other, organization=ngo)  # a case: access is the gate's now
+    with pytest.raises(PermissionDenied):
+        contact_details_save(household=other, by=caseworker, full_name="Olena")
+
