@@ -56,6 +56,15 @@ class AllowlistedLookups:
         return AllowlistChangeList
 
 
+class SavedCode:
+    """``saved_code`` in place of a generated ``code`` field: before a record is saved it has no
+    code yet (the one its model's default would show is not the one saving gives it)."""
+
+    @admin.display(description=_("code"))
+    def saved_code(self, obj) -> str:
+        return obj.code if obj is not None and obj.pk else _("given when saved")
+
+
 class ScopedMixin(VocabularyLabels):
     """Scoping shared by model admins and inlines (and vocabulary words shown by their labels)."""
 

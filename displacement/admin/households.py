@@ -7,7 +7,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import ChoicesDropdownFilter, RangeDateFilter
 
-from displacement.admin.base import ScopedAdmin, ScopedStackedInline, ScopedTabularInline, save_formset_through
+from displacement.admin.base import (
+    SavedCode,
+    ScopedAdmin,
+    ScopedStackedInline,
+    ScopedTabularInline,
+    save_formset_through,
+)
 from displacement.admin.filters import oblast_filter
 from displacement.models import AccessAction, AccessLog, Case, ContactDetails, Displacement, Household, Person
 from displacement.models.vocab import CaseStatus
@@ -27,10 +33,10 @@ from displacement.services.households import (
 )
 
 
-class PersonInline(ScopedTabularInline):
+class PersonInline(SavedCode, ScopedTabularInline):
     model = Person
-    fields = ["code", "relationship", "age_band", "sex", "vulnerabilities"]
-    readonly_fields = ["code"]
+    fields = ["saved_code", "relationship", "age_band", "sex", "vulnerabilities"]
+    readonly_fields = ["saved_code"]
     show_change_link = False
 
 
@@ -51,7 +57,7 @@ class DisplacementInline(ScopedTabularInline):
 
 
 @admin.register(Household)
-class HouseholdAdmin(ScopedAdmin):
+class HouseholdAdmin(SavedCode, ScopedAdmin):
     list_display = ["code", "current_place", "member_count", "displacement_count", "open_case", "created_at"]
     list_filter = [
         oblast_filter("current_place", _("current oblast")),
@@ -63,8 +69,8 @@ class HouseholdAdmin(ScopedAdmin):
     autocomplete_fields = ["current_place"]
     list_select_related = ["current_place"]
     inlines = [PersonInline, DisplacementInline, ContactDetailsInline]
-    readonly_fields = ["code", "created_at", "updated_at"]
-    fields = ["code", "current_place", "legal_hold", "notes", "created_at", "updated_at"]
+    readonly_fields = ["saved_code", "created_at", "updated_at"]
+    fields = ["saved_code", "current_place", "legal_hold", "notes", "created_at", "updated_at"]
     export_fields = ("code", "current_place", "legal_hold", "created_at")
 
     class Media:

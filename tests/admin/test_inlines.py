@@ -149,3 +149,12 @@ def test_a_caseworker_registers_a_household_with_its_contact_details(client, cas
     page = client.get(_url(Household, household.pk)).content.decode()
     assert "Olena Kovalenko" not in page and "777 12 34" not in page
 
+
+
+def test_the_add_form_shows_no_code_before_saving(client, coordinator):
+    from django.urls import reverse
+
+    client.force_login(coordinator)
+    page = client.get(reverse("admin:displacement_household_add")).content.decode()
+    assert "given when saved" in page
+    assert "HH-" not in page and "P-" not in page.replace("P-CODE", "")
