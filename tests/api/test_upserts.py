@@ -1,12 +1,13 @@
 """Writes that sync: events upserted by the writer's own external id, one at a time or in lists."""
 
+import datetime
 import json
 
 import pytest
 from rest_framework.test import APIClient
 
 from api.models import OrganizationAPIKey
-from displacement.models import Event
+from displacement.models import Event, Place
 from tests.factories import EventFactory
 
 pytestmark = pytest.mark.django_db
@@ -310,3 +311,31 @@ def test_an_item_the_database_refuses_is_that_items_error_alone(partner, partner
     assert "refused" in response.json()["results"][1]["errors"]["non_field_errors"][0]
     stored = set(Event.objects.filter(organization=partner_org).values_list("external_id", flat=True))
     assert stored == {"UKR1", "UKR3"}, "the refused item left nothing behind"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("route", ["bulk", "put"])
+def test_an_event_another_writer_created_at_the_same_time_is_updated_not_an_error(
+    gazetteer, partner, partner_org, world, monkeypatch, route
+):
+    """The other writer commits the new id while this request validates its item: as
+    docs/architecture.md promises, the later one updates it."""
+    from displacement.services.events import event_upsert
+    from tests.support.locks import committed_in_another_connection
+
+    full_clean = Event.full_clean
+
+    def committed_meanwhile(event, *args, **kwargs):
+        monkeypatch.setattr(Event, "full_clean", full_clean)
+        fields = {**EVENT, "start": datetime.date(2025, 5, 3), "place": Place.objects.get(pcode="UA1214025")}
+        committed_in_another_connection(lambda: event_upsert(organization=partner_org, external_id="UKR1", **fields))
+        return full_clean(event, *args, **kwargs)
+
+    monkeypatch.setattr(Event, "full_clean", committed_meanwhile)
+    if route == "bulk":
+        response = partner.post(BULK, [{**EVENT, "external_id": "UKR1", "killed": 9}], format="json")
+        assert response.json()["results"][0]["status"] == "updated", response.json()
+    else:
+        response = _put(partner, "UKR1", {**EVENT, "killed": 9})
+        assert response.status_code == 200, response.json()
+    assert list(Event.objects.filter(organization=partner_org).values_list("killed", flat=True)) == [9]
