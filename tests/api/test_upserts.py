@@ -2,6 +2,7 @@
 
 import datetime
 import json
+from urllib import parse
 
 import pytest
 from rest_framework.test import APIClient
@@ -115,6 +116,27 @@ def test_one_of_your_own_events_is_read_by_its_external_id(partner, partner_org,
     assert read.status_code == 200 and read.json() == written.json() and read["ETag"] == written["ETag"]
     assert partner.get(URL.format("UKR404")).status_code == 404
     assert partner.get(URL.format("UKR\x00100")).status_code == 400
+
+
+@pytest.mark.parametrize("external_id", ["a/b", "2025/05/UKR1", "a/", "/a"])
+def test_an_external_id_with_a_slash_is_read_and_written_by_its_route(partner, partner_org, world, external_id):
+    """A list may store "a/b": its route takes it sent as %2F, as any other id."""
+    listed = partner.post(BULK, [{**EVENT, "external_id": external_id}], format="json")
+    assert listed.json()["results"][0]["status"] == "created", listed.json()
+    route = URL.format(parse.quote(external_id, safe=""))
+    read = partner.get(route)
+    assert read.status_code == 200, read.content[:200]
+    assert read.json()["id"] == listed.json()["results"][0]["id"]
+    assert _put(partner, parse.quote(external_id, safe=""), {**EVENT, "killed": 8}).status_code == 200
+    assert Event.objects.get(organization=partner_org, external_id=external_id).killed == 8
+
+
+def test_an_address_no_api_route_takes_is_the_apis_json_404(partner, world):
+    for path in ("/api/v1/nothing/", "/api/v1/events/1/2/3/", "/api/v2/events/"):
+        response = partner.get(path)
+        assert response.status_code == 404 and response["Content-Type"] == "application/json", path
+        assert response.json()["error"]["status"] == 404
+    assert partner.get("/nothing/")["Content-Type"].startswith("text/html"), "the rest of the site keeps its page"
 
 
 def test_a_staff_session_upserts_its_organisations_events(staff, ngo, world):
