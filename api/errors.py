@@ -1,7 +1,22 @@
 """One error format for every failure: ``{"error": {"status", "code", "message", "fields"}}``."""
 
+from django.http import JsonResponse
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
+
+
+def error_body(status_code: int, code: str, message: str, fields: dict | None = None) -> dict:
+    return {"error": {"status": status_code, "code": code, "message": message, "fields": fields or {}}}
+
+
+def page_not_found(request, exception=None):
+    """The site's 404 (``handler404``): an address under /api/ that no route takes answers in the
+    API's error format, not with an HTML page; anywhere else, Django's page."""
+    if request.path.startswith("/api/"):
+        body = error_body(404, exceptions.NotFound.default_code, str(exceptions.NotFound.default_detail))
+        return JsonResponse(body, status=404)
+    return defaults.page_not_found(request, exception)
 
 
 def flatten_detail(detail):
@@ -26,7 +41,7 @@ def api_exception_handler(exc, context):
     code = getattr(exc, "default_code", "error")
     if isinstance(exc, exceptions.ValidationError):
         code = "invalid"
-    response.data = {"error": {"status": response.status_code, "code": code, "message": message, "fields": fields}}
+    response.data = error_body(response.status_code, code, message, fields)
     return response
 
 

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.http import JsonResponse
 
+from api.errors import error_body
+
 
 class RequestSizeLimitMiddleware:
     def __init__(self, get_response):
@@ -17,15 +19,6 @@ class RequestSizeLimitMiddleware:
             bulk = request.method == "POST" and request.path.endswith("/bulk/")
             limit = settings.API_MAX_BULK_BODY_SIZE if bulk else settings.API_MAX_BODY_SIZE
             if length > limit:
-                return JsonResponse(
-                    {
-                        "error": {
-                            "status": 413,
-                            "code": "request_too_large",
-                            "message": f"The body may be at most {limit} bytes.",
-                            "fields": {},
-                        }
-                    },
-                    status=413,
-                )
+                body = error_body(413, "request_too_large", f"The body may be at most {limit} bytes.")
+                return JsonResponse(body, status=413)
         return self.get_response(request)

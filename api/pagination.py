@@ -3,12 +3,16 @@
 DRF's cursors are base64 of the last row's position (here an ``updated_at``), which would
 hand every partner the exact time of change: a key to join two partners' files. Cursors
 here are enciphered (an HMAC keystream) and signed, so they reveal nothing and cannot be
-forged; a tampered cursor is a 404 like any unknown page.
+forged; a tampered cursor is a 404 like any unknown page. A cursor also carries the list and
+the order it was made for (``bind``): handed to another list or another ``ordering``, its
+position would be read as another field's value (a 500) or start the page in the wrong place,
+so it is refused as a tampered one is.
 """
 
 from urllib import parse
 
 from django.core import signing
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import Cursor, CursorPagination, _positive_int
 from rest_framework.utils.urls import replace_query_param
@@ -23,9 +27,16 @@ class UpdatedCursorPagination(CursorPagination):
     max_page_size = 200
     ordering = ("updated_at", "id")
     offset_cutoff = 1000
+    #: The list and order this page's cursors belong to (``bind``); None refuses every cursor.
+    scope: str | None = None
+
+    def bind(self, request, view) -> None:
+        """Cursors made or read from now on belong to ``view``'s list in the order asked."""
+        ordering = ",".join(self.get_ordering(request, None, view))
+        self.scope = f"{getattr(view, 'kind', '') or request.path}|{ordering}"
 
     def encode_cursor(self, cursor):
-        tokens = {}
+        tokens = {"s": self.scope}
         if cursor.offset != 0:
             tokens["o"] = str(cursor.offset)
         if cursor.reverse:
@@ -43,12 +54,23 @@ class UpdatedCursorPagination(CursorPagination):
             offset = _positive_int(tokens.get("o", ["0"])[0], cutoff=self.offset_cutoff)
             reverse = bool(int(tokens.get("r", ["0"])[0]))
             position = tokens.get("p", [None])[0]
+            scope = tokens.get("s", [None])[0]
         except (signing.BadSignature, TypeError, ValueError, UnicodeError):
             raise NotFound(self.invalid_cursor_message) from None
+        if self.scope is None or scope != self.scope:
+            raise NotFound(self.invalid_cursor_message)
         return Cursor(offset=offset, reverse=reverse, position=position)
 
     def paginate_queryset(self, queryset, request, view=None):
-        page = super().paginate_queryset(queryset, request, view)
+        self.bind(request, view)
+        try:
+            page = super().paginate_queryset(queryset, request, view)
+        except (DjangoValidationError, TypeError, ValueError):
+            cursor = getattr(self, "cursor", None)
+            if cursor is None or cursor.position is None:
+                raise
+            # A position the ordering's field cannot read: a cursor no page of this list made.
+            raise NotFound(self.invalid_cursor_message) from None
         # A filter that read only a page's first candidates (``PageWindow``) marks the query: if
         # the page came out short, others may have filtered some of them out, and the page is
         # read again from every candidate. A full page is right as it is (``api.filters``).
@@ -77,6 +99,7 @@ def page_window(request, view) -> PageWindow | None:
     descending = _WINDOW_ORDERS.get(tuple(paginator.get_ordering(request, None, view)))
     if descending is None:
         return None
+    paginator.bind(request, view)
     cursor = paginator.decode_cursor(request)  # a bad cursor is the 404 the page gives anyway
     offset, reverse, position = cursor if cursor is not None else (0, False, None)
     return PageWindow(

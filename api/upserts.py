@@ -69,7 +69,8 @@ class UpsertMixin:
     @action(
         detail=False,
         methods=["get", "put"],
-        url_path=r"by-external-id/(?P<external_id>[^/]+)",
+        # Any character, "/" too (sent as %2F; a list may store "a/b"): the route's last "/" ends it.
+        url_path=r"by-external-id/(?P<external_id>[\s\S]+)",
         url_name="by-external-id",
     )
     def by_external_id(self, request, external_id: str):

@@ -13,3 +13,6 @@ urlpatterns = [
     path("reports/<str:token>/", report_download, name="report-download"),
     path("api/v1/", include("api.urls")),
 ]
+
+#: A 404 under /api/ answers in the API's error format (``api.errors.page_not_found``).
+handler404 = "api.errors.page_not_found"

@@ -82,7 +82,7 @@ def event_record(*, organization, created_by=None, sources=(), caused_by=(), **f
     _check_writable(fields)
     event = Event(organization=organization, created_by=created_by, **fields)
     _check_external_id(event)
-    event.full_clean()
+    _full_clean(event)
     _check_related(organization, sources=sources, caused_by=caused_by)
     with transaction.atomic(), acting(created_by):
         _save(event)
@@ -165,6 +165,17 @@ def _check_external_id(event: Event) -> None:
         raise DuplicateExternalId(event.external_id)
 
 
+def _full_clean(event: Event) -> None:
+    """The model's rules and constraints. Its unique external id may have been taken by a
+    concurrent writer since ``_check_external_id`` looked: that is a ``DuplicateExternalId``
+    (which an upsert answers by updating the winner), not the model's bare constraint message."""
+    try:
+        event.full_clean()
+    except ValidationError:
+        _check_external_id(event)
+        raise
+
+
 def _check_related(organization, *, sources=(), caused_by=()) -> None:
     foreign = [s for s in [*(sources or ()), *(caused_by or ())] if s.organization_id != organization.pk]
     if foreign:
@@ -201,7 +212,7 @@ def _apply(event: Event, fields: dict, *, by, sources=None, caused_by=None) -> b
         return False
     if "external_id" in changed:
         _check_external_id(event)
-    event.full_clean()
+    _full_clean(event)
     _check_related(event.organization, **links)
     with transaction.atomic(), acting(by):
         stored = Event.objects.filter(pk=event.pk).first()

@@ -1,12 +1,14 @@
 """Writes that sync: events upserted by the writer's own external id, one at a time or in lists."""
 
+import datetime
 import json
+from urllib import parse
 
 import pytest
 from rest_framework.test import APIClient
 
 from api.models import OrganizationAPIKey
-from displacement.models import Event
+from displacement.models import Event, Place
 from tests.factories import EventFactory
 
 pytestmark = pytest.mark.django_db
@@ -114,6 +116,27 @@ def test_one_of_your_own_events_is_read_by_its_external_id(partner, partner_org,
     assert read.status_code == 200 and read.json() == written.json() and read["ETag"] == written["ETag"]
     assert partner.get(URL.format("UKR404")).status_code == 404
     assert partner.get(URL.format("UKR\x00100")).status_code == 400
+
+
+@pytest.mark.parametrize("external_id", ["a/b", "2025/05/UKR1", "a/", "/a"])
+def test_an_external_id_with_a_slash_is_read_and_written_by_its_route(partner, partner_org, world, external_id):
+    """A list may store "a/b": its route takes it sent as %2F, as any other id."""
+    listed = partner.post(BULK, [{**EVENT, "external_id": external_id}], format="json")
+    assert listed.json()["results"][0]["status"] == "created", listed.json()
+    route = URL.format(parse.quote(external_id, safe=""))
+    read = partner.get(route)
+    assert read.status_code == 200, read.content[:200]
+    assert read.json()["id"] == listed.json()["results"][0]["id"]
+    assert _put(partner, parse.quote(external_id, safe=""), {**EVENT, "killed": 8}).status_code == 200
+    assert Event.objects.get(organization=partner_org, external_id=external_id).killed == 8
+
+
+def test_an_address_no_api_route_takes_is_the_apis_json_404(partner, world):
+    for path in ("/api/v1/nothing/", "/api/v1/events/1/2/3/", "/api/v2/events/"):
+        response = partner.get(path)
+        assert response.status_code == 404 and response["Content-Type"] == "application/json", path
+        assert response.json()["error"]["status"] == 404
+    assert partner.get("/nothing/")["Content-Type"].startswith("text/html"), "the rest of the site keeps its page"
 
 
 def test_a_staff_session_upserts_its_organisations_events(staff, ngo, world):
@@ -310,3 +333,31 @@ def test_an_item_the_database_refuses_is_that_items_error_alone(partner, partner
     assert "refused" in response.json()["results"][1]["errors"]["non_field_errors"][0]
     stored = set(Event.objects.filter(organization=partner_org).values_list("external_id", flat=True))
     assert stored == {"UKR1", "UKR3"}, "the refused item left nothing behind"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("route", ["bulk", "put"])
+def test_an_event_another_writer_created_at_the_same_time_is_updated_not_an_error(
+    gazetteer, partner, partner_org, world, monkeypatch, route
+):
+    """The other writer commits the new id while this request validates its item: as
+    docs/architecture.md promises, the later one updates it."""
+    from displacement.services.events import event_upsert
+    from tests.support.locks import committed_in_another_connection
+
+    full_clean = Event.full_clean
+
+    def committed_meanwhile(event, *args, **kwargs):
+        monkeypatch.setattr(Event, "full_clean", full_clean)
+        fields = {**EVENT, "start": datetime.date(2025, 5, 3), "place": Place.objects.get(pcode="UA1214025")}
+        committed_in_another_connection(lambda: event_upsert(organization=partner_org, external_id="UKR1", **fields))
+        return full_clean(event, *args, **kwargs)
+
+    monkeypatch.setattr(Event, "full_clean", committed_meanwhile)
+    if route == "bulk":
+        response = partner.post(BULK, [{**EVENT, "external_id": "UKR1", "killed": 9}], format="json")
+        assert response.json()["results"][0]["status"] == "updated", response.json()
+    else:
+        response = _put(partner, "UKR1", {**EVENT, "killed": 9})
+        assert response.status_code == 200, response.json()
+    assert list(Event.objects.filter(organization=partner_org).values_list("killed", flat=True)) == [9]

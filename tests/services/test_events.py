@@ -16,7 +16,7 @@ from displacement.services.events import (
     event_upsert,
 )
 from tests.factories import EventFactory, OrganizationFactory, SourceFactory, UserFactory
-from tests.support.locks import committed_once_waited
+from tests.support.locks import committed_in_another_connection, committed_once_waited
 
 pytestmark = pytest.mark.django_db
 
@@ -153,5 +153,24 @@ def test_two_upserts_of_one_new_external_id_at_once_create_it_once(gazetteer):
     organization = OrganizationFactory()
     with committed_once_waited(lambda: event_upsert(organization=organization, external_id="UKR9", **_fields())):
         second = event_upsert(organization=organization, external_id="UKR9", **_fields(killed=6))
+    assert second.status == UPDATED
+    assert list(Event.objects.filter(organization=organization).values_list("killed", flat=True)) == [6]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_upsert_updates_an_event_another_writer_committed_after_it_looked(gazetteer, monkeypatch):
+    """The other writer commits between this upsert's look for the id and its validation, which
+    then sees the row: this upsert updates it rather than failing on the constraint's message."""
+    organization = OrganizationFactory()
+    full_clean = Event.full_clean
+
+    def committed_meanwhile(event, *args, **kwargs):
+        monkeypatch.setattr(Event, "full_clean", full_clean)
+        first = lambda: event_upsert(organization=organization, external_id="UKR9", **_fields())  # noqa: E731
+        committed_in_another_connection(first)
+        return full_clean(event, *args, **kwargs)
+
+    monkeypatch.setattr(Event, "full_clean", committed_meanwhile)
+    second = event_upsert(organization=organization, external_id="UKR9", **_fields(killed=6))
     assert second.status == UPDATED
     assert list(Event.objects.filter(organization=organization).values_list("killed", flat=True)) == [6]

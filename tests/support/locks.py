@@ -34,6 +34,24 @@ def committed_once_waited(change):
     assert not failures
 
 
+def committed_in_another_connection(change) -> None:
+    """``change()`` made and committed by another connection, before this one goes on."""
+    failures = []
+
+    def run():
+        try:
+            change()
+        except Exception as error:  # pragma: no cover (reported below)
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join(15)
+    assert not worker.is_alive() and not failures
+
+
 def until_a_connection_waits(cursor, seconds: float = 10) -> None:
     """Return once another connection waits for a lock (or after ``seconds``)."""
     deadline = time.monotonic() + seconds

@@ -15,7 +15,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--org", required=True, help="the organisation's slug")
         parser.add_argument("--name", required=True, help="what the key is for, e.g. 'UNHCR nightly sync'")
-        parser.add_argument("--scope", action="append", choices=Scope.values, help="read (default) and/or write")
+        parser.add_argument(
+            "--scope",
+            action="append",
+            choices=Scope.values,
+            help="read (default) or write; give it twice (--scope read --scope write) for a key that reads "
+            "and writes: a write key without read cannot read",
+        )
         parser.add_argument("--expires-in-days", type=int, default=365, help="0 for no expiry (default 365)")
 
     def handle(self, *args, org, name, scope, expires_in_days, **options):
