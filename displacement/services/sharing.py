@@ -3,10 +3,10 @@
 Whenever the agreements between an owner and a partner change (an agreement saved, deleted,
 ended or begun), one rule settles the partner's copy (``_settle``): what stops being shared is
 tombstoned for that partner only (and its report files of kinds no agreement covers any more
-are withdrawn); records the partner gains, or whose shared form changes (the precision of their
-dates about people, ``selectors.person_dates``), are touched, so that its next sync with
-``updated_since`` receives them, and the tombstones that told it to drop what it gains are
-withdrawn (its mirror applies the deletions feed after its pull).
+are withdrawn); records the partner gains, or whose shared form changes (the precision of
+their dates about people, ``selectors.person_dates``; the events they name), are touched, so
+that its next sync with ``updated_since`` receives them, and the tombstones that told it to
+drop what it gains are withdrawn (its mirror applies the deletions feed after its pull).
 """
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from displacement import models as m
-from displacement.models.sharing import TombstoneReason
+from displacement.models.sharing import RecordKind, TombstoneReason
 from displacement.selectors import person_dates
 from displacement.selectors.sharing import SHARED
 from displacement.services.acting import acting
 from displacement.services.report_withdrawal import runs_withdraw_uncovered
-from displacement.services.tombstones import touch_records, untombstone_regained
+from displacement.services.tombstones import touch_event_links, touch_records, untombstone_regained
 
 
 def _received(*, owner_id: int, partner: m.Organization, on: datetime.date | None = None) -> dict[str, set[int]]:
@@ -61,25 +61,29 @@ def _tombstone_lost(*, owner_id: int, partner: m.Organization, before: _Shared, 
     return len(stones)
 
 
-def _touch_gained(*, owner_id: int, partner: m.Organization, before: _Shared, after: _Shared) -> int:
+def _touch_gained(
+    *, owner_id: int, partner: m.Organization, before: _Shared, after: _Shared, on: datetime.date | None = None
+) -> int:
     """Records a partner gains, or whose shared form changes, are touched: every record of a
-    kind whose precision of dates about people changed (coarser or finer), and the records of
-    other kinds it did not receive before; the tombstones that told it to drop the records it
-    gains are withdrawn. One UPDATE (and one DELETE) per kind."""
+    kind whose precision of dates about people changed (coarser or finer), the records of
+    other kinds it did not receive before, and those that name an event it gained or lost (a
+    testimony's links, a displacement's cause); the tombstones that told it to drop the records
+    it gains are withdrawn. One UPDATE (and one DELETE) per kind. ``on``: the agreements' date."""
     count = 0
     for kind, ids in after.received.items():
         gained = ids - before.received.get(kind, set())
         untombstone_regained(organization_id=owner_id, partner=partner, kind=kind, ids=gained)
         reformed = before.forms.get(kind) != after.forms.get(kind)
         count += touch_records(kind, ids if reformed else gained)
-    return count
+    events = before.received[RecordKind.EVENTS] ^ after.received[RecordKind.EVENTS]
+    return count + touch_event_links(partner=partner, event_ids=events, on=on)
 
 
 def _settle(*, owner_id: int, partner: m.Organization, before: _Shared, on: datetime.date | None = None) -> int:
     """After the agreements from ``owner_id`` to ``partner`` changed (as in force ``on``, default
     today): the rule of the module. Returns how many records the partner must now drop."""
     after = _shared(owner_id=owner_id, partner=partner, on=on)
-    _touch_gained(owner_id=owner_id, partner=partner, before=before, after=after)
+    _touch_gained(owner_id=owner_id, partner=partner, before=before, after=after, on=on)
     return _tombstone_lost(owner_id=owner_id, partner=partner, before=before, after=after)
 
 
@@ -141,6 +145,8 @@ def agreements_start(*, today: datetime.date | None = None) -> int:
             eve = agreement.valid_from - datetime.timedelta(days=1)
             before = _shared(owner_id=agreement.owner_id, partner=agreement.partner, on=eve)
             after = _shared(owner_id=agreement.owner_id, partner=agreement.partner, on=today)
-            count += _touch_gained(owner_id=agreement.owner_id, partner=agreement.partner, before=before, after=after)
+            count += _touch_gained(
+                owner_id=agreement.owner_id, partner=agreement.partner, before=before, after=after, on=today
+            )
             m.SharingAgreement.objects.filter(pk=agreement.pk).update(started_notified_on=today)
     return count

@@ -16,7 +16,7 @@ from django.utils import timezone
 from displacement import models as m
 from displacement.models.sharing import RecordKind, TombstoneReason
 from displacement.models.vocab import Sensitivity
-from displacement.selectors.sharing import MODEL_OF_KIND, shareable
+from displacement.selectors.sharing import MODEL_OF_KIND, partner_readable, shareable
 from displacement.services.report_withdrawal import runs_withdraw_holding
 
 KIND_OF_MODEL = {
@@ -108,6 +108,25 @@ def touch_records(kind: str, ids) -> int:
         return 0
     records = MODEL_OF_KIND[kind].objects.filter(pk__in=RawSQL("SELECT unnest(%s::bigint[])", [ids]))
     return records.update(updated_at=timezone.now())
+
+
+def touch_event_links(*, partner: m.Organization, event_ids, on=None) -> int:
+    """The records ``partner`` reads (under the agreements in force ``on``) that name one of
+    ``event_ids``, events it has just gained or lost: a testimony's links and a displacement's
+    cause show only events it may read, so their shared form changed. One UPDATE per kind."""
+    event_ids = sorted(event_ids)
+    if not event_ids:
+        return 0
+    events = RawSQL("SELECT unnest(%s::bigint[])", [event_ids])
+    naming = {
+        RecordKind.TESTIMONIES: m.TestimonyEvent.objects.filter(event_id__in=events).values("testimony_id"),
+        RecordKind.DISPLACEMENTS: m.Displacement.objects.filter(cause_id__in=events).values("pk"),
+    }
+    now = timezone.now()
+    return sum(
+        partner_readable(kind, partner=partner, on=on).filter(pk__in=ids).update(updated_at=now)
+        for kind, ids in naming.items()
+    )
 
 
 def untombstone_regained(*, organization_id: int, partner: m.Organization, kind: str, ids) -> int:

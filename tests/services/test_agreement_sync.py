@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from displacement.models import Event, SharingAgreement, Tombstone
+from displacement.models import Displacement, Event, SharingAgreement, Testimony, TestimonyEvent, Tombstone
 from displacement.selectors.sharing import MODEL_OF_KIND, partner_tombstones
 from displacement.services.sharing import agreement_delete, agreement_save, agreements_expire, agreements_start
 from tests.api.conftest import shared_testimony
@@ -98,6 +98,25 @@ def test_a_record_shared_again_leaves_the_partners_deletions_feed_and_other_dele
     listed = {(stone.record_kind, stone.record_id) for stone in partner_tombstones(partner=partner_org)}
     assert listed == {(kind, pk) for kind in ("testimonies", "households", "cases") for pk in shared[kind]}
     assert Tombstone.objects.filter(record_kind="displacements").count() == 0
+
+
+def test_records_naming_an_event_the_partner_gains_or_loses_are_touched(ngo, other_ngo, partner_org, shared):
+    (event,) = Event.objects.filter(pk__in=shared["events"])
+    (testimony,) = Testimony.objects.filter(pk__in=shared["testimonies"])
+    TestimonyEvent.objects.create(testimony=testimony, event=event, relation="witnessed")
+    Displacement.objects.filter(pk__in=shared["displacements"]).update(cause=event)
+    unread = Testimony.objects.get(organization=other_ngo)  # no agreement gives it to the partner
+    TestimonyEvent.objects.create(testimony=unread, event=event, relation="witnessed")
+    agreement = _agreement(ngo, partner_org, record_kinds=["testimonies", "households", "displacements"])
+    naming = {"testimonies": shared["testimonies"], "displacements": shared["displacements"]}
+    _aged()
+    agreement.record_kinds = [*agreement.record_kinds, "events"]
+    agreement_save(agreement=agreement)
+    assert _touched() == {"events": shared["events"], **naming}
+    _aged()
+    agreement.record_kinds = ["testimonies", "households", "displacements"]
+    agreement_save(agreement=agreement)
+    assert _touched() == naming
 
 
 def test_an_edit_that_gains_nothing_touches_nothing(ngo, partner_org, shared):
