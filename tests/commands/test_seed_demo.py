@@ -40,3 +40,11 @@ def test_demo_has_one_user_per_role_and_the_stories_of_the_brief(monkeypatch):
     assert Testimony.objects.filter(consents__withdrawn_at__isnull=False).exists()
     closed = Case.objects.filter(status=CaseStatus.CLOSED)
     assert closed.exists() and all(c.closed_on >= c.opened_on for c in closed)
+
+
+def test_the_daily_job_sends_the_demo_partner_nothing_again(monkeypatch):
+    from displacement.services.sharing import agreements_start
+
+    monkeypatch.setenv("DEMO_PASSWORD", "demo-password-for-tests")
+    call_command("seed_demo", verbosity=0)
+    assert agreements_start() == 0
