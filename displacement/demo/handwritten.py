@@ -100,6 +100,7 @@ class _HandWritten:
             ],
             purposes=[SharingPurpose.PROTECTION_MONITORING, SharingPurpose.STATISTICS],
             valid_from=date(2025, 1, 1),
+            started_notified_on=date(2025, 1, 1),  # in force before its records exist: nothing to send
             created_by=self.users["coordinator"],
             notes="Protection cluster data-sharing protocol, signed January 2025.",
         )

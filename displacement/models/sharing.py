@@ -81,6 +81,13 @@ class SharingAgreement(TimeStamped):
         verbose_name=_("created by"),
     )
     notes = models.TextField(_("notes"), blank=True)
+    started_notified_on = models.DateField(
+        _("partner sent its records on"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the partner's sync was sent the records this agreement shares from its start."),
+    )
     ended_notified_on = models.DateField(
         _("partner told of its end on"),
         null=True,

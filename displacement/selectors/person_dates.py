@@ -73,6 +73,23 @@ def in_force(partner) -> QuerySet:
     return agreements.values_list("owner_id", "record_kinds", "date_precision")
 
 
+def given(*, owner_id: int, audience: m.Organization, on: datetime.date | None = None) -> dict[str, str | None]:
+    """For each kind with dates about people, the precision at which ``audience`` receives
+    ``owner_id``'s records under the agreements in force ``on`` (default today), the coarsest
+    where several share the kind; None where none does. One query."""
+    from displacement.selectors.sharing import active_agreements
+
+    rows = list(
+        active_agreements(partner=audience, kind=None, on=on)
+        .filter(owner_id=owner_id)
+        .values_list("record_kinds", "date_precision")
+    )
+    return {
+        kind: _coarsest((owner_id, precision) for kinds, precision in rows if kind in kinds).get(owner_id)
+        for kind in PERSON_DATES
+    }
+
+
 def remember(audience: m.Organization, agreements) -> None:
     """Keep ``in_force``'s rows for ``audience`` (read with its API key, in the same statement) as
     this request's precisions of every kind: a partner's date filter then costs no query."""

@@ -10,12 +10,13 @@ The tombstones of deleted records are written by ``services.deletions.record_del
 
 from __future__ import annotations
 
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from displacement import models as m
 from displacement.models.sharing import RecordKind, TombstoneReason
 from displacement.models.vocab import Sensitivity
-from displacement.selectors.sharing import shareable
+from displacement.selectors.sharing import MODEL_OF_KIND, partner_readable, shareable
 from displacement.services.report_withdrawal import runs_withdraw_holding
 
 KIND_OF_MODEL = {
@@ -96,6 +97,54 @@ def tombstone_sharing_withdrawn(*, testimony: m.Testimony) -> int:
     return count + tombstone_household_if_unshared(
         organization_id=testimony.organization_id, household_id=fresh["household_id"], reason=reason
     )
+
+
+def touch_records(kind: str, ids) -> int:
+    """Records of ``kind`` that partners now receive, or receive in another form, without
+    changing (an agreement widened, or its precision of dates about people changed): move their
+    ``updated_at`` so that partners syncing with ``updated_since`` receive them. One UPDATE."""
+    ids = sorted(ids)
+    if not ids:
+        return 0
+    records = MODEL_OF_KIND[kind].objects.filter(pk__in=RawSQL("SELECT unnest(%s::bigint[])", [ids]))
+    return records.update(updated_at=timezone.now())
+
+
+def touch_event_links(*, partner: m.Organization, event_ids, on=None) -> int:
+    """The records ``partner`` reads (under the agreements in force ``on``) that name one of
+    ``event_ids``, events it has just gained or lost: a testimony's links and a displacement's
+    cause show only events it may read, so their shared form changed. One UPDATE per kind."""
+    event_ids = sorted(event_ids)
+    if not event_ids:
+        return 0
+    events = RawSQL("SELECT unnest(%s::bigint[])", [event_ids])
+    naming = {
+        RecordKind.TESTIMONIES: m.TestimonyEvent.objects.filter(event_id__in=events).values("testimony_id"),
+        RecordKind.DISPLACEMENTS: m.Displacement.objects.filter(cause_id__in=events).values("pk"),
+    }
+    now = timezone.now()
+    return sum(
+        partner_readable(kind, partner=partner, on=on).filter(pk__in=ids).update(updated_at=now)
+        for kind, ids in naming.items()
+    )
+
+
+def untombstone_regained(*, organization_id: int, partner: m.Organization, kind: str, ids) -> int:
+    """The tombstones meant for ``partner`` alone (an agreement ended or narrowed) of records of
+    ``kind`` it receives again: its deletions feed no longer lists them. A mirror applies the
+    feed after its ``updated_since`` pull (docs/api.md), so a record unshared and shared again
+    between two of its syncs (or within a sync token's margin) would otherwise be dropped for good."""
+    ids = sorted(ids)
+    if not ids:
+        return 0
+    stones = m.Tombstone.objects.filter(
+        organization_id=organization_id,
+        partner=partner,
+        record_kind=kind,
+        reason=TombstoneReason.UNSHARED,
+        record_id__in=RawSQL("SELECT unnest(%s::bigint[])", [ids]),
+    )
+    return stones.delete()[0]
 
 
 def touch_household_records(household_id: int | None) -> None:

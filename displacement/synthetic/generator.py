@@ -103,6 +103,7 @@ class _Generator(_PeopleRecords):
                 "record_kinds": [k for k, _ in m.RecordKind.choices],
                 "purposes": ["statistics", "protection_monitoring"],
                 "valid_from": START,
+                "started_notified_on": START,  # in force before its records exist: nothing to send
             },
         )
         self.run_in(Frame(organization=owner.pk))

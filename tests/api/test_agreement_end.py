@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from displacement.models import SharingAgreement, Tombstone
+from displacement.selectors.sharing import MODEL_OF_KIND
 from displacement.services.sharing import agreement_delete, agreement_save, agreements_expire
 from tests.api.test_sync import Mirror
 
@@ -63,3 +64,37 @@ def test_another_partner_does_not_see_these_tombstones(partner_org, ngo, world):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key}")
     assert client.get("/api/v1/deletions/?since=2000-01-01T00:00:00Z").json()["results"] == []
+
+
+def _aged():
+    """Every record last changed two hours ago: a sync then brings only what changes next."""
+    two_hours_ago = timezone.now() - datetime.timedelta(hours=2)
+    for model in MODEL_OF_KIND.values():
+        model.objects.update(updated_at=two_hours_ago)
+
+
+def test_a_partner_syncing_with_a_token_gets_back_a_kind_ticked_back_and_then_coarser_dates(
+    partner, partner_org, ngo, world
+):
+    mirror = Mirror(partner, token=True)
+    _aged()
+    mirror.sync()
+    agreement = SharingAgreement.objects.get(owner=ngo, partner=partner_org)
+    kinds = agreement.record_kinds
+    agreement.record_kinds = [kind for kind in kinds if kind != "displacements"]
+    agreement_save(agreement=agreement)
+    mirror.sync()
+    assert mirror.records["displacements"] == {}
+    agreement.record_kinds = kinds
+    agreement_save(agreement=agreement)
+    mirror.sync()
+    assert mirror.records["displacements"]
+    assert mirror.records == mirror.truth()
+    _aged()
+    agreement.date_precision = "month"
+    agreement_save(agreement=agreement)
+    mirror.sync()
+    assert mirror.records == mirror.truth()
+    assert {row["left_on"] for row in mirror.records["displacements"].values()} == {"2025-04"}
+    assert {row["recorded_on"][4] for row in mirror.records["testimonies"].values()} == {"-"}
+    assert all(len(row["recorded_on"]) == 7 for row in mirror.records["testimonies"].values())

@@ -50,6 +50,13 @@ def test_the_same_seed_gives_the_same_records():
     assert _fingerprint() != first
 
 
+def test_the_daily_job_sends_the_synthetic_partner_nothing_again():
+    from displacement.services.sharing import agreements_start
+
+    generate_synthetic(households=40, seed=7)
+    assert agreements_start() == 0
+
+
 def test_the_dataset_is_skewed_like_a_war(capsys):
     call_command("generate_synthetic", "--households", "300", "--seed", "1")
     out = capsys.readouterr()

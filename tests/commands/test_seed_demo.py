@@ -50,3 +50,11 @@ def test_the_api_hint_names_the_address_make_run_serves(monkeypatch):
     out = StringIO()
     call_command("seed_demo", "--no-volume", stdout=out)
     assert "http://127.0.0.1:8101/api/v1/events/" in out.getvalue()
+
+
+def test_the_daily_job_sends_the_demo_partner_nothing_again(monkeypatch):
+    from displacement.services.sharing import agreements_start
+
+    monkeypatch.setenv("DEMO_PASSWORD", "demo-password-for-tests")
+    call_command("seed_demo", verbosity=0)
+    assert agreements_start() == 0
