@@ -288,7 +288,7 @@ class ScopedAdmin(AllowlistedLookups, ScopedMixin, ModelAdmin):
         access_record(
             who=request.user,
             action=action,
-            model=self.model._meta.label,
+            model=obj._meta.label,  # the record read (a household page shows its contact details' record)
             ids=[obj.pk],
             household_id=household_id,
             path=request.path,

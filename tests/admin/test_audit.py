@@ -37,6 +37,14 @@ def test_opening_identifiers_narratives_and_notes_is_logged(client, caseworker, 
     )
 
 
+def test_each_entry_names_the_record_read_by_its_own_kind_and_id(client, caseworker, household):
+    client.force_login(caseworker)
+    client.get(reverse("admin:displacement_household_change", args=[household.pk]))
+    entry = AccessLog.objects.get(user=caseworker, action="view_contact_details")
+    # The contact details' own record, not a household of the same number (another family).
+    assert (entry.model, entry.object_ids) == ("displacement.ContactDetails", [household.contact_details.pk])
+
+
 def test_an_analyst_opening_the_same_pages_reads_nothing_sensitive_and_is_not_logged(client, analyst, household):
     client.force_login(analyst)
     page = client.get(reverse("admin:displacement_household_change", args=[household.pk]))
