@@ -3,8 +3,9 @@ read-only and answered once, "merge" or "not the same", by actions only coordina
 
 from __future__ import annotations
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -64,6 +65,24 @@ class DuplicateQueueAdmin(ReadOnlyScopedAdmin):
                 messages.error(request, f"{pair}: {error_message(error)}")
         if done:
             messages.success(request, _("%(count)d pair(s) answered.") % {"count": done})
+
+    def _confirm_merge(self, request, queryset):
+        """A merge cannot be undone: the action first shows the pairs and asks; merged on "apply"."""
+        if "apply" in request.POST:
+            return self._answer(request, queryset, DuplicateStatus.MERGED)
+        pending = queryset.filter(status=DuplicateStatus.PENDING)
+        pairs = [(c.pk, f"{self.label(getattr(c, self.side))} ~ {self.label(c.other)}") for c in pending]
+        return render(
+            request,
+            "admin/displacement/confirm_merge.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Merge these pairs? This cannot be undone."),
+                "pairs": pairs,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
 
     def get_actions(self, request):
         actions = super().get_actions(request)

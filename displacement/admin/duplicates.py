@@ -91,7 +91,7 @@ class HouseholdDuplicateCandidateAdmin(DuplicateQueueAdmin):
 
     @admin.action(description=_("Merge (the older household survives)"))
     def merge(self, request, queryset):
-        self._answer(request, queryset, DuplicateStatus.MERGED)
+        return self._confirm_merge(request, queryset)
 
     @admin.action(description=_("Not the same household"))
     def not_the_same(self, request, queryset):

@@ -53,7 +53,7 @@ class EventDuplicateCandidateAdmin(DuplicateQueueAdmin):
 
     @admin.action(description=_("Merge (an ACLED event, or else the older, survives)"))
     def merge(self, request, queryset):
-        self._answer(request, queryset, DuplicateStatus.MERGED)
+        return self._confirm_merge(request, queryset)
 
     @admin.action(description=_("Not the same event"))
     def not_the_same(self, request, queryset):

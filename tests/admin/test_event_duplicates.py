@@ -42,7 +42,9 @@ def test_a_coordinator_answers_not_the_same_and_it_stays_answered(client, coordi
 
 def test_a_coordinator_merges_with_an_action(client, coordinator, candidate):
     client.force_login(coordinator)
-    client.post(CHANGELIST, {"action": "merge", "_selected_action": [candidate.pk]})
+    asked = client.post(CHANGELIST, {"action": "merge", "_selected_action": [candidate.pk]})
+    assert "cannot be undone" in asked.content.decode() and Event.objects.count() == 2  # asked first
+    client.post(CHANGELIST, {"action": "merge", "_selected_action": [candidate.pk], "apply": "1"})
     assert list(Event.objects.values_list("external_id", flat=True)) == ["UKR1"]
 
 
@@ -50,7 +52,7 @@ def test_a_coordinator_merges_with_an_action(client, coordinator, candidate):
 def test_the_queue_is_for_coordinators_only(client, request, role, candidate):
     client.force_login(request.getfixturevalue(role))
     assert client.get(CHANGELIST).status_code == 403
-    client.post(CHANGELIST, {"action": "merge", "_selected_action": [candidate.pk]})
+    client.post(CHANGELIST, {"action": "merge", "_selected_action": [candidate.pk], "apply": "1"})
     assert Event.objects.count() == 2
 
 
@@ -68,7 +70,7 @@ def test_why_in_words_for_raion_level_pairs():
 
 def test_the_event_page_shows_the_ids_merged_into_it(client, coordinator, candidate):
     client.force_login(coordinator)
-    client.post(CHANGELIST, {"action": "merge", "_selected_action": [candidate.pk]})
+    client.post(CHANGELIST, {"action": "merge", "_selected_action": [candidate.pk], "apply": "1"})
     survivor = Event.objects.get()
     merged = "partner-9"
     survivor.aliases.create(organization=survivor.organization, external_id=merged)
