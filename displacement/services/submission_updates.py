@@ -6,16 +6,19 @@ differs: a version that changes nothing writes nothing. Members are never delete
 (staff may have added them): those no longer in the submission are kept, and the report says so.
 Contact details a caseworker changed since the import last wrote them are never overwritten by a
 later version: they stay as corrected and the report flags the submission (without its values),
-so a caseworker compares it with the form server's copy.
+so a caseworker compares it with the form server's copy. A consent withdrawn here is never
+recorded again by a later version's "yes" (only staff record a new one): the report flags it.
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from displacement import models as m
 from displacement.importers.intake_mapping import CAUSED, SubmissionValues
+from displacement.models.vocab import ConsentPurpose
 from displacement.services import summary_tracking
 from displacement.services.deletions import record_delete
 from displacement.services.events import event_update
@@ -26,6 +29,7 @@ STAFF_EDITED = (
     "Contact details were changed here since this submission was last imported: kept as changed here, "
     "not replaced by this version. Compare them with the submission on the form server."
 )
+WITHDRAWN_HERE = "Consent to {purpose} was withdrawn here on {date}; the submission's yes is not recorded again."
 
 
 def submission_update(
@@ -166,10 +170,19 @@ def _sync_links(testimony, event_id, relation) -> bool:
 
 
 def _sync_consents(testimony, values: SubmissionValues, by) -> bool:
+    """A "yes" records a consent where none is active, unless one of that purpose was withdrawn
+    here (by staff, or by a version that answered no): a withdrawal stands until staff record a new
+    consent; the import only flags the submission. A "no" withdraws the active one."""
     changed = False
-    active = {c.purpose: c for c in m.Consent.objects.filter(testimony=testimony, withdrawn_at__isnull=True)}
+    consents = m.Consent.objects.filter(testimony=testimony).order_by("withdrawn_at")
+    active, withdrawn = {}, {}
+    for consent in consents:
+        (active if consent.withdrawn_at is None else withdrawn)[consent.purpose] = consent  # the latest withdrawal
     for purpose, given in values.consents.items():
-        if given and purpose not in active:
+        if given and purpose not in active and purpose in withdrawn:
+            when = timezone.localdate(withdrawn[purpose].withdrawn_at)
+            values.flags.append((f"consent/{purpose}", WITHDRAWN_HERE.format(purpose=_purpose(purpose), date=when)))
+        elif given and purpose not in active:
             consent_record(
                 testimony=testimony, by=by, purpose=purpose, method=values.consent_method, given_on=values.recorded_on
             )
@@ -178,6 +191,10 @@ def _sync_consents(testimony, values: SubmissionValues, by) -> bool:
             consent_withdraw(consent=active[purpose], by=by, reason="Answered no in a later version of the submission.")
             changed = True
     return changed
+
+
+def _purpose(purpose: str) -> str:
+    return str(ConsentPurpose(purpose).label).lower() if purpose in ConsentPurpose.values else purpose
 
 
 def _sync_displacements(record, household_id, values: SubmissionValues, cause_id) -> bool:
