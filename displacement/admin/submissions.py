@@ -23,7 +23,8 @@ class FormSubmissionAdmin(ReadOnlyScopedAdmin):
     list_filter = ["platform", "household_created"]
     search_fields = ["=stable_id", "=version_id"]
     list_select_related = ["household", "testimony", "event", "import_run"]
-    fields = ["stable_id", "platform", "version_id", "submitted_at", "household", "household_created",
+    fields = ["stable_id", "platform", "version_id", "submitted_at", "version_at", "replaced_versions", "household",
+              "household_created",
               "testimony", "event", "displacements", "import_run", "created_at", "updated_at"]  # fmt: skip
     readonly_fields = fields
     actions = []

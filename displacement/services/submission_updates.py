@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from displacement import models as m
 from displacement.importers.intake_mapping import CAUSED, SubmissionValues
+from displacement.importers.submissions import replaced_versions, version_time
 from displacement.models.vocab import ConsentPurpose
 from displacement.services import summary_tracking
 from displacement.services.deletions import record_delete
@@ -39,8 +40,9 @@ def submission_update(
     A rule broken on the way (a record's own service refuses) rolls this submission back."""
     with transaction.atomic():
         changed = _update(record, values, run, by, levels)
+        record.replaced_versions = replaced_versions(submission, record.version_id, record.replaced_versions)
         record.version_id, record.digest, record.import_run = submission.version_id[:100], digest, run
-        record.submitted_at = submission.submitted_at
+        record.submitted_at, record.version_at = submission.submitted_at, version_time(submission)
         record.save()
     return changed
 
