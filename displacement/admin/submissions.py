@@ -1,6 +1,7 @@
 """Imported form submissions: a read-only list for coordinators of what each KoboToolbox or
 ODK Central submission made (its stable id, platform, the version imported, the household,
-testimony, event and displacements, the import run that last touched it).
+testimony, event and displacements, the import run that created or last
+changed what it made: a run that found it unchanged does not take it over).
 
 A FormSubmission holds no answer (names, phones and addresses live in contact details only),
 so this screen shows none; nothing here is added, changed or deleted by hand: the import

@@ -8,6 +8,8 @@ Contact details a caseworker changed since the import last wrote them are never 
 later version: they stay as corrected and the report flags the submission (without its values),
 so a caseworker compares it with the form server's copy. A consent withdrawn here is never
 recorded again by a later version's "yes" (only staff record a new one): the report flags it.
+A version that changes nothing leaves the submission with the run that created or last changed
+it, and with its ``updated_at``, which the contact details' guard reads.
 """
 
 from __future__ import annotations
@@ -30,6 +32,9 @@ STAFF_EDITED = (
     "Contact details were changed here since this submission was last imported: kept as changed here, "
     "not replaced by this version. Compare them with the submission on the form server."
 )
+#: What an unchanged version still updates on its FormSubmission: not its run, nor ``updated_at``.
+VERSION_FIELDS = ["version_id", "digest", "submitted_at", "version_at", "replaced_versions",
+                  "household", "household_created", "event", "displacements"]  # fmt: skip
 WITHDRAWN_HERE = "Consent to {purpose} was withdrawn here on {date}; the submission's yes is not recorded again."
 
 
@@ -41,9 +46,13 @@ def submission_update(
     with transaction.atomic():
         changed = _update(record, values, run, by, levels)
         record.replaced_versions = replaced_versions(submission, record.version_id, record.replaced_versions)
-        record.version_id, record.digest, record.import_run = submission.version_id[:100], digest, run
+        record.version_id, record.digest = submission.version_id[:100], digest
         record.submitted_at, record.version_at = submission.submitted_at, version_time(submission)
-        record.save()
+        if changed:  # the run that last changed what it made, and when (the contact details' guard reads it)
+            record.import_run = run
+            record.save()
+        else:  # the version is known now, but a run that changed nothing takes nothing over
+            record.save(update_fields=VERSION_FIELDS)
     return changed
 
 
