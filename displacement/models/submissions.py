@@ -61,6 +61,12 @@ class FormSubmission(Owned):
         verbose_name=_("event it reported"),
     )
     displacements = ArrayField(models.BigIntegerField(), default=list, blank=True, verbose_name=_("displacements"))
+    contact_imported_at = models.DateTimeField(
+        _("contact details imported at"),
+        null=True,
+        blank=True,
+        help_text=_("When an import last wrote the household's contact details: changed here since, they are kept."),
+    )
     import_run = models.ForeignKey(
         "displacement.ImportRun", null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("last import")
     )

@@ -67,9 +67,7 @@ def _update(record, values: SubmissionValues, run, by, levels) -> bool:
         # (merged into another since, the testimony went with it: that one)
         registered = record.household_id or (testimony.household_id if record.household_created else None)
         if registered:
-            changed |= _sync_household(
-                registered, values, imported_at=record.updated_at, organization_id=organization.pk
-            )
+            changed |= _sync_household(registered, values, record, organization_id=organization.pk)
             household_id = registered
         else:
             household = m.Household.objects.create(
@@ -77,7 +75,7 @@ def _update(record, values: SubmissionValues, run, by, levels) -> bool:
                 registered_by_id=values.interviewer_id or getattr(by, "pk", None),
                 current_place_id=values.current_place_id,
             )
-            _sync_household(household.pk, values)
+            _sync_household(household.pk, values, record)
             household_id, record.household_created, changed = household.pk, True, True
     record.household_id = household_id
     event_id = values.event_id
@@ -125,7 +123,10 @@ def _update(record, values: SubmissionValues, run, by, levels) -> bool:
     return changed
 
 
-def _sync_household(household_id: int, values: SubmissionValues, imported_at=None, organization_id=None) -> bool:
+def _sync_household(household_id: int, values: SubmissionValues, record, organization_id=None) -> bool:
+    """Members and contact details to ``values``. Contact details changed here since the import
+    last wrote them (``record.contact_imported_at``; for rows from before it was kept, the row's
+    last write) are kept as changed here and flagged."""
     changed = False
     people = list(m.Person.objects.filter(household_id=household_id).order_by("id"))
     for index, member in enumerate(values.members):
@@ -155,15 +156,16 @@ def _sync_household(household_id: int, values: SubmissionValues, imported_at=Non
     wanted = {"full_name": values.contact.full_name, "phone": values.contact.phone, "address": values.contact.address}
     if contact is None and values.contact:
         m.ContactDetails.objects.create(household_id=household_id, **wanted)
-        changed = True
+        record.contact_imported_at, changed = timezone.now(), True
     elif contact is not None and contact.purged_at is None and any(getattr(contact, k) != v for k, v in wanted.items()):
+        imported_at = record.contact_imported_at or record.updated_at
         if imported_at is not None and contact.updated_at > imported_at:  # changed here since: staff's word stands
             values.flags.append(("household/contact", STAFF_EDITED))
             return changed
         for k, v in wanted.items():
             setattr(contact, k, v)
         contact.save(update_fields=[*wanted, "updated_at"])
-        changed = True
+        record.contact_imported_at, changed = timezone.now(), True
     return changed
 
 
