@@ -1,6 +1,7 @@
 """Imported form submissions: a read-only list for coordinators of what each KoboToolbox or
 ODK Central submission made (its stable id, platform, the version imported, the household,
-testimony, event and displacements, the import run that last touched it).
+testimony, event and displacements, the import run that created or last
+changed what it made: a run that found it unchanged does not take it over).
 
 A FormSubmission holds no answer (names, phones and addresses live in contact details only),
 so this screen shows none; nothing here is added, changed or deleted by hand: the import
@@ -23,7 +24,8 @@ class FormSubmissionAdmin(ReadOnlyScopedAdmin):
     list_filter = ["platform", "household_created"]
     search_fields = ["=stable_id", "=version_id"]
     list_select_related = ["household", "testimony", "event", "import_run"]
-    fields = ["stable_id", "platform", "version_id", "submitted_at", "household", "household_created",
+    fields = ["stable_id", "platform", "version_id", "submitted_at", "version_at", "replaced_versions", "household",
+              "household_created",
               "testimony", "event", "displacements", "import_run", "created_at", "updated_at"]  # fmt: skip
     readonly_fields = fields
     actions = []

@@ -71,6 +71,47 @@ class Submission:
     source_digest: bytes = field(default=b"", repr=False)
 
 
+@dataclass(frozen=True)
+class ImportedVersion:
+    """What an import keeps of the version of a submission it imported (``FormSubmission``): its
+    digest, and what orders another version against it (``is_older``)."""
+
+    digest: str
+    version_id: str  # its instanceID (at most 100 characters kept)
+    replaced: tuple[str, ...] = ()  # the instanceIDs of the versions it replaced, as far as the imports saw
+    at: datetime | None = None  # its time on the server (``version_time``)
+
+
+def version_time(submission: Submission) -> datetime | None:
+    """A version's time on the server: ODK's ``__system/updatedAt`` (an edit or a review moves
+    it), else its submission time (KoboToolbox's ``_submission_time``, ODK's ``submissionDate``)."""
+    return submission.updated_at or submission.submitted_at
+
+
+def is_older(submission: Submission, imported: ImportedVersion) -> bool:
+    """**The** ordering rule: is ``submission`` a version older than the one imported? Yes when the
+    imported version (or one it replaced) replaced it, when it is the original (its instanceID is
+    the stable id) and an edit was imported, or when its time on the server is earlier. Such a
+    version changes nothing: it would undo later edits."""
+    version = submission.version_id[:100]
+    replaced = version in imported.replaced or version == submission.stable_id[:100]
+    if imported.version_id and version != imported.version_id and replaced:
+        return True
+    at = version_time(submission)
+    return at is not None and imported.at is not None and at < imported.at
+
+
+def replaced_versions(submission: Submission, version_id: str = "", replaced=()) -> list[str]:
+    """The versions ``submission`` replaces, to keep with it: those the imported version
+    (``version_id``, which replaced ``replaced``) replaced, that one, and its own
+    ``meta/deprecatedID``."""
+    chain = list(replaced)
+    for earlier in (version_id, submission.previous_version_id[:100]):
+        if earlier and earlier != submission.version_id[:100] and earlier not in chain:
+            chain.append(earlier)
+    return chain
+
+
 @dataclass
 class SubmissionSet:
     platform: str

@@ -33,6 +33,19 @@ class FormSubmission(Owned):
         help_text=_("A keyed hash of its answers: the same version again changes nothing."),
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    version_at = models.DateTimeField(
+        _("version's time on the server"),
+        null=True,
+        blank=True,
+        help_text=_("ODK's __system/updatedAt, else the submission time: an earlier version changes nothing."),
+    )
+    replaced_versions = ArrayField(
+        models.CharField(max_length=100),
+        default=list,
+        blank=True,
+        verbose_name=_("versions it replaced"),
+        help_text=_("The instanceIDs of the versions the one imported replaced: an import of one changes nothing."),
+    )
     household = models.ForeignKey(
         "displacement.Household", null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("household")
     )
@@ -48,6 +61,12 @@ class FormSubmission(Owned):
         verbose_name=_("event it reported"),
     )
     displacements = ArrayField(models.BigIntegerField(), default=list, blank=True, verbose_name=_("displacements"))
+    contact_imported_at = models.DateTimeField(
+        _("contact details imported at"),
+        null=True,
+        blank=True,
+        help_text=_("When an import last wrote the household's contact details: changed here since, they are kept."),
+    )
     import_run = models.ForeignKey(
         "displacement.ImportRun", null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("last import")
     )

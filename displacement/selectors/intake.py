@@ -13,6 +13,7 @@ from django.db.models import F, Lookup, Q
 from django.db.models.functions import Lower
 
 from displacement.importers.intake_mapping import Lookups, PlaceRef
+from displacement.importers.submissions import ImportedVersion
 from displacement.models import Event, FormSubmission, Household, Membership, Place
 
 
@@ -72,7 +73,13 @@ def imported_submissions(*, organization, stable_ids: Iterable[str]) -> dict[str
     return {row.stable_id: row for row in found}
 
 
-def imported_digests(*, organization, stable_ids: Iterable[str]) -> dict[str, str]:
-    """The digest of the version imported of each of these submissions imported before."""
+def imported_versions(*, organization, stable_ids: Iterable[str]) -> dict[str, ImportedVersion]:
+    """The version imported of each of these submissions imported before: its digest and what
+    orders another version against it."""
     found = FormSubmission.objects.filter(any_of("stable_id", set(stable_ids)), organization=organization)
-    return dict(found.values_list("stable_id", "digest"))
+    return {
+        stable_id: ImportedVersion(digest, version_id, tuple(replaced), at)
+        for stable_id, digest, version_id, replaced, at in found.values_list(
+            "stable_id", "digest", "version_id", "replaced_versions", "version_at"
+        )
+    }

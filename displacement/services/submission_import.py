@@ -9,6 +9,9 @@ write are not of the intake form. Per submission, by its stable id (KoboToolbox
 
 - deleted on the server (ODK ``deletedAt``) or rejected by a reviewer: not imported; one
   imported earlier is kept as it is and flagged;
+- older than the version imported (``submissions.is_older``: a version the imported one replaced,
+  the original after an edit, or an earlier time on the server): unchanged and flagged, nothing
+  read further, nothing written, no media;
 - imported before with the same digest (a keyed hash of its answers and media names): unchanged,
   nothing read further, nothing written;
 - imported before with another digest (a later version): what the earlier version made is
@@ -37,13 +40,22 @@ from displacement import models as m
 from displacement.importers.intake_form import intake_spec
 from displacement.importers.intake_mapping import mapped_in_background
 from displacement.importers.pipeline import Counts, Problem
-from displacement.importers.submissions import ReviewStatus, Submission, SubmissionSet, check_form
+from displacement.importers.submissions import (
+    ImportedVersion,
+    ReviewStatus,
+    Submission,
+    SubmissionSet,
+    check_form,
+    is_older,
+)
 from displacement.models.imports import ReportLevel
-from displacement.selectors.intake import imported_digests, imported_submissions, intake_lookups
+from displacement.selectors.intake import imported_submissions, imported_versions, intake_lookups
 from displacement.services.event_import import _LOCK_NAMESPACE
 from displacement.services.submission_media import MediaArchive, attachments_import
 from displacement.services.submission_updates import submission_update
 from displacement.services.submission_writes import submissions_create
+
+OLDER = "An older version of a submission already imported at a later version: nothing changed."
 
 
 def submission_digest(submission: Submission) -> str:
@@ -85,8 +97,8 @@ def submissions_import(
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_NAMESPACE, organization.pk])
         cursor.execute("SELECT set_config('pgtrigger.ignore', '{}', true)")
     counts = Counts()
-    imported = imported_digests(organization=organization, stable_ids=(s.stable_id for s in submissions.submissions))
-    todo, digests, checked = _sort_out(submissions.submissions, imported, counts, report)
+    imported = imported_versions(organization=organization, stable_ids=(s.stable_id for s in submissions.submissions))
+    todo, digests, checked, older = _sort_out(submissions.submissions, imported, counts, report)
     check_form(SubmissionSet(submissions.platform, checked, submissions.form_id), intake_spec())
     made = {}
     if todo:
@@ -94,7 +106,8 @@ def submissions_import(
         made = _write(organization, run, by, todo, earlier, digests, counts, report)
     archive = MediaArchive.open(media)
     if archive is not None:
-        with_media = (s.stable_id for s in submissions.submissions if s.attachments and s.stable_id not in made)
+        skipped = made.keys() | older  # written above, or older than the version imported
+        with_media = (s.stable_id for s in submissions.submissions if s.attachments and s.stable_id not in skipped)
         made |= imported_submissions(organization=organization, stable_ids=with_media)
         with archive:
             lines = list(
@@ -108,22 +121,33 @@ def submissions_import(
     return counts
 
 
-def _sort_out(submissions, imported: dict[str, str], counts, report) -> tuple[list, dict[str, str], list]:
-    """The submissions to write, their digests, and those the form's check is to read: all but
-    the versions already imported (each passed it when imported, and its answers are not read).
-    The others are counted and reported (repeated in the file, withheld, already imported)."""
+def _sort_out(
+    submissions, imported: dict[str, ImportedVersion], counts, report
+) -> tuple[list, dict[str, str], list, set[str]]:
+    """The submissions to write, their digests, those the form's check is to read (all but the
+    versions already imported, each of which passed it when imported, and whose answers are not
+    read), and the stable ids of those older than the version imported (``is_older``: nothing of
+    them is written, media included). The others are counted and reported (repeated in the file,
+    older, withheld, already imported)."""
     seen: set[str] = set()
     digests: dict[str, str] = {}
     todo: list[Submission] = []
     checked: list[Submission] = []
+    older: set[str] = set()
     for submission in submissions:
-        before = imported.get(submission.stable_id)  # the digest of the version imported, if any
+        before = imported.get(submission.stable_id)  # the version imported, if any
         if submission.stable_id in seen:
             checked.append(submission)
             counts.rejected += 1
             _line(report, ReportLevel.REJECTED, submission, "submission", "This submission is in the file twice.")
             continue
         seen.add(submission.stable_id)
+        if before is not None and is_older(submission, before):
+            older.add(submission.stable_id)
+            counts.unchanged += 1
+            counts.flagged += 1
+            _line(report, ReportLevel.FLAGGED, submission, "submission", OLDER)
+            continue
         withheld = _withheld(submission)
         if withheld:
             checked.append(submission)
@@ -137,12 +161,12 @@ def _sort_out(submissions, imported: dict[str, str], counts, report) -> tuple[li
             _line(report, ReportLevel.FLAGGED, submission, "submission", message)
         else:
             digests[submission.stable_id] = digest = submission_digest(submission)
-            if before == digest:
+            if before is not None and before.digest == digest:
                 counts.unchanged += 1
             else:
                 todo.append(submission)
                 checked.append(submission)
-    return todo, digests, checked
+    return todo, digests, checked, older
 
 
 def _write(organization, run, by, todo, earlier, digests, counts, report) -> dict:

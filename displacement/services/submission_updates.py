@@ -6,16 +6,22 @@ differs: a version that changes nothing writes nothing. Members are never delete
 (staff may have added them): those no longer in the submission are kept, and the report says so.
 Contact details a caseworker changed since the import last wrote them are never overwritten by a
 later version: they stay as corrected and the report flags the submission (without its values),
-so a caseworker compares it with the form server's copy.
+so a caseworker compares it with the form server's copy. A consent withdrawn here is never
+recorded again by a later version's "yes" (only staff record a new one): the report flags it.
+A version that changes nothing leaves the submission with the run that created or last changed
+it, and with its ``updated_at``, which the contact details' guard reads.
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from displacement import models as m
 from displacement.importers.intake_mapping import CAUSED, SubmissionValues
+from displacement.importers.submissions import replaced_versions, version_time
+from displacement.models.vocab import ConsentPurpose
 from displacement.services import summary_tracking
 from displacement.services.deletions import record_delete
 from displacement.services.events import event_update
@@ -26,6 +32,10 @@ STAFF_EDITED = (
     "Contact details were changed here since this submission was last imported: kept as changed here, "
     "not replaced by this version. Compare them with the submission on the form server."
 )
+#: What an unchanged version still updates on its FormSubmission: not its run, nor ``updated_at``.
+VERSION_FIELDS = ["version_id", "digest", "submitted_at", "version_at", "replaced_versions",
+                  "household", "household_created", "event", "displacements"]  # fmt: skip
+WITHDRAWN_HERE = "Consent to {purpose} was withdrawn here on {date}; the submission's yes is not recorded again."
 
 
 def submission_update(
@@ -35,9 +45,14 @@ def submission_update(
     A rule broken on the way (a record's own service refuses) rolls this submission back."""
     with transaction.atomic():
         changed = _update(record, values, run, by, levels)
-        record.version_id, record.digest, record.import_run = submission.version_id[:100], digest, run
-        record.submitted_at = submission.submitted_at
-        record.save()
+        record.replaced_versions = replaced_versions(submission, record.version_id, record.replaced_versions)
+        record.version_id, record.digest = submission.version_id[:100], digest
+        record.submitted_at, record.version_at = submission.submitted_at, version_time(submission)
+        if changed:  # the run that last changed what it made, and when (the contact details' guard reads it)
+            record.import_run = run
+            record.save()
+        else:  # the version is known now, but a run that changed nothing takes nothing over
+            record.save(update_fields=VERSION_FIELDS)
     return changed
 
 
@@ -52,9 +67,7 @@ def _update(record, values: SubmissionValues, run, by, levels) -> bool:
         # (merged into another since, the testimony went with it: that one)
         registered = record.household_id or (testimony.household_id if record.household_created else None)
         if registered:
-            changed |= _sync_household(
-                registered, values, imported_at=record.updated_at, organization_id=organization.pk
-            )
+            changed |= _sync_household(registered, values, record, organization_id=organization.pk)
             household_id = registered
         else:
             household = m.Household.objects.create(
@@ -62,7 +75,7 @@ def _update(record, values: SubmissionValues, run, by, levels) -> bool:
                 registered_by_id=values.interviewer_id or getattr(by, "pk", None),
                 current_place_id=values.current_place_id,
             )
-            _sync_household(household.pk, values)
+            _sync_household(household.pk, values, record)
             household_id, record.household_created, changed = household.pk, True, True
     record.household_id = household_id
     event_id = values.event_id
@@ -110,7 +123,10 @@ def _update(record, values: SubmissionValues, run, by, levels) -> bool:
     return changed
 
 
-def _sync_household(household_id: int, values: SubmissionValues, imported_at=None, organization_id=None) -> bool:
+def _sync_household(household_id: int, values: SubmissionValues, record, organization_id=None) -> bool:
+    """Members and contact details to ``values``. Contact details changed here since the import
+    last wrote them (``record.contact_imported_at``; for rows from before it was kept, the row's
+    last write) are kept as changed here and flagged."""
     changed = False
     people = list(m.Person.objects.filter(household_id=household_id).order_by("id"))
     for index, member in enumerate(values.members):
@@ -140,15 +156,16 @@ def _sync_household(household_id: int, values: SubmissionValues, imported_at=Non
     wanted = {"full_name": values.contact.full_name, "phone": values.contact.phone, "address": values.contact.address}
     if contact is None and values.contact:
         m.ContactDetails.objects.create(household_id=household_id, **wanted)
-        changed = True
+        record.contact_imported_at, changed = timezone.now(), True
     elif contact is not None and contact.purged_at is None and any(getattr(contact, k) != v for k, v in wanted.items()):
+        imported_at = record.contact_imported_at or record.updated_at
         if imported_at is not None and contact.updated_at > imported_at:  # changed here since: staff's word stands
             values.flags.append(("household/contact", STAFF_EDITED))
             return changed
         for k, v in wanted.items():
             setattr(contact, k, v)
         contact.save(update_fields=[*wanted, "updated_at"])
-        changed = True
+        record.contact_imported_at, changed = timezone.now(), True
     return changed
 
 
@@ -166,10 +183,19 @@ def _sync_links(testimony, event_id, relation) -> bool:
 
 
 def _sync_consents(testimony, values: SubmissionValues, by) -> bool:
+    """A "yes" records a consent where none is active, unless one of that purpose was withdrawn
+    here (by staff, or by a version that answered no): a withdrawal stands until staff record a new
+    consent; the import only flags the submission. A "no" withdraws the active one."""
     changed = False
-    active = {c.purpose: c for c in m.Consent.objects.filter(testimony=testimony, withdrawn_at__isnull=True)}
+    consents = m.Consent.objects.filter(testimony=testimony).order_by("withdrawn_at")
+    active, withdrawn = {}, {}
+    for consent in consents:
+        (active if consent.withdrawn_at is None else withdrawn)[consent.purpose] = consent  # the latest withdrawal
     for purpose, given in values.consents.items():
-        if given and purpose not in active:
+        if given and purpose not in active and purpose in withdrawn:
+            when = timezone.localdate(withdrawn[purpose].withdrawn_at)
+            values.flags.append((f"consent/{purpose}", WITHDRAWN_HERE.format(purpose=_purpose(purpose), date=when)))
+        elif given and purpose not in active:
             consent_record(
                 testimony=testimony, by=by, purpose=purpose, method=values.consent_method, given_on=values.recorded_on
             )
@@ -178,6 +204,10 @@ def _sync_consents(testimony, values: SubmissionValues, by) -> bool:
             consent_withdraw(consent=active[purpose], by=by, reason="Answered no in a later version of the submission.")
             changed = True
     return changed
+
+
+def _purpose(purpose: str) -> str:
+    return str(ConsentPurpose(purpose).label).lower() if purpose in ConsentPurpose.values else purpose
 
 
 def _sync_displacements(record, household_id, values: SubmissionValues, cause_id) -> bool:

@@ -12,9 +12,11 @@ from collections.abc import Iterable
 from itertools import islice
 
 from django.db import connection
+from django.utils import timezone
 
 from displacement import models as m
 from displacement.importers.intake_mapping import CAUSED, EventValues
+from displacement.importers.submissions import replaced_versions, version_time
 from displacement.models.households import new_codes
 from displacement.models.vocab import GeoPrecision, Origin, VerificationStatus
 from displacement.selectors.intake import any_of
@@ -219,9 +221,12 @@ def _create_batch(organization, run, by, items, levels, digests) -> list[m.FormS
     displacements: dict[int, list[int]] = {}
     for (i, _), pk in zip(moves, move_ids, strict=True):
         displacements.setdefault(i, []).append(pk)
+    contacts, written = {i for i in new if items[i][1].contact}, timezone.now()  # after their COPY
     rows = [
         {"organization_id": org, "platform": s.platform, "stable_id": s.stable_id, "version_id": s.version_id[:100],
-         "digest": digests[s.stable_id], "submitted_at": s.submitted_at, "household_id": household_of[i],
+         "digest": digests[s.stable_id], "submitted_at": s.submitted_at, "version_at": version_time(s),
+         "replaced_versions": replaced_versions(s), "household_id": household_of[i],
+         "contact_imported_at": written if i in contacts else None,
          "household_created": items[i][1].household_id is None,
          "testimony_id": testimonies[i], "event_id": events.get(i), "displacements": displacements.get(i, []),
          "import_run_id": run.pk}

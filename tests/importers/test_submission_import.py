@@ -399,3 +399,26 @@ def test_a_consenting_testimony_is_written_once_with_its_sharing_consent(ngo, tm
     assert run.created == 1, lines(run)
     assert FormSubmission.objects.get().testimony.sharing_consent
     assert after == before  # inserted with its consent in place: not updated again by the consents' trigger
+
+
+def test_an_unchanged_version_leaves_the_submission_with_the_run_that_last_changed_it(ngo, tmp_path):
+    """The admin's "testimonies of this run" lists what a run created or changed: not what it found unchanged."""
+    from displacement.selectors.import_runs import written_by_q
+
+    first = first_only(kobo_page())
+    created = run_import(ngo, write(tmp_path, first))
+    digest = FormSubmission.objects.get().digest
+    first["results"][0]["_validation_status"] = {}  # the review undone on the server: the same answers
+    unchanged = run_import(ngo, write(tmp_path, first, "reviewed.json"))
+    assert (unchanged.updated, unchanged.unchanged) == (0, 1), lines(unchanged)
+    record = FormSubmission.objects.get()
+    assert record.import_run == created
+    assert Testimony.objects.filter(written_by_q(Testimony, created.pk)).count() == 1
+    assert not Testimony.objects.filter(written_by_q(Testimony, unchanged.pk)).exists()
+    assert record.digest != digest  # the version is known: the same record again is read no further
+    later, item = _later(first)
+    item["account/summary"] = "Invented, changed."
+    changed = run_import(ngo, write(tmp_path, later, "later.json"))
+    assert changed.updated == 1
+    assert FormSubmission.objects.get().import_run == changed
+    assert Testimony.objects.filter(written_by_q(Testimony, changed.pk)).count() == 1
