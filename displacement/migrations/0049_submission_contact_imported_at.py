@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('displacement', '0047_submission_version_order'),
+        ('displacement', '0048_submission_version_order'),
     ]
 
     operations = [

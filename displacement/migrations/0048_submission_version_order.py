@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('displacement', '0046_match_keys_plpgsql'),
+        ('displacement', '0047_agreement_started_notified'),
     ]
 
     operations = [
