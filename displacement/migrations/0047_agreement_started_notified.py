@@ -27,12 +27,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='sharingagreement',
             name='started_notified_on',
-            field=models.DateField(blank=True, editable=False, help_text="When the partner's sync was sent the records this agreement shares from its start.", null=True, verbose_name='partner sent its records on'),
+            field=models.DateField(blank=True, editable=False, help_text="When the partner's sync was sent the records this agreement shares from its start.", null=True, verbose_name='records sent to the partner on'),
         ),
         migrations.AddField(
             model_name='sharingagreementhistory',
             name='started_notified_on',
-            field=models.DateField(blank=True, editable=False, help_text="When the partner's sync was sent the records this agreement shares from its start.", null=True, verbose_name='partner sent its records on'),
+            field=models.DateField(blank=True, editable=False, help_text="When the partner's sync was sent the records this agreement shares from its start.", null=True, verbose_name='records sent to the partner on'),
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='sharingagreement',

@@ -82,7 +82,7 @@ class SharingAgreement(TimeStamped):
     )
     notes = models.TextField(_("notes"), blank=True)
     started_notified_on = models.DateField(
-        _("partner sent its records on"),
+        _("records sent to the partner on"),
         null=True,
         blank=True,
         editable=False,
