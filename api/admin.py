@@ -1,16 +1,16 @@
 """API keys in the admin: coordinators create and revoke their organisation's keys."""
 
-from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.admin import APIKeyModelAdmin
 from rest_framework_api_key.models import APIKey
 from unfold.admin import ModelAdmin
-from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget
+from unfold.widgets import UnfoldAdminCheckboxSelectMultiple
 
 from api.models import OrganizationAPIKey, Scope
 from displacement.admin.base import AllowlistedLookups
 from displacement.admin.vocabulary import labelled
+from displacement.models.base import ChoiceArrayField
 from displacement.selectors.access import Viewer
 
 # The library's own key model is unused: keys here belong to an organisation.
@@ -82,13 +82,9 @@ class OrganizationAPIKeyAdmin(AllowlistedLookups, APIKeyModelAdmin, ModelAdmin):
         return fields
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name == "scopes":
-            return forms.TypedMultipleChoiceField(
-                label=_("Scopes"),
-                choices=Scope.choices,
-                widget=UnfoldAdminCheckboxSelectMultipleWidget,
-                initial=[Scope.READ],
-                help_text=SCOPES_HELP,
+        if isinstance(db_field, ChoiceArrayField):  # checkboxes, as every vocabulary array in the admin
+            return db_field.formfield(
+                widget=UnfoldAdminCheckboxSelectMultiple, initial=[Scope.READ], help_text=SCOPES_HELP
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 

@@ -4,7 +4,6 @@ import datetime
 import functools
 import json
 
-from django.contrib.postgres.fields import ArrayField
 from django.db import connections, models
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import JSONArray
@@ -12,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import AbstractAPIKey, BaseAPIKeyManager
 
-from displacement.models.base import tracked
+from displacement.models.base import ChoiceArrayField, tracked
 from displacement.models.checks import checked
 
 
@@ -90,7 +89,9 @@ class OrganizationAPIKey(AbstractAPIKey):
         related_name="api_keys",
         verbose_name=_("organisation"),
     )
-    scopes = ArrayField(models.CharField(max_length=10, choices=Scope.choices), default=list, verbose_name=_("scopes"))
+    scopes = ChoiceArrayField(
+        models.CharField(max_length=10, choices=Scope.choices), default=list, verbose_name=_("scopes")
+    )
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
 
     class Meta(AbstractAPIKey.Meta):

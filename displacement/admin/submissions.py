@@ -14,11 +14,12 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from displacement.admin.base import ReadOnlyScopedAdmin
+from displacement.admin.filters import ImportRunFiltered
 from displacement.models import FormSubmission
 
 
 @admin.register(FormSubmission)
-class FormSubmissionAdmin(ReadOnlyScopedAdmin):
+class FormSubmissionAdmin(ImportRunFiltered, ReadOnlyScopedAdmin):
     list_display = ["stable_id", "platform", "version_id", "submitted_at", "household", "household_created",
                     "testimony", "event", "displacement_count", "import_run", "updated_at"]  # fmt: skip
     list_filter = ["platform", "household_created"]
@@ -29,7 +30,6 @@ class FormSubmissionAdmin(ReadOnlyScopedAdmin):
               "testimony", "event", "displacements", "import_run", "created_at", "updated_at"]  # fmt: skip
     readonly_fields = fields
     actions = []
-    extra_lookups = ("import_run__id__exact",)  # a run's submissions, linked from its page
     export_fields = ()
 
     @admin.display(description=_("displacements"))

@@ -99,6 +99,11 @@ def tombstone_sharing_withdrawn(*, testimony: m.Testimony) -> int:
     )
 
 
+def _listed(ids: list[int]) -> RawSQL:
+    """``ids`` as one array parameter for ``__in`` (a statement of constant length, however many)."""
+    return RawSQL("SELECT unnest(%s::bigint[])", [ids])
+
+
 def touch_records(kind: str, ids) -> int:
     """Records of ``kind`` that partners now receive, or receive in another form, without
     changing (an agreement widened, or its precision of dates about people changed): move their
@@ -106,7 +111,7 @@ def touch_records(kind: str, ids) -> int:
     ids = sorted(ids)
     if not ids:
         return 0
-    records = MODEL_OF_KIND[kind].objects.filter(pk__in=RawSQL("SELECT unnest(%s::bigint[])", [ids]))
+    records = MODEL_OF_KIND[kind].objects.filter(pk__in=_listed(ids))
     return records.update(updated_at=timezone.now())
 
 
@@ -117,7 +122,7 @@ def touch_event_links(*, partner: m.Organization, event_ids, on=None) -> int:
     event_ids = sorted(event_ids)
     if not event_ids:
         return 0
-    events = RawSQL("SELECT unnest(%s::bigint[])", [event_ids])
+    events = _listed(event_ids)
     naming = {
         RecordKind.TESTIMONIES: m.TestimonyEvent.objects.filter(event_id__in=events).values("testimony_id"),
         RecordKind.DISPLACEMENTS: m.Displacement.objects.filter(cause_id__in=events).values("pk"),
@@ -142,7 +147,7 @@ def untombstone_regained(*, organization_id: int, partner: m.Organization, kind:
         partner=partner,
         record_kind=kind,
         reason=TombstoneReason.UNSHARED,
-        record_id__in=RawSQL("SELECT unnest(%s::bigint[])", [ids]),
+        record_id__in=_listed(ids),
     )
     return stones.delete()[0]
 
